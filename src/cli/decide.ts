@@ -1,0 +1,11 @@
+/**
+ * `xdpolicy decide` — placeholder until its issue lands; it says so and exits 2.
+ *
+ * @module
+ */
+import type { CliIO } from './io.js';
+
+export async function runDecide(_args: string[], io: CliIO): Promise<number> {
+  io.stderr.write('xdpolicy decide: not implemented yet\n');
+  return 2;
+}

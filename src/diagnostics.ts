@@ -1,0 +1,51 @@
+/**
+ * Diagnostics: what the parsers and the decision procedure report about their input.
+ *
+ * Inside the library, failure is a value (a diagnostic in a list), never an exception; only the
+ * CLI turns diagnostics into exit codes. Every diagnostic names the requirement of spec/ that it
+ * enforces, so a reader can go from a message to the rule and back.
+ *
+ * @module
+ */
+
+/** A requirement identifier of spec/, such as `FLASH-SOCK-7` or `SL-PATH-3`. */
+export type RequirementId = string;
+
+/** How bad a diagnostic is. `error` means the element (or the whole file) it names is not used. */
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
+
+/** A position in the policy text; `line` and `column` are 1-based, `offset` is 0-based (UTF-16 units). */
+export interface SourceLocation {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/** One thing a parser or evaluator noticed about its input. */
+export interface Diagnostic {
+  severity: DiagnosticSeverity;
+  /** A stable machine-readable code, such as `content-outside-root`; see each module's code list. */
+  code: string;
+  /** A sentence for people, naming what is wrong and where. */
+  message: string;
+  /** 1-based line of the offending text. */
+  line: number;
+  /** 1-based column of the offending text. */
+  column: number;
+  /** The requirement of spec/ that this diagnostic enforces. */
+  requirement: RequirementId;
+  /** The offending value (an attribute value, an element name, a snippet), when there is one. */
+  value?: string;
+}
+
+/** Rank of each severity, worst first: used to sort and to compare against thresholds. */
+export const DIAGNOSTIC_SEVERITY_RANK: Readonly<Record<DiagnosticSeverity, number>> = {
+  error: 0,
+  warning: 1,
+  info: 2,
+};
+
+/** True when any diagnostic in the list is an error. */
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}

@@ -1,0 +1,30 @@
+/**
+ * The world snapshot: what each policy location answered, so the decision function stays pure.
+ *
+ * This is also the `xdpolicy decide --world FILE` format and what `xdpolicy certify --record`
+ * writes. Keys are policy locations — `xmlsocket://host:port` for socket policy endpoints,
+ * `http(s)://host[:port]/path` for URL policy files. A location missing from the world is nothing
+ * listening (socket) or a 404 (HTTP).
+ *
+ * @module
+ */
+
+/** How a connection to a location failed, instead of answering. */
+export type WorldError = 'timeout' | 'refused' | 'reset';
+
+/** What one policy location answered. */
+export interface WorldResponse {
+  /** The bytes the server sent (a socket `body` includes its trailing NUL if the server sent one). */
+  body: string;
+  /** HTTP status (default 200). Ignored for socket locations. */
+  status?: number;
+  /** HTTP `Content-Type`. Absent means the response had none. */
+  contentType?: string;
+  /** Other HTTP response headers, by name (compared case-insensitively). */
+  headers?: Record<string, string>;
+  /** The connection failed this way instead of answering; `body` is then ignored. */
+  error?: WorldError;
+}
+
+/** A world snapshot: policy location → what it answered. */
+export type WorldSnapshot = Record<string, WorldResponse>;

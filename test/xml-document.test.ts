@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { parseXmlDocument, type XmlRules } from '../src/xml/document.js';
+import type { Diagnostic } from '../src/diagnostics.js';
+
+const rules: XmlRules = {
+  wellFormed: 'T-1', contentOutsideRoot: 'T-2', entities: 'T-3', limits: 'T-4', characters: 'T-5',
+  bom: 'T-6', allowBom: true, leadingWhitespace: 'T-7', allowLeadingWhitespace: false,
+};
+
+function parse(text: string, r: XmlRules = rules) {
+  const diagnostics: Diagnostic[] = [];
+  const doc = parseXmlDocument(text, r, diagnostics, { maxDepth: 8 });
+  return { doc, diagnostics, codes: diagnostics.map((d) => d.code) };
+}
+
+describe('strict XML front end', () => {
+  it('gives positions of elements and attributes', () => {
+    const { doc } = parse('<?xml version="1.0"?>\n<r>\n  <a x="1"\n     y="&amp;&#65;"/>\n</r>\n');
+    const a = doc?.root.children.find((c) => c.kind === 'element');
+    expect(a?.kind === 'element' && a.location).toEqual({ line: 3, column: 3, offset: 28 });
+    expect(a?.kind === 'element' && a.attributes.map((x) => [x.name, x.value, x.location.line, x.location.column])).toEqual([
+      ['x', '1', 3, 6],
+      ['y', '&A', 4, 6],
+    ]);
+  });
+  it.each([
+    ['text before the root', 'junk<r/>', 'not-well-formed'],
+    ['text after the root', '<r/>junk', 'content-outside-root'],
+    ['a second root', '<r/><s/>', 'multiple-roots'],
+    ['an internal DTD subset', '<!DOCTYPE r [<!ENTITY w "*">]><r d="&w;"/>', 'internal-dtd-subset'],
+    ['an undeclared entity', '<r d="&w;"/>', 'undeclared-entity'],
+    ['a NUL', '<r>\u0000</r>', 'invalid-character'],
+    ['a character reference to NUL', '<r d="&#0;"/>', 'undeclared-entity'],
+    ['whitespace before the declaration', '\n<?xml version="1.0"?><r/>', 'leading-whitespace'],
+    ['deep nesting', '<a>'.repeat(9) + '</a>'.repeat(9), 'too-deep'],
+    ['an empty text', '', 'no-root-element'],
+    ['a repeated attribute', '<r a="1" a="2"/>', 'not-well-formed'],
+  ])('rejects %s', (_what, text, code) => {
+    const { doc, codes } = parse(text);
+    expect(doc).toBeNull();
+    expect(codes).toContain(code);
+  });
+  it('accepts comments, PIs, a DOCTYPE without subset and a BOM', () => {
+    const { doc, codes } = parse('\uFEFF<?xml version="1.0"?><!-- c --><!DOCTYPE r SYSTEM "x.dtd"><?pi?><r/><!-- tail -->\n');
+    expect(doc?.root.name).toBe('r');
+    expect(doc?.doctype?.name).toBe('r');
+    expect(codes).toEqual(['byte-order-mark']);
+  });
+  it('skips leading whitespace only when the format allows it', () => {
+    expect(parse('  <?xml version="1.0"?><r/>', { ...rules, allowLeadingWhitespace: true }).doc?.root.name).toBe('r');
+  });
+});
