@@ -14,3 +14,8 @@ export * from './world/world.js';
 export * from './decision/types.js';
 export * from './corpus/types.js';
 export { loadCorpus, defaultCorpusDir } from './corpus/load.js';
+export * from './flash/domains.js';
+export * from './flash/ports.js';
+export * from './flash/grammar.js';
+export * from './flash/parse.js';
+export * from './flash/serialize.js';
