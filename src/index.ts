@@ -14,3 +14,12 @@ export * from './world/world.js';
 export * from './decision/types.js';
 export * from './corpus/types.js';
 export { loadCorpus, defaultCorpusDir } from './corpus/load.js';
+// Silverlight: clientaccesspolicy.xml model, parser, serializer and matchers (spec/silverlight/).
+export * from './silverlight/model.js';
+export { SILVERLIGHT_XML_RULES } from './silverlight/grammar.js';
+export { parseSilverlightPolicy, SILVERLIGHT_DIAGNOSTIC_CODES } from './silverlight/parse.js';
+export type { SilverlightDiagnosticCode, SilverlightParseOptions, SilverlightParseResult } from './silverlight/parse.js';
+export { serializeSilverlightPolicy, withoutSource as silverlightWithoutSource, escapeXmlAttribute as escapeSilverlightAttribute } from './silverlight/serialize.js';
+export { classifyDomainUri, matchDomainPattern, matchDomainUri as matchSilverlightDomainUri, parseCaller as parseSilverlightCaller } from './silverlight/domains.js';
+export type { SilverlightCaller, SilverlightDomainPattern } from './silverlight/domains.js';
+export { isHeaderAllowed as isSilverlightHeaderAllowed, isMethodAllowed as isSilverlightMethodAllowed, parseHeaderList as parseSilverlightHeaderList } from './silverlight/headers.js';
