@@ -14,3 +14,18 @@ export * from './world/world.js';
 export * from './decision/types.js';
 export * from './corpus/types.js';
 export { loadCorpus, defaultCorpusDir } from './corpus/load.js';
+// Flash: domain patterns, to-ports, grammar, parser and serializer (spec/flash/1-4).
+export * from './flash/domains.js';
+export * from './flash/ports.js';
+export * from './flash/grammar.js';
+export * from './flash/parse.js';
+export * from './flash/serialize.js';
+// Silverlight: clientaccesspolicy.xml model, parser, serializer and matchers (spec/silverlight/).
+export * from './silverlight/model.js';
+export { SILVERLIGHT_XML_RULES } from './silverlight/grammar.js';
+export { parseSilverlightPolicy, SILVERLIGHT_DIAGNOSTIC_CODES } from './silverlight/parse.js';
+export type { SilverlightDiagnosticCode, SilverlightParseOptions, SilverlightParseResult } from './silverlight/parse.js';
+export { serializeSilverlightPolicy, withoutSource as silverlightWithoutSource, escapeXmlAttribute as escapeSilverlightAttribute } from './silverlight/serialize.js';
+export { classifyDomainUri, matchDomainPattern, matchDomainUri as matchSilverlightDomainUri, parseCaller as parseSilverlightCaller } from './silverlight/domains.js';
+export type { SilverlightCaller, SilverlightDomainPattern } from './silverlight/domains.js';
+export { isHeaderAllowed as isSilverlightHeaderAllowed, isMethodAllowed as isSilverlightMethodAllowed, parseHeaderList as parseSilverlightHeaderList } from './silverlight/headers.js';
