@@ -29,3 +29,43 @@ export { serializeSilverlightPolicy, withoutSource as silverlightWithoutSource, 
 export { classifyDomainUri, matchDomainPattern, matchDomainUri as matchSilverlightDomainUri, parseCaller as parseSilverlightCaller } from './silverlight/domains.js';
 export type { SilverlightCaller, SilverlightDomainPattern } from './silverlight/domains.js';
 export { isHeaderAllowed as isSilverlightHeaderAllowed, isMethodAllowed as isSilverlightMethodAllowed, parseHeaderList as parseSilverlightHeaderList } from './silverlight/headers.js';
+// World snapshots and the decision function (spec/flash/5-8): world reader, locations, Flash procedure.
+export { parseWorld, responseHeader } from './world/parse.js';
+export {
+  parsePolicyLocation,
+  normalizeLocation,
+  normalizeHost,
+  masterSocketLocation,
+  masterUrlLocation,
+  MASTER_SOCKET_PORT,
+  parseSocketTarget,
+  parseTarget,
+  parseOriginUrl,
+  resolveRedirect,
+  indexWorld,
+  lookupLocation,
+  directoryOf,
+  socketLocationKey,
+  urlLocationKey,
+} from './world/locations.js';
+export type { Parsed, PolicyLocation, SocketLocation, UrlLocation, SocketTarget, UrlTarget, OriginUrl, IndexedWorld } from './world/locations.js';
+export { POLICY_FILE_REQUEST, POLICY_FILE_REQUEST_BYTES, extractSocketPolicyText } from './flash/socket.js';
+export type { SocketPolicyText } from './flash/socket.js';
+export * from './flash/meta.js';
+export {
+  compileFlashPolicy,
+  findAccessGrant,
+  findAccessGrantLinear,
+  findHeaderGrants,
+  prepareLinear,
+  ruleOrigin,
+  effectiveSecure,
+  restrictToHighPorts,
+  headerPatternMatches,
+  HIGH_PORT_THRESHOLD,
+} from './flash/compile.js';
+export type { CompiledFlashPolicy, CompiledAccessRule, CompiledHeaderRule, FlashPolicyContext, LinearPolicy, RuleOrigin, SkippedRule } from './flash/compile.js';
+export { createFlashDecider, decideFlash, fetchSocketPolicy, fetchUrlPolicy, policyCoversTarget, isAcceptedPolicyContentType, MAX_POLICY_REDIRECTS } from './flash/decide.js';
+export type { FlashDecider, FetchedFlashPolicy } from './flash/decide.js';
+export { decide, createDecider } from './decision/decide.js';
+export type { Decider } from './decision/decide.js';
