@@ -14,6 +14,12 @@ export * from './world/world.js';
 export * from './decision/types.js';
 export * from './corpus/types.js';
 export { loadCorpus, defaultCorpusDir } from './corpus/load.js';
+// Flash: domain patterns, to-ports, grammar, parser and serializer (spec/flash/1-4).
+export * from './flash/domains.js';
+export * from './flash/ports.js';
+export * from './flash/grammar.js';
+export * from './flash/parse.js';
+export * from './flash/serialize.js';
 // Silverlight: clientaccesspolicy.xml model, parser, serializer and matchers (spec/silverlight/).
 export * from './silverlight/model.js';
 export { SILVERLIGHT_XML_RULES } from './silverlight/grammar.js';
@@ -29,3 +35,43 @@ export type { SilverlightFlashSubsetResult, SilverlightFlashSubsetDiagnosticCode
 export { createSilverlightDecider, decideSilverlight, compileSilverlightPolicy, isAcceptedPolicyContentType as isAcceptedSilverlightPolicyContentType } from './silverlight/decide.js';
 export type { SilverlightDecider, CompiledSilverlightPolicy } from './silverlight/decide.js';
 export { SILVERLIGHT_POLICY_REQUEST, SILVERLIGHT_POLICY_REQUEST_BYTES, silverlightSocketPolicyLocation } from './silverlight/socket.js';
+// World snapshots and the decision function (spec/flash/5-8): world reader, locations, Flash procedure.
+export { parseWorld, responseHeader } from './world/parse.js';
+export {
+  parsePolicyLocation,
+  normalizeLocation,
+  normalizeHost,
+  masterSocketLocation,
+  masterUrlLocation,
+  MASTER_SOCKET_PORT,
+  parseSocketTarget,
+  parseTarget,
+  parseOriginUrl,
+  resolveRedirect,
+  indexWorld,
+  lookupLocation,
+  directoryOf,
+  socketLocationKey,
+  urlLocationKey,
+} from './world/locations.js';
+export type { Parsed, PolicyLocation, SocketLocation, UrlLocation, SocketTarget, UrlTarget, OriginUrl, IndexedWorld } from './world/locations.js';
+export { POLICY_FILE_REQUEST, POLICY_FILE_REQUEST_BYTES, extractSocketPolicyText } from './flash/socket.js';
+export type { SocketPolicyText } from './flash/socket.js';
+export * from './flash/meta.js';
+export {
+  compileFlashPolicy,
+  findAccessGrant,
+  findAccessGrantLinear,
+  findHeaderGrants,
+  prepareLinear,
+  ruleOrigin,
+  effectiveSecure,
+  restrictToHighPorts,
+  headerPatternMatches,
+  HIGH_PORT_THRESHOLD,
+} from './flash/compile.js';
+export type { CompiledFlashPolicy, CompiledAccessRule, CompiledHeaderRule, FlashPolicyContext, LinearPolicy, RuleOrigin, SkippedRule } from './flash/compile.js';
+export { createFlashDecider, decideFlash, fetchSocketPolicy, fetchUrlPolicy, policyCoversTarget, isAcceptedPolicyContentType, MAX_POLICY_REDIRECTS } from './flash/decide.js';
+export type { FlashDecider, FetchedFlashPolicy } from './flash/decide.js';
+export { decide, createDecider } from './decision/decide.js';
+export type { Decider } from './decision/decide.js';
