@@ -249,7 +249,8 @@ function lookupUser(name: string): { uid: number; gid: number } | null {
 // SRV-BIND-3
 function dropPrivileges(user: string, ids: { uid: number; gid: number }): string | null {
   try {
-    if (typeof process.initgroups === 'function' && !/^\d+$/.test(user)) process.initgroups(user, ids.gid);
+    const initgroups = (process as { initgroups?: (user: string, extraGroup: number) => void }).initgroups;
+    if (typeof initgroups === 'function' && !/^\d+$/.test(user)) initgroups.call(process, user, ids.gid);
     else process.setgroups?.([ids.gid]);
     process.setgid?.(ids.gid);
     process.setuid?.(ids.uid);
