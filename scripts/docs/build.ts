@@ -15,7 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, posix, relative, sep } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderPage, type NavGroup, type NavLink, type SiteFrame } from './layout.js';
 import { checkLinks, collectAnchors } from './links.js';
@@ -49,7 +49,7 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-api') o.api = false;
-    else if (a === '--out' && argv[i + 1]) o.out = join(process.cwd(), argv[++i]!);
+    else if (a === '--out' && argv[i + 1]) o.out = resolve(argv[++i]!);
     else throw new Error(`unknown option ${a}; options: --no-api, --out DIR`);
   }
   return o;
