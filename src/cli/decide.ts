@@ -21,7 +21,7 @@ import type { WorldSnapshot } from '../world/world.js';
 import { UsageError, type CliIO } from './io.js';
 
 /** The help text of `xdpolicy decide`. */
-export const DECIDE_USAGE = `usage: xdpolicy decide --client flash|silverlight --origin URL --target URL (--world FILE | --policy FILE)
+export const DECIDE_USAGE = `usage: xdpolicy decide --client flash --origin URL --target URL (--world FILE | --policy FILE)
                        [--load-policy URL]... [--header NAME]... [--json]
 
 Decides whether content loaded from --origin may reach --target, following the client's
