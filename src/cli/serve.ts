@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -270,12 +270,17 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
   }
   const files = slotFiles(a);
   const names: Partial<Record<PolicySlot, string>> = {};
+  const readStamps = new Map<string, string>();
   const readAll = (): { texts: Partial<Record<PolicySlot, string>> } | { error: string } => {
     const texts: Partial<Record<PolicySlot, string>> = {};
     for (const [slot, file] of Object.entries(files) as [PolicySlot, string][]) {
       names[slot] = file;
       try {
-        texts[slot] = readFileSync(resolve(io.cwd, file), 'utf8');
+        const path = resolve(io.cwd, file);
+        // Stat before reading: a write racing with the read then shows up as a change to --watch.
+        const st = statSync(path);
+        readStamps.set(path, `${st.ino}:${st.size}:${st.mtimeMs}`);
+        texts[slot] = readFileSync(path, 'utf8');
       } catch (err) {
         return { error: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
       }
@@ -376,19 +381,33 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     }
   };
 
-  const watched: string[] = [];
-  let debounce: NodeJS.Timeout | null = null;
+  // --watch: poll each file against the stat taken when it was last read, so a change made
+  // at any moment after the read (even before the first poll) is seen. Polling also survives
+  // editors that replace a file by renaming a new one over it.
+  let poller: NodeJS.Timeout | null = null;
   if (a.watch) {
-    for (const file of new Set(Object.values(files))) {
-      const path = resolve(io.cwd, file);
-      watched.push(path);
-      // Polling survives editors that replace the file by renaming a new one over it.
-      watchFile(path, { interval: 250, persistent: false }, (cur, prev) => {
-        if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size && cur.ino === prev.ino) return;
-        if (debounce) clearTimeout(debounce);
-        debounce = setTimeout(reloadFromFiles, 100);
-      });
-    }
+    const stamp = (path: string): string => {
+      try {
+        const st = statSync(path);
+        return `${st.ino}:${st.size}:${st.mtimeMs}`;
+      } catch {
+        return 'missing';
+      }
+    };
+    const paths = [...new Set(Object.values(files))].map((f) => resolve(io.cwd, f));
+    const seen = new Map(paths.map((p) => [p, readStamps.get(p) ?? stamp(p)]));
+    poller = setInterval(() => {
+      let changed = false;
+      for (const p of paths) {
+        const now = stamp(p);
+        if (now !== seen.get(p)) {
+          seen.set(p, now);
+          changed = true;
+        }
+      }
+      if (changed) reloadFromFiles();
+    }, 250);
+    poller.unref();
   }
 
   return new Promise<number>((resolveExit) => {
@@ -403,8 +422,7 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     const onTerm = () => {
       if (stopping) return;
       stopping = true;
-      for (const p of watched) unwatchFile(p);
-      if (debounce) clearTimeout(debounce);
+      if (poller) clearInterval(poller);
       void server.close().then(() => {
         process.off('SIGHUP', onHup);
         process.off('SIGUSR1', onUsr1);
