@@ -587,6 +587,42 @@ export const CHECKS: readonly CheckInfo[] = [
   },
 ];
 
+/** A rule of today's scanners (peers.md §2), and how this catalogue covers it. */
+export interface ScannerRule {
+  /** `S1` … `S21`, as numbered in the peer survey. */
+  id: string;
+  scanner: string;
+  /** What the rule looks for. */
+  condition: string;
+  /** How the catalogue covers it, when no single check does (detection-only rules, network lookups). */
+  note?: string;
+}
+
+/** The scanner rules of peers.md §2; the checks that cover each are those naming it in `scanners`. */
+export const SCANNER_RULES: readonly ScannerRule[] = [
+  { id: 'S1', scanner: 'ZAP 20016 "Cross-Domain Misconfiguration - Adobe - Read"', condition: '`allow-access-from/@domain == "*"`' },
+  { id: 'S2', scanner: 'ZAP 20016 "… - Adobe - Send"', condition: '`allow-http-request-headers-from/@domain == "*"`' },
+  { id: 'S3', scanner: 'ZAP 20016 "… - Silverlight"', condition: '`domain/@uri == "*"`' },
+  { id: 'S4', scanner: 'nuclei `insecure-crossdomain`', condition: 'body contains the literal `<allow-access-from domain="*"/>`', note: 'Our check reads the parsed model, so `domain="*" to-ports="*"`, single quotes and extra spaces are caught too.' },
+  { id: 'S5', scanner: 'nuclei `clientaccesspolicy`', condition: 'a clientaccesspolicy.xml exists', note: 'Detection only. `xdpolicy lint` lints whatever file it is given; the Silverlight checks then judge it.' },
+  { id: 'S6', scanner: 'nikto 999975', condition: 'line regex `allow-access-from\\sdomain="\\*"`' },
+  { id: 'S7', scanner: 'nikto 999956', condition: 'lines with `allow-access-from` and `*.`' },
+  { id: 'S8', scanner: 'nikto 999982', condition: '`<domain uri="(http://)?*"` or `<allow-http-request-headers-from domain="*"`' },
+  { id: 'S9', scanner: 'nikto 999981', condition: 'a clientaccesspolicy.xml exists', note: 'Detection only; as S5.' },
+  { id: 'S10', scanner: 'nmap `http-crossdomainxml`', condition: '`domain="*"`' },
+  { id: 'S11', scanner: 'nmap `http-crossdomainxml`', condition: 'any other grant ("likely vulnerable", trusted-domain list)', note: 'We do not flag exact host names (an nmap maintainer noted its verdict fires even for locked-down policies, nmap #101); wildcards, public suffixes, IPs and local names get their own checks.' },
+  { id: 'S12', scanner: 'nmap `domain-lookup`', condition: 'a trusted domain is registrable', note: 'Without network access we cannot ask a registrar; a wildcard over a public suffix is registrable by construction.' },
+  { id: 'S13', scanner: 'w3af `ria_enumerator`', condition: '`domain=="*"` / `uri=="*"`' },
+  { id: 'S14', scanner: 'w3af `ria_enumerator`', condition: 'any other domain (info)', note: 'As S11: exact names are not findings; `xdpolicy decide` explains what a policy grants to whom.' },
+  { id: 'S15', scanner: 'w3af `ria_enumerator`', condition: 'invalid XML containing policy tokens' },
+  { id: 'S16', scanner: 'Arachni `insecure_cross_domain_policy_headers`', condition: 'header grant `domain` in `*`, `http://*`, `https://*`' },
+  { id: 'S17', scanner: 'Arachni `insecure_client_access_policy`', condition: '`domain/@uri` in `*`, `http://*`, `https://*`' },
+  { id: 'S18', scanner: 'Arachni (issue #506)', condition: 'wildcard `allow-access-from`' },
+  { id: 'S19', scanner: 'Acunetix "Insecure crossdomain.xml file"', condition: 'wildcard' },
+  { id: 'S20', scanner: 'Probely "Insecure crossdomain.xml policy"', condition: '`*`, and wildcard subdomains' },
+  { id: 'S21', scanner: 'Burp "Flash/Silverlight cross-domain policy" (unverified)', condition: 'any-domain grants' },
+];
+
 /** The metadata of `id`; throws for an unknown ID (a programming error, never input-driven). */
 export function checkInfo(id: FindingId): CheckInfo {
   const info = CHECK_BY_ID.get(id);

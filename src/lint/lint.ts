@@ -57,7 +57,9 @@ export interface LintReport {
 
 /** Turns one parse diagnostic into a finding (LINT-PARSE-*). */
 export function diagnosticToFinding(d: Diagnostic, rejected: boolean): Finding {
-  const where = { line: d.line, column: d.column, offset: 0 };
+  // A diagnostic from the XML validator can lack a column ("<?x" gives `column: undefined`);
+  // a finding always has a position, so fall back to the start of the line.
+  const where = { line: Number.isInteger(d.line) && d.line >= 1 ? d.line : 1, column: Number.isInteger(d.column) && d.column >= 1 ? d.column : 1, offset: 0 };
   const value = d.value ?? '';
   let id: string;
   if (DTD_CODES.has(d.code)) id = 'LINT-PARSE-DTD';

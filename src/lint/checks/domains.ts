@@ -49,7 +49,7 @@ function judgeGrantHost(element: string, value: string, where: Where, host: stri
  * Confidence: no false positives for `*`, public suffixes and never-matching values; subdomain
  * wildcards and IP literals are informative.
  */
-export const checkFlashDomains = (policy: FlashPolicy, _context: LintContext): Finding[] => {
+export const checkFlashDomains = (policy: FlashPolicy, context: LintContext): Finding[] => {
   const out: Finding[] = [];
   const elements = [
     ...policy.allowAccessFrom.map((r) => ({ name: 'allow-access-from', rule: r, headers: false })),
@@ -66,7 +66,8 @@ export const checkFlashDomains = (policy: FlashPolicy, _context: LintContext): F
           out.push(finding('LINT-HEADERS-ANY-DOMAIN', `allow-http-request-headers-from domain="*" lets a SWF from any site send the headers "${rule.source?.raw['headers'] ?? ''}" with the visitor's cookies.`, where, value, 'FLASH-URL-10'));
         } else {
           // FLASH-DOM-1
-          out.push(finding('LINT-DOMAIN-ANY', 'allow-access-from domain="*" lets a SWF from any site read this host (or reach its socket ports) with the visitor\'s credentials.', where, value, 'FLASH-DOM-1'));
+          const what = context.kind === 'socket' ? 'open socket connections to the granted ports of this host' : "read this host's responses with the visitor's cookies";
+          out.push(finding('LINT-DOMAIN-ANY', `allow-access-from domain="*" lets a SWF from any site ${what}.`, where, value, 'FLASH-DOM-1'));
         }
         break;
       case 'suffix':
