@@ -25,25 +25,25 @@ async function run(args: string[], env: Record<string, string | undefined> = {},
 }
 
 describe('xdpolicy lint (CLI contract, spec/lint.md)', () => {
-  it('LINT-DOMAIN-ANY: exits 1 at the default --fail-on medium and prints the finding grouped under HIGH', async () => {
+  it('LINT-6, LINT-7 (LINT-DOMAIN-ANY): exits 1 at the default --fail-on medium and prints the finding grouped under HIGH', async () => {
     const r = await run([open]);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^HIGH \(1\)\n {2}crossdomain\.xml:3:3 {2}LINT-DOMAIN-ANY/m);
     expect(r.out).toMatch(/INFO \(1\)[\s\S]*LINT-CONTEXT-INFERRED/);
   });
-  it('exits 0 when nothing reaches --fail-on; --fail-on info makes an info finding fail', async () => {
+  it('LINT-6: exits 0 when nothing reaches --fail-on; --fail-on info makes an info finding fail', async () => {
     expect((await run([tight, '--served-from', 'https://www.example.com/crossdomain.xml'])).code).toBe(0);
     expect((await run([tight, '--fail-on', 'info'])).code).toBe(1);
     expect((await run([open, '--fail-on=error'])).code).toBe(0);
   });
-  it('LINT-PORT-UNREACHABLE: --served-from fixes the kind and port (FLASH-SOCK-7)', async () => {
+  it('LINT-4 (LINT-PORT-UNREACHABLE): --served-from fixes the kind and port (FLASH-SOCK-7)', async () => {
     const r = await run([socket, '--served-from', 'xmlsocket://game.example.com:5000', '--json']);
     const json = JSON.parse(r.out) as { files: string[]; findings: Record<string, unknown>[] };
     expect(json.files).toEqual([socket]);
     expect(json.findings.map((f) => f['id'])).toContain('LINT-PORT-UNREACHABLE');
     expect(json.findings.map((f) => f['id'])).not.toContain('LINT-CONTEXT-INFERRED');
   });
-  it('--json prints exactly the contract keys, with the file of each finding', async () => {
+  it('LINT-7: --json prints exactly the contract keys, with the file of each finding', async () => {
     const r = await run([open, silver, '--json']);
     const json = JSON.parse(r.out) as { files: string[]; findings: Record<string, unknown>[] };
     expect(Object.keys(json)).toEqual(['files', 'findings']);
@@ -56,7 +56,7 @@ describe('xdpolicy lint (CLI contract, spec/lint.md)', () => {
     const r = await run([silver, '--client', 'flash', '--json']);
     expect(r.out).toContain('LINT-CONTEXT-CLIENT');
   });
-  it('colours on a TTY, not with NO_COLOR set, not when piped', async () => {
+  it('LINT-7: colours on a TTY, not with NO_COLOR set, not when piped', async () => {
     expect((await run([open], {}, true)).out).toContain('\u001b[');
     expect((await run([open], { NO_COLOR: '1' }, true)).out).not.toContain('\u001b[');
     expect((await run([open], {}, false)).out).not.toContain('\u001b[');
@@ -69,7 +69,7 @@ describe('xdpolicy lint (CLI contract, spec/lint.md)', () => {
     [[open, '--served-from', 'gopher://h/'], /scheme 'gopher:'/],
     [[open, '--served-from'], /--served-from needs a value/],
     [[open, '--frobnicate'], /unknown option '--frobnicate'/],
-  ])('usage error %j exits 2 with a message naming it', async (args, message) => {
+  ])('LINT-6: usage error %j exits 2 with a message naming it', async (args, message) => {
     const r = await run(args);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);

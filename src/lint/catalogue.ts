@@ -71,7 +71,7 @@ export const CHECKS: readonly CheckInfo[] = [
     severity: 'error',
     cwe: 'CWE-20',
     formats: ['flash', 'silverlight'],
-    requirements: ['FLASH-XML-1'],
+    requirements: ['FLASH-XML-1', 'LINT-3'],
     scanners: ['S15'],
     explanation:
       'The parser rejected the whole file (not well-formed, wrong root element, a character XML forbids, beyond the size limits, …). A client treats a rejected file as no policy at all: nothing it says is granted, and for a master policy the host falls back to whatever the client does without one.',
@@ -142,7 +142,7 @@ export const CHECKS: readonly CheckInfo[] = [
     title: 'How the file is served was inferred',
     severity: 'info',
     formats: ['flash', 'silverlight'],
-    requirements: [],
+    requirements: ['LINT-4'],
     scanners: [],
     explanation:
       'No `--served-from` was given, so the kind of policy (URL or socket), its scheme, port and whether it is the master were inferred from the file name, the root element and the presence of `to-ports`. Checks that depend on the context (secure over HTTPS, the 1024 rule, meta-policies) follow that guess.',
@@ -156,7 +156,7 @@ export const CHECKS: readonly CheckInfo[] = [
     title: 'The chosen client does not read this file',
     severity: 'info',
     formats: ['flash', 'silverlight'],
-    requirements: [],
+    requirements: ['LINT-4'],
     scanners: [],
     explanation:
       'The `--client` profile never reads a file of this format from this location: Flash Player never reads `clientaccesspolicy.xml`, and Silverlight reads a Flash file only at `/crossdomain.xml` (and only when it grants `*`), never from a Flash socket policy port.',

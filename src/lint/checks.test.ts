@@ -42,7 +42,7 @@ describe('catalogue examples (spec/lint.md)', () => {
   }
 });
 
-describe('parse findings', () => {
+describe('LINT-3: parse verdicts are findings', () => {
   it('LINT-PARSE-REJECTED: a wrong root element rejects the file; every finding is an error or info', () => {
     const f = lintText(`${X}<policy><allow-access-from domain="*"/></policy>`, { servedFrom: HTTPS });
     expect(f.map((x) => x.id)).toContain('LINT-PARSE-REJECTED');
@@ -68,7 +68,7 @@ describe('parse findings', () => {
   });
 });
 
-describe('context', () => {
+describe('LINT-4: the context decides which rules apply', () => {
   it('LINT-CONTEXT-INFERRED: a Flash file with to-ports and no --served-from is read as the port-843 master and says so', () => {
     const f = lintText(flash('  <allow-access-from domain="www.example.com" to-ports="9100"/>'));
     const inferred = f.find((x) => x.id === 'LINT-CONTEXT-INFERRED');
@@ -87,7 +87,7 @@ describe('context', () => {
     expect(ids(flash('  <allow-access-from domain="www.example.com" to-ports="9100"/>'), { servedFrom: SOCK, client: 'silverlight' })).toContain('LINT-CONTEXT-CLIENT');
     expect(ids(flash('  <allow-access-from domain="www.example.com" to-ports="9100"/>'), { servedFrom: SOCK, client: 'all' })).not.toContain('LINT-CONTEXT-CLIENT');
   });
-  it('served-from fixes kind, scheme, port and master', () => {
+  it('LINT-4: served-from fixes kind, scheme, port and master', () => {
     expect(ctx({ servedFrom: 'https://h/sub/policy.xml' })).toMatchObject({ kind: 'url', scheme: 'https', port: 443, master: false });
     expect(ctx({ servedFrom: 'xmlsocket://h:5000' })).toMatchObject({ kind: 'socket', port: 5000, master: false });
     expect(ctx({ servedFrom: 'xmlsocket://h' })).toMatchObject({ kind: 'socket', port: 843, master: true });

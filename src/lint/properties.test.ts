@@ -41,7 +41,7 @@ function isSorted(findings: readonly Finding[]): boolean {
 }
 
 describe('lint properties', () => {
-  it('LINT-PARSE-REJECTED, LINT-PARSE-VOIDED: lintText never throws on any text, every finding has a catalogue ID, a position and a value', () => {
+  it('LINT-5, LINT-1: lintText never throws on any text; every finding has a catalogue ID, a severity, a position and a value', () => {
     fc.assert(
       fc.property(anyText, options, (text, opts) => {
         const findings = lintText(text, opts);
@@ -56,7 +56,7 @@ describe('lint properties', () => {
       { numRuns: 600 },
     );
   });
-  it('findings are deterministic and sorted by severity, then position', () => {
+  it('LINT-2: findings are deterministic and sorted by severity, then position', () => {
     fc.assert(
       fc.property(anyText, options, (text, opts) => {
         const a = lintText(text, opts);
@@ -67,7 +67,7 @@ describe('lint properties', () => {
       { numRuns: 300 },
     );
   });
-  it('lint never throws on any model the Flash parser produces, in any context', () => {
+  it('LINT-5: lint never throws on any model the Flash parser produces, in any context', () => {
     fc.assert(
       fc.property(flashText, options, fc.constantFrom('url' as const, 'socket' as const), (text, opts, kind) => {
         const { policy } = parseFlashPolicy(text, { kind, scheme: 'https', master: true });
@@ -76,7 +76,7 @@ describe('lint properties', () => {
       { numRuns: 400 },
     );
   });
-  it('lint never throws on hand-built models with odd values (reversed and empty ranges, unknown domains)', () => {
+  it('LINT-5: lint never throws on hand-built models with odd values (reversed and empty ranges, unknown domains)', () => {
     const portSpec: fc.Arbitrary<PortSpec | null> = fc.oneof(
       fc.constant(null),
       fc.constant({ any: true as const }),

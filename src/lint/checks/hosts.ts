@@ -34,20 +34,28 @@ export function ipLiteral(host: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   return null;
 }
 
-/** Whether an address is in a public unicast range (anything else is loopback, private, link-local, reserved, …). */
-export function isPublicAddress(addr: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+/**
+ * ipaddr.js ranges whose addresses only the visitor's own machine or network serves: loopback,
+ * RFC 1918 private, carrier-grade NAT, link-local, IPv6 unique-local, the unspecified address and
+ * broadcast. Other special ranges (documentation TEST-NETs, reserved, multicast) are not "local":
+ * a grant to them is judged as any other IP literal.
+ */
+export const LOCAL_RANGES: readonly string[] = ['loopback', 'private', 'carrierGradeNat', 'linkLocal', 'uniqueLocal', 'unspecified', 'broadcast'];
+
+/** Whether an address is in a local-only range ({@link LOCAL_RANGES}); IPv4-mapped IPv6 is judged as IPv4. */
+export function isLocalAddress(addr: ipaddr.IPv4 | ipaddr.IPv6): boolean {
   if (addr.kind() === 'ipv6') {
     const v6 = addr as ipaddr.IPv6;
-    if (v6.isIPv4MappedAddress()) return isPublicAddress(v6.toIPv4Address());
+    if (v6.isIPv4MappedAddress()) return isLocalAddress(v6.toIPv4Address());
   }
-  return addr.range() === 'unicast';
+  return LOCAL_RANGES.includes(addr.range());
 }
 
 /** Judges an exact host (a `domain` name or address). */
 export function judgeHost(host: string): HostKind {
   const lower = host.toLowerCase();
   const ip = ipLiteral(lower);
-  if (ip) return isPublicAddress(ip) ? 'public-ip' : 'local-ip';
+  if (ip) return isLocalAddress(ip) ? 'local-ip' : 'public-ip';
   if (isLocalName(lower)) return 'local';
   return 'ordinary';
 }
