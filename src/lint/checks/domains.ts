@@ -89,7 +89,7 @@ export const checkFlashDomains = (policy: FlashPolicy, context: LintContext): Fi
 
 /**
  * Flags who Silverlight grants trust: `*`, `http://*`, `https://*`, wildcards over public or
- * local suffixes or any subdomain, IP literals, local and `file:///` callers, and URIs that can
+ * local suffixes or any subdomain, IP literals, local origins, `file:///` callers, and URIs that can
  * never match.
  *
  * Example policy where this check triggers: `<domain uri="https://*"/>`.
@@ -111,7 +111,7 @@ export const checkSilverlightDomains = (policy: SilverlightPolicy, _context: Lin
             out.push(finding('LINT-SL-SCHEME-WILDCARD', `<domain uri="${value}"/> admits every ${pattern.scheme} site: as open as "*".`, where, value, 'SL-DOM-3'));
             break;
           case 'file':
-            out.push(finding('LINT-DOMAIN-LOCAL', `<domain uri="${value}"/> admits applications loaded from the visitor's own disk.`, where, value, 'SL-DOM-4'));
+            out.push(finding('LINT-SL-LOCAL-FILE', `<domain uri="${value}"/> admits applications run from the visitor's own disk.`, where, value, 'SL-DOM-4'));
             break;
           case 'subdomains':
             out.push(...judgeGrantHost('domain uri', value, where, null, pattern.suffix, true));
