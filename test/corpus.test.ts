@@ -6,7 +6,9 @@
 import { dirname, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCorpusDir, listFiles, loadCorpus } from '../src/corpus/load.js';
-import type { CorpusCase } from '../src/corpus/types.js';
+import type { CorpusCase, CorpusParseExpectation } from '../src/corpus/types.js';
+import type { Diagnostic } from '../src/diagnostics.js';
+import { parseFlashPolicy } from '../src/flash/parse.js';
 import { specRequirements } from './support/requirements.js';
 
 const CORPUS_DIR = defaultCorpusDir();
@@ -92,4 +94,51 @@ describe('corpus: format and traceability', () => {
     );
     expect(orphans, `files under corpus/ that no sidecar names:\n${orphans.join('\n')}`).toEqual([]);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Parse expectations: each format's parser, behind one shape. (Silverlight adds its entry here.)
+
+/** What the runner needs from a parser: the model (or null when rejected) and the diagnostics. */
+type CorpusParser = (text: string, expectation: CorpusParseExpectation) => { model: object | null; diagnostics: Diagnostic[] };
+
+const PARSERS: Partial<Record<CorpusParseExpectation['format'], CorpusParser>> = {
+  flash: (text, e) => {
+    const { policy, diagnostics } = parseFlashPolicy(text, { kind: e.kind ?? 'url', scheme: e.scheme ?? 'http', master: e.master ?? true });
+    return { model: policy, diagnostics };
+  },
+};
+
+/** A `diagnostics` entry is a requirement ID (matched against `requirement`) or a code. */
+const REQUIREMENT_ID = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d+$/;
+const diagnosticMatches = (d: Diagnostic, wanted: string): boolean => (REQUIREMENT_ID.test(wanted) ? d.requirement === wanted : d.code === wanted);
+const showDiagnostics = (ds: Diagnostic[]): string =>
+  ds.length === 0 ? '  (none)' : ds.map((d) => `  ${d.severity} ${d.code} [${d.requirement}] ${d.line}:${d.column} ${d.message}`).join('\n');
+
+describe('corpus: parse expectations', () => {
+  for (const c of cases) {
+    const e = c.parse;
+    if (e === undefined || c.policyText === undefined) continue;
+    const text = c.policyText;
+    const ids = caseRequirements(c).join(', ');
+    const what = `${e.format}${e.kind ? ` ${e.kind}` : ''}${e.scheme ? ` ${e.scheme}` : ''}${e.master === false ? ' non-master' : ''}`;
+    it(`${c.id} [${ids}]: parse ${c.policyFile} as ${what} is ${e.valid ? 'accepted' : 'rejected'}`, () => {
+      const parse = PARSERS[e.format];
+      expect(parse, `no parser registered for format ${e.format}`).toBeDefined();
+      const { model, diagnostics } = (parse as CorpusParser)(text, e);
+      const context = `corpus/${c.path} (${c.title})\ndiagnostics:\n${showDiagnostics(diagnostics)}`;
+      expect(model !== null, `${c.id}: expected the file to be ${e.valid ? 'accepted' : 'rejected as a whole'}\n${context}`).toBe(e.valid);
+      for (const wanted of e.diagnostics ?? []) {
+        expect(diagnostics.some((d) => diagnosticMatches(d, wanted)), `${c.id}: expected a diagnostic ${REQUIREMENT_ID.test(wanted) ? 'naming' : 'with code'} ${wanted}\n${context}`).toBe(true);
+      }
+      for (const unwanted of e.absentDiagnostics ?? []) {
+        expect(diagnostics.some((d) => diagnosticMatches(d, unwanted)), `${c.id}: expected no diagnostic ${unwanted}\n${context}`).toBe(false);
+      }
+      for (const [key, count] of Object.entries(e.counts ?? {})) {
+        const list = model === null ? undefined : (model as Record<string, unknown>)[key];
+        expect(Array.isArray(list), `${c.id}: the model has no list ${key}\n${context}`).toBe(true);
+        expect((list as unknown[]).length, `${c.id}: expected ${count} ${key}\n${context}`).toBe(count);
+      }
+    });
+  }
 });
