@@ -6,7 +6,9 @@
 import { dirname, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCorpusDir, listFiles, loadCorpus } from '../src/corpus/load.js';
-import type { CorpusCase, CorpusParseExpectation } from '../src/corpus/types.js';
+import type { CorpusCase, CorpusParseExpectation, CorpusRequest } from '../src/corpus/types.js';
+import { decide } from '../src/decision/decide.js';
+import type { ClientProfile, Decision } from '../src/decision/types.js';
 import type { Diagnostic } from '../src/diagnostics.js';
 import { parseFlashPolicy } from '../src/flash/parse.js';
 import { specRequirements } from './support/requirements.js';
@@ -140,5 +142,39 @@ describe('corpus: parse expectations', () => {
         expect((list as unknown[]).length, `${c.id}: expected ${count} ${key}\n${context}`).toBe(count);
       }
     });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Requests: every request through `decide`, once per client the case gives a verdict for.
+
+/** `origin → target (loadPolicyFile …, headers …)`, the request part of a test title. */
+function summarize(r: CorpusRequest): string {
+  let out = `${r.origin} → ${r.target}`;
+  if (r.loadPolicy?.length) out += ` loadPolicyFile(${r.loadPolicy.join(', ')})`;
+  if (r.headers?.length) out += ` headers(${r.headers.join(', ')})`;
+  if (r.method) out += ` ${r.method}`;
+  return out;
+}
+
+/** The decision, for people: verdict, reason, and the trace one step a line. */
+function explain(d: Decision): string {
+  const steps = d.trace.map((t) => `  ${t.step}${t.location ? ` ${t.location}` : ''}${t.answered ? ` (${t.answered})` : ''}: ${t.why} [${t.requirements.join(', ')}]`);
+  return [`actual: ${d.decision}`, `reason: ${d.reason}`, 'trace:', ...steps].join('\n');
+}
+
+describe('corpus: verdicts', () => {
+  for (const c of cases) {
+    for (const r of c.requests ?? []) {
+      const ids = [...new Set([...(c.requirements ?? []), ...(r.requirements ?? [])])].join(', ');
+      for (const [client, verdict] of Object.entries(r.expect) as [ClientProfile, 'allow' | 'deny'][]) {
+        it(`${c.id} [${ids}]: ${client} ${summarize(r)} is ${verdict}`, () => {
+          const request = { client, origin: r.origin, target: r.target, ...(r.loadPolicy ? { loadPolicy: r.loadPolicy } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.method ? { method: r.method } : {}) };
+          const decision = decide(request, c.resolvedWorld);
+          const context = `corpus/${c.path}: ${c.title}${r.note ? `\nnote: ${r.note}` : ''}\nexpected: ${verdict}\n${explain(decision)}`;
+          expect(decision.decision, context).toBe(verdict);
+        });
+      }
+    }
   }
 });
