@@ -69,3 +69,35 @@ export { createFlashDecider, decideFlash, fetchSocketPolicy, fetchUrlPolicy, pol
 export type { FlashDecider, FetchedFlashPolicy } from './flash/decide.js';
 export { decide, createDecider } from './decision/decide.js';
 export type { Decider } from './decision/decide.js';
+// The reference policy server (spec/server.md).
+export {
+  startPolicyServer,
+  preparePolicies,
+  checkPolicyServerOptions,
+  PolicyServerStartError,
+  attachPolicyResponder,
+  nodePolicyHandler,
+  expressPolicyMiddleware,
+  fastifyPolicyHandler,
+  policyHttpResponse,
+  permittedCrossDomainPolicies,
+  FLASH_POLICY_REQUEST,
+  SILVERLIGHT_POLICY_REQUEST,
+  DEFAULT_FLASH_PORT,
+  DEFAULT_SILVERLIGHT_PORT,
+} from './server/index.js';
+export type {
+  PolicyServerOptions,
+  RunningPolicyServer,
+  PolicyListener,
+  PolicyReload,
+  ReloadResult,
+  PolicyServerCounters,
+  PolicyServerEvent,
+  PolicySet,
+  PolicySlot,
+  PreparedPolicy,
+  PolicyProblem,
+  InlineResponderOptions,
+  AttachedPolicyResponder,
+} from './server/index.js';
