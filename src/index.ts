@@ -34,7 +34,7 @@ export { parseSilverlightFlashSubset, SILVERLIGHT_FLASH_SUBSET_DIAGNOSTIC_CODES,
 export type { SilverlightFlashSubsetResult, SilverlightFlashSubsetDiagnosticCode } from './silverlight/flash-subset.js';
 export { createSilverlightDecider, decideSilverlight, compileSilverlightPolicy, isAcceptedPolicyContentType as isAcceptedSilverlightPolicyContentType } from './silverlight/decide.js';
 export type { SilverlightDecider, CompiledSilverlightPolicy } from './silverlight/decide.js';
-export { SILVERLIGHT_POLICY_REQUEST, SILVERLIGHT_POLICY_REQUEST_BYTES, silverlightSocketPolicyLocation } from './silverlight/socket.js';
+export { SILVERLIGHT_POLICY_REQUEST as SILVERLIGHT_POLICY_REQUEST_TEXT, SILVERLIGHT_POLICY_REQUEST_BYTES, silverlightSocketPolicyLocation } from './silverlight/socket.js';
 // World snapshots and the decision function (spec/flash/5-8): world reader, locations, Flash procedure.
 export { parseWorld, responseHeader } from './world/parse.js';
 export {
@@ -107,3 +107,29 @@ export type {
   InlineResponderOptions,
   AttachedPolicyResponder,
 } from './server/index.js';
+// lint (spec/lint.md)
+export * from './lint/finding.js';
+export type { LintClient, LintContext, LintOptions, PolicyFormat, ServedFrom } from './lint/context.js';
+export { LINT_CLIENTS, parseServedFrom, resolveLintContext, sniffRootElement } from './lint/context.js';
+export type { CheckInfo, LintExample, ScannerRule } from './lint/catalogue.js';
+export { CHECKS, CHECK_IDS, SCANNER_RULES, checkInfo } from './lint/catalogue.js';
+export type { Check, FlashCheck, SilverlightCheck } from './lint/checks/index.js';
+export {
+  FLASH_CHECKS,
+  SILVERLIGHT_CHECKS,
+  SERVICE_PORTS,
+  WIDE_RANGE_THRESHOLD,
+  checkContext,
+  checkFlashDomains,
+  checkFlashPorts,
+  checkFlashServing,
+  checkHeaderLists,
+  checkSecureOverHttps,
+  checkShadowedRules,
+  checkSilverlightDomains,
+  checkSilverlightGrants,
+  checkSilverlightServing,
+  checkSiteControl,
+} from './lint/checks/index.js';
+export type { AnyPolicy, LintReport } from './lint/lint.js';
+export { diagnosticToFinding, lint, lintText, lintTextReport } from './lint/lint.js';
