@@ -324,8 +324,8 @@ describe('Silverlight compiled index', () => {
     );
     const range = fc.tuple(fc.integer({ min: 4502, max: 4534 }), fc.integer({ min: 4502, max: 4534 })).map(([a, b]) => ({ from: Math.min(a, b), to: Math.max(a, b), protocol: 'tcp' as const }));
     const model = fc.array(fc.record({
-      allowFrom: fc.array(fc.record({ domains: fc.array(fc.record({ uri }), { maxLength: 3 }), httpRequestHeaders: fc.constant([]), httpMethods: fc.constant([]) }), { maxLength: 2 }),
-      grantTo: fc.array(fc.record({ resources: fc.constant([]), socketResources: fc.array(range, { maxLength: 2 }) }), { maxLength: 2 }),
+      allowFrom: fc.array(fc.record({ domains: fc.array(fc.record({ uri }), { maxLength: 3 }), httpRequestHeaders: fc.constant<string[]>([]), httpMethods: fc.constant<string[]>([]) }), { maxLength: 2 }),
+      grantTo: fc.array(fc.record({ resources: fc.constant<{ path: string; includeSubpaths: boolean }[]>([]), socketResources: fc.array(range, { maxLength: 2 }) }), { maxLength: 2 }),
     }), { maxLength: 6 });
     const origin = fc.tuple(fc.constantFrom('http', 'https'), fc.constantFrom(...hosts), fc.constantFrom('', ':8080', ':443', ':80'), fc.constantFrom('/app.xap', '/other.xap')).map(([s, h, p, path]) => `${s}://${h}${p}${path}`);
     fc.assert(
