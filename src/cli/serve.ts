@@ -329,7 +329,10 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     return 2;
   }
   for (const w of checked.warnings) {
-    for (const x of w.warnings) io.stderr.write(`${names[w.slot] ?? w.slot}:${x.line}:${x.column}: warning: ${x.message} [${x.requirement ?? x.id}]\n`);
+    for (const x of w.warnings) {
+      const tags = [x.id, ...(x.requirement && x.requirement !== x.id ? [x.requirement] : [])].join(', ');
+      io.stderr.write(`${names[w.slot] ?? w.slot}:${x.line}:${x.column}: warning${x.severity === 'warning' ? '' : ` (${x.severity})`}: ${x.message} [${tags}]\n`);
+    }
   }
 
   const userIds = a.user ? lookupUser(a.user) : null;
