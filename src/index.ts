@@ -14,3 +14,58 @@ export * from './world/world.js';
 export * from './decision/types.js';
 export * from './corpus/types.js';
 export { loadCorpus, defaultCorpusDir } from './corpus/load.js';
+// Flash: domain patterns, to-ports, grammar, parser and serializer (spec/flash/1-4).
+export * from './flash/domains.js';
+export * from './flash/ports.js';
+export * from './flash/grammar.js';
+export * from './flash/parse.js';
+export * from './flash/serialize.js';
+// Silverlight: clientaccesspolicy.xml model, parser, serializer and matchers (spec/silverlight/).
+export * from './silverlight/model.js';
+export { SILVERLIGHT_XML_RULES } from './silverlight/grammar.js';
+export { parseSilverlightPolicy, SILVERLIGHT_DIAGNOSTIC_CODES } from './silverlight/parse.js';
+export type { SilverlightDiagnosticCode, SilverlightParseOptions, SilverlightParseResult } from './silverlight/parse.js';
+export { serializeSilverlightPolicy, withoutSource as silverlightWithoutSource, escapeXmlAttribute as escapeSilverlightAttribute } from './silverlight/serialize.js';
+export { classifyDomainUri, matchDomainPattern, matchDomainUri as matchSilverlightDomainUri, parseCaller as parseSilverlightCaller } from './silverlight/domains.js';
+export type { SilverlightCaller, SilverlightDomainPattern } from './silverlight/domains.js';
+export { isHeaderAllowed as isSilverlightHeaderAllowed, isMethodAllowed as isSilverlightMethodAllowed, parseHeaderList as parseSilverlightHeaderList } from './silverlight/headers.js';
+// World snapshots and the decision function (spec/flash/5-8): world reader, locations, Flash procedure.
+export { parseWorld, responseHeader } from './world/parse.js';
+export {
+  parsePolicyLocation,
+  normalizeLocation,
+  normalizeHost,
+  masterSocketLocation,
+  masterUrlLocation,
+  MASTER_SOCKET_PORT,
+  parseSocketTarget,
+  parseTarget,
+  parseOriginUrl,
+  resolveRedirect,
+  indexWorld,
+  lookupLocation,
+  directoryOf,
+  socketLocationKey,
+  urlLocationKey,
+} from './world/locations.js';
+export type { Parsed, PolicyLocation, SocketLocation, UrlLocation, SocketTarget, UrlTarget, OriginUrl, IndexedWorld } from './world/locations.js';
+export { POLICY_FILE_REQUEST, POLICY_FILE_REQUEST_BYTES, extractSocketPolicyText } from './flash/socket.js';
+export type { SocketPolicyText } from './flash/socket.js';
+export * from './flash/meta.js';
+export {
+  compileFlashPolicy,
+  findAccessGrant,
+  findAccessGrantLinear,
+  findHeaderGrants,
+  prepareLinear,
+  ruleOrigin,
+  effectiveSecure,
+  restrictToHighPorts,
+  headerPatternMatches,
+  HIGH_PORT_THRESHOLD,
+} from './flash/compile.js';
+export type { CompiledFlashPolicy, CompiledAccessRule, CompiledHeaderRule, FlashPolicyContext, LinearPolicy, RuleOrigin, SkippedRule } from './flash/compile.js';
+export { createFlashDecider, decideFlash, fetchSocketPolicy, fetchUrlPolicy, policyCoversTarget, isAcceptedPolicyContentType, MAX_POLICY_REDIRECTS } from './flash/decide.js';
+export type { FlashDecider, FetchedFlashPolicy } from './flash/decide.js';
+export { decide, createDecider } from './decision/decide.js';
+export type { Decider } from './decision/decide.js';

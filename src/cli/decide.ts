@@ -1,11 +1,194 @@
 /**
- * `xdpolicy decide` — placeholder until its issue lands; it says so and exits 2.
+ * `xdpolicy decide` — may content from an origin reach a target, under a world of policies?
+ *
+ * ```
+ * xdpolicy decide --client flash --origin URL --target URL (--world FILE | --policy FILE)
+ *                 [--load-policy URL]... [--header NAME]... [--json]
+ * ```
+ * Exit status: 0 allow, 1 deny, 2 usage error or unreadable input (the message names the problem).
+ * Other tools (certify, the docs) depend on this contract: change it only with them.
  *
  * @module
  */
-import type { CliIO } from './io.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createDecider } from '../decision/decide.js';
+import type { ClientProfile, Decision, DecisionRequest } from '../decision/types.js';
+import { masterSocketLocation, masterUrlLocation, parseOriginUrl, parseTarget, type Parsed } from '../world/locations.js';
+import { parseWorld } from '../world/parse.js';
+import type { WorldSnapshot } from '../world/world.js';
+import { UsageError, type CliIO } from './io.js';
 
-export async function runDecide(_args: string[], io: CliIO): Promise<number> {
-  io.stderr.write('xdpolicy decide: not implemented yet\n');
-  return 2;
+/** The help text of `xdpolicy decide`. */
+export const DECIDE_USAGE = `usage: xdpolicy decide --client flash --origin URL --target URL (--world FILE | --policy FILE)
+                       [--load-policy URL]... [--header NAME]... [--json]
+
+Decides whether content loaded from --origin may reach --target, following the client's
+procedure over a world of policy files, and explains the decision.
+
+  --client NAME       client profile: flash (Flash Player 10+, strict sockets)
+  --origin URL        URL of the requesting SWF, e.g. http://a.com/m.swf
+  --target URL        socket://host:port for a socket connection, or an http(s):// URL for a data load
+  --world FILE        JSON object keyed by policy location (xmlsocket://host:port or
+                      http(s)://host[:port]/path); each value is {"body": string, "status"?: number,
+                      "contentType"?: string, "headers"?: {name: value}, "error"?: "timeout"|"refused"|"reset"}
+  --policy FILE       shorthand: a world in which only the target's master location serves FILE
+                      (xmlsocket://host:843 for sockets, NUL-terminated; /crossdomain.xml at the
+                      target's scheme, host and port for URLs, as text/x-cross-domain-policy)
+  --load-policy URL   a Security.loadPolicyFile(URL) call made before the request (repeatable)
+  --header NAME       a request header the content wants to send (repeatable)
+  --json              print the decision and its trace as JSON
+  -h, --help          show this help
+
+Exit status: 0 allow, 1 deny, 2 usage error or unreadable input.
+`;
+
+/** The parsed command line of `decide`. */
+export interface DecideOptions {
+  client: ClientProfile;
+  origin: string;
+  target: string;
+  world: string | null;
+  policy: string | null;
+  loadPolicy: string[];
+  headers: string[];
+  json: boolean;
+}
+
+/**
+ * Builds the world for `--policy FILE`, per client profile: where that client looks for the
+ * target's master policy. Each profile adds its own placement here.
+ */
+export const POLICY_PLACEMENTS: Partial<Record<ClientProfile, (target: string, policyText: string) => Parsed<WorldSnapshot>>> = {
+  flash: flashPolicyWorld,
+};
+
+/** `--policy` for Flash: the master socket policy on 843 (NUL-terminated) or `/crossdomain.xml`. */
+export function flashPolicyWorld(target: string, policyText: string): Parsed<WorldSnapshot> {
+  const t = parseTarget(target);
+  if (!t.ok) return t;
+  if (t.value.kind === 'socket') {
+    return { ok: true, value: { [masterSocketLocation(t.value.host).key]: { body: `${policyText}\u0000` } } };
+  }
+  return { ok: true, value: { [masterUrlLocation(t.value).key]: { body: policyText, status: 200, contentType: 'text/x-cross-domain-policy' } } };
+}
+
+const CLIENTS: readonly ClientProfile[] = ['flash', 'silverlight'];
+const VALUE_OPTIONS = new Set(['--client', '--origin', '--target', '--world', '--policy', '--load-policy', '--header']);
+
+/** Parses `decide`'s arguments; throws {@link UsageError} naming the problem. `null` means `--help`. */
+export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
+  const single: Record<string, string> = {};
+  const loadPolicy: string[] = [];
+  const headers: string[] = [];
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '-h' || arg === '--help') return null;
+    if (arg === '--json') {
+      json = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
+    if (!VALUE_OPTIONS.has(name)) {
+      throw new UsageError(arg.startsWith('-') ? `unknown option '${arg}'\n\n${DECIDE_USAGE}` : `unexpected argument '${arg}'\n\n${DECIDE_USAGE}`);
+    }
+    let value: string;
+    if (eq !== -1 && arg.startsWith('--')) value = arg.slice(eq + 1);
+    else {
+      const next = args[i + 1];
+      if (next === undefined) throw new UsageError(`option ${name} needs a value`);
+      value = next;
+      i++;
+    }
+    if (name === '--load-policy') loadPolicy.push(value);
+    else if (name === '--header') headers.push(value);
+    else if (single[name] !== undefined) throw new UsageError(`option ${name} is given twice`);
+    else single[name] = value;
+  }
+  const client = single['--client'];
+  if (client === undefined) throw new UsageError(`--client is required (one of: ${CLIENTS.join(', ')})`);
+  if (!CLIENTS.includes(client as ClientProfile)) throw new UsageError(`unknown client '${client}' (expected one of: ${CLIENTS.join(', ')})`);
+  const origin = single['--origin'];
+  if (origin === undefined) throw new UsageError('--origin URL is required');
+  const target = single['--target'];
+  if (target === undefined) throw new UsageError('--target URL is required');
+  const world = single['--world'] ?? null;
+  const policy = single['--policy'] ?? null;
+  if (world === null && policy === null) throw new UsageError('one of --world FILE or --policy FILE is required');
+  if (world !== null && policy !== null) throw new UsageError('--world and --policy cannot be used together');
+  const o = parseOriginUrl(origin);
+  if (!o.ok) throw new UsageError(`--origin: ${o.reason}`);
+  const t = parseTarget(target);
+  if (!t.ok) throw new UsageError(`--target: ${t.reason}`);
+  for (const h of headers) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h)) throw new UsageError(`--header: '${h}' is not an HTTP header name`);
+  }
+  return { client: client as ClientProfile, origin, target, world, policy, loadPolicy, headers, json };
+}
+
+function readInput(io: CliIO, option: string, file: string): string {
+  try {
+    return readFileSync(resolve(io.cwd, file), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(`${option} ${file}: cannot read the file${code ? ` (${code})` : ''}`);
+  }
+}
+
+/** Loads the world the options name (`--world` or `--policy`); throws {@link UsageError} on bad input. */
+export function loadDecideWorld(options: DecideOptions, io: CliIO): WorldSnapshot {
+  if (options.world !== null) {
+    const text = readInput(io, '--world', options.world);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`--world ${options.world}: not valid JSON (${(err as Error).message})`);
+    }
+    const { world, errors } = parseWorld(json);
+    if (world === null) throw new UsageError(`--world ${options.world}: not a valid world:\n  ${errors.join('\n  ')}`);
+    return world;
+  }
+  const text = readInput(io, '--policy', options.policy!);
+  const place = POLICY_PLACEMENTS[options.client];
+  if (!place) throw new UsageError(`--policy is not supported for --client ${options.client} yet; use --world`);
+  const placed = place(options.target, text);
+  if (!placed.ok) throw new UsageError(`--target: ${placed.reason}`);
+  return placed.value;
+}
+
+/** A short explanation for people: the verdict, which location decided, which rule, which requirement. */
+export function formatDecision(d: Decision): string {
+  const lines = [`${d.decision.toUpperCase()}: ${d.origin} -> ${d.target} (client ${d.client})`, `  why:         ${d.reason}`];
+  if (d.decidedBy.location) lines.push(`  decided by:  ${d.decidedBy.location}`);
+  const r = d.decidedBy.rule;
+  if (r) {
+    const attrs = Object.entries(r.attributes).map(([k, v]) => `${k}="${v}"`).join(' ');
+    lines.push(`  rule:        <${r.element}${attrs ? ` ${attrs}` : ''}/>${r.line > 0 ? ` at line ${r.line}, column ${r.column}` : ''}`);
+  }
+  if (d.decidedBy.requirements.length) lines.push(`  requirement: ${[...new Set(d.decidedBy.requirements)].join(', ')}`);
+  const consulted = d.trace.filter((e) => e.answered !== undefined);
+  if (consulted.length) {
+    lines.push('  consulted:');
+    for (const e of consulted) lines.push(`    ${e.location} -> ${e.answered}${e.used ? ' (used)' : ' (not used)'}: ${e.why}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs `xdpolicy decide`; resolves to 0 (allow), 1 (deny) or 2 (usage error, unreadable input). */
+export async function runDecide(args: string[], io: CliIO): Promise<number> {
+  const options = parseDecideArgs(args);
+  if (options === null) {
+    io.stdout.write(DECIDE_USAGE);
+    return 0;
+  }
+  const world = loadDecideWorld(options, io);
+  const request: DecisionRequest = { client: options.client, origin: options.origin, target: options.target };
+  if (options.loadPolicy.length) request.loadPolicy = options.loadPolicy;
+  if (options.headers.length) request.headers = options.headers;
+  const decision = createDecider(world).decide(request);
+  io.stdout.write(options.json ? `${JSON.stringify(decision, null, 2)}\n` : formatDecision(decision));
+  return decision.decision === 'allow' ? 0 : 1;
 }

@@ -4,7 +4,9 @@
  * This is also the `xdpolicy decide --world FILE` format and what `xdpolicy certify --record`
  * writes. Keys are policy locations — `xmlsocket://host:port` for socket policy endpoints,
  * `http(s)://host[:port]/path` for URL policy files. A location missing from the world is nothing
- * listening (socket) or a 404 (HTTP).
+ * listening (socket) or a 404 (HTTP). Keys are compared after normalisation (scheme and host
+ * lowercase, default HTTP ports dropped, IPv6 compressed): see `src/world/locations.ts`, and
+ * `parseWorld` in `src/world/parse.ts` for the strict reader of this format.
  *
  * @module
  */
@@ -16,7 +18,10 @@ export type WorldError = 'timeout' | 'refused' | 'reset';
 export interface WorldResponse {
   /** The bytes the server sent (a socket `body` includes its trailing NUL if the server sent one). */
   body: string;
-  /** HTTP status (default 200). Ignored for socket locations. */
+  /**
+   * HTTP status (default 200). Ignored for socket locations. A 3xx status with a `Location`
+   * header is a redirect, followed within the world (FLASH-URL-8).
+   */
   status?: number;
   /** HTTP `Content-Type`. Absent means the response had none. */
   contentType?: string;

@@ -397,7 +397,11 @@ function buildElement(node: Record<string, unknown>, depth: number, ctx: BuildCo
     const childName = nodeName(child);
     if (childName === '#text') {
       const raw = String(child['#text'] ?? '');
-      const loc = ctx.lines.locate(Math.min(cursor, ctx.body.length) + ctx.bodyOffset);
+      // Point at the first non-whitespace character: that is what a diagnostic is about.
+      let lead = 0;
+      while (lead < raw.length && isXmlSpace(raw.charCodeAt(lead))) lead++;
+      if (lead === raw.length) lead = 0;
+      const loc = ctx.lines.locate(Math.min(cursor + lead, ctx.body.length) + ctx.bodyOffset);
       const text = decodeReferences(raw, (entity) => {
         ctx.report('undeclared-entity', ctx.rules.entities, `Text inside <${name}> at line ${loc.line} refers to entity &${entity}; only the five predefined entities are allowed.`, loc, `&${entity};`);
       });
@@ -463,6 +467,10 @@ function decodeReferences(raw: string, onUnknown: (entity: string) => void): str
     return v;
   });
   return failed ? null : out;
+}
+
+function isXmlSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 function nodeName(node: Record<string, unknown>): string {

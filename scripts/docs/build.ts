@@ -1,0 +1,401 @@
+/**
+ * `npm run docs`: builds the static site under docs/site/ from what the repository holds when it
+ * runs — every chapter under spec/, the findings catalogue, the API reference (typedoc), the
+ * traceability matrix, the benchmark notes (docs/benchmarks*.md) and the playground.
+ *
+ * Nothing is listed by hand: chapters, requirements, code, tests and corpus cases are discovered,
+ * so the site follows the project as it grows. The build fails (exit 1, each problem named) when a
+ * requirement has no test and no corpus case, when a requirement ID is declared twice, when an
+ * internal link or anchor is broken, or when a part of the site cannot be generated.
+ *
+ * Options: `--no-api` skips typedoc (faster while editing the builder; the build then fails if a
+ * page links into the API reference), `--out DIR` writes elsewhere.
+ *
+ * @module
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { renderPage, type NavGroup, type NavLink, type SiteFrame } from './layout.js';
+import { checkLinks, collectAnchors } from './links.js';
+import { escapeHtml, inlineMarkdown, relativeHref, renderMarkdown, type RenderedHeading } from './markdown.js';
+import { buildPlayground, renderPlaygroundBody } from './playground-build.js';
+import {
+  buildMatrix,
+  extractRequirements,
+  findDuplicateRequirements,
+  idMatcher,
+  naturalCompare,
+  scanCaseReferences,
+  scanReferences,
+  scanUnknownIds,
+  untestedRequirements,
+  type Reference,
+  type Requirement,
+  type TraceRow,
+} from './trace.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SKIP_DIRS = new Set(['node_modules', 'dist', '.git', 'site', 'coverage', 'out']);
+
+interface Options {
+  out: string;
+  api: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { out: join(ROOT, 'docs', 'site'), api: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--no-api') o.api = false;
+    else if (a === '--out' && argv[i + 1]) o.out = join(process.cwd(), argv[++i]!);
+    else throw new Error(`unknown option ${a}; options: --no-api, --out DIR`);
+  }
+  return o;
+}
+
+/** Repository paths (`/`-separated) of the files under `dir` accepted by `keep`, sorted naturally. */
+function walk(dir: string, keep: (path: string) => boolean): string[] {
+  const out: string[] = [];
+  const visit = (abs: string): void => {
+    if (!existsSync(abs)) return;
+    for (const name of readdirSync(abs)) {
+      const p = join(abs, name);
+      if (statSync(p).isDirectory()) {
+        if (!SKIP_DIRS.has(name) && !name.startsWith('.')) visit(p);
+      } else {
+        const rel = relative(ROOT, p).split(sep).join('/');
+        if (keep(rel)) out.push(rel);
+      }
+    }
+  };
+  visit(join(ROOT, dir));
+  return out.sort(naturalCompare);
+}
+
+const read = (repoPath: string): string => readFileSync(join(ROOT, repoPath), 'utf8');
+
+function revision(): string {
+  const r = spawnSync('git', ['describe', '--always', '--dirty'], { cwd: ROOT, encoding: 'utf8' });
+  return r.status === 0 ? `commit ${r.stdout.trim()}` : 'a working tree';
+}
+
+/** A spec chapter or other Markdown page of the site. */
+interface Chapter {
+  file: string;
+  page: string;
+  group: string;
+  title: string;
+  markdown: string;
+}
+
+/** Chapter groups: one per directory of spec/ (`spec/flash/` → Flash), top-level files last. */
+function discoverChapters(): Chapter[] {
+  const files = walk('spec', (p) => p.endsWith('.md'));
+  const chapters = files.map((file) => {
+    const markdown = read(file);
+    const h1 = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim();
+    const parts = file.split('/');
+    const dir = parts.length > 2 ? parts.slice(1, -1).join('/') : '';
+    const group = dir === '' ? 'More chapters' : dir.replace(/(^|[-/])(\w)/g, (_, s: string, c: string) => (s === '/' ? ' / ' : s === '-' ? ' ' : '') + c.toUpperCase());
+    return { file, page: file.replace(/\.md$/, '.html'), group, title: h1 ?? posix.basename(file, '.md'), markdown };
+  });
+  // Directories first (Flash, Silverlight, …), then the top-level chapters.
+  return chapters.sort((a, b) => {
+    const ta = a.group === 'More chapters' ? 1 : 0;
+    const tb = b.group === 'More chapters' ? 1 : 0;
+    return ta - tb || naturalCompare(a.file, b.file);
+  });
+}
+
+function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
+  return m;
+}
+
+async function main(): Promise<number> {
+  const opts = parseArgs(process.argv.slice(2));
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const started = Date.now();
+
+  rmSync(opts.out, { recursive: true, force: true });
+  mkdirSync(opts.out, { recursive: true });
+  const files = new Set<string>();
+  const pages = new Map<string, string>();
+  const write = (sitePath: string, content: string | Buffer): void => {
+    const abs = join(opts.out, sitePath);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, content);
+    files.add(sitePath);
+    if (sitePath.endsWith('.html') && typeof content === 'string') pages.set(sitePath, content);
+  };
+
+  // --- Requirements and their references ------------------------------------------------------
+  const chapters = discoverChapters();
+  const requirements: Requirement[] = chapters.flatMap((c) => extractRequirements(c.markdown, c.file));
+  for (const d of findDuplicateRequirements(requirements)) problems.push(`requirement ${d.id} is declared more than once: ${d.places.join(', ')}`);
+  const known = new Set(requirements.map((r) => r.id));
+  const matcher = idMatcher(known);
+  const isTest = (p: string): boolean => /\.test\.ts$/.test(p);
+  const codeFiles = [...walk('src', (p) => p.endsWith('.ts') && !isTest(p)), ...walk('conformance', (p) => p.endsWith('.ts') && !isTest(p))];
+  const testFiles = [...walk('src', isTest), ...walk('conformance', isTest), ...walk('test', (p) => p.endsWith('.ts'))];
+  const corpusFiles = walk('corpus', (p) => p.endsWith('.json'));
+  const code = codeFiles.flatMap((f) => scanReferences(read(f), f, matcher));
+  const tests = testFiles.flatMap((f) => scanReferences(read(f), f, matcher));
+  const corpus = corpusFiles.flatMap((f) => scanCaseReferences(read(f), f, matcher));
+  const unknown = [...codeFiles, ...testFiles, ...corpusFiles].flatMap((f) => scanUnknownIds(read(f), f, known));
+  for (const u of unknown) warnings.push(`${u.file}:${u.line} names ${u.id}, which no spec chapter declares`);
+  const rows = buildMatrix(requirements, code, tests, corpus);
+  for (const p of untestedRequirements(rows)) problems.push(p.message);
+  const rowById = new Map(rows.map((r) => [r.requirement.id, r]));
+
+  // --- Where everything lives on the site -----------------------------------------------------
+  const benchFiles = walk('docs', (p) => /^docs\/benchmarks[^/]*\.md$/.test(p));
+  const mdPages = new Map<string, string>(chapters.map((c) => [c.file, c.page]));
+  for (const b of benchFiles) mdPages.set(b, b.replace(/^docs\//, '').replace(/\.md$/, '.html'));
+  mdPages.set('README.md', 'index.html');
+  const sourcePages = new Set<string>();
+  const sitePathFor = (repoPath: string): string => {
+    const md = mdPages.get(repoPath);
+    if (md) return md;
+    if (repoPath === 'docs/playground.png' || repoPath.startsWith('docs/') && /\.(png|svg|jpe?g)$/.test(repoPath)) return `assets/${posix.basename(repoPath)}`;
+    if (existsSync(join(ROOT, repoPath)) && statSync(join(ROOT, repoPath)).isFile()) sourcePages.add(repoPath);
+    return `source/${repoPath}.html`;
+  };
+  const reqPage = new Map(chapters.flatMap((c) => extractRequirements(c.markdown, c.file).map((r) => [r.id, `${c.page}#${r.id}`] as const)));
+  const lintChapter = chapters.find((c) => /(^|\/)lint\.md$/.test(c.file));
+  const hasApi = opts.api;
+
+  const sections: NavLink[] = [
+    { label: 'Spec', path: chapters[0]?.page ?? 'index.html' },
+    ...(lintChapter ? [{ label: 'Findings', path: lintChapter.page }] : []),
+    { label: 'Traceability', path: 'traceability.html' },
+    { label: 'Playground', path: 'playground/index.html' },
+    ...(hasApi ? [{ label: 'API', path: 'api/index.html' }] : []),
+    ...(benchFiles.length ? [{ label: 'Benchmarks', path: mdPages.get(benchFiles[0]!)! }] : []),
+  ];
+  const frame: SiteFrame = { sections, builtAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), revision: revision() };
+
+  // --- Spec chapters ----------------------------------------------------------------------------
+  const reqCount = (c: Chapter): number => requirements.filter((r) => r.file === c.file).length;
+  const specNav: NavGroup[] = [...groupBy(chapters, (c) => c.group)].map(([title, cs]) => ({
+    title,
+    links: cs.map((c) => ({ label: c.title.replace(/^\d+\.\s*/, (m) => m), path: c.page, ...(reqCount(c) ? { note: `${reqCount(c)}` } : {}) })),
+  }));
+  const badge = (id: string): string => {
+    const row = rowById.get(id);
+    if (!row) return '';
+    const n = (k: number, label: string): string => `<span class="badge${k === 0 ? ' none' : ''}">${k} ${label}</span>`;
+    return `<a class="badges" href="{{TRACE}}#${id}" title="Code, tests and corpus cases naming ${id}">${n(row.code.length, 'code')}${n(row.tests.length, 'tests')}${n(row.corpus.length, 'cases')}</a>`;
+  };
+  for (const c of chapters) {
+    const r = renderMarkdown(c.markdown, {
+      file: c.file,
+      page: c.page,
+      sitePathFor,
+      requirementBadge: badge,
+      requirementHref: (id) => reqPage.get(id) ?? null,
+      idPattern: matcher,
+    });
+    const html = r.html.replace(/\{\{TRACE\}\}/g, relativeHref(c.page, 'traceability.html'));
+    const onPage: NavGroup = { title: 'On this page', links: r.headings.filter((h: RenderedHeading) => h.depth === 2 || h.requirement).map((h) => ({ label: h.requirement ?? h.text, path: `${c.page}#${h.id}` })) };
+    write(c.page, renderPage(frame, { page: c.page, title: c.title, body: html, sidebar: [...specNav, ...(onPage.links.length ? [onPage] : [])] }));
+  }
+
+  // --- Benchmarks -------------------------------------------------------------------------------
+  for (const b of benchFiles) {
+    const page = mdPages.get(b)!;
+    const r = renderMarkdown(read(b), { file: b, page, sitePathFor, requirementHref: (id) => reqPage.get(id) ?? null, idPattern: matcher });
+    const nav: NavGroup[] = benchFiles.length > 1 ? [{ title: 'Benchmarks', links: benchFiles.map((f) => ({ label: posix.basename(f, '.md'), path: mdPages.get(f)! })) }] : [];
+    write(page, renderPage(frame, { page, title: r.title ?? 'Benchmarks', body: `${r.html}<p class="note">From <code>${escapeHtml(b)}</code>; regenerate the figures with <code>npm run bench</code>.</p>`, sidebar: nav }));
+  }
+
+  // --- Traceability ---------------------------------------------------------------------------
+  write('traceability.html', renderPage(frame, { page: 'traceability.html', title: 'Traceability', body: renderTraceability(rows, warnings, 'traceability.html', sitePathFor, reqPage), head: FILTER_SCRIPT }));
+
+  // --- Playground -------------------------------------------------------------------------------
+  const pg = await buildPlayground({ root: ROOT, outFile: join(opts.out, 'playground', 'playground.js') });
+  files.add('playground/playground.js');
+  for (const w of pg.warnings) warnings.push(`playground: ${w}`);
+  for (const e of pg.errors) problems.push(`playground: ${e}`);
+  const lintAnchors = lintChapter ? [...collectAnchors(pages.get(lintChapter.page) ?? '')] : [];
+  const playgroundData = {
+    requirements: Object.fromEntries([...reqPage].map(([id, p]) => [id, relativeHref('playground/index.html', p)])),
+    findings: lintChapter ? Object.fromEntries(lintAnchors.map((a) => [a, relativeHref('playground/index.html', `${lintChapter.page}#${a}`)])) : {},
+    available: pg.available,
+    unavailable: pg.unavailable,
+  };
+  write(
+    'playground/index.html',
+    renderPage(frame, {
+      page: 'playground/index.html',
+      title: 'Playground',
+      bodyClass: 'playground',
+      body: renderPlaygroundBody(),
+      head: `<script type="application/json" id="xd-data">${JSON.stringify(playgroundData).replace(/</g, '\\u003c')}</script>\n<script defer src="playground.js"></script>`,
+    }),
+  );
+
+  // --- API reference ----------------------------------------------------------------------------
+  if (opts.api) {
+    const r = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--options', join(ROOT, 'typedoc.json'), '--out', join(opts.out, 'api')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    const out = `${r.stdout}${r.stderr}`.trim();
+    if (r.status !== 0) problems.push(`typedoc failed (exit ${r.status}):\n${out}`);
+    else {
+      const w = out.split('\n').filter((l) => /warning/i.test(l));
+      if (w.length) warnings.push(`typedoc: ${w.length} warning line(s), first: ${w[0]}`);
+    }
+    for (const f of walk(relative(ROOT, join(opts.out, 'api')), () => true)) files.add(posix.relative(relative(ROOT, opts.out).split(sep).join('/'), f));
+  }
+
+  // --- Home page --------------------------------------------------------------------------------
+  const screenshot = existsSync(join(ROOT, 'docs', 'playground.png'));
+  write('index.html', renderPage(frame, { page: 'index.html', title: 'Cross-domain policy reference', body: renderHome(chapters, requirements, rows, lintChapter, benchFiles.length ? mdPages.get(benchFiles[0]!)! : null, hasApi, screenshot, reqCount) }));
+
+  // --- Source pages (whatever the pages above linked to) ---------------------------------------
+  for (const repoPath of [...sourcePages].sort()) {
+    const page = `source/${repoPath}.html`;
+    const lines = read(repoPath).split(/\r?\n/);
+    if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+    const body = `<h1><code>${escapeHtml(repoPath)}</code></h1><p class="note">Source as of this build. Lines are anchors: <code>#L12</code>.</p><div class="source">${lines
+      .map((l, i) => `<div class="l" id="L${i + 1}"><a class="n" href="#L${i + 1}">${i + 1}</a><span>${escapeHtml(l.length > 2000 ? `${l.slice(0, 2000)} … (${l.length} characters)` : l)}</span></div>`)
+      .join('')}</div>`;
+    write(page, renderPage(frame, { page, title: repoPath, body }));
+  }
+
+  // --- Assets -----------------------------------------------------------------------------------
+  cpSync(join(ROOT, 'scripts', 'docs', 'assets', 'site.css'), join(opts.out, 'assets', 'site.css'));
+  files.add('assets/site.css');
+  for (const f of walk('docs', (p) => /^docs\/[^/]+\.(png|svg|jpe?g)$/.test(p))) {
+    cpSync(join(ROOT, f), join(opts.out, 'assets', posix.basename(f)));
+    files.add(`assets/${posix.basename(f)}`);
+  }
+  writeFileSync(join(opts.out, '.nojekyll'), '');
+
+  // --- Links ------------------------------------------------------------------------------------
+  for (const b of checkLinks(pages, files)) problems.push(`broken link in ${b.page}: "${b.href}" (${b.reason})`);
+
+  // --- Report -----------------------------------------------------------------------------------
+  const secs = ((Date.now() - started) / 1000).toFixed(1);
+  const rel = relative(process.cwd(), opts.out) || '.';
+  for (const w of warnings) process.stderr.write(`docs: warning: ${w}\n`);
+  process.stdout.write(
+    `docs: ${chapters.length} chapters, ${requirements.length} requirements (${rows.filter((r) => r.code.length).length} with code, ${rows.filter((r) => r.tests.length).length} with tests, ${rows.filter((r) => r.corpus.length).length} with corpus cases), ${corpusFiles.length} corpus sidecars, ${pages.size} pages, playground API: ${pg.available.join(', ') || 'none'} — ${rel}/index.html in ${secs}s\n`,
+  );
+  if (problems.length) {
+    process.stderr.write(`docs: FAILED with ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+const FILTER_SCRIPT = `<script>
+document.addEventListener('DOMContentLoaded', () => {
+  const box = document.getElementById('filter');
+  if (!box) return;
+  box.addEventListener('input', () => {
+    const q = box.value.trim().toLowerCase();
+    for (const tr of document.querySelectorAll('table.trace tbody tr')) tr.hidden = q !== '' && !tr.textContent.toLowerCase().includes(q);
+  });
+});
+</script>`;
+
+function refsByFile(refs: readonly Reference[], page: string, sitePathFor: (p: string) => string): string {
+  return `<ul>${[...groupBy(refs, (r) => r.file)]
+    .map(([file, rs]) => {
+      const sp = sitePathFor(file);
+      return `<li><code>${escapeHtml(file)}</code> ${rs.map((r) => `<a href="${escapeHtml(relativeHref(page, `${sp}#L${r.line}`))}" title="${escapeHtml(r.text)}">L${r.line}</a>`).join(' ')}</li>`;
+    })
+    .join('')}</ul>`;
+}
+
+function renderTraceability(
+  rows: readonly TraceRow[],
+  warnings: readonly string[],
+  page: string,
+  sitePathFor: (p: string) => string,
+  reqPage: ReadonlyMap<string, string>,
+): string {
+  const count = (f: (r: TraceRow) => boolean): number => rows.filter(f).length;
+  const missing = rows.filter((r) => r.tests.length === 0 && r.corpus.length === 0);
+  const body = rows
+    .map((r) => {
+      const id = r.requirement.id;
+      const spec = reqPage.get(id)!;
+      const cell = (html: string, n: number, none: string): string => (n ? `<td>${html}</td>` : `<td class="none">${none}</td>`);
+      const cases = `<ul>${r.corpus.map((c) => `<li><a href="${escapeHtml(relativeHref(page, `${sitePathFor(c.file)}#L${c.line}`))}">${escapeHtml(c.caseId)}</a></li>`).join('')}</ul>`;
+      return `<tr id="${id}"${r.tests.length + r.corpus.length === 0 ? ' class="missing"' : ''}><td class="id"><a href="${escapeHtml(relativeHref(page, spec))}">${id}</a></td><td>${escapeHtml(r.requirement.title)}</td>${cell(
+        refsByFile(r.code, page, sitePathFor),
+        r.code.length,
+        'none yet',
+      )}${cell(refsByFile(r.tests, page, sitePathFor), r.tests.length, 'none')}${cell(cases, r.corpus.length, 'none')}</tr>`;
+    })
+    .join('\n');
+  return `<h1>Traceability</h1>
+<p class="lead">Every requirement of the spec, with the code that implements it (lines carrying a <code>// ${escapeHtml(rows[0]?.requirement.id ?? 'FLASH-SOCK-7')}</code>-style comment or naming the ID), the tests whose titles or bodies name it, and the corpus cases that exercise it. The build fails when a requirement has neither a test nor a corpus case.</p>
+<div class="summary">
+<div><strong>${rows.length}</strong>requirements</div>
+<div><strong>${count((r) => r.code.length > 0)}</strong>with code</div>
+<div><strong>${count((r) => r.tests.length > 0)}</strong>with tests</div>
+<div><strong>${count((r) => r.corpus.length > 0)}</strong>with corpus cases</div>
+</div>
+${missing.length ? `<p class="problem">${missing.length} requirement(s) have no test and no corpus case: ${missing.map((r) => `<a href="#${r.requirement.id}">${r.requirement.id}</a>`).join(', ')}.</p>` : ''}
+${warnings.length ? `<details class="notice"><summary>${warnings.length} warning(s) from this build</summary><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></details>` : ''}
+<input id="filter" class="filter" type="search" placeholder="Filter: an ID, a word, a file…" aria-label="Filter requirements">
+<div class="table-wrap"><table class="trace">
+<thead><tr><th>Requirement</th><th>Title</th><th>Code</th><th>Tests</th><th>Corpus cases</th></tr></thead>
+<tbody>
+${body}
+</tbody></table></div>`;
+}
+
+function renderHome(
+  chapters: readonly Chapter[],
+  requirements: readonly Requirement[],
+  rows: readonly TraceRow[],
+  lintChapter: Chapter | undefined,
+  benchPage: string | null,
+  hasApi: boolean,
+  screenshot: boolean,
+  reqCount: (c: Chapter) => number,
+): string {
+  const page = 'index.html';
+  const a = (path: string, label: string): string => `<a href="${escapeHtml(relativeHref(page, path))}">${label}</a>`;
+  const groups = [...groupBy(chapters, (c) => c.group)]
+    .map(([title, cs]) => `<h3>${escapeHtml(title)}</h3><ul>${cs.map((c) => `<li>${a(c.page, inlineMarkdown(c.title))}${reqCount(c) ? ` <span class="note">${reqCount(c)} requirements</span>` : ''}</li>`).join('')}</ul>`)
+    .join('');
+  const covered = rows.filter((r) => r.tests.length + r.corpus.length > 0).length;
+  return `<h1>xdpolicy — the cross-domain policy reference</h1>
+<p class="lead">Flash <code>crossdomain.xml</code> and socket policy files (port 843) and Silverlight <code>clientaccesspolicy.xml</code> (port 943) decided who could reach what across origins for a decade, and they are still served today. xdpolicy is one place that says exactly what these files mean: a normative spec, a pure evaluator that follows it, a linter, a hardened policy server and a conformance harness.</p>
+<p>Read this site if you implement or audit a policy server, a client or a scanner, or if you just found a <code>crossdomain.xml</code> and want to know what it allows.</p>
+<div class="cards">
+<div class="card"><h3>${a(chapters[0]?.page ?? page, 'The specification')}</h3><p>${chapters.length} chapters, ${requirements.length} numbered requirements. Each rule has a stable ID you can link to, e.g. ${requirements[0] ? a(`${chapters.find((c) => c.file === requirements[0]!.file)!.page}#${requirements[0].id}`, `<code>#${requirements[0].id}</code>`) : '<code>#FLASH-SOCK-7</code>'}.</p></div>
+${lintChapter ? `<div class="card"><h3>${a(lintChapter.page, 'Findings catalogue')}</h3><p>What <code>xdpolicy lint</code> reports, why it matters and how to fix it.</p></div>` : ''}
+<div class="card"><h3>${a('playground/index.html', 'Playground')}</h3><p>Paste a policy, pick a client and origins, and see the diagnostics, findings and decision matrix — computed in your browser by the reference evaluator.</p></div>
+<div class="card"><h3>${a('traceability.html', 'Traceability')}</h3><p>For each requirement: the code implementing it, the tests and corpus cases exercising it. ${covered} of ${rows.length} are covered.</p></div>
+${hasApi ? `<div class="card"><h3>${a('api/index.html', 'API reference')}</h3><p>The library's exports, from their TSDoc.</p></div>` : ''}
+${benchPage ? `<div class="card"><h3>${a(benchPage, 'Benchmarks')}</h3><p>Decision and parse throughput, server load figures.</p></div>` : ''}
+</div>
+${screenshot ? `<p>${a('playground/index.html', `<img src="${escapeHtml(relativeHref(page, 'assets/playground.png'))}" alt="The playground: a socket policy, its findings and an origin × port decision matrix" style="max-width:100%;border:1px solid #dde2ea;border-radius:6px">`)}</p>` : ''}
+<h2>Chapters</h2>
+${groups}
+<h2>Build this site</h2>
+<pre><code>npm ci
+npm run docs        # writes docs/site/; open docs/site/index.html</code></pre>`;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`docs: FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

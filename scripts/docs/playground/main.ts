@@ -1,0 +1,407 @@
+/**
+ * The playground page script. Bundled by `scripts/docs/playground-build.ts` together with the
+ * library functions it was handed; each one may be missing (not landed yet, or not browser-safe),
+ * and the page then says so in the panel concerned instead of failing.
+ *
+ * The page keeps no state of its own beyond the form: every change re-parses the policy, re-lints
+ * it and re-decides each cell of the matrix from a world snapshot holding only this policy.
+ *
+ * @module
+ */
+import type { Diagnostic } from '../../../src/diagnostics.js';
+import type { ClientProfile, Decision, DecisionRequest } from '../../../src/decision/types.js';
+import type { WorldSnapshot } from '../../../src/world/world.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type AnyFn = (...args: any[]) => any;
+
+// The project type-checks with Node's types only (no DOM lib, so that server code keeps Node's
+// timer types); the little of the DOM this page uses is declared here instead.
+interface El {
+  innerHTML: string;
+  textContent: string | null;
+  value: string;
+  dataset: Record<string, string | undefined>;
+  classList: { add(c: string): void; remove(c: string): void };
+  addEventListener(type: string, fn: (ev: { target: unknown }) => void): void;
+  querySelectorAll(sel: string): { forEach(fn: (e: El) => void): void };
+  closest(sel: string): El | null;
+  add(option: unknown): void;
+}
+declare const document: {
+  readyState: string;
+  body: El;
+  getElementById(id: string): El | null;
+  addEventListener(type: string, fn: () => void): void;
+};
+declare const Option: new (text: string, value: string) => unknown;
+type HTMLElement = El;
+type HTMLSelectElement = El;
+type HTMLInputElement = El;
+type HTMLTextAreaElement = El;
+type HTMLLabelElement = El;
+
+/** The library functions the bundle was built with; any of them may be absent. */
+export interface PlaygroundApi {
+  parseFlashPolicy?: AnyFn;
+  parseSilverlightPolicy?: AnyFn;
+  decide?: AnyFn;
+  lint?: AnyFn;
+  lintText?: AnyFn;
+}
+
+/** Build-time data the page carries in `<script id="xd-data">`. */
+interface PageData {
+  /** Requirement ID → link to its spec anchor. */
+  requirements: Record<string, string>;
+  /** Finding ID (anchor of the catalogue) → link. */
+  findings: Record<string, string>;
+  available: string[];
+  unavailable: Record<string, string>;
+}
+
+type Kind = 'socket' | 'url';
+
+interface Preset {
+  name: string;
+  client: ClientProfile;
+  kind: Kind;
+  origins: string[];
+  columns: string;
+  policy: string;
+}
+
+const FLASH_ORIGINS = ['http://app.example.com/game.swf', 'https://app.example.com/game.swf', 'http://example.com/game.swf', 'http://partner.example.net/x.swf', 'http://evil.test/attack.swf'];
+const SL_ORIGINS = ['http://app.example.com/app.xap', 'https://app.example.com/app.xap', 'http://example.com/app.xap', 'http://evil.test/attack.xap'];
+
+/** Examples to start from; each shows one thing the matrix makes visible. */
+export const PRESETS: readonly Preset[] = [
+  {
+    name: 'Flash socket policy: one game server',
+    client: 'flash',
+    kind: 'socket',
+    origins: FLASH_ORIGINS,
+    columns: '80, 443, 843, 1023, 1024, 9000, 9005, 9011',
+    policy: `<?xml version="1.0"?>
+<cross-domain-policy>
+  <site-control permitted-cross-domain-policies="master-only"/>
+  <allow-access-from domain="*.example.com" to-ports="9000-9010"/>
+  <allow-access-from domain="partner.example.net" to-ports="9005"/>
+</cross-domain-policy>
+`,
+  },
+  {
+    name: 'Flash socket policy: wide open (do not deploy)',
+    client: 'flash',
+    kind: 'socket',
+    origins: FLASH_ORIGINS,
+    columns: '21, 22, 25, 80, 443, 3306, 6379, 9000',
+    policy: `<?xml version="1.0"?>
+<cross-domain-policy>
+  <allow-access-from domain="*" to-ports="*"/>
+</cross-domain-policy>
+`,
+  },
+  {
+    name: 'Flash crossdomain.xml for an API',
+    client: 'flash',
+    kind: 'url',
+    origins: FLASH_ORIGINS,
+    columns: '/crossdomain.xml, /api/v1/items.json, /media/intro.flv, /admin/',
+    policy: `<?xml version="1.0"?>
+<cross-domain-policy>
+  <site-control permitted-cross-domain-policies="master-only"/>
+  <allow-access-from domain="*.example.com"/>
+  <allow-access-from domain="partner.example.net" secure="false"/>
+  <allow-http-request-headers-from domain="*.example.com" headers="SOAPAction,X-Requested-With"/>
+</cross-domain-policy>
+`,
+  },
+  {
+    name: 'Hostile: a DOCTYPE entity that spells "*"',
+    client: 'flash',
+    kind: 'socket',
+    origins: FLASH_ORIGINS,
+    columns: '80, 843, 9000',
+    policy: `<?xml version="1.0"?>
+<!DOCTYPE cross-domain-policy [ <!ENTITY w "*"> ]>
+<cross-domain-policy>
+  <allow-access-from domain="&w;" to-ports="*"/>
+</cross-domain-policy>
+`,
+  },
+  {
+    name: 'Silverlight socket policy (port 943)',
+    client: 'silverlight',
+    kind: 'socket',
+    origins: SL_ORIGINS,
+    columns: '80, 943, 4501, 4502, 4506, 4507, 4534, 4535',
+    policy: `<?xml version="1.0" encoding="utf-8"?>
+<access-policy>
+  <cross-domain-access>
+    <policy>
+      <allow-from>
+        <domain uri="http://app.example.com"/>
+      </allow-from>
+      <grant-to>
+        <socket-resource port="4502-4506" protocol="tcp"/>
+      </grant-to>
+    </policy>
+  </cross-domain-access>
+</access-policy>
+`,
+  },
+  {
+    name: 'Silverlight clientaccesspolicy.xml for an API',
+    client: 'silverlight',
+    kind: 'url',
+    origins: SL_ORIGINS,
+    columns: '/api/v1/items, /api, /apiv2/x, /private/data',
+    policy: `<?xml version="1.0" encoding="utf-8"?>
+<access-policy>
+  <cross-domain-access>
+    <policy>
+      <allow-from http-request-headers="SOAPAction">
+        <domain uri="http://*.example.com"/>
+      </allow-from>
+      <grant-to>
+        <resource path="/api/" include-subpaths="true"/>
+      </grant-to>
+    </policy>
+  </cross-domain-access>
+</access-policy>
+`,
+  },
+];
+
+function esc(s: unknown): string {
+  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`playground: #${id} missing from the page`);
+  return el as T;
+}
+
+/** Where the policy sits in the world for this client and kind (the master location). */
+export function policyLocation(client: ClientProfile, kind: Kind, host: string): string {
+  if (kind === 'socket') return `xmlsocket://${host}:${client === 'flash' ? 843 : 943}`;
+  return `http://${host}/${client === 'flash' ? 'crossdomain.xml' : 'clientaccesspolicy.xml'}`;
+}
+
+/** The world snapshot in which only this policy is served. */
+export function worldFor(client: ClientProfile, kind: Kind, host: string, policy: string): WorldSnapshot {
+  const location = policyLocation(client, kind, host);
+  if (kind === 'socket') return { [location]: { body: client === 'flash' ? `${policy}\0` : policy } };
+  return { [location]: { body: policy, status: 200, contentType: client === 'flash' ? 'text/x-cross-domain-policy' : 'text/xml' } };
+}
+
+/** The matrix's column targets: `socket://host:port` per port, or `http://host/path` per path. */
+export function targetsFor(kind: Kind, host: string, columns: string): { label: string; target: string }[] {
+  return columns
+    .split(/[\s,]+/)
+    .filter((c) => c !== '')
+    .map((c) => (kind === 'socket' ? { label: c, target: `socket://${host}:${c}` } : { label: c, target: `http://${host}${c.startsWith('/') ? c : `/${c}`}` }));
+}
+
+/** Finds the diagnostics in whatever a parser returned (`{ diagnostics }`, or a list). */
+function diagnosticsOf(result: unknown): Diagnostic[] {
+  if (Array.isArray(result)) return result as Diagnostic[];
+  if (result && typeof result === 'object' && Array.isArray((result as { diagnostics?: unknown }).diagnostics)) return (result as { diagnostics: Diagnostic[] }).diagnostics;
+  return [];
+}
+
+/** The parsed model in a parser's result, if it has one. */
+function modelOf(result: unknown): unknown {
+  if (result && typeof result === 'object') {
+    const r = result as { policy?: unknown; model?: unknown };
+    return r.policy ?? r.model ?? null;
+  }
+  return null;
+}
+
+interface FindingLike {
+  id?: string;
+  severity?: string;
+  message?: string;
+  line?: number;
+  column?: number;
+  value?: string;
+  location?: { line?: number; column?: number };
+}
+
+function findingsOf(result: unknown): FindingLike[] {
+  if (Array.isArray(result)) return result as FindingLike[];
+  if (result && typeof result === 'object' && Array.isArray((result as { findings?: unknown }).findings)) return (result as { findings: FindingLike[] }).findings;
+  return [];
+}
+
+/** Wires up the page. Called once by the bundle's entry with the functions it holds. */
+export function startPlayground(api: PlaygroundApi): void {
+  const run = (): void => {
+    try {
+      setup(api);
+    } catch (err) {
+      const status = document.getElementById('pg-status');
+      if (status) status.textContent = `The playground failed to start: ${(err as Error).message}`;
+    }
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run);
+  else run();
+}
+
+function setup(api: PlaygroundApi): void {
+  const dataEl = document.getElementById('xd-data');
+  const data: PageData = dataEl?.textContent ? (JSON.parse(dataEl.textContent) as PageData) : { requirements: {}, findings: {}, available: [], unavailable: {} };
+  const preset = byId<HTMLSelectElement>('pg-preset');
+  const client = byId<HTMLSelectElement>('pg-client');
+  const kind = byId<HTMLSelectElement>('pg-kind');
+  const host = byId<HTMLInputElement>('pg-host');
+  const origins = byId<HTMLTextAreaElement>('pg-origins');
+  const columns = byId<HTMLInputElement>('pg-columns');
+  const columnsLabel = byId<HTMLLabelElement>('pg-columns-label');
+  const policy = byId<HTMLTextAreaElement>('pg-policy');
+  const locationEl = byId('pg-location');
+  const status = byId('pg-status');
+  const matrixEl = byId('pg-matrix');
+  const traceEl = byId('pg-trace');
+  const diagEl = byId('pg-diagnostics');
+  const findingsEl = byId('pg-findings');
+  let renders = 0;
+  let decisions: Decision[][] = [];
+
+  const unavailable = (name: string): string =>
+    `<p class="unavailable">${esc(name)} is not available in this build${data.unavailable[name] ? ` (${esc(data.unavailable[name])})` : ''}.</p>`;
+  const reqLink = (id: string | undefined): string => (id ? (data.requirements[id] ? `<a class="req-ref" href="${esc(data.requirements[id])}">${esc(id)}</a>` : `<code>${esc(id)}</code>`) : '');
+  const findingLink = (id: string | undefined): string => (id ? (data.findings[id] ? `<a href="${esc(data.findings[id])}"><code>${esc(id)}</code></a>` : `<code>${esc(id)}</code>`) : '');
+
+  PRESETS.forEach((p, i) => preset.add(new Option(p.name, String(i))));
+  const applyPreset = (p: Preset): void => {
+    client.value = p.client;
+    kind.value = p.kind;
+    origins.value = p.origins.join('\n');
+    columns.value = p.columns;
+    policy.value = p.policy;
+  };
+  applyPreset(PRESETS[0]!);
+
+  const parse = (c: ClientProfile, k: Kind, text: string): { diagnostics: Diagnostic[]; model: unknown } | null => {
+    const fn = c === 'flash' ? api.parseFlashPolicy : api.parseSilverlightPolicy;
+    if (!fn) return null;
+    const result: unknown = c === 'flash' ? fn(text, { kind: k, scheme: 'http', master: true }) : fn(text, { kind: k });
+    return { diagnostics: diagnosticsOf(result), model: modelOf(result) };
+  };
+
+  const render = (): void => {
+    const c = client.value as ClientProfile;
+    const k = kind.value as Kind;
+    const h = host.value.trim() || 'example.com';
+    const text = policy.value;
+    const location = policyLocation(c, k, h);
+    locationEl.textContent = location;
+    columnsLabel.textContent = k === 'socket' ? 'Ports' : 'Paths';
+    traceEl.innerHTML = '';
+
+    // Parse diagnostics.
+    const parserName = c === 'flash' ? 'parseFlashPolicy' : 'parseSilverlightPolicy';
+    let parsed: { diagnostics: Diagnostic[]; model: unknown } | null = null;
+    try {
+      parsed = parse(c, k, text);
+      if (!parsed) diagEl.innerHTML = unavailable(parserName);
+      else if (parsed.diagnostics.length === 0) diagEl.innerHTML = `<p class="note">No diagnostics: the policy parses cleanly.</p>`;
+      else
+        diagEl.innerHTML = `<ul class="findings">${parsed.diagnostics
+          .map(
+            (d) =>
+              `<li><span class="sev sev-${esc(d.severity)}">${esc(d.severity)}</span> <span class="where">${esc(d.line)}:${esc(d.column)}</span> ${esc(d.message)} ${reqLink(d.requirement)} <span class="note">${esc(d.code)}</span></li>`,
+          )
+          .join('')}</ul>`;
+    } catch (err) {
+      diagEl.innerHTML = `<p class="problem">${esc(parserName)} threw: ${esc((err as Error).message)}</p>`;
+    }
+
+    // Lint findings.
+    try {
+      const context = { servedFrom: location, client: c, kind: k, scheme: 'http', master: true };
+      let findings: FindingLike[] | null = null;
+      if (api.lintText) findings = findingsOf(api.lintText(text, context));
+      else if (api.lint && parsed?.model) findings = findingsOf(api.lint(parsed.model, context));
+      if (findings === null) findingsEl.innerHTML = api.lint ? `<p class="note">Nothing to lint: the policy did not parse.</p>` : unavailable('lint');
+      else if (findings.length === 0) findingsEl.innerHTML = `<p class="note">No findings.</p>`;
+      else
+        findingsEl.innerHTML = `<ul class="findings">${findings
+          .map((f) => {
+            const line = f.line ?? f.location?.line;
+            const col = f.column ?? f.location?.column;
+            return `<li><span class="sev sev-${esc(f.severity ?? '')}">${esc(f.severity ?? '')}</span> ${line !== undefined ? `<span class="where">${esc(line)}:${esc(col ?? '')}</span> ` : ''}${esc(f.message ?? '')} ${findingLink(f.id)}${f.value !== undefined ? ` <span class="note">value: <code>${esc(f.value)}</code></span>` : ''}</li>`;
+          })
+          .join('')}</ul>`;
+    } catch (err) {
+      findingsEl.innerHTML = `<p class="problem">lint threw: ${esc((err as Error).message)}</p>`;
+    }
+
+    // Decision matrix.
+    const originList = origins.value.split(/\s+/).filter((o) => o !== '');
+    const targets = targetsFor(k, h, columns.value);
+    decisions = [];
+    if (!api.decide) {
+      matrixEl.innerHTML = unavailable('decide');
+    } else {
+      const world = worldFor(c, k, h, text);
+      let allowed = 0;
+      const rows = originList.map((origin, r) => {
+        decisions[r] = [];
+        const cells = targets.map((t, col) => {
+          try {
+            const request: DecisionRequest = { client: c, origin, target: t.target };
+            const d = api.decide!(request, world) as Decision;
+            decisions[r]![col] = d;
+            if (d.decision === 'allow') allowed++;
+            return `<td class="${d.decision === 'allow' ? 'allow' : 'deny'}" data-row="${r}" data-col="${col}" data-decision="${esc(d.decision)}" title="${esc(d.reason)}">${d.decision === 'allow' ? 'allow' : 'deny'}</td>`;
+          } catch (err) {
+            return `<td class="error" data-decision="error" title="${esc((err as Error).message)}">error</td>`;
+          }
+        });
+        return `<tr><th scope="row">${esc(origin)}</th>${cells.join('')}</tr>`;
+      });
+      matrixEl.innerHTML = `<div class="table-wrap"><table class="matrix" id="pg-matrix-table"><thead><tr><th>origin \\ ${k === 'socket' ? 'port' : 'path'}</th>${targets
+        .map((t) => `<th scope="col">${esc(t.label)}</th>`)
+        .join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div><p class="note">${allowed} of ${originList.length * targets.length} allowed for <strong>${esc(c)}</strong>, with only <code>${esc(
+        location,
+      )}</code> answering. Click a cell for its trace.</p>`;
+    }
+    renders++;
+    document.body.dataset['pgRenders'] = String(renders);
+    status.textContent = `Evaluated in your browser with: ${data.available.join(', ') || 'nothing (no library functions in this build)'}.`;
+  };
+
+  matrixEl.addEventListener('click', (ev) => {
+    const cell = (ev.target as HTMLElement).closest('td[data-row]') as HTMLElement | null;
+    if (!cell) return;
+    matrixEl.querySelectorAll('td.selected').forEach((e) => e.classList.remove('selected'));
+    cell.classList.add('selected');
+    const d = decisions[Number(cell.dataset['row'])]?.[Number(cell.dataset['col'])];
+    if (!d) return;
+    traceEl.innerHTML = `<h3>${esc(d.origin)} → ${esc(d.target)}: <span class="sev-${d.decision === 'allow' ? 'low' : 'high'}">${esc(d.decision)}</span></h3><p>${esc(d.reason)}</p><ol>${(d.trace ?? [])
+      .map(
+        (t) =>
+          `<li><strong>${esc(t.step)}</strong>${t.location ? ` <code>${esc(t.location)}</code>` : ''}${t.answered ? ` answered ${esc(t.answered)}` : ''}: ${esc(t.why)} ${(t.requirements ?? []).map((id) => reqLink(id)).join(' ')}</li>`,
+      )
+      .join('')}</ol>`;
+  });
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const schedule = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(render, 120);
+  };
+  preset.addEventListener('change', () => {
+    applyPreset(PRESETS[Number(preset.value)]!);
+    render();
+  });
+  for (const el of [client, kind]) el.addEventListener('change', render);
+  for (const el of [host, origins, columns, policy]) el.addEventListener('input', schedule);
+  render();
+  document.body.dataset['pgReady'] = 'true';
+}

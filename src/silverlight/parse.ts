@@ -1,0 +1,425 @@
+/**
+ * `clientaccesspolicy.xml` text → {@link SilverlightPolicy} + diagnostics
+ * (spec/silverlight/1-document.md and 2-grammar.md).
+ *
+ * The walker reads the document the way Silverlight does, element by element in document order:
+ * when an element is voided (an attribute or child it may not have), the rest of that element is
+ * not read, the element is left out of the model, and a diagnostic names the rule. A few faults
+ * invalidate the whole file instead (an empty resource path, a bad boolean, a bad port): then the
+ * result is `policy: null`, which for HTTP means "no policy was obtained" (SL-HTTP-6).
+ *
+ * Never throws; every rejection names its requirement.
+ *
+ * @module
+ */
+import type { Diagnostic, RequirementId, SourceLocation } from '../diagnostics.js';
+import { parseXmlDocument, XML_DIAGNOSTIC_CODES, type XmlAttribute, type XmlElement, type XmlLimits } from '../xml/document.js';
+import { classifyDomainUri } from './domains.js';
+import { SILVERLIGHT_XML_RULES, SL_ALLOW_FROM_ATTRIBUTES, SL_ELEMENTS, SL_RESOURCE_ATTRIBUTES, SL_SOCKET_RESOURCE_ATTRIBUTES } from './grammar.js';
+import { parseHeaderList } from './headers.js';
+import {
+  SILVERLIGHT_MAX_SOCKET_PORT,
+  SILVERLIGHT_MIN_SOCKET_PORT,
+  type SilverlightAllowFrom,
+  type SilverlightElementSource,
+  type SilverlightGrantTo,
+  type SilverlightPolicy,
+  type SilverlightPolicyEntry,
+} from './model.js';
+
+/** Diagnostic codes of the Silverlight parser (beyond the XML front end's, which it also emits). */
+export const SILVERLIGHT_DIAGNOSTIC_CODES = [
+  ...XML_DIAGNOSTIC_CODES,
+  'wrong-root',
+  'empty-root',
+  'ignored-attribute',
+  'skipped-element',
+  'ignored-text',
+  'no-cross-domain-access',
+  'policy-voided',
+  'policy-incomplete',
+  'allow-from-voided',
+  'allow-from-no-domains',
+  'domain-missing-uri',
+  'domain-never-matches',
+  'grant-to-voided',
+  'grant-to-empty',
+  'invalid-boolean',
+  'empty-resource-path',
+  'resource-path-not-absolute',
+  'invalid-port',
+  'port-out-of-range',
+  'reversed-port-range',
+  'unsupported-protocol',
+  'unsupported-http-method',
+] as const;
+/** A diagnostic code of {@link parseSilverlightPolicy}. */
+export type SilverlightDiagnosticCode = (typeof SILVERLIGHT_DIAGNOSTIC_CODES)[number];
+
+/** Options of {@link parseSilverlightPolicy}. */
+export interface SilverlightParseOptions {
+  /** Bounds for the XML front end; defaults are `DEFAULT_XML_LIMITS`. */
+  limits?: Partial<XmlLimits>;
+}
+
+/** The result of {@link parseSilverlightPolicy}: `policy` is `null` when the file as a whole is invalid. */
+export interface SilverlightParseResult {
+  policy: SilverlightPolicy | null;
+  diagnostics: Diagnostic[];
+}
+
+/** Raised inside the walker when a rule invalidates the whole file; never escapes this module. */
+class FileInvalid {
+  constructor(readonly diagnostic: Diagnostic) {}
+}
+
+class Walker {
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic[]) {
+    this.diagnostics = diagnostics;
+  }
+
+  report(severity: Diagnostic['severity'], code: SilverlightDiagnosticCode, requirement: RequirementId, message: string, at: SourceLocation, value?: string): Diagnostic {
+    const d: Diagnostic = { severity, code, message, line: at.line, column: at.column, requirement };
+    if (value !== undefined) d.value = value;
+    this.diagnostics.push(d);
+    return d;
+  }
+
+  /** Reports a fault that invalidates the whole file and stops the walk. */
+  invalidate(code: SilverlightDiagnosticCode, requirement: RequirementId, message: string, at: SourceLocation, value?: string): never {
+    throw new FileInvalid(this.report('error', code, requirement, message, at, value));
+  }
+
+  /** Non-whitespace text is skipped but reported (SL-GRAM-14). */
+  textChildren(el: XmlElement): void {
+    for (const child of el.children) {
+      if (child.kind === 'text' && child.text.trim() !== '') {
+        // SL-GRAM-14
+        this.report('warning', 'ignored-text', 'SL-GRAM-14', `Text inside <${el.name}> at line ${child.location.line} is ignored.`, child.location, child.text.trim().slice(0, 40));
+      }
+    }
+  }
+}
+
+function sourceOf(el: XmlElement): SilverlightElementSource {
+  const raw: Record<string, string> = {};
+  for (const a of el.attributes) raw[a.name] = a.value;
+  return { location: el.location, raw };
+}
+
+function elementChildren(el: XmlElement): XmlElement[] {
+  return el.children.filter((c): c is XmlElement => c.kind === 'element');
+}
+
+function attr(el: XmlElement, name: string): XmlAttribute | undefined {
+  return el.attributes.find((a) => a.name === name);
+}
+
+/** Whether the start tag at `offset` in `text` is self-closing (`<access-policy/>`). */
+function isSelfClosing(text: string, offset: number): boolean {
+  let quote = 0;
+  for (let i = offset + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quote) {
+      if (c === quote) quote = 0;
+    } else if (c === 34 || c === 39) quote = c;
+    else if (c === 62) return text.charCodeAt(i - 1) === 47;
+  }
+  return false;
+}
+
+/**
+ * Parses a `clientaccesspolicy.xml` text.
+ *
+ * `policy` is `null` when the file is invalid as a whole (SL-XML-*, SL-GRAM-11, SL-GRAM-12,
+ * SL-SOCK-7); otherwise it holds every policy that survived voiding, and `diagnostics` says what
+ * was voided, skipped or ignored, with line, column and requirement. Never throws.
+ */
+export function parseSilverlightPolicy(text: string, options: SilverlightParseOptions = {}): SilverlightParseResult {
+  const diagnostics: Diagnostic[] = [];
+  try {
+    const policy = parseInto(typeof text === 'string' ? text : String(text), options, diagnostics);
+    return { policy, diagnostics };
+  } catch (err) {
+    if (err instanceof FileInvalid) return { policy: null, diagnostics };
+    // Defensive: an unexpected failure must still fail closed, as a value.
+    diagnostics.push({ severity: 'error', code: 'not-well-formed', message: `The policy could not be read: ${(err as Error)?.message ?? String(err)}`, line: 1, column: 1, requirement: 'SL-XML-1' });
+    return { policy: null, diagnostics };
+  }
+}
+
+function parseInto(text: string, options: SilverlightParseOptions, diagnostics: Diagnostic[]): SilverlightPolicy | null {
+  const doc = parseXmlDocument(text, SILVERLIGHT_XML_RULES, diagnostics, options.limits ?? {});
+  if (doc === null) return null;
+  const w = new Walker(diagnostics);
+  const root = doc.root;
+
+  // SL-XML-3
+  if (root.name !== SL_ELEMENTS.root) {
+    w.invalidate('wrong-root', 'SL-XML-3', `The root element is <${root.name}>; a Silverlight policy's root is <access-policy>.`, root.location, root.name);
+  }
+  // SL-XML-3: `<access-policy/>` is no policy at all ([ML-CODE] checks IsEmptyElement).
+  if (root.location.offset >= 0 && isSelfClosing(text, root.location.offset)) {
+    w.invalidate('empty-root', 'SL-XML-3', 'The root element <access-policy/> is empty: the file holds no policy.', root.location);
+  }
+  // SL-GRAM-1: attributes of the root are ignored.
+  for (const a of root.attributes) {
+    if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue;
+    w.report('info', 'ignored-attribute', 'SL-GRAM-1', `Attribute ${a.name} of <access-policy> at line ${a.location.line} is ignored.`, a.location, a.name);
+  }
+  w.textChildren(root);
+
+  const policies: SilverlightPolicyEntry[] = [];
+  let sawAccess = false;
+  for (const child of elementChildren(root)) {
+    if (child.name !== SL_ELEMENTS.crossDomainAccess) {
+      // SL-GRAM-1
+      w.report('warning', 'skipped-element', 'SL-GRAM-1', `<${child.name}> at line ${child.location.line} is not a child of <access-policy> Silverlight reads; it is skipped.`, child.location, child.name);
+      continue;
+    }
+    sawAccess = true;
+    readCrossDomainAccess(w, child, policies);
+  }
+  if (!sawAccess) {
+    // SL-GRAM-1
+    w.report('warning', 'no-cross-domain-access', 'SL-GRAM-1', 'The policy has no <cross-domain-access>: it grants nothing.', root.location);
+  }
+  return { format: 'silverlight', policies };
+}
+
+function readCrossDomainAccess(w: Walker, el: XmlElement, policies: SilverlightPolicyEntry[]): void {
+  // SL-GRAM-2: attributes ignored, children other than <policy> skipped.
+  for (const a of el.attributes) {
+    w.report('info', 'ignored-attribute', 'SL-GRAM-2', `Attribute ${a.name} of <cross-domain-access> at line ${a.location.line} is ignored.`, a.location, a.name);
+  }
+  w.textChildren(el);
+  for (const child of elementChildren(el)) {
+    if (child.name !== SL_ELEMENTS.policy) {
+      w.report('warning', 'skipped-element', 'SL-GRAM-2', `<${child.name}> at line ${child.location.line} inside <cross-domain-access> is skipped.`, child.location, child.name);
+      continue;
+    }
+    const policy = readPolicy(w, child);
+    if (policy !== null) policies.push(policy);
+  }
+}
+
+function readPolicy(w: Walker, el: XmlElement): SilverlightPolicyEntry | null {
+  // SL-GRAM-3: any attribute voids the policy ([ML-DRT] silverlight-36).
+  const first = el.attributes[0];
+  if (first !== undefined) {
+    w.report('error', 'policy-voided', 'SL-GRAM-3', `<policy> at line ${el.location.line} has attribute ${first.name}; a <policy> takes no attributes, so this policy is void.`, first.location, first.name);
+    return null;
+  }
+  w.textChildren(el);
+  const entry: SilverlightPolicyEntry = { allowFrom: [], grantTo: [], source: sourceOf(el) };
+  for (const child of elementChildren(el)) {
+    if (child.name === SL_ELEMENTS.allowFrom) {
+      const af = readAllowFrom(w, child);
+      if (af !== null) entry.allowFrom.push(af);
+    } else if (child.name === SL_ELEMENTS.grantTo) {
+      const gt = readGrantTo(w, child);
+      if (gt !== null) entry.grantTo.push(gt);
+    } else {
+      // SL-GRAM-4: any other child element voids the policy (Moonlight skips an empty one).
+      w.report('error', 'policy-voided', 'SL-GRAM-4', `<${child.name}> at line ${child.location.line} is not allowed in <policy>; the policy that holds it is void.`, child.location, child.name);
+      return null;
+    }
+  }
+  // SL-GRAM-5
+  if (entry.allowFrom.length === 0 || entry.grantTo.length === 0) {
+    const missing = entry.allowFrom.length === 0 ? 'allow-from' : 'grant-to';
+    w.report('warning', 'policy-incomplete', 'SL-GRAM-5', `<policy> at line ${el.location.line} has no usable <${missing}>: it grants nothing.`, el.location, missing);
+  }
+  return entry;
+}
+
+function readAllowFrom(w: Walker, el: XmlElement): SilverlightAllowFrom | null {
+  // SL-GRAM-6
+  for (const a of el.attributes) {
+    if (!SL_ALLOW_FROM_ATTRIBUTES.includes(a.name)) {
+      w.report('error', 'allow-from-voided', 'SL-GRAM-6', `<allow-from> at line ${el.location.line} has attribute ${a.name}; only http-request-headers and http-methods are allowed, so it is void.`, a.location, a.name);
+      return null;
+    }
+  }
+  w.textChildren(el);
+  const headers = attr(el, 'http-request-headers');
+  const methods = attr(el, 'http-methods');
+  const af: SilverlightAllowFrom = {
+    domains: [],
+    // SL-HDR-1
+    httpRequestHeaders: headers === undefined ? [] : parseHeaderList(headers.value),
+    httpMethods: methods === undefined ? [] : parseHeaderList(methods.value),
+    source: sourceOf(el),
+  };
+  if (methods !== undefined) {
+    for (const m of af.httpMethods) {
+      if (m !== '*') {
+        // SL-HDR-9
+        w.report('warning', 'unsupported-http-method', 'SL-HDR-9', `http-methods value "${m}" at line ${methods.location.line} means nothing: only "*" is defined; GET and POST stay the only methods.`, methods.location, m);
+      }
+    }
+  }
+  for (const child of elementChildren(el)) {
+    if (child.name.includes(':')) {
+      // SL-GRAM-7: an element in another namespace is skipped.
+      w.report('info', 'skipped-element', 'SL-GRAM-7', `<${child.name}> at line ${child.location.line} is in another namespace and is skipped.`, child.location, child.name);
+      continue;
+    }
+    if (child.name !== SL_ELEMENTS.domain) {
+      // SL-GRAM-7
+      w.report('error', 'allow-from-voided', 'SL-GRAM-7', `<${child.name}> at line ${child.location.line} is not allowed in <allow-from>; the allow-from is void.`, child.location, child.name);
+      return null;
+    }
+    const uri = attr(child, 'uri');
+    for (const a of child.attributes) {
+      if (a.name !== 'uri') {
+        // SL-GRAM-8
+        w.report('warning', 'ignored-attribute', 'SL-GRAM-8', `Attribute ${a.name} of <domain> at line ${a.location.line} is ignored.`, a.location, a.name);
+      }
+    }
+    if (uri === undefined || uri.value === '') {
+      // SL-GRAM-8
+      w.report('error', 'domain-missing-uri', 'SL-GRAM-8', `<domain> at line ${child.location.line} has no uri; it admits nobody.`, child.location);
+      continue;
+    }
+    const pattern = classifyDomainUri(uri.value);
+    if (pattern.kind === 'never') {
+      // SL-DOM-8
+      w.report('warning', 'domain-never-matches', 'SL-DOM-8', `<domain uri="${uri.value}"> at line ${uri.location.line} can never match a caller: ${pattern.reason}.`, uri.location, uri.value);
+    }
+    af.domains.push({ uri: uri.value, source: sourceOf(child) });
+  }
+  if (af.domains.length === 0) {
+    // SL-GRAM-7
+    w.report('warning', 'allow-from-no-domains', 'SL-GRAM-7', `<allow-from> at line ${el.location.line} lists no domain: it admits nobody.`, el.location);
+  }
+  return af;
+}
+
+function readGrantTo(w: Walker, el: XmlElement): SilverlightGrantTo | null {
+  // SL-GRAM-9
+  const first = el.attributes[0];
+  if (first !== undefined) {
+    w.report('error', 'grant-to-voided', 'SL-GRAM-9', `<grant-to> at line ${el.location.line} has attribute ${first.name}; a <grant-to> takes no attributes, so it is void.`, first.location, first.name);
+    return null;
+  }
+  w.textChildren(el);
+  const gt: SilverlightGrantTo = { resources: [], socketResources: [], source: sourceOf(el) };
+  for (const child of elementChildren(el)) {
+    if (child.name === SL_ELEMENTS.resource) {
+      if (!readResource(w, child, gt)) return null;
+    } else if (child.name === SL_ELEMENTS.socketResource) {
+      if (!readSocketResource(w, child, gt)) return null;
+    } else {
+      // SL-GRAM-9
+      w.report('error', 'grant-to-voided', 'SL-GRAM-9', `<${child.name}> at line ${child.location.line} is not allowed in <grant-to>; the grant-to is void.`, child.location, child.name);
+      return null;
+    }
+  }
+  if (gt.resources.length === 0 && gt.socketResources.length === 0) {
+    w.report('info', 'grant-to-empty', 'SL-GRAM-9', `<grant-to> at line ${el.location.line} grants nothing.`, el.location);
+  }
+  return gt;
+}
+
+/** Content of an element that must be empty: anything but whitespace and comments counts. */
+function hasContent(el: XmlElement): boolean {
+  return el.children.some((c) => c.kind === 'element' || (c.kind === 'text' && c.text.trim() !== ''));
+}
+
+/** XML Schema `boolean`: `true`, `false`, `1`, `0`, surrounding whitespace collapsed. */
+function parseXsdBoolean(value: string): boolean | null {
+  const v = value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+  if (v === 'true' || v === '1') return true;
+  if (v === 'false' || v === '0') return false;
+  return null;
+}
+
+function readResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): boolean {
+  // SL-GRAM-10
+  for (const a of el.attributes) {
+    if (!SL_RESOURCE_ATTRIBUTES.includes(a.name)) {
+      w.report('error', 'grant-to-voided', 'SL-GRAM-10', `<resource> at line ${el.location.line} has attribute ${a.name}; only path and include-subpaths are allowed, so its grant-to is void.`, a.location, a.name);
+      return false;
+    }
+  }
+  if (hasContent(el)) {
+    w.report('error', 'grant-to-voided', 'SL-GRAM-10', `<resource> at line ${el.location.line} is not empty; its grant-to is void.`, el.location);
+    return false;
+  }
+  const path = attr(el, 'path');
+  // SL-GRAM-12: an empty (or missing) path invalidates the whole file ([ML-DRT] silverlight-5, 6).
+  if (path === undefined || path.value === '') {
+    w.invalidate('empty-resource-path', 'SL-GRAM-12', `<resource> at line ${el.location.line} has ${path === undefined ? 'no' : 'an empty'} path: the whole policy file is invalid.`, path?.location ?? el.location);
+  }
+  let includeSubpaths = false;
+  const sub = attr(el, 'include-subpaths');
+  if (sub !== undefined) {
+    const b = parseXsdBoolean(sub.value);
+    // SL-GRAM-11
+    if (b === null) {
+      w.invalidate('invalid-boolean', 'SL-GRAM-11', `include-subpaths="${sub.value}" at line ${sub.location.line} is not true, false, 1 or 0: the whole policy file is invalid.`, sub.location, sub.value);
+    }
+    includeSubpaths = b;
+  }
+  if (!path.value.startsWith('/')) {
+    // SL-PATH-4
+    w.report('warning', 'resource-path-not-absolute', 'SL-PATH-4', `Resource path "${path.value}" at line ${path.location.line} does not start with "/": it can never match.`, path.location, path.value);
+  }
+  gt.resources.push({ path: path.value, includeSubpaths, source: sourceOf(el) });
+  return true;
+}
+
+/** One port number of a `port` attribute: decimal digits only (SL-SOCK-7). */
+function parsePortNumber(s: string): number | null {
+  return /^[0-9]{1,5}$/.test(s) ? Number(s) : null;
+}
+
+function readSocketResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): boolean {
+  // SL-GRAM-13
+  for (const a of el.attributes) {
+    if (!SL_SOCKET_RESOURCE_ATTRIBUTES.includes(a.name)) {
+      w.report('error', 'grant-to-voided', 'SL-GRAM-13', `<socket-resource> at line ${el.location.line} has attribute ${a.name}; only port and protocol are allowed, so its grant-to is void.`, a.location, a.name);
+      return false;
+    }
+  }
+  if (hasContent(el)) {
+    w.report('error', 'grant-to-voided', 'SL-GRAM-13', `<socket-resource> at line ${el.location.line} is not empty; its grant-to is void.`, el.location);
+    return false;
+  }
+  const port = attr(el, 'port');
+  // SL-SOCK-7: "A" or "A-B", split at the first '-'; each a number within 4502–4534, or the file is invalid.
+  if (port === undefined) {
+    w.invalidate('invalid-port', 'SL-SOCK-7', `<socket-resource> at line ${el.location.line} has no port: the whole policy file is invalid.`, el.location);
+  }
+  const dash = port.value.indexOf('-');
+  const parts = dash < 0 ? [port.value] : [port.value.slice(0, dash), port.value.slice(dash + 1)];
+  const numbers: number[] = [];
+  for (const part of parts) {
+    const n = parsePortNumber(part);
+    if (n === null) {
+      w.invalidate('invalid-port', 'SL-SOCK-7', `port="${port.value}" at line ${port.location.line} is not a port or a range A-B: the whole policy file is invalid.`, port.location, port.value);
+    }
+    if (n < SILVERLIGHT_MIN_SOCKET_PORT || n > SILVERLIGHT_MAX_SOCKET_PORT) {
+      w.invalidate('port-out-of-range', 'SL-SOCK-7', `port="${port.value}" at line ${port.location.line} goes outside 4502-4534: the whole policy file is invalid.`, port.location, port.value);
+    }
+    numbers.push(n);
+  }
+  const from = numbers[0] as number;
+  const to = numbers[1] ?? from;
+  const protocol = attr(el, 'protocol');
+  // SL-SOCK-9: exactly "tcp"; anything else (or nothing) grants nothing.
+  if (protocol === undefined || protocol.value !== 'tcp') {
+    const what = protocol === undefined ? 'has no protocol' : `has protocol="${protocol.value}"`;
+    w.report('warning', 'unsupported-protocol', 'SL-SOCK-9', `<socket-resource> at line ${el.location.line} ${what}; only protocol="tcp" grants anything.`, protocol?.location ?? el.location, protocol?.value);
+    return true;
+  }
+  // SL-SOCK-8
+  if (from > to) {
+    w.report('warning', 'reversed-port-range', 'SL-SOCK-8', `port="${port.value}" at line ${port.location.line} is a reversed range: it grants no port.`, port.location, port.value);
+    return true;
+  }
+  gt.socketResources.push({ from, to, protocol: 'tcp', source: sourceOf(el) });
+  return true;
+}

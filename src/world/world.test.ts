@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import {
+  directoryOf,
+  indexWorld,
+  lookupLocation,
+  masterSocketLocation,
+  masterUrlLocation,
+  normalizeLocation,
+  parseOriginUrl,
+  parseSocketTarget,
+  parseTarget,
+  resolveRedirect,
+} from './locations.js';
+import { parseWorld, responseHeader } from './parse.js';
+
+describe('world locations', () => {
+  it.each([
+    ['XMLSOCKET://Example.COM:843', 'xmlsocket://example.com:843'],
+    ['xmlsocket://example.com:843/', 'xmlsocket://example.com:843'],
+    ['xmlsocket://[0:0:0:0:0:0:0:1]:843', 'xmlsocket://[::1]:843'],
+    ['xmlsocket://127.1:843', 'xmlsocket://127.0.0.1:843'],
+    ['HTTP://Example.com:80/crossdomain.xml', 'http://example.com/crossdomain.xml'],
+    ['https://example.com:443/a/p.xml', 'https://example.com/a/p.xml'],
+    ['https://example.com:8443/crossdomain.xml', 'https://example.com:8443/crossdomain.xml'],
+    ['http://[::1]:8080/crossdomain.xml', 'http://[::1]:8080/crossdomain.xml'],
+    ['http://example.com', 'http://example.com/'],
+  ])('normalises %s', (key, norm) => {
+    expect(normalizeLocation(key)).toBe(norm);
+  });
+
+  it.each([
+    'xmlsocket://example.com',
+    'xmlsocket://example.com:0',
+    'xmlsocket://example.com:65536',
+    'xmlsocket://example.com:843/path',
+    'xmlsocket://:843',
+    'socket://example.com:843',
+    'ftp://example.com/crossdomain.xml',
+    'http://example.com/crossdomain.xml?x=1',
+    'http://user:pw@example.com/crossdomain.xml',
+    'http://exa mple.com/',
+    'example.com',
+  ])('rejects the location key %s', (key) => {
+    expect(normalizeLocation(key)).toBeNull();
+  });
+
+  it('FLASH-SOCK-4 names the master socket location of a host', () => {
+    expect(masterSocketLocation('example.com').key).toBe('xmlsocket://example.com:843');
+  });
+
+  it('FLASH-URL-1 names the master URL location at the target scheme, host and port', () => {
+    expect(masterUrlLocation({ scheme: 'https', host: 'example.com', port: 8443 }).key).toBe('https://example.com:8443/crossdomain.xml');
+    expect(masterUrlLocation({ scheme: 'http', host: 'example.com', port: 80 }).key).toBe('http://example.com/crossdomain.xml');
+  });
+
+  it('parses socket targets and refuses malformed ones', () => {
+    expect(parseSocketTarget('socket://Game.Example.com:5000')).toEqual({ ok: true, value: { kind: 'socket', host: 'game.example.com', port: 5000 } });
+    expect(parseSocketTarget('socket://game.example.com').ok).toBe(false);
+    expect(parseSocketTarget('socket://game.example.com:99999').ok).toBe(false);
+    expect(parseTarget('gopher://x/').ok).toBe(false);
+    const u = parseTarget('HTTP://Data.Example.com/a/b.xml?q=1');
+    expect(u.ok && u.value).toMatchObject({ kind: 'url', scheme: 'http', host: 'data.example.com', port: 80, path: '/a/b.xml' });
+  });
+
+  it('FLASH-DOM-7 reads a file: origin as local (no host)', () => {
+    expect(parseOriginUrl('file:///C:/games/m.swf')).toMatchObject({ ok: true, value: { scheme: 'file', host: '' } });
+    expect(parseOriginUrl('http://A.com/m.swf')).toMatchObject({ ok: true, value: { scheme: 'http', host: 'a.com', port: 80 } });
+    expect(parseOriginUrl('javascript:alert(1)').ok).toBe(false);
+    expect(parseOriginUrl('not a url').ok).toBe(false);
+  });
+
+  it('looks locations up after normalisation', () => {
+    const world = indexWorld({ 'XMLSOCKET://A.COM:843': { body: 'x' }, 'http://a.com:80/crossdomain.xml': { body: 'y' } });
+    expect(lookupLocation(world, 'xmlsocket://a.com:843')?.body).toBe('x');
+    expect(lookupLocation(world, 'http://A.com/crossdomain.xml')?.body).toBe('y');
+    expect(lookupLocation(world, 'http://a.com:8080/crossdomain.xml')).toBeUndefined();
+  });
+
+  it('FLASH-URL-8 resolves redirects relative to the location', () => {
+    const from = masterUrlLocation({ scheme: 'http', host: 'a.com', port: 80 });
+    const r = resolveRedirect(from, '/sub/policy.xml');
+    expect(r.ok && r.value.key).toBe('http://a.com/sub/policy.xml');
+    expect(resolveRedirect(from, 'javascript:x').ok).toBe(false);
+  });
+
+  it('FLASH-URL-4 takes the directory of a path', () => {
+    expect(directoryOf('/a/b/crossdomain.xml')).toBe('/a/b/');
+    expect(directoryOf('/crossdomain.xml')).toBe('/');
+    expect(directoryOf('/a/')).toBe('/a/');
+  });
+});
+
+describe('parseWorld', () => {
+  it('accepts the documented format and normalises keys', () => {
+    const { world, errors } = parseWorld({
+      'XMLSOCKET://A.com:843': { body: '<cross-domain-policy/>\u0000' },
+      'xmlsocket://a.com:5000': { error: 'timeout' },
+      'HTTP://a.com/crossdomain.xml': { body: 'x', status: 200, contentType: 'text/xml', headers: { 'X-Permitted-Cross-Domain-Policies': 'all' } },
+    });
+    expect(errors).toEqual([]);
+    expect(Object.keys(world!)).toEqual(['xmlsocket://a.com:843', 'xmlsocket://a.com:5000', 'http://a.com/crossdomain.xml']);
+    expect(world!['xmlsocket://a.com:5000']).toEqual({ body: '', error: 'timeout' });
+    expect(responseHeader(world!['http://a.com/crossdomain.xml']!, 'x-permitted-cross-domain-policies')).toBe('all');
+  });
+
+  it.each([
+    [[], 'must be a JSON object'],
+    [null, 'must be a JSON object'],
+    [{ 'xmlsocket//a.com:843': { body: '' } }, "world key 'xmlsocket//a.com:843'"],
+    [{ 'xmlsocket://a.com:843': 'text' }, "world key 'xmlsocket://a.com:843': the value must be an object"],
+    [{ 'xmlsocket://a.com:843': { body: 1 } }, "'body' must be a string"],
+    [{ 'xmlsocket://a.com:843': {} }, "'body' is required"],
+    [{ 'xmlsocket://a.com:843': { body: '', contentType: 'text/xml' } }, "field 'contentType' does not apply to a socket location"],
+    [{ 'http://a.com/crossdomain.xml': { body: '', contenttype: 'text/xml' } }, "unknown field 'contenttype'"],
+    [{ 'http://a.com/crossdomain.xml': { body: '', status: '200' } }, "'status' must be an integer"],
+    [{ 'http://a.com/crossdomain.xml': { body: '', status: 99 } }, "'status' must be an integer"],
+    [{ 'http://a.com/crossdomain.xml': { body: '', error: 'eof' } }, "'error' must be one of"],
+    [{ 'http://a.com/crossdomain.xml': { body: '', headers: ['a'] } }, "'headers' must be an object"],
+    [{ 'http://a.com/crossdomain.xml': { body: '', headers: { 'X A': 'b' } } }, 'is not a valid HTTP header name'],
+    [{ 'http://a.com/crossdomain.xml': { body: '', headers: { A: 1 } } }, "header 'A' must have a string value"],
+    [{ 'http://a.com/crossdomain.xml': { body: '', headers: { A: 'x', a: 'y' } } }, 'is given twice'],
+    [{ 'http://a.com/crossdomain.xml': { body: '' }, 'http://A.COM:80/crossdomain.xml': { body: '' } }, 'names the same location'],
+  ])('rejects %j with an error naming the problem', (json, message) => {
+    const { world, errors } = parseWorld(json);
+    expect(world).toBeNull();
+    expect(errors.join('\n')).toContain(message);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * The corpus runner: every case under corpus/ (see corpus/README.md), checked against the parsers
+ * and `decide`, plus corpus-wide checks (stable unique IDs, requirements that exist, no orphan
+ * files). Test titles are `<case id> [REQ-IDS]: <what is checked>`.
+ */
+import { dirname, posix } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultCorpusDir, listFiles, loadCorpus } from '../src/corpus/load.js';
+import type { CorpusCase } from '../src/corpus/types.js';
+import { specRequirements } from './support/requirements.js';
+
+const CORPUS_DIR = defaultCorpusDir();
+const cases: CorpusCase[] = loadCorpus(CORPUS_DIR);
+const specIds = new Set(specRequirements().map((r) => r.id));
+
+/** Every requirement a case names, its own and its requests'. */
+function caseRequirements(c: CorpusCase): string[] {
+  const ids = new Set(c.requirements ?? []);
+  for (const r of c.requests ?? []) for (const id of r.requirements ?? []) ids.add(id);
+  return [...ids];
+}
+
+const KNOWN_DIVERGENT_CLIENTS = new Set(['lightspark', 'moonlight', 'unity', 'swfdec', 'gnash', 'ruffle', 'silverlight-ms']);
+const LOCATION = /^(xmlsocket:\/\/[^/:]+:\d+|https?:\/\/[^/]+\/\S*)$/;
+
+describe('corpus: format and traceability', () => {
+  it('holds at least 100 Flash cases', () => {
+    expect(cases.filter((c) => c.id.startsWith('flash/')).length).toBeGreaterThanOrEqual(100);
+  });
+
+  it('gives every case a unique, written-out id', () => {
+    const seen = new Map<string, string>();
+    const problems: string[] = [];
+    for (const c of cases) {
+      if (typeof c.id !== 'string' || c.id.trim() === '') problems.push(`corpus/${c.path}: no id`);
+      else if (seen.has(c.id)) problems.push(`id ${c.id} is used by corpus/${seen.get(c.id)} and corpus/${c.path}`);
+      else seen.set(c.id, c.path);
+    }
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+
+  it('gives every case a title, a category and at least one requirement', () => {
+    const problems = cases
+      .filter((c) => !c.title || !c.category || !Array.isArray(c.requirements) || c.requirements.length === 0)
+      .map((c) => `${c.id} (corpus/${c.path}): needs title, category and requirements`);
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+
+  it('names only requirements that exist in spec/', () => {
+    const problems: string[] = [];
+    for (const c of cases) for (const id of caseRequirements(c)) if (!specIds.has(id)) problems.push(`${c.id}: ${id} is not a requirement heading in spec/`);
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+
+  it('gives every case something to check (requests, parse or lint expectations)', () => {
+    const problems = cases
+      .filter((c) => (c.requests ?? []).length === 0 && c.parse === undefined && c.lint === undefined)
+      .map((c) => `${c.id}: checks nothing`);
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+
+  it('gives every request an expected verdict and keys every world by policy location', () => {
+    const problems: string[] = [];
+    for (const c of cases) {
+      for (const [i, r] of (c.requests ?? []).entries()) {
+        const verdicts = Object.entries(r.expect ?? {});
+        if (verdicts.length === 0) problems.push(`${c.id} request ${i}: no expected verdict`);
+        for (const [client, v] of verdicts) if (v !== 'allow' && v !== 'deny') problems.push(`${c.id} request ${i}: ${client} verdict ${String(v)}`);
+      }
+      for (const location of Object.keys(c.world ?? {})) if (!LOCATION.test(location)) problems.push(`${c.id}: world key ${location} is not xmlsocket://host:port or http(s)://host/path`);
+      if (c.parse && c.policyText === undefined) problems.push(`${c.id}: parse expectations without a policyFile`);
+      for (const d of c.divergences ?? []) {
+        if (!KNOWN_DIVERGENT_CLIENTS.has(d.client)) problems.push(`${c.id}: divergence client ${d.client} is unknown`);
+        if (!d.note) problems.push(`${c.id}: divergence for ${d.client} has no note`);
+      }
+    }
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
+
+  it('has no orphan files: every file is a sidecar or named by one (README.md and wire/ excepted)', () => {
+    const referenced = new Set<string>();
+    for (const c of cases) {
+      const base = dirname(c.path);
+      const ref = (name: string): void => {
+        referenced.add(posix.normalize(posix.join(base, name)));
+      };
+      if (c.policyFile !== undefined) ref(c.policyFile);
+      for (const entry of Object.values(c.world ?? {})) if (entry.bodyFile !== undefined) ref(entry.bodyFile);
+    }
+    const orphans = listFiles(CORPUS_DIR).filter(
+      (f) => f !== 'README.md' && !f.startsWith('wire/') && !f.endsWith('.case.json') && !referenced.has(f),
+    );
+    expect(orphans, `files under corpus/ that no sidecar names:\n${orphans.join('\n')}`).toEqual([]);
+  });
+});
