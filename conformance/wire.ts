@@ -56,6 +56,8 @@ export interface WireScenario {
   expect: WireExpectation;
   /** Window for the expectation in ms; default `--timeout` (the idle window for `close`). */
   withinMs?: number;
+  /** `idle`: the window is the run's idle window (for probes that wait for the server's own timeout). */
+  window?: 'idle';
   /** Run the same script on this many connections at once; every one must meet `expect`. */
   connections?: number;
   /** Hold this many silent connections open while the scenario runs. */
@@ -148,7 +150,7 @@ function scriptMs(steps: SendStep[]): number {
 
 /** The expectation window of a scenario. */
 function windowMs(s: WireScenario, options: RunOptions): number {
-  return s.withinMs ?? (s.expect === 'close' ? options.idleWindowMs : options.timeoutMs);
+  return s.withinMs ?? (s.expect === 'close' || s.window === 'idle' ? options.idleWindowMs : options.timeoutMs);
 }
 
 const EXPECTED_TEXT: Record<WireExpectation, (s: WireScenario, ms: number) => string> = {
@@ -183,7 +185,7 @@ export function gradeWire(s: WireScenario, r: ExchangeResult): string | null {
 /** Interprets a scenario as a case definition. */
 export function wireCase(s: WireScenario): CaseDefinition {
   const steps = compileSend(s.send);
-  const slow = s.expect === 'close' || (s.withinMs ?? 0) > 4000 || scriptMs(steps) > 1500;
+  const slow = s.expect === 'close' || s.window === 'idle' || (s.withinMs ?? 0) > 4000 || scriptMs(steps) > 1500;
   const budget = (o: RunOptions): number => (s.expect === 'close' ? 0 : scriptMs(steps)) + windowMs(s, o) + (s.thenServes ? o.timeoutMs : 0) + 2000;
   return {
     id: s.id,
