@@ -6,7 +6,11 @@
 import { dirname, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCorpusDir, listFiles, loadCorpus } from '../src/corpus/load.js';
-import type { CorpusCase } from '../src/corpus/types.js';
+import type { CorpusCase, CorpusParseExpectation, CorpusRequest } from '../src/corpus/types.js';
+import { decide } from '../src/decision/decide.js';
+import type { ClientProfile, Decision } from '../src/decision/types.js';
+import type { Diagnostic } from '../src/diagnostics.js';
+import { parseFlashPolicy } from '../src/flash/parse.js';
 import { specRequirements } from './support/requirements.js';
 
 const CORPUS_DIR = defaultCorpusDir();
@@ -92,4 +96,85 @@ describe('corpus: format and traceability', () => {
     );
     expect(orphans, `files under corpus/ that no sidecar names:\n${orphans.join('\n')}`).toEqual([]);
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Parse expectations: each format's parser, behind one shape. (Silverlight adds its entry here.)
+
+/** What the runner needs from a parser: the model (or null when rejected) and the diagnostics. */
+type CorpusParser = (text: string, expectation: CorpusParseExpectation) => { model: object | null; diagnostics: Diagnostic[] };
+
+const PARSERS: Partial<Record<CorpusParseExpectation['format'], CorpusParser>> = {
+  flash: (text, e) => {
+    const { policy, diagnostics } = parseFlashPolicy(text, { kind: e.kind ?? 'url', scheme: e.scheme ?? 'http', master: e.master ?? true });
+    return { model: policy, diagnostics };
+  },
+};
+
+/** A `diagnostics` entry is a requirement ID (matched against `requirement`) or a code. */
+const REQUIREMENT_ID = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d+$/;
+const diagnosticMatches = (d: Diagnostic, wanted: string): boolean => (REQUIREMENT_ID.test(wanted) ? d.requirement === wanted : d.code === wanted);
+const showDiagnostics = (ds: Diagnostic[]): string =>
+  ds.length === 0 ? '  (none)' : ds.map((d) => `  ${d.severity} ${d.code} [${d.requirement}] ${d.line}:${d.column} ${d.message}`).join('\n');
+
+describe('corpus: parse expectations', () => {
+  for (const c of cases) {
+    const e = c.parse;
+    if (e === undefined || c.policyText === undefined) continue;
+    const text = c.policyText;
+    const ids = caseRequirements(c).join(', ');
+    const what = `${e.format}${e.kind ? ` ${e.kind}` : ''}${e.scheme ? ` ${e.scheme}` : ''}${e.master === false ? ' non-master' : ''}`;
+    it(`${c.id} [${ids}]: parse ${c.policyFile} as ${what} is ${e.valid ? 'accepted' : 'rejected'}`, () => {
+      const parse = PARSERS[e.format];
+      expect(parse, `no parser registered for format ${e.format}`).toBeDefined();
+      const { model, diagnostics } = (parse as CorpusParser)(text, e);
+      const context = `corpus/${c.path} (${c.title})\ndiagnostics:\n${showDiagnostics(diagnostics)}`;
+      expect(model !== null, `${c.id}: expected the file to be ${e.valid ? 'accepted' : 'rejected as a whole'}\n${context}`).toBe(e.valid);
+      for (const wanted of e.diagnostics ?? []) {
+        expect(diagnostics.some((d) => diagnosticMatches(d, wanted)), `${c.id}: expected a diagnostic ${REQUIREMENT_ID.test(wanted) ? 'naming' : 'with code'} ${wanted}\n${context}`).toBe(true);
+      }
+      for (const unwanted of e.absentDiagnostics ?? []) {
+        expect(diagnostics.some((d) => diagnosticMatches(d, unwanted)), `${c.id}: expected no diagnostic ${unwanted}\n${context}`).toBe(false);
+      }
+      for (const [key, count] of Object.entries(e.counts ?? {})) {
+        const list = model === null ? undefined : (model as Record<string, unknown>)[key];
+        expect(Array.isArray(list), `${c.id}: the model has no list ${key}\n${context}`).toBe(true);
+        expect((list as unknown[]).length, `${c.id}: expected ${count} ${key}\n${context}`).toBe(count);
+      }
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Requests: every request through `decide`, once per client the case gives a verdict for.
+
+/** `origin → target (loadPolicyFile …, headers …)`, the request part of a test title. */
+function summarize(r: CorpusRequest): string {
+  let out = `${r.origin} → ${r.target}`;
+  if (r.loadPolicy?.length) out += ` loadPolicyFile(${r.loadPolicy.join(', ')})`;
+  if (r.headers?.length) out += ` headers(${r.headers.join(', ')})`;
+  if (r.method) out += ` ${r.method}`;
+  return out;
+}
+
+/** The decision, for people: verdict, reason, and the trace one step a line. */
+function explain(d: Decision): string {
+  const steps = d.trace.map((t) => `  ${t.step}${t.location ? ` ${t.location}` : ''}${t.answered ? ` (${t.answered})` : ''}: ${t.why} [${t.requirements.join(', ')}]`);
+  return [`actual: ${d.decision}`, `reason: ${d.reason}`, 'trace:', ...steps].join('\n');
+}
+
+describe('corpus: verdicts', () => {
+  for (const c of cases) {
+    for (const r of c.requests ?? []) {
+      const ids = [...new Set([...(c.requirements ?? []), ...(r.requirements ?? [])])].join(', ');
+      for (const [client, verdict] of Object.entries(r.expect) as [ClientProfile, 'allow' | 'deny'][]) {
+        it(`${c.id} [${ids}]: ${client} ${summarize(r)} is ${verdict}`, () => {
+          const request = { client, origin: r.origin, target: r.target, ...(r.loadPolicy ? { loadPolicy: r.loadPolicy } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.method ? { method: r.method } : {}) };
+          const decision = decide(request, c.resolvedWorld);
+          const context = `corpus/${c.path}: ${c.title}${r.note ? `\nnote: ${r.note}` : ''}\nexpected: ${verdict}\n${explain(decision)}`;
+          expect(decision.decision, context).toBe(verdict);
+        });
+      }
+    }
+  }
 });

@@ -118,8 +118,23 @@ class DecisionBuilder {
   readonly trace: TraceEntry[] = [];
   constructor(private readonly request: DecisionRequest) {}
 
+  /** Policies that were found but could not help, for the reason of a denial. */
+  private readonly obstacles: { why: string; requirements: RequirementId[] }[] = [];
+
   add(entry: TraceEntry): void {
     this.trace.push(entry);
+  }
+
+  /** Adds a step that explains a denial: a policy found but ignored, or one that could not grant. */
+  obstacle(entry: TraceEntry, requirements: RequirementId[] = entry.requirements): void {
+    this.trace.push(entry);
+    this.obstacles.push({ why: `${entry.location ? `${entry.location}: ` : ''}${entry.why}`, requirements });
+  }
+
+  /** Denies, explaining with the obstacles met on the way. */
+  deny(reason: string, requirements: RequirementId[]): Decision {
+    const why = this.obstacles.length ? `${reason} (${this.obstacles.map((o) => o.why).join('; ')})` : reason;
+    return this.finish('deny', why, null, null, [...new Set([...requirements, ...this.obstacles.flatMap((o) => o.requirements)])]);
   }
 
   finish(decision: 'allow' | 'deny', reason: string, location: string | null, rule: TraceRule | null, requirements: RequirementId[]): Decision {
@@ -233,13 +248,16 @@ function consultSocketPolicy(
   const servedFrom = compiled.context.servedFromPort ?? 0;
   // FLASH-SOCK-7
   if (servedFrom >= HIGH_PORT_THRESHOLD && target.port < HIGH_PORT_THRESHOLD) {
-    b.add({
-      step: 'no-match',
-      location: fetched.final,
-      used: false,
-      why: `${role} is served from port ${servedFrom} (1024 or higher), so it can grant only ports 1024 and higher, not ${target.port}`,
-      requirements: [...requirements, 'FLASH-SOCK-7'],
-    });
+    b.obstacle(
+      {
+        step: 'no-match',
+        location: fetched.final,
+        used: false,
+        why: `${role} is served from port ${servedFrom} (1024 or higher), so it can grant only ports 1024 and higher, not ${target.port}`,
+        requirements: [...requirements, 'FLASH-SOCK-7'],
+      },
+      ['FLASH-SOCK-7'],
+    );
     return null;
   }
   const grant = findAccessGrant(compiled, origin, target.port);
@@ -334,7 +352,7 @@ function decideSocketConnection(
       continue;
     }
     b.add(fetchEntry(fetched, true, 'loadPolicyFile socket policy found', ['FLASH-SOCK-8', 'FLASH-SOCK-9', ...fetched.requirements]));
-    const grant = consultSocketPolicy(b, fetched, origin, target, `the socket policy on port ${loc.port}`, ['FLASH-SOCK-8']);
+    const grant = consultSocketPolicy(b, fetched, origin, target, "the policy named by loadPolicyFile", ['FLASH-SOCK-8']);
     if (grant) return allowByRule(b, fetched.final, accessRuleOf(grant), ['FLASH-SOCK-8', ...grantRequirements(grant, true)], `the loadPolicyFile socket policy on port ${loc.port} grants port ${target.port}`);
   }
 
@@ -352,7 +370,7 @@ function decideSocketConnection(
       if (grant) return allowByRule(b, dest.final, accessRuleOf(grant), ['FLASH-SOCK-5', ...grantRequirements(grant, true)], `the socket policy on the destination port grants port ${target.port}`);
     }
   }
-  return b.finish('deny', `no socket policy grants ${originUrl.href} a connection to ${target.host}:${target.port}`, null, null, ['FLASH-SOCK-3']);
+  return b.deny(`no socket policy grants ${originUrl.href} a connection to ${target.host}:${target.port}`, ['FLASH-SOCK-3']);
 }
 
 function allowByRule(b: DecisionBuilder, location: string, rule: TraceRule, requirements: RequirementId[], what: string): Decision {
@@ -482,7 +500,7 @@ function decideDataLoad(
   let meta: EffectiveMetaPolicy;
   if (master.compiled === null) {
     meta = effectiveMetaPolicy(null, undefined, { kind: 'url', scheme: target.scheme });
-    b.add(fetchEntry(master, false, `master policy: ${master.why}`, ['FLASH-URL-1', ...master.requirements]));
+    b.obstacle(fetchEntry(master, false, `master policy: ${master.why}`, ['FLASH-URL-1', ...master.requirements]), master.requirements);
   } else {
     meta = effectiveMetaPolicy(master.compiled.policy, master.response ? responseHeader(master.response, 'x-permitted-cross-domain-policies') : undefined, { kind: 'url', scheme: target.scheme });
     b.add(fetchEntry(master, true, `master policy: ${master.why}`, ['FLASH-URL-1', ...master.requirements]));
@@ -498,7 +516,7 @@ function decideDataLoad(
   if (master.compiled !== null) {
     const scope = policyCoversTarget(master.finalUrl!, target);
     if (scope.covers) honoured.push(master);
-    else b.add({ step: 'ignore', location: master.final, used: false, why: scope.why, requirements: [scope.requirement, 'FLASH-URL-8'] });
+    else b.obstacle({ step: 'ignore', location: master.final, used: false, why: scope.why, requirements: [scope.requirement, 'FLASH-URL-8'] });
   }
 
   let accessGrant: { fetched: FetchedFlashPolicy; rule: CompiledAccessRule } | null = null;
@@ -512,7 +530,10 @@ function decideDataLoad(
         accessGrant = { fetched, rule: grant };
         b.add({ step: 'match', location: fetched.final, used: true, why: `${role} grants access to this origin`, rule: accessRuleOf(grant), requirements: grantRequirements(grant, false) });
       } else {
-        b.add({ step: 'no-match', location: fetched.final, used: false, why: `${role} has no allow-access-from matching this origin${originUrl.scheme !== 'https' && compiled.context.scheme === 'https' ? " (over HTTPS, secure defaults to true: a non-HTTPS SWF needs secure=\"false\")" : ''}`, requirements: compiled.context.scheme === 'https' ? ['FLASH-URL-9', 'FLASH-SEC-2'] : ['FLASH-URL-9'] });
+        const secureNote = originUrl.scheme !== 'https' && compiled.context.scheme === 'https';
+        const entry: TraceEntry = { step: 'no-match', location: fetched.final, used: false, why: `${role} has no allow-access-from matching this origin${secureNote ? ' (over HTTPS, secure defaults to true: a non-HTTPS SWF needs secure="false")' : ''}`, requirements: secureNote ? ['FLASH-URL-9', 'FLASH-SEC-2'] : ['FLASH-URL-9'] };
+        if (secureNote) b.obstacle(entry, ['FLASH-SEC-2']);
+        else b.add(entry);
       }
     }
     const pending = headers.map((h, i) => (headerGrants[i] === null ? h : null));
@@ -541,7 +562,7 @@ function decideDataLoad(
     const loc = parsed.value;
     const scope = policyCoversTarget(loc, target);
     if (!scope.covers) {
-      b.add({ step: 'ignore', location: loc.key, used: false, why: scope.why, requirements: [scope.requirement, 'FLASH-URL-5'] });
+      b.obstacle({ step: 'ignore', location: loc.key, used: false, why: scope.why, requirements: [scope.requirement, 'FLASH-URL-5'] }, [scope.requirement]);
       continue;
     }
     if (loc.key === masterLoc.key) {
@@ -555,12 +576,12 @@ function decideDataLoad(
     }
     const permit = metaPolicyPermits(meta.value, { master: false, contentType: fetched.response?.contentType, path: fetched.finalUrl!.path });
     if (!permit.permitted) {
-      b.add(fetchEntry(fetched, false, `loadPolicyFile policy ignored: ${permit.why}`, ['FLASH-URL-5', permit.requirement]));
+      b.obstacle(fetchEntry(fetched, false, `loadPolicyFile policy ignored: ${permit.why}`, ['FLASH-URL-5', permit.requirement]), [permit.requirement]);
       continue;
     }
     const rescope = policyCoversTarget(fetched.finalUrl!, target);
     if (!rescope.covers) {
-      b.add(fetchEntry(fetched, false, `loadPolicyFile policy ignored after its redirect: ${rescope.why}`, ['FLASH-URL-8', rescope.requirement]));
+      b.obstacle(fetchEntry(fetched, false, `loadPolicyFile policy ignored after its redirect: ${rescope.why}`, ['FLASH-URL-8', rescope.requirement]));
       continue;
     }
     b.add(fetchEntry(fetched, true, `loadPolicyFile policy honoured: ${permit.why}; ${rescope.why}`, ['FLASH-URL-5', permit.requirement, 'FLASH-META-8', ...fetched.requirements]));
@@ -569,7 +590,7 @@ function decideDataLoad(
 
   const grant = accessGrant as { fetched: FetchedFlashPolicy; rule: CompiledAccessRule } | null;
   if (grant === null) {
-    return b.finish('deny', `no policy in scope grants ${originUrl.href} access to ${target.href}`, null, null, ['FLASH-URL-9', 'FLASH-URL-11']);
+    return b.deny(`no policy in scope grants ${originUrl.href} access to ${target.href}`, ['FLASH-URL-9', 'FLASH-URL-11']);
   }
   const missing = headers.filter((_, i) => headerGrants[i] === null);
   if (missing.length > 0) {
