@@ -29,6 +29,12 @@ export { serializeSilverlightPolicy, withoutSource as silverlightWithoutSource, 
 export { classifyDomainUri, matchDomainPattern, matchDomainUri as matchSilverlightDomainUri, parseCaller as parseSilverlightCaller } from './silverlight/domains.js';
 export type { SilverlightCaller, SilverlightDomainPattern } from './silverlight/domains.js';
 export { isHeaderAllowed as isSilverlightHeaderAllowed, isMethodAllowed as isSilverlightMethodAllowed, parseHeaderList as parseSilverlightHeaderList } from './silverlight/headers.js';
+export { matchResourcePath as matchSilverlightResourcePath, findForbiddenPathSequence, isWholeSiteGrant, rawRequestPath as silverlightRawRequestPath } from './silverlight/paths.js';
+export { parseSilverlightFlashSubset, SILVERLIGHT_FLASH_SUBSET_DIAGNOSTIC_CODES, SILVERLIGHT_ACCEPTED_META_POLICIES } from './silverlight/flash-subset.js';
+export type { SilverlightFlashSubsetResult, SilverlightFlashSubsetDiagnosticCode } from './silverlight/flash-subset.js';
+export { createSilverlightDecider, decideSilverlight, compileSilverlightPolicy, isAcceptedPolicyContentType as isAcceptedSilverlightPolicyContentType } from './silverlight/decide.js';
+export type { SilverlightDecider, CompiledSilverlightPolicy } from './silverlight/decide.js';
+export { SILVERLIGHT_POLICY_REQUEST, SILVERLIGHT_POLICY_REQUEST_BYTES, silverlightSocketPolicyLocation } from './silverlight/socket.js';
 // World snapshots and the decision function (spec/flash/5-8): world reader, locations, Flash procedure.
 export { parseWorld, responseHeader } from './world/parse.js';
 export {
@@ -69,3 +75,35 @@ export { createFlashDecider, decideFlash, fetchSocketPolicy, fetchUrlPolicy, pol
 export type { FlashDecider, FetchedFlashPolicy } from './flash/decide.js';
 export { decide, createDecider } from './decision/decide.js';
 export type { Decider } from './decision/decide.js';
+// The reference policy server (spec/server.md).
+export {
+  startPolicyServer,
+  preparePolicies,
+  checkPolicyServerOptions,
+  PolicyServerStartError,
+  attachPolicyResponder,
+  nodePolicyHandler,
+  expressPolicyMiddleware,
+  fastifyPolicyHandler,
+  policyHttpResponse,
+  permittedCrossDomainPolicies,
+  FLASH_POLICY_REQUEST,
+  SILVERLIGHT_POLICY_REQUEST,
+  DEFAULT_FLASH_PORT,
+  DEFAULT_SILVERLIGHT_PORT,
+} from './server/index.js';
+export type {
+  PolicyServerOptions,
+  RunningPolicyServer,
+  PolicyListener,
+  PolicyReload,
+  ReloadResult,
+  PolicyServerCounters,
+  PolicyServerEvent,
+  PolicySet,
+  PolicySlot,
+  PreparedPolicy,
+  PolicyProblem,
+  InlineResponderOptions,
+  AttachedPolicyResponder,
+} from './server/index.js';

@@ -1,0 +1,127 @@
+/**
+ * The dedicated socket policy listeners (Flash on 843, Silverlight on 943): read the exact
+ * request, answer with the policy in one write, close; refuse anything else at the first wrong
+ * byte; close whatever has not finished by its deadline.
+ *
+ * Per connection the server keeps one small state record (how many request bytes matched, and
+ * whether the policy went out); the request bytes themselves are never buffered.
+ *
+ * @module
+ */
+import type { Socket } from 'node:net';
+import type { PolicyServerCounters, PolicyServerEventSink } from './events.js';
+import { matchRequestChunk, policyRequestFor, type SocketPolicyProtocol } from './framing.js';
+import type { ConnectionTracker } from './limits.js';
+
+/** What a socket listener needs from the server that owns it. */
+export interface SocketListenerContext {
+  protocol: SocketPolicyProtocol;
+  /** The bytes to send now (policy, plus NUL for Flash); read at response time so reloads apply. */
+  response: () => Buffer | undefined;
+  counters: PolicyServerCounters;
+  tracker: ConnectionTracker<Socket>;
+  emit: PolicyServerEventSink | undefined;
+}
+
+const enum Phase {
+  Reading,
+  Answered,
+  Refused,
+}
+
+interface ConnectionState {
+  matched: number;
+  phase: Phase;
+}
+
+const states = new WeakMap<Socket, ConnectionState>();
+
+function ignoreError(): void {
+  // A reset or broken pipe from a client is that client's problem; 'close' follows and cleans up.
+}
+
+/** Called by the tracker when a connection reaches its deadline. */
+export function expireSocket(ctx: SocketListenerContext, socket: Socket): void {
+  const state = states.get(socket);
+  // SRV-TIME-1
+  if (state && state.phase === Phase.Reading) {
+    ctx.counters.timedOut++;
+    ctx.emit?.({ type: 'timeout', kind: ctx.protocol, remoteAddress: socket.remoteAddress, served: false });
+  }
+  socket.destroy();
+}
+
+/** Returns the `connection` listener of a socket policy listener. */
+export function socketPolicyConnectionHandler(ctx: SocketListenerContext): (socket: Socket) => void {
+  const expected = policyRequestFor(ctx.protocol);
+  const trailingNul = ctx.protocol === 'silverlight';
+
+  function refuse(socket: Socket, state: ConnectionState, reason: 'mismatch' | 'excess' | 'closed-early'): void {
+    state.phase = Phase.Refused;
+    ctx.counters.refused++;
+    ctx.emit?.({ type: 'refused', kind: ctx.protocol, remoteAddress: socket.remoteAddress, reason });
+    socket.destroy();
+  }
+
+  function onData(this: Socket, chunk: Buffer): void {
+    const state = states.get(this);
+    if (!state || state.phase !== Phase.Reading) return; // after the answer, input is ignored
+    const progress = matchRequestChunk(expected, state.matched, chunk, trailingNul);
+    switch (progress.state) {
+      case 'partial':
+        // SRV-FRAME-3: a request split over any number of reads is still the request.
+        state.matched = progress.matched;
+        return;
+      case 'complete': {
+        const bytes = ctx.response();
+        if (!bytes) {
+          refuse(this, state, 'mismatch');
+          return;
+        }
+        state.phase = Phase.Answered;
+        ctx.counters.served++;
+        ctx.emit?.({ type: 'served', kind: ctx.protocol, remoteAddress: this.remoteAddress });
+        // SRV-FRAME-6: one write, then close our side.
+        this.end(bytes);
+        return;
+      }
+      case 'mismatch':
+        // SRV-FRAME-3
+        refuse(this, state, 'mismatch');
+        return;
+      case 'excess':
+        // SRV-FRAME-5
+        refuse(this, state, 'excess');
+        return;
+    }
+  }
+
+  function onEnd(this: Socket): void {
+    const state = states.get(this);
+    if (state && state.phase === Phase.Reading) refuse(this, state, 'closed-early');
+  }
+
+  function onClose(this: Socket): void {
+    ctx.tracker.release(this);
+    ctx.counters.open = ctx.tracker.size;
+  }
+
+  return (socket: Socket) => {
+    socket.on('error', ignoreError);
+    // SRV-LIMIT-1, SRV-LIMIT-2
+    const refusal = ctx.tracker.admit(socket, socket.remoteAddress);
+    if (refusal) {
+      ctx.counters.overLimit++;
+      ctx.emit?.({ type: 'over-limit', kind: ctx.protocol, remoteAddress: socket.remoteAddress, limit: refusal });
+      socket.destroy();
+      return;
+    }
+    ctx.counters.accepted++;
+    ctx.counters.open = ctx.tracker.size;
+    states.set(socket, { matched: 0, phase: Phase.Reading });
+    socket.setNoDelay(true);
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onClose);
+  };
+}

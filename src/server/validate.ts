@@ -1,0 +1,80 @@
+/**
+ * The one place where the server asks whether a policy may be served: the parsers (and, once it
+ * lands, the linter) are called from here only, so the server's notion of "valid" is one file.
+ *
+ * A policy is served only when it parses with no error diagnostic (SRV-VALID-1): a policy rejected
+ * as a whole grants nothing (FLASH-XML-1), and an element dropped with an error does not grant what
+ * its author meant, so serving it would turn a typo into a silent denial. Parser warnings and lint
+ * findings of medium severity and above come back as warnings for the operator.
+ *
+ * @module
+ */
+import type { Diagnostic } from '../diagnostics.js';
+import { META_POLICIES_BY_RESTRICTION, type FlashParseContext, type FlashPolicy, type MetaPolicy } from '../flash/model.js';
+import { parseFlashPolicy } from '../flash/parse.js';
+import { parseSilverlightPolicy } from '../silverlight/parse.js';
+
+/** Something worth telling the operator about a policy that will nevertheless be served. */
+export interface PolicyWarning {
+  /** A lint finding ID or a diagnostic code. */
+  id: string;
+  severity: string;
+  message: string;
+  line: number;
+  column: number;
+  /** The requirement of spec/ it relates to, when known. */
+  requirement?: string;
+}
+
+/** The verdict on one policy text. */
+export interface PolicyCheck {
+  /** True when the policy may be served. */
+  ok: boolean;
+  /** Why it may not be served: error diagnostics with line and column. Empty when `ok`. */
+  errors: Diagnostic[];
+  /** Parser warnings and lint findings of medium severity and above. */
+  warnings: PolicyWarning[];
+  /**
+   * For a Flash policy: the meta-policy its `site-control` declares (the most restrictive when
+   * there are several), or `null` without one. Always `null` for Silverlight.
+   */
+  metaPolicy: MetaPolicy | null;
+}
+
+function verdict(diagnostics: Diagnostic[], usable: boolean, metaPolicy: MetaPolicy | null): PolicyCheck {
+  let errors = diagnostics.filter((d) => d.severity === 'error');
+  if (!usable && errors.length === 0) {
+    errors = [{ severity: 'error', code: 'not-a-policy', message: 'the text is not a usable policy', line: 1, column: 1, requirement: 'SRV-VALID-1' }];
+  }
+  const warnings: PolicyWarning[] = diagnostics
+    .filter((d) => d.severity === 'warning')
+    .map((d) => ({ id: d.code, severity: d.severity, message: d.message, line: d.line, column: d.column, requirement: d.requirement }));
+  const ok = usable && errors.length === 0;
+  return { ok, errors: ok ? [] : errors, warnings, metaPolicy: ok ? metaPolicy : null };
+}
+
+function metaPolicyOf(policy: FlashPolicy): MetaPolicy | null {
+  let found: MetaPolicy | null = null;
+  for (const sc of policy.siteControl) {
+    const meta = sc.permittedCrossDomainPolicies;
+    if (found === null || META_POLICIES_BY_RESTRICTION.indexOf(meta) < META_POLICIES_BY_RESTRICTION.indexOf(found)) found = meta;
+  }
+  return found;
+}
+
+/**
+ * Checks a Flash policy before it is served. A socket policy is checked as
+ * `{ kind: 'socket', master: port === 843 }`; `/crossdomain.xml` as `{ kind: 'url', master: true }`.
+ */
+// SRV-VALID-1
+export function checkFlashPolicy(text: string, context: FlashParseContext): PolicyCheck {
+  const { policy, diagnostics } = parseFlashPolicy(text, context);
+  return verdict(diagnostics, policy !== null, policy ? metaPolicyOf(policy) : null);
+}
+
+/** Checks a Silverlight `clientaccesspolicy.xml` before it is served. */
+// SRV-VALID-1
+export function checkSilverlightPolicy(text: string): PolicyCheck {
+  const { policy, diagnostics } = parseSilverlightPolicy(text);
+  return verdict(diagnostics, policy !== null, null);
+}

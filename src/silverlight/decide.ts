@@ -1,0 +1,496 @@
+/**
+ * The `silverlight` client profile of the decision function (spec/silverlight/6-http.md,
+ * 7-flash-subset.md, 8-sockets.md): Silverlight 4/5 in the browser, without elevated trust.
+ *
+ * Pure: what each policy location answered comes from the world snapshot. Each location is
+ * fetched, parsed and compiled at most once per {@link createSilverlightDecider}; a compiled policy
+ * indexes its `allow-from` elements by the shape of their domains, so the cost of a decision does
+ * not grow with the number of rules that cannot match the caller. Never throws: a request that
+ * cannot be read is denied with a trace entry saying why (fail closed).
+ *
+ * @module
+ */
+import type { Diagnostic, RequirementId } from '../diagnostics.js';
+import type { Decision, DecisionRequest, TraceEntry, TraceRule } from '../decision/types.js';
+import type { WorldResponse, WorldSnapshot } from '../world/world.js';
+import { classifyDomainUri, defaultPort, parseCaller, type SilverlightCaller, type SilverlightDomainPattern } from './domains.js';
+import { parseSilverlightFlashSubset, SILVERLIGHT_ACCEPTED_META_POLICIES } from './flash-subset.js';
+import { disallowedHeaders, isHeaderAllowed, isMethodAllowed } from './headers.js';
+import {
+  SILVERLIGHT_MAX_SOCKET_PORT,
+  SILVERLIGHT_MIN_SOCKET_PORT,
+  SILVERLIGHT_POLICY_PORT,
+  type SilverlightAllowFrom,
+  type SilverlightElementSource,
+  type SilverlightFlashSubset,
+  type SilverlightPolicy,
+  type SilverlightPolicyEntry,
+} from './model.js';
+import { parseSilverlightPolicy } from './parse.js';
+import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, rawRequestPath } from './paths.js';
+
+/** A Silverlight decider over one world (same shape as the Flash one). */
+export interface SilverlightDecider {
+  /** Decides one request with the `silverlight` profile. Pure; never throws. */
+  decide(request: DecisionRequest): Decision;
+}
+
+/** One `allow-from` of a compiled policy, with its position for document order. */
+interface CompiledAllowFrom {
+  policyIndex: number;
+  allowFromIndex: number;
+  entry: SilverlightPolicyEntry;
+  allowFrom: SilverlightAllowFrom;
+  /** The domain (as written) that put it in this index bucket. */
+  uri: string;
+  domainSource: SilverlightElementSource | undefined;
+}
+
+/** A policy with its `allow-from` elements indexed by the shape of their domains. */
+export interface CompiledSilverlightPolicy {
+  policy: SilverlightPolicy;
+  any: CompiledAllowFrom[];
+  file: CompiledAllowFrom[];
+  /** `http://*` / `https://*`, keyed by scheme. */
+  scheme: Map<string, CompiledAllowFrom[]>;
+  /** Exact roots, keyed `scheme://host:port`. */
+  root: Map<string, CompiledAllowFrom[]>;
+  /** Exact applications, keyed `scheme://host:port/path`. */
+  application: Map<string, CompiledAllowFrom[]>;
+  /** Subdomain wildcards, keyed `scheme://suffix:port`. */
+  subdomains: Map<string, CompiledAllowFrom[]>;
+  /** Whether the policy is the whole-site grant exempt from SL-PATH-5 (SL-PATH-6). */
+  wholeSite: boolean;
+}
+
+function push<K>(map: Map<K, CompiledAllowFrom[]>, key: K, value: CompiledAllowFrom): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+/** Indexes a policy's `allow-from` elements by domain shape (each `allow-from` once per bucket). */
+export function compileSilverlightPolicy(policy: SilverlightPolicy): CompiledSilverlightPolicy {
+  const c: CompiledSilverlightPolicy = { policy, any: [], file: [], scheme: new Map(), root: new Map(), application: new Map(), subdomains: new Map(), wholeSite: isWholeSiteGrant(policy) };
+  policy.policies.forEach((entry, policyIndex) => {
+    entry.allowFrom.forEach((allowFrom, allowFromIndex) => {
+      const seen = new Set<string>();
+      for (const d of allowFrom.domains) {
+        const p: SilverlightDomainPattern = classifyDomainUri(d.uri);
+        const item: CompiledAllowFrom = { policyIndex, allowFromIndex, entry, allowFrom, uri: d.uri, domainSource: d.source };
+        let bucket: string;
+        switch (p.kind) {
+          case 'any':
+            bucket = 'any';
+            break;
+          case 'file':
+            bucket = 'file';
+            break;
+          case 'scheme':
+            bucket = `scheme ${p.scheme}`;
+            break;
+          case 'root':
+            bucket = `root ${p.scheme}://${p.host}:${p.port}`;
+            break;
+          case 'application':
+            bucket = `app ${p.scheme}://${p.host}:${p.port}${p.path}`;
+            break;
+          case 'subdomains':
+            bucket = `sub ${p.scheme}://${p.suffix}:${p.port}`;
+            break;
+          case 'never':
+            continue;
+        }
+        if (seen.has(bucket)) continue;
+        seen.add(bucket);
+        if (p.kind === 'any') c.any.push(item);
+        else if (p.kind === 'file') c.file.push(item);
+        else if (p.kind === 'scheme') push(c.scheme, p.scheme, item);
+        else if (p.kind === 'root') push(c.root, `${p.scheme}://${p.host}:${p.port}`, item);
+        else if (p.kind === 'application') push(c.application, `${p.scheme}://${p.host}:${p.port}${p.path}`, item);
+        else if (p.kind === 'subdomains') push(c.subdomains, `${p.scheme}://${p.suffix}:${p.port}`, item);
+      }
+    });
+  });
+  return c;
+}
+
+/**
+ * The `allow-from` elements admitting `caller`, in document order, each once (SL-DOM-2 … SL-DOM-10).
+ */
+export function admittingAllowFroms(c: CompiledSilverlightPolicy, caller: SilverlightCaller): CompiledAllowFrom[] {
+  const found: CompiledAllowFrom[] = [...c.any];
+  if (caller.scheme === 'file') {
+    found.push(...c.file);
+  } else {
+    // SL-DOM-3: scheme wildcards only on the scheme's default port.
+    if (caller.port === defaultPort(caller.scheme)) found.push(...(c.scheme.get(caller.scheme) ?? []));
+    const root = `${caller.scheme}://${caller.host}:${caller.port}`;
+    found.push(...(c.root.get(root) ?? []));
+    found.push(...(c.application.get(root + caller.path) ?? []));
+    // SL-DOM-7: every proper dot-suffix of the caller's host (dot boundary, never the host itself).
+    if (c.subdomains.size > 0) {
+      let i = caller.host.indexOf('.');
+      while (i >= 0) {
+        found.push(...(c.subdomains.get(`${caller.scheme}://${caller.host.slice(i + 1)}:${caller.port}`) ?? []));
+        i = caller.host.indexOf('.', i + 1);
+      }
+    }
+  }
+  if (found.length <= 1) return found;
+  const unique = new Map<string, CompiledAllowFrom>();
+  for (const f of found) {
+    const k = `${f.policyIndex}/${f.allowFromIndex}`;
+    if (!unique.has(k)) unique.set(k, f);
+  }
+  return [...unique.values()].sort((a, b) => a.policyIndex - b.policyIndex || a.allowFromIndex - b.allowFromIndex);
+}
+
+/** Whether a `Content-Type` is one Silverlight accepts for a policy file (SL-HTTP-4). */
+export function isAcceptedPolicyContentType(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const media = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  return (media.startsWith('text/') && media.length > 5) || media === 'application/xml';
+}
+
+type Fetched<T> =
+  | { ok: true; policy: T; diagnostics: Diagnostic[]; response: WorldResponse }
+  | { ok: false; answered: string; why: string; requirements: RequirementId[]; diagnostics?: Diagnostic[] };
+
+/** Finds a location in the world, tolerating case and default-port differences in the keys. */
+function makeLookup(world: WorldSnapshot): (key: string) => WorldResponse | undefined {
+  let normalized: Map<string, WorldResponse> | null = null;
+  return (key) => {
+    const direct = Object.prototype.hasOwnProperty.call(world, key) ? world[key] : undefined;
+    if (direct !== undefined) return direct;
+    if (normalized === null) {
+      normalized = new Map();
+      for (const [k, v] of Object.entries(world)) {
+        const n = normalizeLocation(k);
+        if (n !== null && !normalized.has(n)) normalized.set(n, v);
+      }
+    }
+    const n = normalizeLocation(key);
+    return n === null ? undefined : normalized.get(n);
+  };
+}
+
+/** `scheme://host[:port]/path` with scheme and host lowercase and default HTTP(S) ports dropped. */
+export function normalizeLocation(key: string): string | null {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)(.*)$/i.exec(key);
+  if (!m) return null;
+  const scheme = (m[1] as string).toLowerCase();
+  let authority = (m[2] as string).toLowerCase();
+  const path = m[3] === '' ? (scheme === 'xmlsocket' ? '' : '/') : (m[3] as string);
+  if (scheme === 'http' && authority.endsWith(':80')) authority = authority.slice(0, -3);
+  if (scheme === 'https' && authority.endsWith(':443')) authority = authority.slice(0, -4);
+  return `${scheme}://${authority}${path}`;
+}
+
+/** Parses `socket://host:port`; the host normalised by the WHATWG host parser. */
+function parseSocketTarget(target: string): { host: string; port: number } | null {
+  const m = /^socket:\/\/([^/?#]+):([0-9]{1,5})\/?$/i.exec(target);
+  if (!m) return null;
+  try {
+    const u = new URL(`http://${m[1] as string}/`);
+    if (u.username !== '' || u.password !== '' || u.port !== '') return null;
+    const port = Number(m[2]);
+    if (port < 1 || port > 65535) return null;
+    return { host: u.hostname, port };
+  } catch {
+    return null;
+  }
+}
+
+function parseHttpTarget(target: string): URL | null {
+  if (!/^https?:\/\//i.test(target)) return null;
+  try {
+    const u = new URL(target);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u : null;
+  } catch {
+    return null;
+  }
+}
+
+function ruleOf(element: string, source: SilverlightElementSource | undefined): TraceRule | null {
+  if (source === undefined) return null;
+  return { element, attributes: { ...source.raw }, line: source.location.line, column: source.location.column };
+}
+
+function hostPort(host: string, port: number, scheme: 'http' | 'https'): string {
+  return port === defaultPort(scheme) ? host : `${host}:${port}`;
+}
+
+/**
+ * Creates a decider for the `silverlight` profile over `world`, caching the fetch, parse and
+ * compile work of each policy location.
+ */
+export function createSilverlightDecider(world: WorldSnapshot): SilverlightDecider {
+  const lookup = makeLookup(world);
+  const slCache = new Map<string, Fetched<CompiledSilverlightPolicy>>();
+  const flashCache = new Map<string, Fetched<SilverlightFlashSubset>>();
+
+  function fetchHttp<T>(location: string, cache: Map<string, Fetched<T>>, parse: (text: string) => { policy: T | null; diagnostics: Diagnostic[] }, parseRequirement: RequirementId): Fetched<T> {
+    const hit = cache.get(location);
+    if (hit !== undefined) return hit;
+    let result: Fetched<T>;
+    const r = lookup(location);
+    if (r === undefined) {
+      // SL-HTTP-3
+      result = { ok: false, answered: 'status 404', why: 'nothing is served there (404)', requirements: ['SL-HTTP-3'] };
+    } else if (r.error !== undefined) {
+      result = { ok: false, answered: r.error, why: `the connection failed (${r.error})`, requirements: ['SL-HTTP-3'] };
+    } else if ((r.status ?? 200) !== 200) {
+      result = { ok: false, answered: `status ${r.status}`, why: `the response status is ${r.status}, not 200 (redirects are not followed)`, requirements: ['SL-HTTP-3'] };
+    } else if (!isAcceptedPolicyContentType(r.contentType)) {
+      result = { ok: false, answered: 'content-type', why: `Content-Type ${r.contentType === undefined ? '(none)' : JSON.stringify(r.contentType)} is not text/* or application/xml`, requirements: ['SL-HTTP-4'] };
+    } else {
+      const p = parse(r.body);
+      if (p.policy === null) {
+        const first = p.diagnostics.find((d) => d.severity === 'error');
+        result = { ok: false, answered: 'invalid', why: `the file is invalid${first ? `: ${first.message}` : ''}`, requirements: [parseRequirement, ...(first ? [first.requirement] : [])], diagnostics: p.diagnostics };
+      } else {
+        result = { ok: true, policy: p.policy, diagnostics: p.diagnostics, response: r };
+      }
+    }
+    cache.set(location, result);
+    return result;
+  }
+
+  const parseCompiled = (text: string): { policy: CompiledSilverlightPolicy | null; diagnostics: Diagnostic[] } => {
+    const p = parseSilverlightPolicy(text);
+    return { policy: p.policy === null ? null : compileSilverlightPolicy(p.policy), diagnostics: p.diagnostics };
+  };
+
+  function decide(request: DecisionRequest): Decision {
+    const origin = typeof request?.origin === 'string' ? request.origin : String(request?.origin);
+    const target = typeof request?.target === 'string' ? request.target : String(request?.target);
+    const trace: TraceEntry[] = [];
+    const finish = (decision: 'allow' | 'deny', why: string, requirements: RequirementId[], location: string | null = null, rule: TraceRule | null = null): Decision => {
+      const entry: TraceEntry = { step: decision, why, requirements };
+      if (location !== null) entry.location = location;
+      if (rule !== null) entry.rule = rule;
+      trace.push(entry);
+      return { decision, client: 'silverlight', origin, target, reason: why, decidedBy: { location, rule, requirements }, trace };
+    };
+
+    // SL-DOM-1: the caller is the XAP's URL.
+    const caller = parseCaller(origin);
+    if (caller === null) return finish('deny', `the origin ${JSON.stringify(origin)} is not an http, https or file URL of a XAP; denied`, ['SL-DOM-1']);
+
+    if (/^socket:/i.test(target)) {
+      const sock = parseSocketTarget(target);
+      if (sock === null) return finish('deny', `the target ${JSON.stringify(target)} is not socket://host:port; denied`, ['SL-SOCK-1']);
+      return decideSocket(caller, sock, trace, finish);
+    }
+    const url = parseHttpTarget(target);
+    // SL-HTTP-10
+    if (url === null) return finish('deny', `the target ${JSON.stringify(target)} is neither socket://host:port nor an http(s) URL; denied`, ['SL-HTTP-10']);
+    return decideHttp(request, caller, url, target, trace, finish);
+  }
+
+  type Finish = (decision: 'allow' | 'deny', why: string, requirements: RequirementId[], location?: string | null, rule?: TraceRule | null) => Decision;
+
+  function decideSocket(caller: SilverlightCaller, sock: { host: string; port: number }, trace: TraceEntry[], finish: Finish): Decision {
+    // SL-SOCK-1: the port window is checked before any policy is asked for.
+    if (sock.port < SILVERLIGHT_MIN_SOCKET_PORT || sock.port > SILVERLIGHT_MAX_SOCKET_PORT) {
+      return finish('deny', `port ${sock.port} is outside 4502-4534, the only ports a Silverlight socket may reach; denied without asking for a policy`, ['SL-SOCK-1']);
+    }
+    if (caller.scheme !== 'file' && caller.host === sock.host) {
+      // SL-SOCK-6
+      trace.push({ step: 'note', why: `the target is the XAP's own host ${sock.host}; a socket policy is still required`, requirements: ['SL-SOCK-6'] });
+    }
+    // SL-SOCK-2
+    const location = `xmlsocket://${sock.host}:${SILVERLIGHT_POLICY_PORT}`;
+    const cached = slCache.get(location);
+    let fetched: Fetched<CompiledSilverlightPolicy>;
+    if (cached !== undefined) fetched = cached;
+    else {
+      const r = lookup(location);
+      if (r === undefined) fetched = { ok: false, answered: 'refused', why: 'nothing listens on port 943', requirements: ['SL-SOCK-12'] };
+      else if (r.error !== undefined) fetched = { ok: false, answered: r.error, why: `the connection to port 943 failed (${r.error})`, requirements: ['SL-SOCK-12'] };
+      else if (r.body === '') fetched = { ok: false, answered: 'empty', why: 'port 943 closed the connection without sending a policy', requirements: ['SL-SOCK-4', 'SL-SOCK-12'] };
+      else {
+        // SL-SOCK-4, SL-SOCK-5: the bytes up to the close, in Silverlight's own format only.
+        const p = parseCompiled(r.body);
+        fetched = p.policy === null
+          ? { ok: false, answered: 'invalid', why: `the policy from port 943 is invalid${p.diagnostics[0] ? `: ${p.diagnostics.find((d) => d.severity === 'error')?.message ?? p.diagnostics[0].message}` : ''}`, requirements: ['SL-SOCK-5', 'SL-SOCK-12', ...(p.diagnostics.find((d) => d.severity === 'error') ? [(p.diagnostics.find((d) => d.severity === 'error') as Diagnostic).requirement] : [])], diagnostics: p.diagnostics }
+          : { ok: true, policy: p.policy, diagnostics: p.diagnostics, response: r };
+      }
+      slCache.set(location, fetched);
+    }
+    if (!fetched.ok) {
+      const e: TraceEntry = { step: 'fetch', location, answered: fetched.answered, used: false, why: fetched.why, requirements: ['SL-SOCK-2', ...fetched.requirements] };
+      if (fetched.diagnostics) e.diagnostics = fetched.diagnostics;
+      trace.push(e);
+      // SL-SOCK-12: no other location is tried.
+      return finish('deny', `no socket policy from ${location} (${fetched.why}); Silverlight tries no other location; denied`, ['SL-SOCK-12'], location);
+    }
+    trace.push({ step: 'fetch', location, answered: 'policy', used: true, why: 'a Silverlight policy was served on port 943', requirements: ['SL-SOCK-2', 'SL-SOCK-5'], diagnostics: fetched.diagnostics });
+    const compiled = fetched.policy;
+    // SL-SOCK-10: an allow-from admitting the XAP, and a socket-resource of the same policy covering the port.
+    const admitted = admittingAllowFroms(compiled, caller);
+    for (const a of admitted) {
+      for (const gt of a.entry.grantTo) {
+        for (const s of gt.socketResources) {
+          if (sock.port >= s.from && sock.port <= s.to) {
+            trace.push({ step: 'match', location, why: `<domain uri="${a.uri}"> admits the XAP`, rule: ruleOf('domain', a.domainSource) ?? undefined, requirements: ['SL-SOCK-10'] } as TraceEntry);
+            return finish('allow', `the policy on ${location} admits the XAP (uri="${a.uri}") and grants TCP port ${sock.port} (port="${s.from === s.to ? s.from : `${s.from}-${s.to}`}")`, ['SL-SOCK-10', 'SL-SOCK-9'], location, ruleOf('socket-resource', s.source));
+          }
+        }
+      }
+    }
+    if (admitted.length === 0) {
+      trace.push({ step: 'no-match', location, why: 'no <domain> of the policy admits the XAP', requirements: ['SL-DOM-2'] });
+      return finish('deny', `the policy on ${location} admits no caller like ${describeCaller(caller)}; denied`, ['SL-SOCK-10'], location);
+    }
+    trace.push({ step: 'no-match', location, why: `the policies admitting the XAP grant no tcp socket-resource covering port ${sock.port}`, requirements: ['SL-SOCK-10'] });
+    return finish('deny', `the policy on ${location} admits the XAP but grants no TCP access to port ${sock.port}; denied`, ['SL-SOCK-10'], location);
+  }
+
+  function decideHttp(request: DecisionRequest, caller: SilverlightCaller, url: URL, target: string, trace: TraceEntry[], finish: Finish): Decision {
+    const scheme = url.protocol === 'https:' ? 'https' : 'http';
+    const port = url.port === '' ? defaultPort(scheme) : Number(url.port);
+    const method = typeof request.method === 'string' && request.method !== '' ? request.method : 'GET';
+    const headers = Array.isArray(request.headers) ? request.headers.map(String) : [];
+    // SL-HTTP-1
+    if (caller.scheme === scheme && caller.host === url.hostname && caller.port === port) {
+      return finish('allow', `the target has the XAP's own scheme, host and port: same origin, no policy needed`, ['SL-HTTP-1']);
+    }
+    const root = `${scheme}://${hostPort(url.hostname, port, scheme)}`;
+    // SL-HTTP-2
+    const slLocation = `${root}/clientaccesspolicy.xml`;
+    const sl = fetchHttp(slLocation, slCache, parseCompiled, 'SL-XML-1');
+    if (sl.ok) {
+      trace.push({ step: 'fetch', location: slLocation, answered: 'policy', used: true, why: 'clientaccesspolicy.xml was obtained; crossdomain.xml will not be consulted', requirements: ['SL-HTTP-2', 'SL-HTTP-7'], diagnostics: sl.diagnostics });
+      return decideWithSilverlightPolicy(sl.policy, slLocation, caller, target, method, headers, trace, finish);
+    }
+    const e: TraceEntry = { step: 'fetch', location: slLocation, answered: sl.answered, used: false, why: sl.why, requirements: ['SL-HTTP-2', ...sl.requirements] };
+    if (sl.diagnostics) e.diagnostics = sl.diagnostics;
+    trace.push(e);
+
+    // SL-HTTP-6: only now, with no Silverlight policy obtained.
+    const flashLocation = `${root}/crossdomain.xml`;
+    const fl = fetchHttp(flashLocation, flashCache, (t) => parseSilverlightFlashSubset(t), 'SL-FLASH-10');
+    if (!fl.ok) {
+      const e2: TraceEntry = { step: 'fetch', location: flashLocation, answered: fl.answered, used: false, why: fl.why, requirements: ['SL-HTTP-6', ...fl.requirements] };
+      if (fl.diagnostics) e2.diagnostics = fl.diagnostics;
+      trace.push(e2);
+      return finish('deny', `no policy: ${slLocation}: ${sl.why}; ${flashLocation}: ${fl.why}; denied`, ['SL-HTTP-9']);
+    }
+    trace.push({ step: 'fetch', location: flashLocation, answered: 'policy', used: true, why: 'clientaccesspolicy.xml gave no policy; the crossdomain.xml fallback is read as Silverlight\'s subset', requirements: ['SL-HTTP-6', 'SL-FLASH-10'], diagnostics: fl.diagnostics });
+    return decideWithFlashSubset(fl.policy, fl.response, flashLocation, caller, scheme, method, headers, trace, finish);
+  }
+
+  function decideWithSilverlightPolicy(compiled: CompiledSilverlightPolicy, location: string, caller: SilverlightCaller, target: string, method: string, headers: string[], trace: TraceEntry[], finish: Finish): Decision {
+    // SL-PATH-5, SL-PATH-6
+    const raw = rawRequestPath(target);
+    const forbidden = findForbiddenPathSequence(raw);
+    if (forbidden !== null) {
+      if (!compiled.wholeSite) {
+        trace.push({ step: 'no-match', location, why: `the request path ${JSON.stringify(raw)} contains "${forbidden}" and the policy is not a lone path="/" grant with subpaths`, requirements: ['SL-PATH-5', 'SL-PATH-6'] });
+        return finish('deny', `the request path contains "${forbidden}" before the query, which Silverlight refuses unless the policy grants the whole site; denied`, ['SL-PATH-5'], location);
+      }
+      trace.push({ step: 'note', location, why: `the request path contains "${forbidden}", allowed because the policy is a lone path="/" grant with subpaths`, requirements: ['SL-PATH-6'] });
+    }
+    const localPath = localRequestPath(target) ?? '/';
+    const admitted = admittingAllowFroms(compiled, caller);
+    if (admitted.length === 0) {
+      trace.push({ step: 'no-match', location, why: `no <domain> admits ${describeCaller(caller)}`, requirements: ['SL-DOM-8'] });
+      return finish('deny', `${location} admits no caller like ${describeCaller(caller)}; denied`, ['SL-HTTP-8'], location);
+    }
+    let lastMiss: { why: string; requirements: RequirementId[] } | null = null;
+    for (const a of admitted) {
+      // SL-HDR-8
+      if (!isMethodAllowed(a.allowFrom.httpMethods, method)) {
+        lastMiss = { why: `<allow-from> at line ${a.allowFrom.source?.location.line ?? '?'} admits the XAP but not method ${method} (only GET and POST without http-methods="*")`, requirements: ['SL-HDR-8'] };
+        trace.push({ step: 'no-match', location, why: lastMiss.why, requirements: lastMiss.requirements, rule: ruleOf('allow-from', a.allowFrom.source) ?? undefined } as TraceEntry);
+        continue;
+      }
+      // SL-HDR-7: every header must be allowed by this same allow-from.
+      const refused = disallowedHeaders(a.allowFrom.httpRequestHeaders, headers);
+      if (refused.length > 0) {
+        lastMiss = { why: `<allow-from> at line ${a.allowFrom.source?.location.line ?? '?'} admits the XAP but not header ${refused.join(', ')}`, requirements: ['SL-HDR-7'] };
+        trace.push({ step: 'no-match', location, why: lastMiss.why, requirements: lastMiss.requirements, rule: ruleOf('allow-from', a.allowFrom.source) ?? undefined } as TraceEntry);
+        continue;
+      }
+      for (const gt of a.entry.grantTo) {
+        for (const r of gt.resources) {
+          if (matchResourcePath(r, localPath)) {
+            trace.push({ step: 'match', location, why: `<domain uri="${a.uri}"> admits the XAP`, rule: ruleOf('domain', a.domainSource) ?? undefined, requirements: ['SL-HTTP-8'] } as TraceEntry);
+            const reqs: RequirementId[] = ['SL-HTTP-8', r.includeSubpaths ? 'SL-PATH-3' : 'SL-PATH-2'];
+            return finish('allow', `${location} admits the XAP (uri="${a.uri}") and grants path ${JSON.stringify(localPath)} (resource path="${r.path}"${r.includeSubpaths ? ' include-subpaths="true"' : ''})`, reqs, location, ruleOf('resource', r.source));
+          }
+        }
+      }
+      lastMiss = { why: `the policy admitting the XAP (uri="${a.uri}") grants no resource matching ${JSON.stringify(localPath)} (case-sensitive)`, requirements: ['SL-PATH-1'] };
+      trace.push({ step: 'no-match', location, why: lastMiss.why, requirements: lastMiss.requirements });
+    }
+    return finish('deny', `${location}: ${lastMiss?.why ?? 'no grant'}; denied`, ['SL-HTTP-8', ...(lastMiss?.requirements ?? [])], location);
+  }
+
+  function decideWithFlashSubset(policy: SilverlightFlashSubset, response: WorldResponse, location: string, caller: SilverlightCaller, scheme: 'http' | 'https', method: string, headers: string[], trace: TraceEntry[], finish: Finish): Decision {
+    // SL-FLASH-5: the header and every site-control must say all, master-only or by-ftp-filename.
+    const metas: { value: string; from: string }[] = policy.siteControl.map((v) => ({ value: v, from: '<site-control>' }));
+    for (const [name, value] of Object.entries(response.headers ?? {})) {
+      if (name.toLowerCase() === 'x-permitted-cross-domain-policies') metas.push({ value: String(value).trim(), from: 'X-Permitted-Cross-Domain-Policies' });
+    }
+    for (const m of metas) {
+      if (!SILVERLIGHT_ACCEPTED_META_POLICIES.includes(m.value)) {
+        return finish('deny', `${m.from} says ${JSON.stringify(m.value)}; Silverlight uses a crossdomain.xml only under all, master-only or by-ftp-filename; denied`, ['SL-FLASH-5'], location);
+      }
+    }
+    // SL-FLASH-8: no http-methods in Flash files: GET and POST only.
+    if (!isMethodAllowed([], method)) return finish('deny', `method ${method} is not GET or POST, and a crossdomain.xml cannot allow other methods; denied`, ['SL-FLASH-8'], location);
+    // SL-FLASH-6: secure (default true) over HTTPS admits only HTTPS callers.
+    const secureOk = (secure: boolean): boolean => scheme !== 'https' || !secure || caller.scheme === 'https';
+    if (policy.allowAccessFrom.length === 0) return finish('deny', `${location} has no allow-access-from: it grants nothing; denied`, ['SL-FLASH-9'], location);
+    // SL-FLASH-4
+    const star = policy.allowAccessFrom.filter((e) => e.domain === '*');
+    if (star.length === 0) {
+      return finish('deny', `${location} has no allow-access-from domain="*"; Silverlight honours no other domain in a crossdomain.xml; denied`, ['SL-FLASH-4'], location);
+    }
+    const grant = star.find((e) => secureOk(e.secure));
+    if (grant === undefined) {
+      return finish('deny', `${location} is served over HTTPS and its domain="*" grant is secure; the XAP is not loaded over HTTPS; denied`, ['SL-FLASH-6'], location);
+    }
+    trace.push({ step: 'match', location, why: 'allow-access-from domain="*" admits every caller', rule: ruleOf('allow-access-from', grant.source) ?? undefined, requirements: ['SL-FLASH-4'] } as TraceEntry);
+    // SL-FLASH-7
+    for (const h of headers) {
+      if (isHeaderAllowed([], h)) continue;
+      const ok = policy.allowHttpRequestHeadersFrom.some((e) => e.domain === '*' && secureOk(e.secure) && isHeaderAllowed(e.headers, h));
+      if (!ok) return finish('deny', `header ${h} is not allowed by an allow-http-request-headers-from domain="*" of ${location}; denied`, ['SL-FLASH-7'], location);
+    }
+    return finish('allow', `${location} (read as Silverlight's crossdomain.xml subset) grants every caller with allow-access-from domain="*"; no path restriction applies`, ['SL-FLASH-4', 'SL-FLASH-8'], location, ruleOf('allow-access-from', grant.source));
+  }
+
+  return {
+    decide(request: DecisionRequest): Decision {
+      try {
+        return decide(request);
+      } catch (err) {
+        const why = `internal error while deciding (${err instanceof Error ? err.message : String(err)}); denied`;
+        return { decision: 'deny', client: 'silverlight', origin: String(request?.origin), target: String(request?.target), reason: why, decidedBy: { location: null, rule: null, requirements: ['SL-HTTP-9'] }, trace: [{ step: 'deny', why, requirements: ['SL-HTTP-9'] }] };
+      }
+    },
+  };
+}
+
+function describeCaller(caller: SilverlightCaller): string {
+  return caller.scheme === 'file' ? 'a local (file:) XAP' : `${caller.scheme}://${caller.host}:${caller.port}${caller.path}`;
+}
+
+/**
+ * Decides one request with the `silverlight` profile over a world snapshot.
+ *
+ * @example
+ * ```ts
+ * decideSilverlight(
+ *   { client: 'silverlight', origin: 'http://a.com/app.xap', target: 'socket://b.com:4502' },
+ *   { 'xmlsocket://b.com:943': { body: '<access-policy>…</access-policy>' } },
+ * ).decision;
+ * ```
+ */
+export function decideSilverlight(request: DecisionRequest, world: WorldSnapshot): Decision {
+  return createSilverlightDecider(world).decide(request);
+}
