@@ -72,6 +72,8 @@ export interface CaseResult {
   target: string;
   client: ClientProfile;
   verdict: Verdict;
+  /** True for deliberate timeout probes. */
+  slow: boolean;
   /** Wall time of the case in ms. */
   durationMs: number;
 }

@@ -66,6 +66,12 @@ export function textReport(report: CertifyReport): string {
       : report.exitCode === 1
         ? `NOT CERTIFIED: ${report.results.filter((r) => r.verdict.status === 'fail').length} case(s) failed.`
         : 'NOT TESTED: a target could not be tested at all (or the harness failed).';
+  const quick = report.results.filter((r) => !r.slow);
+  const slow = report.results.filter((r) => r.slow);
+  if (slow.length > 0 && quick.length > 0) {
+    const longest = (rs: CaseResult[]): number => Math.max(...rs.map((r) => r.durationMs));
+    lines.push(`Timing: the longest ordinary case took ${longest(quick)} ms; the ${slow.length} deliberate timeout probes (run in parallel) up to ${longest(slow)} ms.`);
+  }
   lines.push(`${report.summary.total} cases, ${report.summary.pass} passed, ${report.summary.fail} failed, ${report.summary.warn} warnings, ${report.summary.skip} skipped, ${report.summary.error} errors in ${report.durationMs} ms. ${verdictLine}`);
   return lines.join('\n') + '\n';
 }

@@ -233,6 +233,7 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
       target: job.target.url,
       client: job.client,
       verdict: v,
+      slow: job.def.slow === true,
       durationMs: Math.round(performance.now() - start),
     };
     input.onResult?.(result);

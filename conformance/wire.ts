@@ -229,14 +229,20 @@ export function wireCase(s: WireScenario): CaseDefinition {
   };
 }
 
+/** The source address of the idle crowd on loopback. */
+export const IDLE_CROWD_ADDRESS = '127.0.0.66';
+
 /** Opens `n` silent connections and keeps them until released (bounded by the case budget). */
 async function holdIdle(ctx: CaseContext, n: number): Promise<{ release(): void }> {
   if (n === 0) return { release() {} };
   const { connect } = await import('node:net');
   if (ctx.target.kind !== 'socket') return { release() {} };
   const { host, port } = ctx.target;
+  // On loopback the crowd comes from its own address (127.0.0.66), as an attacker's would: a server
+  // that caps connections per address (the reference server does) must still serve everyone else.
+  const from = /^127\./.test(host) ? { localAddress: IDLE_CROWD_ADDRESS } : {};
   const sockets = Array.from({ length: n }, () => {
-    const s = connect({ host, port });
+    const s = connect({ host, port, ...from });
     s.on('error', () => {});
     s.on('data', () => {});
     return s;

@@ -23,6 +23,7 @@ import { htmlReport, jsonReport, junitReport, planText, progressLine, textReport
 import { allCases, runCertification } from '../../conformance/run.js';
 import { parseTarget, type Target } from '../../conformance/target.js';
 import type { ClientProfile } from '../decision/types.js';
+import { startPolicyServer } from '../server/index.js';
 import { UsageError, type CliIO } from './io.js';
 
 /** The usage text of `certify`. */
@@ -93,6 +94,8 @@ export const DEFAULT_EXPECTATIONS: Expectations = {
     { client: 'all', origins: ['http://www.example.com/app.swf'], ports: [80, 843, 4535], expect: 'deny' },
     { client: 'flash', origins: ['http://www.example.com/app.swf'], urls: ['/data.xml'], expect: 'allow' },
     { client: 'flash', origins: ['http://evil.example/attack.swf'], urls: ['/data.xml'], expect: 'deny' },
+    { client: 'silverlight', origins: ['http://www.example.com/app.xap'], urls: ['/data.xml'], expect: 'allow' },
+    { client: 'silverlight', origins: ['http://evil.example/attack.xap'], urls: ['/data.xml'], expect: 'deny' },
   ],
   matrix: {
     origins: ['http://www.example.com/app.swf', 'https://www.example.com/app.swf', 'http://evil.example/attack.swf'],
@@ -107,16 +110,8 @@ interface BundledServer {
 
 /** Starts the bundled reference server on free loopback ports, or says why it cannot. */
 async function startBundledServer(): Promise<BundledServer | { error: string }> {
-  let mod: Record<string, unknown>;
   try {
-    mod = (await import(['..', 'server', 'index.js'].join('/'))) as Record<string, unknown>;
-  } catch (err) {
-    return { error: `the bundled reference server is not available in this build (${(err as Error).message})` };
-  }
-  const start = mod['startPolicyServer'] as ((o: unknown) => Promise<BundledServer>) | undefined;
-  if (typeof start !== 'function') return { error: 'the bundled reference server module has no startPolicyServer' };
-  try {
-    return await start({
+    return await startPolicyServer({
       host: '127.0.0.1',
       flash: { policy: DEFAULT_FLASH_SOCKET_POLICY, port: 0 },
       silverlight: { policy: DEFAULT_SILVERLIGHT_POLICY, port: 0 },
