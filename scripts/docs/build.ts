@@ -15,7 +15,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, posix, relative, sep } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderPage, type NavGroup, type NavLink, type SiteFrame } from './layout.js';
 import { checkLinks, collectAnchors } from './links.js';
@@ -49,7 +49,7 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--no-api') o.api = false;
-    else if (a === '--out' && argv[i + 1]) o.out = join(process.cwd(), argv[++i]!);
+    else if (a === '--out' && argv[i + 1]) o.out = resolve(argv[++i]!);
     else throw new Error(`unknown option ${a}; options: --no-api, --out DIR`);
   }
   return o;
@@ -99,13 +99,16 @@ function discoverChapters(): Chapter[] {
     const parts = file.split('/');
     const dir = parts.length > 2 ? parts.slice(1, -1).join('/') : '';
     const group = dir === '' ? 'More chapters' : dir.replace(/(^|[-/])(\w)/g, (_, s: string, c: string) => (s === '/' ? ' / ' : s === '-' ? ' ' : '') + c.toUpperCase());
-    return { file, page: file.replace(/\.md$/, '.html'), group, title: h1 ?? posix.basename(file, '.md'), markdown };
+    // A directory's README is its overview page (index.html), listed first.
+    const page = /(^|\/)(README|index)\.md$/i.test(file) ? file.replace(/[^/]+$/, 'index.html') : file.replace(/\.md$/, '.html');
+    return { file, page, group, title: h1 ?? posix.basename(file, '.md'), markdown };
   });
+  const isOverview = (c: Chapter): number => (c.page.endsWith('/index.html') ? 0 : 1);
   // Directories first (Flash, Silverlight, …), then the top-level chapters.
   return chapters.sort((a, b) => {
     const ta = a.group === 'More chapters' ? 1 : 0;
     const tb = b.group === 'More chapters' ? 1 : 0;
-    return ta - tb || naturalCompare(a.file, b.file);
+    return ta - tb || naturalCompare(a.group, b.group) || isOverview(a) - isOverview(b) || naturalCompare(a.file, b.file);
   });
 }
 
@@ -141,13 +144,15 @@ async function main(): Promise<number> {
   const matcher = idMatcher(known);
   const isTest = (p: string): boolean => /\.test\.ts$/.test(p);
   const codeFiles = [...walk('src', (p) => p.endsWith('.ts') && !isTest(p)), ...walk('conformance', (p) => p.endsWith('.ts') && !isTest(p))];
-  const testFiles = [...walk('src', isTest), ...walk('conformance', isTest), ...walk('test', (p) => p.endsWith('.ts'))];
+  const testFiles = [...walk('src', isTest), ...walk('conformance', isTest), ...walk('test', isTest)];
   const corpusFiles = walk('corpus', (p) => p.endsWith('.json'));
   const code = codeFiles.flatMap((f) => scanReferences(read(f), f, matcher));
   const tests = testFiles.flatMap((f) => scanReferences(read(f), f, matcher));
   const corpus = corpusFiles.flatMap((f) => scanCaseReferences(read(f), f, matcher));
   const unknown = [...codeFiles, ...testFiles, ...corpusFiles].flatMap((f) => scanUnknownIds(read(f), f, known));
-  for (const u of unknown) warnings.push(`${u.file}:${u.line} names ${u.id}, which no spec chapter declares`);
+  for (const [id, refs] of groupBy(unknown, (u) => u.id)) {
+    warnings.push(`${id} is named in ${refs.length} place(s) but declared by no spec chapter (first: ${refs[0]!.file}:${refs[0]!.line})`);
+  }
   const rows = buildMatrix(requirements, code, tests, corpus);
   for (const p of untestedRequirements(rows)) problems.push(p.message);
   const rowById = new Map(rows.map((r) => [r.requirement.id, r]));
@@ -169,8 +174,9 @@ async function main(): Promise<number> {
   const lintChapter = chapters.find((c) => /(^|\/)lint\.md$/.test(c.file));
   const hasApi = opts.api;
 
+  const specIndex = chapters.find((c) => c.page === 'spec/index.html') ? null : 'spec/index.html';
   const sections: NavLink[] = [
-    { label: 'Spec', path: chapters[0]?.page ?? 'index.html' },
+    { label: 'Spec', path: 'spec/index.html' },
     ...(lintChapter ? [{ label: 'Findings', path: lintChapter.page }] : []),
     { label: 'Traceability', path: 'traceability.html' },
     { label: 'Playground', path: 'playground/index.html' },
@@ -203,6 +209,15 @@ async function main(): Promise<number> {
     const html = r.html.replace(/\{\{TRACE\}\}/g, relativeHref(c.page, 'traceability.html'));
     const onPage: NavGroup = { title: 'On this page', links: r.headings.filter((h: RenderedHeading) => h.depth === 2 || h.requirement).map((h) => ({ label: h.requirement ?? h.text, path: `${c.page}#${h.id}` })) };
     write(c.page, renderPage(frame, { page: c.page, title: c.title, body: html, sidebar: [...specNav, ...(onPage.links.length ? [onPage] : [])] }));
+  }
+
+  if (specIndex) {
+    const body = `<h1>The specification</h1>
+<p class="lead">Every rule is a numbered requirement with a stable ID: link to one as <code>spec/…/chapter.html#ID</code>. Each requirement shows how much code, how many tests and how many corpus cases name it; the badges lead to the ${`<a href="${escapeHtml(relativeHref(specIndex, 'traceability.html'))}">traceability matrix</a>`}.</p>
+${[...groupBy(chapters, (c) => c.group)]
+  .map(([title, cs]) => `<h2>${escapeHtml(title)}</h2><ul>${cs.map((c) => `<li><a href="${escapeHtml(relativeHref(specIndex, c.page))}">${inlineMarkdown(c.title)}</a>${reqCount(c) ? ` <span class="note">${reqCount(c)} requirements</span>` : ''}</li>`).join('')}</ul>`)
+  .join('\n')}`;
+    write(specIndex, renderPage(frame, { page: specIndex, title: 'Specification', body, sidebar: specNav }));
   }
 
   // --- Benchmarks -------------------------------------------------------------------------------
@@ -279,7 +294,12 @@ async function main(): Promise<number> {
   writeFileSync(join(opts.out, '.nojekyll'), '');
 
   // --- Links ------------------------------------------------------------------------------------
-  for (const b of checkLinks(pages, files)) problems.push(`broken link in ${b.page}: "${b.href}" (${b.reason})`);
+  for (const b of checkLinks(pages, files)) {
+    // A link to a repository file that does not exist shows up as a missing source page: say which file.
+    const missing = /^no such file: source\/(.+)\.html$/.exec(b.reason)?.[1];
+    const from = [...mdPages].find(([, page]) => page === b.page)?.[0] ?? b.page;
+    problems.push(missing ? `broken link in ${from}: ${missing} does not exist in the repository` : `broken link in ${from}: "${b.href}" (${b.reason})`);
+  }
 
   // --- Report -----------------------------------------------------------------------------------
   const secs = ((Date.now() - started) / 1000).toFixed(1);
@@ -306,13 +326,18 @@ document.addEventListener('DOMContentLoaded', () => {
 });
 </script>`;
 
+/** A list that folds into "N things" when long, so that one busy requirement does not swamp the table. */
+function foldable(items: readonly string[], noun: string): string {
+  const list = `<ul>${items.join('')}</ul>`;
+  return items.length > 4 ? `<details><summary>${items.length} ${noun}</summary>${list}</details>` : list;
+}
+
 function refsByFile(refs: readonly Reference[], page: string, sitePathFor: (p: string) => string): string {
-  return `<ul>${[...groupBy(refs, (r) => r.file)]
+  return foldable([...groupBy(refs, (r) => r.file)]
     .map(([file, rs]) => {
       const sp = sitePathFor(file);
       return `<li><code>${escapeHtml(file)}</code> ${rs.map((r) => `<a href="${escapeHtml(relativeHref(page, `${sp}#L${r.line}`))}" title="${escapeHtml(r.text)}">L${r.line}</a>`).join(' ')}</li>`;
-    })
-    .join('')}</ul>`;
+    }), 'files');
 }
 
 function renderTraceability(
@@ -329,8 +354,8 @@ function renderTraceability(
       const id = r.requirement.id;
       const spec = reqPage.get(id)!;
       const cell = (html: string, n: number, none: string): string => (n ? `<td>${html}</td>` : `<td class="none">${none}</td>`);
-      const cases = `<ul>${r.corpus.map((c) => `<li><a href="${escapeHtml(relativeHref(page, `${sitePathFor(c.file)}#L${c.line}`))}">${escapeHtml(c.caseId)}</a></li>`).join('')}</ul>`;
-      return `<tr id="${id}"${r.tests.length + r.corpus.length === 0 ? ' class="missing"' : ''}><td class="id"><a href="${escapeHtml(relativeHref(page, spec))}">${id}</a></td><td>${escapeHtml(r.requirement.title)}</td>${cell(
+      const cases = foldable(r.corpus.map((c) => `<li><a href="${escapeHtml(relativeHref(page, `${sitePathFor(c.file)}#L${c.line}`))}">${escapeHtml(c.caseId)}</a></li>`), 'cases');
+      return `<tr id="${id}"${r.tests.length + r.corpus.length === 0 ? ' class="missing"' : ''}><td class="id"><a href="${escapeHtml(relativeHref(page, spec))}">${id}</a></td><td>${inlineMarkdown(r.requirement.title)}</td>${cell(
         refsByFile(r.code, page, sitePathFor),
         r.code.length,
         'none yet',
@@ -349,6 +374,7 @@ ${missing.length ? `<p class="problem">${missing.length} requirement(s) have no 
 ${warnings.length ? `<details class="notice"><summary>${warnings.length} warning(s) from this build</summary><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></details>` : ''}
 <input id="filter" class="filter" type="search" placeholder="Filter: an ID, a word, a file…" aria-label="Filter requirements">
 <div class="table-wrap"><table class="trace">
+<colgroup><col style="width:9.5rem"><col style="width:20%"><col><col><col></colgroup>
 <thead><tr><th>Requirement</th><th>Title</th><th>Code</th><th>Tests</th><th>Corpus cases</th></tr></thead>
 <tbody>
 ${body}
@@ -375,7 +401,7 @@ function renderHome(
 <p class="lead">Flash <code>crossdomain.xml</code> and socket policy files (port 843) and Silverlight <code>clientaccesspolicy.xml</code> (port 943) decided who could reach what across origins for a decade, and they are still served today. xdpolicy is one place that says exactly what these files mean: a normative spec, a pure evaluator that follows it, a linter, a hardened policy server and a conformance harness.</p>
 <p>Read this site if you implement or audit a policy server, a client or a scanner, or if you just found a <code>crossdomain.xml</code> and want to know what it allows.</p>
 <div class="cards">
-<div class="card"><h3>${a(chapters[0]?.page ?? page, 'The specification')}</h3><p>${chapters.length} chapters, ${requirements.length} numbered requirements. Each rule has a stable ID you can link to, e.g. ${requirements[0] ? a(`${chapters.find((c) => c.file === requirements[0]!.file)!.page}#${requirements[0].id}`, `<code>#${requirements[0].id}</code>`) : '<code>#FLASH-SOCK-7</code>'}.</p></div>
+<div class="card"><h3>${a('spec/index.html', 'The specification')}</h3><p>${chapters.length} chapters, ${requirements.length} numbered requirements. Each rule has a stable ID you can link to, e.g. ${requirements[0] ? a(`${chapters.find((c) => c.file === requirements[0]!.file)!.page}#${requirements[0].id}`, `<code>#${requirements[0].id}</code>`) : '<code>#FLASH-SOCK-7</code>'}.</p></div>
 ${lintChapter ? `<div class="card"><h3>${a(lintChapter.page, 'Findings catalogue')}</h3><p>What <code>xdpolicy lint</code> reports, why it matters and how to fix it.</p></div>` : ''}
 <div class="card"><h3>${a('playground/index.html', 'Playground')}</h3><p>Paste a policy, pick a client and origins, and see the diagnostics, findings and decision matrix — computed in your browser by the reference evaluator.</p></div>
 <div class="card"><h3>${a('traceability.html', 'Traceability')}</h3><p>For each requirement: the code implementing it, the tests and corpus cases exercising it. ${covered} of ${rows.length} are covered.</p></div>

@@ -114,24 +114,26 @@ export function renderPlaygroundBody(): string {
   return `<h1>Playground</h1>
 <p class="lead">Paste or edit a policy, pick the client and the origins, and see what the reference evaluator makes of it. Everything runs in this page: the parser, the linter and the decision function are the library's own code, bundled — no server is involved.</p>
 <noscript><p class="problem">The playground needs JavaScript.</p></noscript>
-<div class="pg-grid">
+<div class="pg-top">
+<section class="pg-editor">
+<label for="pg-policy" class="note">Policy as served at <code id="pg-location"></code></label>
+<textarea id="pg-policy" class="code" spellcheck="false" wrap="off" aria-label="Policy text"></textarea>
+</section>
 <section>
 <div class="pg-controls">
 <label for="pg-preset">Example</label><select id="pg-preset"></select>
 <label for="pg-client">Client</label><select id="pg-client"><option value="flash">Flash Player 10+</option><option value="silverlight">Silverlight</option></select>
 <label for="pg-kind">Served as</label><select id="pg-kind"><option value="socket">socket policy</option><option value="url">URL policy (HTTP)</option></select>
 <label for="pg-host">Target host</label><input id="pg-host" value="game.example.com" spellcheck="false">
-<label for="pg-origins">Origins</label><textarea id="pg-origins" rows="4" spellcheck="false"></textarea>
+<label for="pg-origins">Origins</label><textarea id="pg-origins" rows="5" spellcheck="false" wrap="off"></textarea>
 <label for="pg-columns" id="pg-columns-label">Ports</label><input id="pg-columns" spellcheck="false">
 </div>
-<label for="pg-policy" class="note">Policy as served at <code id="pg-location"></code></label>
-<textarea id="pg-policy" class="code" spellcheck="false" wrap="off" aria-label="Policy text"></textarea>
 <p class="status" id="pg-status" role="status">Loading…</p>
 </section>
-<section>
+</div>
 <div class="pg-panel"><h2>Decision matrix</h2><div id="pg-matrix"></div><div id="pg-trace" class="trace-view"></div></div>
+<div class="pg-bottom">
 <div class="pg-panel"><h2>Parse diagnostics</h2><div id="pg-diagnostics"></div></div>
 <div class="pg-panel"><h2>Lint findings</h2><div id="pg-findings"></div></div>
-</section>
-</div>`;
+</div></div>`;
 }

@@ -37,7 +37,7 @@ let skipped = 0;
 function check(name: string, ok: boolean, detail = ''): void {
   if (ok) passed++;
   else failed++;
-  process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}\n`);
+  process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail && !ok ? ` — ${detail}` : ''}\n`);
 }
 
 function skip(name: string, why: string): void {

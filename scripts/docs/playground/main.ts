@@ -289,7 +289,7 @@ function setup(api: PlaygroundApi): void {
   const parse = (c: ClientProfile, k: Kind, text: string): { diagnostics: Diagnostic[]; model: unknown } | null => {
     const fn = c === 'flash' ? api.parseFlashPolicy : api.parseSilverlightPolicy;
     if (!fn) return null;
-    const result: unknown = c === 'flash' ? fn(text, { kind: k, scheme: 'http', master: true }) : fn(text, { kind: k });
+    const result: unknown = c === 'flash' ? fn(text, { kind: k, scheme: 'http', master: true }) : fn(text);
     return { diagnostics: diagnosticsOf(result), model: modelOf(result) };
   };
 
