@@ -51,6 +51,24 @@ describe('corpus/wire: format', () => {
     }
   });
 
+  it('checks each request and connection requirement with at least one scenario of the right level', () => {
+    const levels = new Map<string, Set<string>>();
+    for (const s of scenarios) levels.set(s.requirement, new Set([...(levels.get(s.requirement) ?? []), s.level]));
+    const want: [string, 'MUST' | 'SHOULD'][] = [
+      ['WIRE-REQ-1', 'MUST'],
+      ['WIRE-REQ-2', 'MUST'],
+      ['WIRE-REQ-3', 'MUST'],
+      ['WIRE-REQ-4', 'SHOULD'],
+      ['WIRE-REQ-5', 'MUST'],
+      ['WIRE-REQ-6', 'SHOULD'],
+      ['WIRE-REQ-7', 'SHOULD'],
+      ['WIRE-CONN-1', 'SHOULD'],
+      ['WIRE-CONN-2', 'MUST'],
+      ['WIRE-CONN-3', 'MUST'],
+    ];
+    for (const [id, level] of want) expect([id, levels.get(id)?.has(level)]).toEqual([id, true]);
+  });
+
   it('compiles scripts to the exact bytes: the 23-byte request with its NUL, byte-wise splits, fills', () => {
     const steps = compileSend([{ text: '<policy-file-request/>\u0000' }]);
     expect(steps).toEqual([{ write: Buffer.from('<policy-file-request/>\u0000', 'latin1') }]);
