@@ -11,6 +11,7 @@ import { decide } from '../src/decision/decide.js';
 import type { ClientProfile, Decision } from '../src/decision/types.js';
 import type { Diagnostic } from '../src/diagnostics.js';
 import { parseFlashPolicy } from '../src/flash/parse.js';
+import { parseSilverlightPolicy } from '../src/silverlight/parse.js';
 import { specRequirements } from './support/requirements.js';
 
 const CORPUS_DIR = defaultCorpusDir();
@@ -107,6 +108,11 @@ type CorpusParser = (text: string, expectation: CorpusParseExpectation) => { mod
 const PARSERS: Partial<Record<CorpusParseExpectation['format'], CorpusParser>> = {
   flash: (text, e) => {
     const { policy, diagnostics } = parseFlashPolicy(text, { kind: e.kind ?? 'url', scheme: e.scheme ?? 'http', master: e.master ?? true });
+    return { model: policy, diagnostics };
+  },
+  // spec/silverlight: counts name lists of the model, e.g. { "policies": 1 }.
+  silverlight: (text) => {
+    const { policy, diagnostics } = parseSilverlightPolicy(text);
     return { model: policy, diagnostics };
   },
 };

@@ -14,7 +14,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createDecider } from '../decision/decide.js';
 import type { ClientProfile, Decision, DecisionRequest } from '../decision/types.js';
-import { masterSocketLocation, masterUrlLocation, parseOriginUrl, parseTarget, type Parsed } from '../world/locations.js';
+import { masterSocketLocation, masterUrlLocation, parseOriginUrl, parseTarget, socketLocationKey, urlLocationKey, type Parsed } from '../world/locations.js';
+import { SILVERLIGHT_POLICY_PORT } from '../silverlight/model.js';
 import { parseWorld } from '../world/parse.js';
 import type { WorldSnapshot } from '../world/world.js';
 import { UsageError, type CliIO } from './io.js';
@@ -26,15 +27,18 @@ export const DECIDE_USAGE = `usage: xdpolicy decide --client flash --origin URL 
 Decides whether content loaded from --origin may reach --target, following the client's
 procedure over a world of policy files, and explains the decision.
 
-  --client NAME       client profile: flash (Flash Player 10+, strict sockets)
-  --origin URL        URL of the requesting SWF, e.g. http://a.com/m.swf
+  --client NAME       client profile: flash (Flash Player 10+, strict sockets) or
+                      silverlight (Silverlight 4/5 in the browser; sockets only to ports 4502-4534)
+  --origin URL        URL of the requesting SWF or XAP, e.g. http://a.com/m.swf, http://a.com/app.xap
   --target URL        socket://host:port for a socket connection, or an http(s):// URL for a data load
   --world FILE        JSON object keyed by policy location (xmlsocket://host:port or
                       http(s)://host[:port]/path); each value is {"body": string, "status"?: number,
                       "contentType"?: string, "headers"?: {name: value}, "error"?: "timeout"|"refused"|"reset"}
   --policy FILE       shorthand: a world in which only the target's master location serves FILE
                       (xmlsocket://host:843 for sockets, NUL-terminated; /crossdomain.xml at the
-                      target's scheme, host and port for URLs, as text/x-cross-domain-policy)
+                      target's scheme, host and port for URLs, as text/x-cross-domain-policy);
+                      silverlight: xmlsocket://host:943 for sockets (no NUL), /clientaccesspolicy.xml
+                      at the target's scheme, host and port for URLs, as text/xml
   --load-policy URL   a Security.loadPolicyFile(URL) call made before the request (repeatable)
   --header NAME       a request header the content wants to send (repeatable)
   --json              print the decision and its trace as JSON
@@ -61,7 +65,23 @@ export interface DecideOptions {
  */
 export const POLICY_PLACEMENTS: Partial<Record<ClientProfile, (target: string, policyText: string) => Parsed<WorldSnapshot>>> = {
   flash: flashPolicyWorld,
+  silverlight: silverlightPolicyWorld,
 };
+
+/**
+ * `--policy` for Silverlight: `xmlsocket://host:943` for sockets (no NUL: the response ends at the
+ * close, SL-SOCK-4), or `/clientaccesspolicy.xml` at the target's scheme, host and port, as
+ * `text/xml` (SL-HTTP-2, SL-HTTP-4).
+ */
+export function silverlightPolicyWorld(target: string, policyText: string): Parsed<WorldSnapshot> {
+  const t = parseTarget(target);
+  if (!t.ok) return t;
+  if (t.value.kind === 'socket') {
+    return { ok: true, value: { [socketLocationKey(t.value.host, SILVERLIGHT_POLICY_PORT)]: { body: policyText } } };
+  }
+  const key = urlLocationKey(t.value.scheme, t.value.host, t.value.port, '/clientaccesspolicy.xml');
+  return { ok: true, value: { [key]: { body: policyText, status: 200, contentType: 'text/xml' } } };
+}
 
 /** `--policy` for Flash: the master socket policy on 843 (NUL-terminated) or `/crossdomain.xml`. */
 export function flashPolicyWorld(target: string, policyText: string): Parsed<WorldSnapshot> {

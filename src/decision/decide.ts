@@ -8,6 +8,7 @@
  * @module
  */
 import { createFlashDecider } from '../flash/decide.js';
+import { createSilverlightDecider } from '../silverlight/decide.js';
 import type { WorldSnapshot } from '../world/world.js';
 import type { ClientProfile, Decision, DecisionRequest } from './types.js';
 
@@ -39,6 +40,7 @@ function denyUnreadable(request: DecisionRequest, client: ClientProfile, why: st
  */
 export function createDecider(world: WorldSnapshot): Decider {
   let flash: ReturnType<typeof createFlashDecider> | null = null;
+  let silverlight: ReturnType<typeof createSilverlightDecider> | null = null;
   return {
     decide(request: DecisionRequest): Decision {
       try {
@@ -47,7 +49,8 @@ export function createDecider(world: WorldSnapshot): Decider {
           case 'flash':
             return (flash ??= createFlashDecider(world)).decide(request);
           case 'silverlight':
-            return denyUnreadable(request, 'silverlight', 'the silverlight client profile is not implemented yet; denied', null);
+            // spec/silverlight: Silverlight 4/5 in the browser (src/silverlight/decide.ts).
+            return (silverlight ??= createSilverlightDecider(world)).decide(request);
           default:
             return denyUnreadable(request, 'flash', `unknown client profile ${JSON.stringify(client)}; denied`, 'FLASH-URL-12');
         }

@@ -218,6 +218,14 @@ function mergePortGrants(ranges: { from: number; to: number; owner: number }[]):
   return { first: sorted[0]!.owner, starts: Int32Array.from(starts), ends: Int32Array.from(ends), owners: Int32Array.from(owners) };
 }
 
+/** The earlier of `best` and the first rule of bucket `b` granting the origin (and port). */
+function bestOwner(b: AccessBucket | null | undefined, https: boolean, socket: boolean, port: number, best: number): number {
+  if (b == null) return best;
+  const g = https ? b.httpsOrigin : b.insecureOrigin;
+  const o = socket ? portGrantOwner(g, port) : g.first;
+  return o !== -1 && (best === -1 || o < best) ? o : best;
+}
+
 function portGrantOwner(g: Grant, port: number): number {
   const starts = g.starts;
   let lo = 0;
@@ -319,12 +327,33 @@ function mapIndex<A, B>(index: DomainIndex<A>, f: (a: A) => B): DomainIndex<B> {
 export interface RuleOrigin {
   host: OriginHost;
   https: boolean;
+  /**
+   * For a name: the name and each of its tails, label by label (`a.b.c` → `a.b.c`, `b.c`, `c`),
+   * computed once per origin so that looking it up in many policies allocates nothing.
+   */
+  tails?: readonly string[];
+}
+
+/** The tails of a host name, label by label: `a.b.c` → `['a.b.c', 'b.c', 'c']`. */
+export function hostTails(name: string): string[] {
+  const tails = [name];
+  for (let dot = name.indexOf('.'); dot !== -1; dot = name.indexOf('.', dot + 1)) tails.push(name.slice(dot + 1));
+  return tails;
 }
 
 /** Builds a {@link RuleOrigin} from a normalised host (`''` for a local SWF) and its scheme. */
 export function ruleOrigin(host: string, scheme: string): RuleOrigin {
+  const https = scheme === 'https';
+  // Fast path: a host with a letter, hyphen or underscore and no `:` cannot be an IP literal, so
+  // `classifyHost` would return it as a lowercase name. Skipping it matters because its IP checks
+  // (ipaddr.js) throw and catch on every name, which costs far more than the whole index lookup.
+  if (host !== '' && !host.includes(':') && !/^[0-9.]*$/.test(host)) {
+    const name = host.toLowerCase();
+    return { host: { kind: 'name', name }, https, tails: hostTails(name) };
+  }
   const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  return { host: classifyHost(bare), https: scheme === 'https' };
+  const classified = classifyHost(bare);
+  return classified.kind === 'name' ? { host: classified, https, tails: hostTails(classified.name) } : { host: classified, https };
 }
 
 /** Calls `visit` with every bucket whose pattern matches the host; stops when it returns true. */
@@ -361,12 +390,23 @@ function visitMatchingBuckets<B>(index: DomainIndex<B>, host: OriginHost, visit:
 export function findAccessGrant(compiled: CompiledFlashPolicy, origin: RuleOrigin, port?: number): CompiledAccessRule | null {
   const socket = compiled.context.kind === 'socket';
   if (socket && port === undefined) return null;
+  const index = compiled.access;
+  const https = origin.https;
+  const p = port ?? 0;
   let best = -1;
-  visitMatchingBuckets(compiled.access, origin.host, (b) => {
-    const g = origin.https ? b.httpsOrigin : b.insecureOrigin;
-    const o = socket ? portGrantOwner(g, port!) : g.first;
-    if (o !== -1 && (best === -1 || o < best)) best = o;
-  });
+  // Same walk as visitMatchingBuckets (FLASH-DOM-1/2/3/5/7), inlined without closures: this is
+  // the hot path.
+  best = bestOwner(index.any, https, socket, p, best);
+  const host = origin.host;
+  if (host.kind === 'name') {
+    best = bestOwner(index.names.get(host.name), https, socket, p, best);
+    if (index.suffixes.size > 0) {
+      const tails = origin.tails ?? hostTails(host.name);
+      for (let i = 0; i < tails.length; i++) best = bestOwner(index.suffixes.get(tails[i]!), https, socket, p, best);
+    }
+  } else if (host.kind === 'ip') {
+    best = bestOwner(index.ips.get(host.address), https, socket, p, best);
+  }
   return best === -1 ? null : compiled.accessRules[best]!;
 }
 

@@ -385,10 +385,10 @@ describe('chapter 8: URL policies and data loads', () => {
 });
 
 describe('dispatcher', () => {
-  it('denies the silverlight profile until it is implemented', () => {
+  it('hands the silverlight profile to the Silverlight procedure (SL-HTTP-2)', () => {
     const d = decide({ client: 'silverlight', origin: A, target: 'http://b.com/x' }, {});
     expect(d).toMatchObject({ decision: 'deny', client: 'silverlight' });
-    expect(d.reason).toContain('not implemented');
+    expect(d.trace[0]?.location).toBe('http://b.com/clientaccesspolicy.xml');
   });
   it('FLASH-URL-12 denies an unknown client or a malformed request object', () => {
     expect(decide({ client: 'opera' } as unknown as DecisionRequest, {}).decision).toBe('deny');

@@ -1,0 +1,138 @@
+/**
+ * Flash decisions on compiled policies (src/flash/compile.ts) with 10, 1,000 and 10,000 rules,
+ * next to the linear scan over the same rules, plus the end-to-end `decide` over a world.
+ *
+ * Targets (issue 2): ≥ 1,000,000 decisions/s; 10,000 rules cost ≤ 2× of 10 rules; ≥ 50× the
+ * linear scan at 10,000 rules.
+ */
+import { createDecider } from '../src/decision/decide.js';
+import { compileFlashPolicy, findAccessGrant, findAccessGrantLinear, prepareLinear, ruleOrigin, type RuleOrigin } from '../src/flash/compile.js';
+import type { FlashAllowAccessFrom, FlashPolicy } from '../src/flash/model.js';
+import { consume, fmt, measure, type BenchFigure, type BenchSuite, type BenchTarget } from './suite.js';
+
+/** A deterministic generator (mulberry32), so every run measures the same policies. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The domain of rule i: exact names, `*.suffix` patterns and IPs, as real policies mix them. */
+function domainOf(i: number): string {
+  switch (i % 10) {
+    case 0:
+      return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+      return `*.site${i}.example.com`;
+    default:
+      return `www.host${i}.example.net`;
+  }
+}
+
+/** A socket policy with n rules, each granting a common range plus one port of its own. */
+export function syntheticSocketPolicy(n: number): FlashPolicy {
+  const allowAccessFrom: FlashAllowAccessFrom[] = [];
+  for (let i = 0; i < n; i++) {
+    allowAccessFrom.push({ domain: domainOf(i), toPorts: { any: false, ranges: [{ from: 5000, to: 5100 }, { from: 20000 + (i % 40000), to: 20000 + (i % 40000) }] }, secure: null });
+  }
+  return { format: 'flash', siteControl: [], allowAccessFrom, allowHttpRequestHeadersFrom: [], allowAccessFromIdentity: [] };
+}
+
+/** Origins: half match some rule (exact, suffix at depth 1-3, IP), half miss (deep unknown names). */
+function origins(n: number, count: number, seed: number): RuleOrigin[] {
+  const r = rng(seed);
+  const out: RuleOrigin[] = [];
+  for (let k = 0; k < count; k++) {
+    const i = Math.floor(r() * n);
+    const kind = i % 10;
+    let host: string;
+    if (r() < 0.5) host = `a.b.c.unknown${k}.example.org`;
+    else if (kind === 0) host = domainOf(i);
+    else if (kind <= 4) host = `${'x.'.repeat(Math.floor(r() * 3))}site${i}.example.com`;
+    else host = domainOf(i);
+    out.push(ruleOrigin(host, 'http'));
+  }
+  return out;
+}
+
+const SIZES = [10, 1000, 10000] as const;
+
+export const suite: BenchSuite = {
+  name: 'flash decide',
+  run() {
+    const figures: BenchFigure[] = [];
+    const targets: BenchTarget[] = [];
+    const rate: Record<number, number> = {};
+    const linearRate: Record<number, number> = {};
+    for (const n of SIZES) {
+      const policy = syntheticSocketPolicy(n);
+      const ctx = { kind: 'socket' as const, servedFromPort: 843 };
+      const compiled = compileFlashPolicy(policy, ctx);
+      const linear = prepareLinear(policy, ctx);
+      const os = origins(n, 1024, 7 + n);
+      const ports = os.map((_, k) => (k % 3 === 0 ? 5050 : k % 3 === 1 ? 20000 + (k % n) : 7000));
+      // Sanity: the two agree on this workload.
+      for (let k = 0; k < os.length; k++) {
+        if ((findAccessGrant(compiled, os[k]!, ports[k])?.index ?? -1) !== (findAccessGrantLinear(linear, os[k]!, ports[k])?.index ?? -1)) {
+          throw new Error(`index and linear scan disagree on origin ${k} at ${n} rules`);
+        }
+      }
+      let k = 0;
+      rate[n] = measure(() => {
+        k = (k + 1) & 1023;
+        consume(findAccessGrant(compiled, os[k]!, ports[k]));
+      });
+      figures.push({ label: `compiled decision, ${fmt(n)} rules`, value: rate[n]!, unit: 'decisions/s' });
+      let j = 0;
+      linearRate[n] = measure(
+        () => {
+          j = (j + 1) & 1023;
+          consume(findAccessGrantLinear(linear, os[j]!, ports[j]));
+        },
+        1,
+        { rounds: 3, roundMs: 200 },
+      );
+      figures.push({ label: `linear scan, ${fmt(n)} rules`, value: linearRate[n]!, unit: 'decisions/s' });
+    }
+
+    // End to end: decide() over a world holding the 10,000-rule policy as text, parsed and
+    // compiled once by the decider; includes URL parsing and building the trace.
+    const big = syntheticSocketPolicy(10000);
+    const body = `<cross-domain-policy>${big.allowAccessFrom.map((r) => `<allow-access-from domain="${r.domain}" to-ports="5000-5100,${r.toPorts && !r.toPorts.any ? r.toPorts.ranges[1]!.from : ''}"/>`).join('')}</cross-domain-policy>\0`;
+    const decider = createDecider({ 'xmlsocket://game.example.com:843': { body } });
+    const requests = origins(10000, 256, 99).map((o, i) => ({
+      client: 'flash' as const,
+      origin: `http://${o.host.kind === 'name' ? o.host.name : o.host.kind === 'ip' ? o.host.address : 'local'}/m.swf`,
+      target: `socket://game.example.com:${i % 2 ? 5050 : 7000}`,
+    }));
+    decider.decide(requests[0]!);
+    let e = 0;
+    const e2e = measure(() => {
+      e = (e + 1) & 255;
+      consume(decider.decide(requests[e]!));
+    });
+    figures.push({ label: 'end-to-end decide() incl. URL parsing and trace, 10,000 rules (compiled once)', value: e2e, unit: 'decisions/s' });
+
+    const r10 = rate[10]!;
+    const r10k = rate[10000]!;
+    targets.push({ target: '≥ 1,000,000 compiled decisions/s (10,000 rules)', measured: `${fmt(r10k)}/s`, pass: r10k >= 1_000_000 });
+    targets.push({ target: 'cost at 10,000 rules ≤ 2× cost at 10 rules', measured: `${fmt(r10 / r10k, 2)}×`, pass: r10 / r10k <= 2 });
+    targets.push({ target: '≥ 50× the linear scan at 10,000 rules', measured: `${fmt(r10k / linearRate[10000]!, 0)}×`, pass: r10k / linearRate[10000]! >= 50 });
+    return {
+      figures,
+      targets,
+      notes: [
+        'Socket policies with N `allow-access-from` rules (40% `*.suffix`, 50% exact names, 10% IPs), each granting 5000-5100 and one port of its own; 1,024 origins, half matching a rule, half deep unknown names; ports mixing granted and refused.',
+        '"Compiled decision" is `findAccessGrant` on the compiled index for a classified origin; the linear scan is `findAccessGrantLinear` over the same effective rules (patterns parsed once). Best of several rounds.',
+      ],
+    };
+  },
+};

@@ -1,0 +1,89 @@
+/**
+ * The benchmark harness shared by every suite: a suite is a `bench/*.bench.ts` module exporting
+ * `suite: BenchSuite`; `bench/run.ts` finds them, runs them in name order, prints one table and
+ * writes docs/benchmarks.md.
+ *
+ * Speed targets are ratios against a baseline measured in the same run, or absolute rates; the
+ * machines are shared, so every measurement is the best of several rounds.
+ */
+
+/** One measured figure. */
+export interface BenchFigure {
+  /** What was measured, e.g. `compiled decision, 10,000 rules`. */
+  label: string;
+  value: number;
+  /** `ops/s`, `µs/op`, `×`, … */
+  unit: string;
+}
+
+/** One target with its verdict. */
+export interface BenchTarget {
+  /** The target as people read it, e.g. `≥ 1,000,000 decisions/s`. */
+  target: string;
+  /** The measured figure, formatted. */
+  measured: string;
+  pass: boolean;
+}
+
+/** What a suite reports. */
+export interface BenchResult {
+  figures: BenchFigure[];
+  targets: BenchTarget[];
+  /** Notes for the docs (how it was measured). */
+  notes?: string[];
+}
+
+/** A benchmark suite. */
+export interface BenchSuite {
+  name: string;
+  run(): Promise<BenchResult> | BenchResult;
+}
+
+/** A sink the optimiser cannot see through. */
+export let blackhole: unknown = null;
+/** Stores a value so the work producing it is not eliminated. */
+export function consume(v: unknown): void {
+  blackhole = v;
+}
+
+/** CPU time (user + system) this process has used, in nanoseconds. */
+function cpuNs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) * 1000;
+}
+
+/**
+ * Measures `fn` (which performs `opsPerCall` operations per call): calls it repeatedly for about
+ * `roundMs` milliseconds of CPU time per round, `rounds` times, and returns the best rate in ops/s.
+ *
+ * Rates are per CPU second of this process (`process.cpuUsage`), not per wall-clock second: the
+ * benchmark machines are shared and often run many processes per core, and wall time would measure
+ * the scheduler rather than the code. Ratios between suites' figures stay meaningful either way.
+ */
+export function measure(fn: () => void, opsPerCall = 1, options: { rounds?: number; roundMs?: number; warmupMs?: number } = {}): number {
+  const { rounds = 5, roundMs = 200, warmupMs = 100 } = options;
+  const runFor = (ms: number): { ops: number; ns: number } => {
+    const start = cpuNs();
+    const deadline = start + ms * 1e6;
+    let calls = 0;
+    let now = start;
+    while (now < deadline) {
+      for (let i = 0; i < 64; i++) fn();
+      calls += 64;
+      now = cpuNs();
+    }
+    return { ops: calls * opsPerCall, ns: now - start };
+  };
+  runFor(warmupMs);
+  let best = 0;
+  for (let r = 0; r < rounds; r++) {
+    const { ops, ns } = runFor(roundMs);
+    best = Math.max(best, (ops * 1e9) / ns);
+  }
+  return best;
+}
+
+/** Formats a number with thousands separators and `digits` decimals. */
+export function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
