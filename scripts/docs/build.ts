@@ -266,7 +266,17 @@ ${[...groupBy(chapters, (c) => c.group)]
       const w = out.split('\n').filter((l) => /warning/i.test(l));
       if (w.length) warnings.push(`typedoc: ${w.length} warning line(s), first: ${w[0]}`);
     }
-    for (const f of walk(relative(ROOT, join(opts.out, 'api')), () => true)) files.add(posix.relative(relative(ROOT, opts.out).split(sep).join('/'), f));
+    // typedoc writes navigation links as given; `xdpolicy-site:PATH` (typedoc.json) becomes a link
+    // relative to each API page, so the way back to the site works from every depth.
+    const siteRoot = relative(ROOT, opts.out).split(sep).join('/');
+    for (const f of walk(relative(ROOT, join(opts.out, 'api')), () => true)) {
+      const sitePath = posix.relative(siteRoot, f);
+      files.add(sitePath);
+      if (!sitePath.endsWith('.html')) continue;
+      const html = read(f).replace(/xdpolicy-site:([^"'#]*)/g, (_, p: string) => relativeHref(sitePath, p));
+      writeFileSync(join(ROOT, f), html);
+      pages.set(sitePath, html);
+    }
   }
 
   // --- Home page --------------------------------------------------------------------------------

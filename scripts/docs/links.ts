@@ -76,11 +76,8 @@ export function checkLinks(
   const broken: BrokenLink[] = [];
   for (const [page, html] of pages) {
     for (const href of collectLinks(html)) {
-      if (href === '' ) {
-        broken.push({ page, href, reason: 'empty link' });
-        continue;
-      }
-      if (isExternal(href)) continue;
+      // An empty href is the page itself (typedoc's breadcrumbs use it); external links are not fetched.
+      if (href === '' || isExternal(href)) continue;
       const hash = href.indexOf('#');
       const pathPart = (hash < 0 ? href : href.slice(0, hash)).replace(/\?.*$/, '');
       const fragment = hash < 0 ? null : safeDecode(href.slice(hash + 1));
