@@ -107,3 +107,29 @@ export type {
   InlineResponderOptions,
   AttachedPolicyResponder,
 } from './server/index.js';
+// lint (spec/lint.md)
+export * from './lint/finding.js';
+export type { LintClient, LintContext, LintOptions, PolicyFormat, ServedFrom } from './lint/context.js';
+export { LINT_CLIENTS, parseServedFrom, resolveLintContext, sniffRootElement } from './lint/context.js';
+export type { CheckInfo, LintExample, ScannerRule } from './lint/catalogue.js';
+export { CHECKS, CHECK_IDS, SCANNER_RULES, checkInfo } from './lint/catalogue.js';
+export type { Check, FlashCheck, SilverlightCheck } from './lint/checks/index.js';
+export {
+  FLASH_CHECKS,
+  SILVERLIGHT_CHECKS,
+  SERVICE_PORTS,
+  WIDE_RANGE_THRESHOLD,
+  checkContext,
+  checkFlashDomains,
+  checkFlashPorts,
+  checkFlashServing,
+  checkHeaderLists,
+  checkSecureOverHttps,
+  checkShadowedRules,
+  checkSilverlightDomains,
+  checkSilverlightGrants,
+  checkSilverlightServing,
+  checkSiteControl,
+} from './lint/checks/index.js';
+export type { AnyPolicy, LintReport } from './lint/lint.js';
+export { diagnosticToFinding, lint, lintText, lintTextReport } from './lint/lint.js';

@@ -1,11 +1,170 @@
 /**
- * `xdpolicy lint` — placeholder until its issue lands; it says so and exits 2.
+ * `xdpolicy lint FILE... [--served-from URL] [--client flash|silverlight|all] [--json]
+ * [--fail-on SEVERITY]`: report security findings in policy files (spec/lint.md).
+ *
+ * Exit statuses: 0 when no finding reaches `--fail-on` (default `medium`), 1 when one does, 2 on a
+ * usage error (unknown option, bad value, unreadable file — the message names it).
  *
  * @module
  */
-import type { CliIO } from './io.js';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LINT_CLIENTS, parseServedFrom, type LintClient } from '../lint/context.js';
+import { isSeverity, reaches, SEVERITIES, type Finding, type Severity } from '../lint/finding.js';
+import { lintTextReport } from '../lint/lint.js';
+import { UsageError, type CliIO } from './io.js';
 
-export async function runLint(_args: string[], io: CliIO): Promise<number> {
-  io.stderr.write('xdpolicy lint: not implemented yet\n');
-  return 2;
+/** The command's usage text. */
+export const LINT_USAGE = `usage: xdpolicy lint FILE... [--served-from URL] [--client flash|silverlight|all] [--json] [--fail-on SEVERITY]
+
+Report security findings in cross-domain policy files (catalogue: spec/lint.md).
+
+  --served-from URL   where the files are served, which fixes the rules that apply:
+                      https://host/crossdomain.xml, http://host/sub/policy.xml,
+                      xmlsocket://host:843, xmlsocket://host:5000,
+                      https://host/clientaccesspolicy.xml, xmlsocket://host:943.
+                      Without it the kind is inferred (file name, root element, to-ports)
+                      and a LINT-CONTEXT-INFERRED finding says how.
+  --client C          flash, silverlight or all (default all)
+  --json              print {"files": [...], "findings": [...]} instead of text
+  --fail-on S         exit 1 when a finding is at least S: ${SEVERITIES.join(', ')} (default medium)
+
+Exit status: 0 no finding reaches --fail-on, 1 one does, 2 usage error.
+`;
+
+/** Parsed arguments of `lint`. */
+export interface LintArgs {
+  files: string[];
+  servedFrom?: string;
+  client: LintClient;
+  json: boolean;
+  failOn: Severity;
+  help: boolean;
+}
+
+/** Parses the arguments; throws {@link UsageError} naming what is wrong. */
+export function parseLintArgs(args: readonly string[]): LintArgs {
+  const out: LintArgs = { files: [], client: 'all', json: false, failOn: 'medium', help: false };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const takeValue = (): string => {
+      if (eq >= 0) return arg.slice(eq + 1);
+      const v = args[++i];
+      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      return v;
+    };
+    switch (name) {
+      case '--help':
+      case '-h':
+        out.help = true;
+        break;
+      case '--json':
+        out.json = true;
+        break;
+      case '--served-from': {
+        const v = takeValue();
+        const parsed = parseServedFrom(v);
+        if ('error' in parsed) throw new UsageError(parsed.error);
+        out.servedFrom = v;
+        break;
+      }
+      case '--client': {
+        const v = takeValue();
+        if (!(LINT_CLIENTS as readonly string[]).includes(v)) throw new UsageError(`--client '${v}' is not one of ${LINT_CLIENTS.join(', ')}`);
+        out.client = v as LintClient;
+        break;
+      }
+      case '--fail-on': {
+        const v = takeValue();
+        if (!isSeverity(v)) throw new UsageError(`--fail-on '${v}' is not one of ${SEVERITIES.join(', ')}`);
+        out.failOn = v;
+        break;
+      }
+      default:
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'\n\n${LINT_USAGE}`);
+        out.files.push(arg);
+    }
+  }
+  if (!out.help && out.files.length === 0) throw new UsageError(`no FILE given\n\n${LINT_USAGE}`);
+  return out;
+}
+
+/** A finding with the file it is about, as `--json` prints it. */
+export interface FileFinding {
+  id: string;
+  severity: Severity;
+  message: string;
+  line: number;
+  column: number;
+  value: string;
+  file: string;
+}
+
+const COLORS: Readonly<Record<Severity, string>> = { error: '\u001b[1;31m', high: '\u001b[31m', medium: '\u001b[33m', low: '\u001b[36m', info: '\u001b[2m' };
+const RESET = '\u001b[0m';
+
+/** Whether to colour output: a TTY, and NO_COLOR absent or empty (https://no-color.org). */
+export function useColor(io: CliIO): boolean {
+  const noColor = io.env['NO_COLOR'];
+  return io.stdout.isTTY === true && (noColor === undefined || noColor === '');
+}
+
+/** Runs `xdpolicy lint`; resolves to the exit status. */
+export async function runLint(args: string[], io: CliIO): Promise<number> {
+  const opts = parseLintArgs(args);
+  if (opts.help) {
+    io.stdout.write(LINT_USAGE);
+    return 0;
+  }
+  // Read every file first: an unreadable one is a usage error, reported before any output.
+  const texts: string[] = [];
+  for (const file of opts.files) {
+    try {
+      texts.push(readFileSync(resolve(io.cwd, file), 'utf8'));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new UsageError(`cannot read '${file}'${code === 'ENOENT' ? ': no such file' : code === 'EISDIR' ? ': is a directory' : code !== undefined ? ` (${code})` : ''}`);
+    }
+  }
+  const all: FileFinding[] = [];
+  opts.files.forEach((file, i) => {
+    const options: Parameters<typeof lintTextReport>[1] = { client: opts.client, fileName: file };
+    if (opts.servedFrom !== undefined) options.servedFrom = opts.servedFrom;
+    const report = lintTextReport(texts[i]!, options);
+    for (const f of report.findings) all.push(toFileFinding(f, file));
+  });
+  const failing = all.filter((f) => reaches(f.severity, opts.failOn));
+  if (opts.json) {
+    io.stdout.write(`${JSON.stringify({ files: opts.files, findings: all }, null, 2)}\n`);
+  } else {
+    io.stdout.write(renderHuman(opts.files, all, opts.failOn, useColor(io)));
+  }
+  return failing.length > 0 ? 1 : 0;
+}
+
+function toFileFinding(f: Finding, file: string): FileFinding {
+  return { id: f.id, severity: f.severity, message: f.message, line: f.line, column: f.column, value: f.value, file };
+}
+
+/** The text report: findings grouped by severity, worst first, each with file:line:column. */
+export function renderHuman(files: readonly string[], findings: readonly FileFinding[], failOn: Severity, color: boolean): string {
+  const paint = (s: Severity, text: string): string => (color ? `${COLORS[s]}${text}${RESET}` : text);
+  const lines: string[] = [];
+  for (const severity of SEVERITIES) {
+    const group = findings.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    lines.push(paint(severity, `${severity.toUpperCase()} (${group.length})`));
+    for (const f of group) {
+      const value = f.value !== '' ? ` [${f.value}]` : '';
+      lines.push(`  ${f.file}:${f.line}:${f.column}  ${paint(severity, f.id)}  ${f.message}${value}`);
+    }
+    lines.push('');
+  }
+  const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const failing = findings.filter((f) => reaches(f.severity, failOn)).length;
+  const summary = `${files.length} file${files.length === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'}${counts.length > 0 ? ` (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}; ${failing > 0 ? `${failing} at or above --fail-on ${failOn}` : `none at or above --fail-on ${failOn}`}.`;
+  lines.push(summary);
+  return `${lines.join('\n')}\n`;
 }

@@ -62,6 +62,10 @@ export interface CorpusLintExpectation {
   /** Where the file is served, as `lint --served-from` takes it. */
   servedFrom?: string;
   client?: 'flash' | 'silverlight' | 'all';
+  /** The `Content-Type` the file is served with, when the case depends on it. */
+  contentType?: string;
+  /** Response headers the file is served with, when the case depends on them. */
+  headers?: Record<string, string>;
   /** Finding IDs that must be raised. */
   must?: string[];
   /** Finding IDs that must not be raised. */

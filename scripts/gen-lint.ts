@@ -1,0 +1,258 @@
+/**
+ * Generates spec/lint.md and corpus/lint/ from the catalogue metadata (src/lint/catalogue.ts):
+ * one source of truth for the checks, their documentation and their corpus cases.
+ *
+ * Run `npm run gen:lint` after editing the catalogue; `test/lint-catalogue.test.ts` fails while
+ * the generated files are out of date.
+ *
+ * @module
+ */
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CHECKS, SCANNER_RULES, type CheckInfo, type LintExample } from '../src/lint/catalogue.js';
+import { SEVERITIES } from '../src/lint/finding.js';
+import type { CorpusCaseFile } from '../src/corpus/types.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const FAMILIES: Readonly<Record<string, string>> = {
+  PARSE: 'Parser verdicts',
+  CONTEXT: 'Context',
+  DOMAIN: 'Who is trusted (domains)',
+  PORT: 'Socket ports (Flash)',
+  RULE: 'Dead rules',
+  SECURE: 'The `secure` attribute (Flash)',
+  HEADERS: 'Request headers (Flash)',
+  META: 'Meta-policies (Flash)',
+  SERVE: 'How the file is served',
+  SL: 'Silverlight grants',
+};
+
+/** The family of an ID: `LINT-DOMAIN-ANY` → `DOMAIN`. */
+export function familyOf(id: string): string {
+  return id.split('-')[1] ?? '';
+}
+
+const SEVERITY_MEANING: Readonly<Record<string, string>> = {
+  error: 'the file, or an element of it, is not used at all',
+  high: 'any origin, or an uncontrolled set of origins, gets access',
+  medium: 'access wider than needed, or serving that changes what is honoured',
+  low: 'weak or dead configuration',
+  info: 'facts for the reader',
+};
+
+function describeServing(e: LintExample): string {
+  const parts: string[] = [];
+  parts.push(e.servedFrom !== undefined ? `served from \`${e.servedFrom}\`` : 'linted without `--served-from`');
+  if (e.client !== undefined) parts.push(`\`--client ${e.client}\``);
+  if (e.contentType !== undefined) parts.push(`\`Content-Type: ${e.contentType}\``);
+  for (const [k, v] of Object.entries(e.headers ?? {})) parts.push(`\`${k}: ${v}\``);
+  return parts.join(', ');
+}
+
+function fence(text: string): string {
+  const shown = text.replace(/^\uFEFF/, '').trimEnd();
+  const bom = text.startsWith('\uFEFF') ? '(the file starts with a byte order mark, U+FEFF)\n\n' : '';
+  return `${bom}\`\`\`xml\n${shown}\n\`\`\``;
+}
+
+function renderCheck(c: CheckInfo): string {
+  const facts = [
+    `**Severity:** ${c.severity}`,
+    c.cwe !== undefined ? `**CWE:** ${c.cwe}` : '**CWE:** none',
+    `**Formats:** ${c.formats.join(', ')}`,
+    `**Rests on:** ${c.requirements.length > 0 ? c.requirements.join(', ') : '(context only)'}`,
+    `**Scanner rules:** ${c.scanners.length > 0 ? c.scanners.join(', ') : 'none (gap)'}`,
+  ].join(' · ');
+  return [
+    `### ${c.id} — ${c.title}`,
+    facts,
+    '',
+    c.explanation,
+    '',
+    `**Remediation.** ${c.remediation}`,
+    '',
+    `**Confidence.** ${c.confidence}`,
+    '',
+    `**Triggers** (${describeServing(c.trigger)}):`,
+    '',
+    fence(c.trigger.policy),
+    '',
+    `**Near miss, must not trigger** (${describeServing(c.nearMiss)}):`,
+    '',
+    fence(c.nearMiss.policy),
+    '',
+    `Corpus: \`corpus/lint/${familyOf(c.id).toLowerCase()}/${caseName(c.id)}.trigger.case.json\` and \`….near-miss.case.json\`.`,
+    '',
+  ].join('\n');
+}
+
+/** The corpus file stem of a check. */
+export function caseName(id: string): string {
+  return id.toLowerCase().replace(/^lint-/, '');
+}
+
+/** The text of spec/lint.md. */
+export function renderLintSpec(): string {
+  const out: string[] = [];
+  out.push(
+    '# Lint: the security catalogue',
+    '',
+    '<!-- Generated from src/lint/catalogue.ts by `npm run gen:lint`. Do not edit by hand. -->',
+    '',
+    '`xdpolicy lint` judges policy files: every check is a pure function of the parsed policy and of',
+    'the *lint context* (where and how the file is served, and for which client), returning findings',
+    '`{ id, severity, message, line, column, value, requirement?, cwe? }`. Parse diagnostics are',
+    'findings too (`LINT-PARSE-*`): a rejected file and a voided element are errors.',
+    '',
+    'Finding IDs are symbolic, grouped by family (`LINT-<FAMILY>-<NAME>`), stable, and never reused.',
+    'They are distinct from requirement IDs (FLASH-…, SL-…): a finding names the requirement it rests',
+    'on in its `requirement` field.',
+    '',
+    '## Context',
+    '',
+    '`--served-from` fixes the context: `https://host/crossdomain.xml` (URL policy over HTTPS; master',
+    'because of its path), `http://host/sub/policy.xml` (non-master), `ftp://…`,',
+    '`xmlsocket://host:843` (socket master), `xmlsocket://host:5000` (socket policy on a high port, where',
+    'the 1024 rule applies), `https://host/clientaccesspolicy.xml` or `xmlsocket://host:943`',
+    '(Silverlight). Without it the context is inferred — a file named `crossdomain.xml` or without',
+    '`to-ports` is read as the master URL policy over HTTP, a Flash file with `to-ports` as the master',
+    'socket policy on port 843, an `access-policy` root as Silverlight — and the guess is reported as',
+    'LINT-CONTEXT-INFERRED. The library context may also carry the response\'s `Content-Type` and',
+    'headers (the server and `certify` know them); the LINT-SERVE checks run only then.',
+    '',
+    '## Requirements of the linter',
+    '',
+    '### LINT-1 — A finding names its check, severity, position and value',
+    'Every finding MUST carry a catalogue ID (below), a severity, the 1-based line and column of the',
+    'offending text (the element, or the start of the file for findings about the whole file) and the',
+    'offending value as written (empty when there is none). It names the requirement it rests on and',
+    'a CWE where one fits.',
+    '',
+    '### LINT-2 — Findings are deterministic and sorted',
+    'The same text in the same context MUST give the same findings, ordered by severity (worst',
+    'first), then line, column, ID and value; exact duplicates are reported once.',
+    '',
+    '### LINT-3 — Parse verdicts are findings',
+    'A file the parser rejects gives LINT-PARSE-REJECTED and an element it voids LINT-PARSE-VOIDED,',
+    'both `error`; a DTD or entity payload gives LINT-PARSE-DTD (`error`); what the parser reports and',
+    'ignores is `low`, its notes `info`. A rejected file is not checked further: it grants nothing.',
+    '',
+    '### LINT-4 — The context decides which rules apply',
+    'Checks that depend on how the file is served (URL or socket, scheme, port, master, Content-Type,',
+    'headers) MUST follow the context. When the context is not given it is inferred, and the inference',
+    'MUST be reported (LINT-CONTEXT-INFERRED), never assumed silently.',
+    '',
+    '### LINT-5 — Linting never fails',
+    '`lint` and `lintText` MUST NOT throw on any text or on any model the parsers produce; bad input',
+    'is a finding.',
+    '',
+    '### LINT-6 — Exit statuses',
+    '`xdpolicy lint` exits 0 when no finding reaches `--fail-on` (default `medium`), 1 when one does,',
+    'and 2 on a usage error (unknown option, bad value, unreadable file), with a message naming it.',
+    '',
+    '### LINT-7 — Output',
+    '`--json` prints `{"files": [...], "findings": [{"id", "severity", "message", "line", "column",',
+    '"value", "file"}]}`. The text output groups findings by severity, worst first, each as',
+    '`file:line:column  ID  message [value]`, coloured on a terminal unless `NO_COLOR` is set.',
+    '',
+    '### LINT-8 — Every check has a triggering case and a near miss',
+    'corpus/lint/ MUST hold, for every check, a case that raises it and a close case that must not.',
+    '',
+    '### LINT-9 — The benign corpus is quiet',
+    'The `good` cases of corpus/flash/ and corpus/silverlight/ MUST raise no finding at `medium` or',
+    'above from a check that *judges* (public suffixes, local ranges, service ports, wide ranges,',
+    'shadowing, meta-policy conflicts, serving). Checks that flag a literal construct — `domain="*"`,',
+    '`to-ports="*"`, `headers="*"`, `secure="false"` over HTTPS, the `all` meta-policy, Silverlight',
+    '`*`/`http://*`/`https://*` — and the parser\'s own verdicts (LINT-PARSE-*) cannot be wrong about it,',
+    'and many good cases are about those very',
+    'constructs (how `*` matches, what `secure="false"` does) or use `*` to stay minimal; they may raise',
+    'those. A good case may also declare an expected finding in its own `lint.must`.',
+    '',
+    '### LINT-10 — One catalogue',
+    'The checks\' severities and CWEs, this chapter and corpus/lint/ are generated from one table',
+    '(`CHECKS` in src/lint/catalogue.ts); a test fails when they drift apart.',
+    '',
+    '## Severities',
+    '',
+    'Ordered by one rank table (`SEVERITY_RANK`); findings are sorted by severity, then line and',
+    'column. `--fail-on` (default `medium`) makes the CLI exit 1 when a finding is at least that bad.',
+    '',
+    '| Severity | Meaning |',
+    '|---|---|',
+    ...SEVERITIES.map((s) => `| ${s} | ${SEVERITY_MEANING[s] ?? ''} |`),
+    '',
+    '## Today\'s scanners, mapped to these checks',
+    '',
+    'The rules of ZAP, nuclei, nikto, nmap, w3af, Arachni and commercial scanners (peer survey §2,',
+    'numbered S1–S21), and the checks that cover each. Most of this catalogue covers the survey\'s gap',
+    'list, which no scanner flags.',
+    '',
+    '| Rule | Scanner | Condition | Covered by |',
+    '|---|---|---|---|',
+  );
+  for (const r of SCANNER_RULES) {
+    const ids = CHECKS.filter((c) => c.scanners.includes(r.id)).map((c) => c.id);
+    const cover = [ids.join(', '), r.note ?? ''].filter((x) => x !== '').join(' — ');
+    out.push(`| ${r.id} | ${r.scanner} | ${r.condition.replace(/\|/g, '\\|')} | ${cover.replace(/\|/g, '\\|')} |`);
+  }
+  out.push('', '## Summary', '', '| ID | Severity | CWE | Title |', '|---|---|---|---|');
+  for (const c of CHECKS) out.push(`| ${c.id} | ${c.severity} | ${c.cwe ?? ''} | ${c.title.replace(/\|/g, '\\|')} |`);
+  out.push('');
+  let family = '';
+  for (const c of CHECKS) {
+    const f = familyOf(c.id);
+    if (f !== family) {
+      family = f;
+      out.push(`## ${FAMILIES[f] ?? f}`, '');
+    }
+    out.push(renderCheck(c));
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** The files of corpus/lint/, by path relative to the corpus root. */
+export function renderLintCorpus(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const c of CHECKS) {
+    const dir = `lint/${familyOf(c.id).toLowerCase()}`;
+    const stem = caseName(c.id);
+    for (const [kind, example] of [['trigger', c.trigger], ['near-miss', c.nearMiss]] as const) {
+      const policyFile = `${stem}.${kind}.xml`;
+      const lint: NonNullable<CorpusCaseFile['lint']> = {};
+      if (example.servedFrom !== undefined) lint.servedFrom = example.servedFrom;
+      if (example.client !== undefined) lint.client = example.client;
+      if (example.contentType !== undefined) lint.contentType = example.contentType;
+      if (example.headers !== undefined) lint.headers = example.headers;
+      if (kind === 'trigger') lint.must = [c.id];
+      else lint.mustNot = [c.id];
+      const sidecar: CorpusCaseFile = {
+        id: `lint/${stem}/${kind}`,
+        title: kind === 'trigger' ? `${c.id}: ${c.title}` : `${c.id} near miss: must not trigger`,
+        category: kind === 'trigger' ? 'malicious' : 'near-miss',
+        requirements: ['LINT-8', ...c.requirements.filter((r) => r !== 'LINT-8')],
+        policyFile,
+        lint,
+      };
+      files.set(`${dir}/${policyFile}`, example.policy);
+      files.set(`${dir}/${stem}.${kind}.case.json`, `${JSON.stringify(sidecar, null, 2)}\n`);
+    }
+  }
+  return files;
+}
+
+function main(): void {
+  writeFileSync(join(ROOT, 'spec/lint.md'), renderLintSpec());
+  const corpusLint = join(ROOT, 'corpus/lint');
+  rmSync(corpusLint, { recursive: true, force: true });
+  for (const [rel, text] of renderLintCorpus()) {
+    const p = join(ROOT, 'corpus', rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  }
+  const n = readdirSync(corpusLint).length;
+  process.stdout.write(`wrote spec/lint.md and corpus/lint/ (${CHECKS.length} checks, ${n} families)\n`);
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -1,0 +1,131 @@
+/**
+ * Domain checks: who a grant trusts (`LINT-DOMAIN-*`, `LINT-HEADERS-ANY-DOMAIN`,
+ * `LINT-SL-DOMAIN-ANY`, `LINT-SL-SCHEME-WILDCARD`).
+ *
+ * @module
+ */
+import type { FlashPolicy } from '../../flash/model.js';
+import { parseDomainPattern } from '../../flash/domains.js';
+import { classifyDomainUri } from '../../silverlight/domains.js';
+import type { SilverlightPolicy } from '../../silverlight/model.js';
+import type { LintContext } from '../context.js';
+import type { Finding } from '../finding.js';
+import { finding } from './check.js';
+import { judgeHost, judgeWildcardSuffix } from './hosts.js';
+
+type Where = { location: { line: number; column: number; offset: number } } | undefined;
+
+/** Findings for one exact host or one wildcard suffix, whatever the format. */
+function judgeGrantHost(element: string, value: string, where: Where, host: string | null, suffix: string | null, sl = false): Finding[] {
+  const req = (flash: string, silverlight: string): string => (sl ? silverlight : flash);
+  if (suffix !== null) {
+    const kind = judgeWildcardSuffix(suffix);
+    if (kind === 'public-suffix') {
+      return [finding('LINT-DOMAIN-PUBLIC-SUFFIX', `${element} "${value}" trusts every site registered under the public suffix "${suffix}": anyone can register a name there.`, where, value, req('FLASH-DOM-3', 'SL-DOM-7'))];
+    }
+    if (kind === 'local') {
+      return [finding('LINT-DOMAIN-LOCAL', `${element} "${value}" trusts every host under the local-only suffix "${suffix}", i.e. whatever the visitor's own machine or network serves.`, where, value, req('FLASH-DOM-3', 'SL-DOM-7'))];
+    }
+    return [finding('LINT-DOMAIN-SUBDOMAIN-WILDCARD', `${element} "${value}" trusts every subdomain of ${suffix}, including forgotten or taken-over ones.`, where, value, req('FLASH-DOM-3', 'SL-DOM-7'))];
+  }
+  if (host !== null) {
+    const kind = judgeHost(host);
+    if (kind === 'local' || kind === 'local-ip') {
+      return [finding('LINT-DOMAIN-LOCAL', `${element} "${value}" trusts a loopback, private or local-only origin: any local app or device (or a DNS-rebinding page) can use it.`, where, value, req('FLASH-DOM-5', 'SL-DOM-5'))];
+    }
+    if (kind === 'public-ip') {
+      return [finding('LINT-DOMAIN-IP-LITERAL', `${element} "${value}" trusts an IP address; whoever holds that address later inherits the grant.`, where, value, req('FLASH-DOM-5', 'SL-DOM-5'))];
+    }
+  }
+  return [];
+}
+
+/**
+ * Flags who Flash grants trust: `*` (LINT-DOMAIN-ANY, LINT-HEADERS-ANY-DOMAIN), wildcards over a
+ * public suffix, local-only suffix or any subdomain, IP literals, local origins, and domains that
+ * can never match.
+ *
+ * Example policy where this check triggers: `<allow-access-from domain="*.github.io"/>`.
+ * Confidence: no false positives for `*`, public suffixes and never-matching values; subdomain
+ * wildcards and IP literals are informative.
+ */
+export const checkFlashDomains = (policy: FlashPolicy, context: LintContext): Finding[] => {
+  const out: Finding[] = [];
+  const elements = [
+    ...policy.allowAccessFrom.map((r) => ({ name: 'allow-access-from', rule: r, headers: false })),
+    ...policy.allowHttpRequestHeadersFrom.map((r) => ({ name: 'allow-http-request-headers-from', rule: r, headers: true })),
+  ];
+  for (const { name, rule, headers } of elements) {
+    const where = rule.source;
+    const value = rule.domain;
+    const pattern = parseDomainPattern(value);
+    switch (pattern.kind) {
+      case 'any':
+        if (headers) {
+          // FLASH-URL-10
+          out.push(finding('LINT-HEADERS-ANY-DOMAIN', `allow-http-request-headers-from domain="*" lets a SWF from any site send the headers "${rule.source?.raw['headers'] ?? ''}" with the visitor's cookies.`, where, value, 'FLASH-URL-10'));
+        } else {
+          // FLASH-DOM-1
+          const what = context.kind === 'socket' ? 'open socket connections to the granted ports of this host' : "read this host's responses with the visitor's cookies";
+          out.push(finding('LINT-DOMAIN-ANY', `allow-access-from domain="*" lets a SWF from any site ${what}.`, where, value, 'FLASH-DOM-1'));
+        }
+        break;
+      case 'suffix':
+        out.push(...judgeGrantHost(name, value, where, null, pattern.suffix));
+        break;
+      case 'name':
+        out.push(...judgeGrantHost(name, value, where, pattern.name, null));
+        break;
+      case 'ip':
+        out.push(...judgeGrantHost(name, value, where, pattern.address, null));
+        break;
+      case 'invalid':
+        out.push(finding('LINT-DOMAIN-NEVER-MATCHES', `${name} domain="${value}" can never match: ${pattern.reason}.`, where, value, pattern.requirement ?? 'FLASH-DOM-6'));
+        break;
+    }
+  }
+  return out;
+};
+
+/**
+ * Flags who Silverlight grants trust: `*`, `http://*`, `https://*`, wildcards over public or
+ * local suffixes or any subdomain, IP literals, local origins, `file:///` callers, and URIs that can
+ * never match.
+ *
+ * Example policy where this check triggers: `<domain uri="https://*"/>`.
+ * Confidence: as for the Flash domain check.
+ */
+export const checkSilverlightDomains = (policy: SilverlightPolicy, _context: LintContext): Finding[] => {
+  const out: Finding[] = [];
+  for (const entry of policy.policies) {
+    for (const allow of entry.allowFrom) {
+      for (const d of allow.domains) {
+        const where = d.source;
+        const value = d.uri;
+        const pattern = classifyDomainUri(value);
+        switch (pattern.kind) {
+          case 'any':
+            out.push(finding('LINT-SL-DOMAIN-ANY', '<domain uri="*"/> lets a XAP from any site use this policy\'s grants with the visitor\'s credentials.', where, value, 'SL-DOM-2'));
+            break;
+          case 'scheme':
+            out.push(finding('LINT-SL-SCHEME-WILDCARD', `<domain uri="${value}"/> admits every ${pattern.scheme} site: as open as "*".`, where, value, 'SL-DOM-3'));
+            break;
+          case 'file':
+            out.push(finding('LINT-SL-LOCAL-FILE', `<domain uri="${value}"/> admits applications run from the visitor's own disk.`, where, value, 'SL-DOM-4'));
+            break;
+          case 'subdomains':
+            out.push(...judgeGrantHost('domain uri', value, where, null, pattern.suffix, true));
+            break;
+          case 'root':
+          case 'application':
+            out.push(...judgeGrantHost('domain uri', value, where, pattern.host, null, true));
+            break;
+          case 'never':
+            out.push(finding('LINT-DOMAIN-NEVER-MATCHES', `<domain uri="${value}"/> can never match: ${pattern.reason}.`, where, value, 'SL-DOM-8'));
+            break;
+        }
+      }
+    }
+  }
+  return out;
+};

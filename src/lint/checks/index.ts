@@ -1,0 +1,29 @@
+/**
+ * The check registry: the exported arrays of checks per client profile, as csp-evaluator's
+ * `DEFAULT_CHECKS`. `lint` runs the array for the policy's format; other consumers (the server's
+ * warnings, certify) may run their own selection of the same functions.
+ *
+ * @module
+ */
+import type { FlashCheck, SilverlightCheck } from './check.js';
+import { checkFlashDomains, checkSilverlightDomains } from './domains.js';
+import { checkHeaderLists, checkSecureOverHttps } from './grants.js';
+import { checkFlashServing, checkSilverlightServing, checkSiteControl } from './meta.js';
+import { checkFlashPorts } from './ports.js';
+import { checkShadowedRules } from './rules.js';
+import { checkSilverlightGrants } from './silverlight.js';
+
+export type { Check, FlashCheck, SilverlightCheck } from './check.js';
+export { checkContext } from './context.js';
+export { checkFlashDomains, checkSilverlightDomains } from './domains.js';
+export { checkHeaderLists, checkSecureOverHttps } from './grants.js';
+export { checkFlashServing, checkSilverlightServing, checkSiteControl } from './meta.js';
+export { checkFlashPorts, SERVICE_PORTS, WIDE_RANGE_THRESHOLD } from './ports.js';
+export { checkShadowedRules } from './rules.js';
+export { checkSilverlightGrants } from './silverlight.js';
+
+/** Every check over a Flash policy (crossdomain.xml or socket policy). */
+export const FLASH_CHECKS: readonly FlashCheck[] = [checkFlashDomains, checkFlashPorts, checkShadowedRules, checkSecureOverHttps, checkHeaderLists, checkSiteControl, checkFlashServing];
+
+/** Every check over a Silverlight clientaccesspolicy.xml. */
+export const SILVERLIGHT_CHECKS: readonly SilverlightCheck[] = [checkSilverlightDomains, checkSilverlightGrants, checkSilverlightServing];
