@@ -78,9 +78,15 @@ interface Grant {
   owners: Int32Array;
 }
 
-interface AccessBucket {
-  insecureOrigin: Grant;
-  httpsOrigin: Grant;
+/**
+ * The access grants of every bucket, flattened so a hit touches two small arrays instead of a
+ * chain of objects. Bucket `b` owns `meta[4b … 4b+3]`: for non-HTTPS origins then HTTPS origins,
+ * either (URL policies) the first granting rule and 0, or (socket policies) the offset and count
+ * of its `[start, end, owner]` triples in `ranges`, sorted by start.
+ */
+interface AccessTable {
+  meta: Int32Array;
+  ranges: Int32Array;
 }
 
 interface HeaderBucket {
@@ -93,6 +99,38 @@ interface DomainIndex<B> {
   names: Map<string, B>;
   suffixes: Map<string, B>;
   ips: Map<string, B>;
+  /**
+   * Membership filters (64 Ki bits each, 8 KiB) over the keys of `names` and `suffixes`. Most
+   * lookups of a decision miss (every tail of the origin host is tried), and a miss in a large
+   * `Map` costs a cache miss; the filter answers most misses from memory that stays in cache, so
+   * the cost of a decision does not grow with the number of rules.
+   */
+  nameFilter: Uint32Array;
+  suffixFilter: Uint32Array;
+}
+
+const FILTER_WORDS = 2048;
+
+/** A cheap 16-bit hash of a key from its length and four of its characters (for the filters). */
+function filterHash(s: string): number {
+  const n = s.length;
+  let h = Math.imul(n, 0x9e3779b1);
+  h ^= Math.imul(s.charCodeAt(0), 0x85ebca77);
+  h ^= Math.imul(s.charCodeAt(n - 1), 0xc2b2ae3d);
+  h ^= Math.imul(s.charCodeAt(n >> 1), 0x27d4eb2f);
+  h ^= Math.imul(s.charCodeAt(n >> 2), 0x165667b1);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 13)) & 0xffff;
+}
+
+function filterAdd(filter: Uint32Array, key: string): void {
+  const h = filterHash(key);
+  filter[h >>> 5]! |= 1 << (h & 31);
+}
+
+function filterMayHave(filter: Uint32Array, key: string): boolean {
+  const h = filterHash(key);
+  return (filter[h >>> 5]! & (1 << (h & 31))) !== 0;
 }
 
 /** A policy compiled for one context. */
@@ -105,7 +143,8 @@ export interface CompiledFlashPolicy {
   headerRules: CompiledHeaderRule[];
   /** Rules that can never grant in this context. */
   skipped: SkippedRule[];
-  access: DomainIndex<AccessBucket>;
+  access: DomainIndex<number>;
+  accessTable: AccessTable;
   headers: DomainIndex<HeaderBucket>;
 }
 
@@ -130,7 +169,7 @@ export function restrictToHighPorts(spec: PortSpec, servedFromPort: number | und
 }
 
 function emptyIndex<B>(): DomainIndex<B> {
-  return { any: null, names: new Map(), suffixes: new Map(), ips: new Map() };
+  return { any: null, names: new Map(), suffixes: new Map(), ips: new Map(), nameFilter: new Uint32Array(FILTER_WORDS), suffixFilter: new Uint32Array(FILTER_WORDS) };
 }
 
 /** The index key of a pattern: the lowercase name, the suffix without its leading dot, the address. */
@@ -218,27 +257,29 @@ function mergePortGrants(ranges: { from: number; to: number; owner: number }[]):
   return { first: sorted[0]!.owner, starts: Int32Array.from(starts), ends: Int32Array.from(ends), owners: Int32Array.from(owners) };
 }
 
-/** The earlier of `best` and the first rule of bucket `b` granting the origin (and port). */
-function bestOwner(b: AccessBucket | null | undefined, https: boolean, socket: boolean, port: number, best: number): number {
-  if (b == null) return best;
-  const g = https ? b.httpsOrigin : b.insecureOrigin;
-  const o = socket ? portGrantOwner(g, port) : g.first;
+/** The earlier of `best` and the first rule of bucket `id` granting the origin (and port). */
+function bestOwner(t: AccessTable, id: number | null | undefined, https: boolean, socket: boolean, port: number, best: number): number {
+  if (id == null) return best;
+  const base = id * 4 + (https ? 2 : 0);
+  const o = socket ? rangeOwner(t.ranges, t.meta[base]!, t.meta[base + 1]!, port) : t.meta[base]!;
   return o !== -1 && (best === -1 || o < best) ? o : best;
 }
 
-function portGrantOwner(g: Grant, port: number): number {
-  const starts = g.starts;
+/** Binary search of `port` among `count` sorted `[start, end, owner]` triples from `offset`. */
+function rangeOwner(ranges: Int32Array, offset: number, count: number, port: number): number {
   let lo = 0;
-  let hi = starts.length - 1;
+  let hi = count - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
-    if (starts[mid]! <= port) {
+    if (ranges[(offset + mid) * 3]! <= port) {
       found = mid;
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  return found !== -1 && port <= g.ends[found]! ? g.owners[found]! : -1;
+  if (found === -1) return -1;
+  const at = (offset + found) * 3;
+  return port <= ranges[at + 1]! ? ranges[at + 2]! : -1;
 }
 
 /**
@@ -292,21 +333,30 @@ export function compileFlashPolicy(policy: FlashPolicy, context: FlashPolicyCont
   // Group rule positions (into accessRules) per bucket, then build each bucket's grants.
   const groups = emptyIndex<number[]>();
   accessRules.forEach((r, i) => bucketOf(groups, r.pattern, () => [])!.push(i));
-  const buildAccess = (members: number[]): AccessBucket => {
-    const grant = (httpsOrigin: boolean): Grant => {
+  const meta: number[] = [];
+  const flatRanges: number[] = [];
+  const buildAccess = (members: number[]): number => {
+    const id = meta.length / 4;
+    for (const httpsOrigin of [false, true]) {
       const usable = members.filter((i) => httpsOrigin || !accessRules[i]!.secure);
-      if (!socket) return { first: usable.length ? usable[0]! : -1, starts: NO_PORTS, ends: NO_PORTS, owners: NO_PORTS };
+      if (!socket) {
+        meta.push(usable.length ? usable[0]! : -1, 0);
+        continue;
+      }
       const ranges: { from: number; to: number; owner: number }[] = [];
       for (const i of usable) {
         const ports = accessRules[i]!.ports!;
         if (ports.any) ranges.push({ from: 1, to: 65535, owner: i });
         else for (const r of ports.ranges) ranges.push({ from: r.from, to: r.to, owner: i });
       }
-      return mergePortGrants(ranges);
-    };
-    return { insecureOrigin: grant(false), httpsOrigin: grant(true) };
+      const g = mergePortGrants(ranges);
+      meta.push(flatRanges.length / 3, g.starts.length);
+      for (let k = 0; k < g.starts.length; k++) flatRanges.push(g.starts[k]!, g.ends[k]!, g.owners[k]!);
+    }
+    return id;
   };
   const access = mapIndex(groups, buildAccess);
+  const accessTable: AccessTable = { meta: Int32Array.from(meta), ranges: Int32Array.from(flatRanges) };
 
   const hgroups = emptyIndex<number[]>();
   headerRules.forEach((r, i) => bucketOf(hgroups, r.pattern, () => [])!.push(i));
@@ -315,12 +365,16 @@ export function compileFlashPolicy(policy: FlashPolicy, context: FlashPolicyCont
     httpsOrigin: members,
   }));
 
-  return { policy, context, accessRules, headerRules, skipped, access, headers };
+  return { policy, context, accessRules, headerRules, skipped, access, accessTable, headers };
 }
 
 function mapIndex<A, B>(index: DomainIndex<A>, f: (a: A) => B): DomainIndex<B> {
   const mapAll = (m: Map<string, A>): Map<string, B> => new Map([...m].map(([k, v]) => [k, f(v)]));
-  return { any: index.any === null ? null : f(index.any), names: mapAll(index.names), suffixes: mapAll(index.suffixes), ips: mapAll(index.ips) };
+  const nameFilter = new Uint32Array(FILTER_WORDS);
+  const suffixFilter = new Uint32Array(FILTER_WORDS);
+  for (const k of index.names.keys()) filterAdd(nameFilter, k);
+  for (const k of index.suffixes.keys()) filterAdd(suffixFilter, k);
+  return { any: index.any === null ? null : f(index.any), names: mapAll(index.names), suffixes: mapAll(index.suffixes), ips: mapAll(index.ips), nameFilter, suffixFilter };
 }
 
 /** The origin as rules see it: its host, and whether the SWF was loaded over HTTPS. */
@@ -391,21 +445,25 @@ export function findAccessGrant(compiled: CompiledFlashPolicy, origin: RuleOrigi
   const socket = compiled.context.kind === 'socket';
   if (socket && port === undefined) return null;
   const index = compiled.access;
+  const table = compiled.accessTable;
   const https = origin.https;
   const p = port ?? 0;
   let best = -1;
   // Same walk as visitMatchingBuckets (FLASH-DOM-1/2/3/5/7), inlined without closures: this is
   // the hot path.
-  best = bestOwner(index.any, https, socket, p, best);
+  best = bestOwner(table, index.any, https, socket, p, best);
   const host = origin.host;
   if (host.kind === 'name') {
-    best = bestOwner(index.names.get(host.name), https, socket, p, best);
+    if (filterMayHave(index.nameFilter, host.name)) best = bestOwner(table, index.names.get(host.name), https, socket, p, best);
     if (index.suffixes.size > 0) {
       const tails = origin.tails ?? hostTails(host.name);
-      for (let i = 0; i < tails.length; i++) best = bestOwner(index.suffixes.get(tails[i]!), https, socket, p, best);
+      for (let i = 0; i < tails.length; i++) {
+        const tail = tails[i]!;
+        if (filterMayHave(index.suffixFilter, tail)) best = bestOwner(table, index.suffixes.get(tail), https, socket, p, best);
+      }
     }
   } else if (host.kind === 'ip') {
-    best = bestOwner(index.ips.get(host.address), https, socket, p, best);
+    best = bestOwner(table, index.ips.get(host.address), https, socket, p, best);
   }
   return best === -1 ? null : compiled.accessRules[best]!;
 }

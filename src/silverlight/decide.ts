@@ -13,7 +13,7 @@
 import type { Diagnostic, RequirementId } from '../diagnostics.js';
 import type { Decision, DecisionRequest, TraceEntry, TraceRule } from '../decision/types.js';
 import type { WorldResponse, WorldSnapshot } from '../world/world.js';
-import { classifyDomainUri, defaultPort, parseCaller, type SilverlightCaller, type SilverlightDomainPattern } from './domains.js';
+import { classifyDomainUri, defaultPort, matchDomainPattern, parseCaller, type SilverlightCaller, type SilverlightDomainPattern } from './domains.js';
 import { parseSilverlightFlashSubset, SILVERLIGHT_ACCEPTED_META_POLICIES } from './flash-subset.js';
 import { disallowedHeaders, isHeaderAllowed, isMethodAllowed } from './headers.js';
 import {
@@ -25,6 +25,7 @@ import {
   type SilverlightFlashSubset,
   type SilverlightPolicy,
   type SilverlightPolicyEntry,
+  type SilverlightSocketResource,
 } from './model.js';
 import { parseSilverlightPolicy } from './parse.js';
 import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, rawRequestPath } from './paths.js';
@@ -46,104 +47,210 @@ interface CompiledAllowFrom {
   domainSource: SilverlightElementSource | undefined;
 }
 
+/** The index of one scheme and port: exact roots, exact applications and subdomain suffixes. */
+interface OriginBuckets {
+  /** Exact roots, keyed by host. */
+  root: Map<string, CompiledAllowFrom[]>;
+  /** Exact applications, keyed by host, then path. */
+  application: Map<string, Map<string, CompiledAllowFrom[]>>;
+  /** `scheme://*.suffix[:port]`, keyed by suffix. */
+  subdomains: Map<string, CompiledAllowFrom[]>;
+  /** The label counts of the suffixes in `subdomains`: only caller suffixes of these lengths are looked up. */
+  suffixLabels: Set<number>;
+}
+
 /** A policy with its `allow-from` elements indexed by the shape of their domains. */
 export interface CompiledSilverlightPolicy {
   policy: SilverlightPolicy;
+  /** `*`. */
   any: CompiledAllowFrom[];
+  /** `file:///`. */
   file: CompiledAllowFrom[];
   /** `http://*` / `https://*`, keyed by scheme. */
   scheme: Map<string, CompiledAllowFrom[]>;
-  /** Exact roots, keyed `scheme://host:port`. */
-  root: Map<string, CompiledAllowFrom[]>;
-  /** Exact applications, keyed `scheme://host:port/path`. */
-  application: Map<string, CompiledAllowFrom[]>;
-  /** Subdomain wildcards, keyed `scheme://suffix:port`. */
-  subdomains: Map<string, CompiledAllowFrom[]>;
+  /** Everything naming a host, by scheme, then by port. */
+  byOrigin: { http: Map<number, OriginBuckets>; https: Map<number, OriginBuckets> };
   /** Whether the policy is the whole-site grant exempt from SL-PATH-5 (SL-PATH-6). */
   wholeSite: boolean;
 }
 
-function push<K>(map: Map<K, CompiledAllowFrom[]>, key: K, value: CompiledAllowFrom): void {
-  const list = map.get(key);
-  if (list === undefined) map.set(key, [value]);
-  else list.push(value);
+function bucketsFor(c: CompiledSilverlightPolicy, scheme: 'http' | 'https', port: number): OriginBuckets {
+  const ports = c.byOrigin[scheme];
+  let b = ports.get(port);
+  if (b === undefined) {
+    b = { root: new Map(), application: new Map(), subdomains: new Map(), suffixLabels: new Set() };
+    ports.set(port, b);
+  }
+  return b;
 }
 
-/** Indexes a policy's `allow-from` elements by domain shape (each `allow-from` once per bucket). */
+function labelCount(host: string): number {
+  let n = 1;
+  for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) n++;
+  return n;
+}
+
+/** Indexes a policy's `allow-from` elements by domain shape (document order kept in every bucket). */
 export function compileSilverlightPolicy(policy: SilverlightPolicy): CompiledSilverlightPolicy {
-  const c: CompiledSilverlightPolicy = { policy, any: [], file: [], scheme: new Map(), root: new Map(), application: new Map(), subdomains: new Map(), wholeSite: isWholeSiteGrant(policy) };
+  const c: CompiledSilverlightPolicy = { policy, any: [], file: [], scheme: new Map(), byOrigin: { http: new Map(), https: new Map() }, wholeSite: isWholeSiteGrant(policy) };
   policy.policies.forEach((entry, policyIndex) => {
     entry.allowFrom.forEach((allowFrom, allowFromIndex) => {
-      const seen = new Set<string>();
+      let item: CompiledAllowFrom | null = null;
       for (const d of allowFrom.domains) {
         const p: SilverlightDomainPattern = classifyDomainUri(d.uri);
-        const item: CompiledAllowFrom = { policyIndex, allowFromIndex, entry, allowFrom, uri: d.uri, domainSource: d.source };
-        let bucket: string;
+        if (p.kind === 'never') continue;
+        // One item per allow-from, so a bucket never holds the same allow-from twice in a row.
+        item ??= { policyIndex, allowFromIndex, entry, allowFrom, uri: d.uri, domainSource: d.source };
+        const it: CompiledAllowFrom = item.uri === d.uri ? item : { ...item, uri: d.uri, domainSource: d.source };
         switch (p.kind) {
           case 'any':
-            bucket = 'any';
+            if (c.any[c.any.length - 1]?.allowFrom !== allowFrom) c.any.push(it);
             break;
           case 'file':
-            bucket = 'file';
+            if (c.file[c.file.length - 1]?.allowFrom !== allowFrom) c.file.push(it);
             break;
           case 'scheme':
-            bucket = `scheme ${p.scheme}`;
+            pushOnce(c.scheme, p.scheme, it);
             break;
           case 'root':
-            bucket = `root ${p.scheme}://${p.host}:${p.port}`;
+            pushOnce(bucketsFor(c, p.scheme, p.port).root, p.host, it);
             break;
-          case 'application':
-            bucket = `app ${p.scheme}://${p.host}:${p.port}${p.path}`;
+          case 'application': {
+            const apps = bucketsFor(c, p.scheme, p.port).application;
+            let byPath = apps.get(p.host);
+            if (byPath === undefined) apps.set(p.host, (byPath = new Map()));
+            pushOnce(byPath, p.path, it);
             break;
-          case 'subdomains':
-            bucket = `sub ${p.scheme}://${p.suffix}:${p.port}`;
+          }
+          case 'subdomains': {
+            const b = bucketsFor(c, p.scheme, p.port);
+            pushOnce(b.subdomains, p.suffix, it);
+            b.suffixLabels.add(labelCount(p.suffix));
             break;
-          case 'never':
-            continue;
+          }
         }
-        if (seen.has(bucket)) continue;
-        seen.add(bucket);
-        if (p.kind === 'any') c.any.push(item);
-        else if (p.kind === 'file') c.file.push(item);
-        else if (p.kind === 'scheme') push(c.scheme, p.scheme, item);
-        else if (p.kind === 'root') push(c.root, `${p.scheme}://${p.host}:${p.port}`, item);
-        else if (p.kind === 'application') push(c.application, `${p.scheme}://${p.host}:${p.port}${p.path}`, item);
-        else if (p.kind === 'subdomains') push(c.subdomains, `${p.scheme}://${p.suffix}:${p.port}`, item);
       }
     });
   });
   return c;
 }
 
-/**
- * The `allow-from` elements admitting `caller`, in document order, each once (SL-DOM-2 … SL-DOM-10).
- */
-export function admittingAllowFroms(c: CompiledSilverlightPolicy, caller: SilverlightCaller): CompiledAllowFrom[] {
-  const found: CompiledAllowFrom[] = [...c.any];
+/** Appends unless the bucket's last item is the same `allow-from` (document order is kept). */
+function pushOnce(map: Map<string, CompiledAllowFrom[]>, key: string, value: CompiledAllowFrom): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else if (list[list.length - 1]?.allowFrom !== value.allowFrom) list.push(value);
+}
+
+/** Reused by {@link admittingAllowFroms}, which never calls out while filling it. */
+const SCRATCH: CompiledAllowFrom[][] = [];
+const EMPTY: readonly CompiledAllowFrom[] = [];
+
+/** The non-empty buckets that may admit `caller`; each is in document order. */
+function candidateBuckets(c: CompiledSilverlightPolicy, caller: SilverlightCaller, out: CompiledAllowFrom[][]): void {
+  if (c.any.length > 0) out.push(c.any);
   if (caller.scheme === 'file') {
-    found.push(...c.file);
-  } else {
-    // SL-DOM-3: scheme wildcards only on the scheme's default port.
-    if (caller.port === defaultPort(caller.scheme)) found.push(...(c.scheme.get(caller.scheme) ?? []));
-    const root = `${caller.scheme}://${caller.host}:${caller.port}`;
-    found.push(...(c.root.get(root) ?? []));
-    found.push(...(c.application.get(root + caller.path) ?? []));
-    // SL-DOM-7: every proper dot-suffix of the caller's host (dot boundary, never the host itself).
-    if (c.subdomains.size > 0) {
-      let i = caller.host.indexOf('.');
-      while (i >= 0) {
-        found.push(...(c.subdomains.get(`${caller.scheme}://${caller.host.slice(i + 1)}:${caller.port}`) ?? []));
-        i = caller.host.indexOf('.', i + 1);
+    if (c.file.length > 0) out.push(c.file);
+    return;
+  }
+  // SL-DOM-3: scheme wildcards only on the scheme's default port.
+  if (caller.port === defaultPort(caller.scheme)) {
+    const s = c.scheme.get(caller.scheme);
+    if (s !== undefined) out.push(s);
+  }
+  const b = c.byOrigin[caller.scheme].get(caller.port);
+  if (b === undefined) return;
+  const root = b.root.get(caller.host);
+  if (root !== undefined) out.push(root);
+  if (b.application.size > 0) {
+    const app = b.application.get(caller.host)?.get(caller.path);
+    if (app !== undefined) out.push(app);
+  }
+  // SL-DOM-7: every proper dot-suffix of the caller's host (dot boundary, never the host itself).
+  if (b.subdomains.size > 0) {
+    const host = caller.host;
+    let labels = labelCount(host);
+    const suffixes = caller.suffixes;
+    if (suffixes !== undefined) {
+      // Suffixes precomputed by parseCaller: no string is built per decision.
+      for (const suffix of suffixes) {
+        labels--;
+        if (!b.suffixLabels.has(labels)) continue;
+        const sub = b.subdomains.get(suffix);
+        if (sub !== undefined) out.push(sub);
+      }
+    } else {
+      for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
+        labels--;
+        if (!b.suffixLabels.has(labels)) continue;
+        const sub = b.subdomains.get(host.slice(i + 1));
+        if (sub !== undefined) out.push(sub);
       }
     }
   }
-  if (found.length <= 1) return found;
-  const unique = new Map<string, CompiledAllowFrom>();
-  for (const f of found) {
-    const k = `${f.policyIndex}/${f.allowFromIndex}`;
-    if (!unique.has(k)) unique.set(k, f);
-  }
+}
+
+/**
+ * The `allow-from` elements admitting `caller`, in document order, each once (SL-DOM-2 … SL-DOM-10).
+ */
+export function admittingAllowFroms(c: CompiledSilverlightPolicy, caller: SilverlightCaller): readonly CompiledAllowFrom[] {
+  const buckets = SCRATCH;
+  buckets.length = 0;
+  candidateBuckets(c, caller, buckets);
+  if (buckets.length === 0) return EMPTY;
+  // The common case: one bucket, already in document order (returned as is; callers only read it).
+  if (buckets.length === 1) return buckets[0] as CompiledAllowFrom[];
+  const unique = new Map<SilverlightAllowFrom, CompiledAllowFrom>();
+  for (const list of buckets) for (const f of list) if (!unique.has(f.allowFrom)) unique.set(f.allowFrom, f);
   return [...unique.values()].sort((a, b) => a.policyIndex - b.policyIndex || a.allowFromIndex - b.allowFromIndex);
+}
+
+/** A socket grant: the admitting `allow-from` and the `socket-resource` covering the port. */
+export interface SilverlightSocketGrant {
+  allowFrom: CompiledAllowFrom;
+  resource: SilverlightSocketResource;
+}
+
+/**
+ * The first (document order) grant of `port` to `caller` in a compiled policy (SL-SOCK-10): an
+ * `allow-from` admitting the caller and a tcp `socket-resource` of the same `<policy>` covering
+ * the port. Uses the domain index, so rules that cannot admit the caller cost nothing.
+ */
+export function findSocketGrant(c: CompiledSilverlightPolicy, caller: SilverlightCaller, port: number): SilverlightSocketGrant | null {
+  for (const a of admittingAllowFroms(c, caller)) {
+    // Most allow-froms hold one grant-to with a socket range or two: a short loop.
+    for (const gt of a.entry.grantTo) {
+      for (const s of gt.socketResources) if (port >= s.from && port <= s.to) return { allowFrom: a, resource: s };
+    }
+  }
+  return null;
+}
+
+/** The same rules as a flat list with classified domains: the baseline `findSocketGrantLinear` scans. */
+export interface LinearSilverlightPolicy {
+  rules: { pattern: SilverlightDomainPattern; item: CompiledAllowFrom }[];
+}
+
+/** Classifies every domain once, in document order (for the linear baseline of the benchmark). */
+export function prepareLinearSilverlight(policy: SilverlightPolicy): LinearSilverlightPolicy {
+  const rules: LinearSilverlightPolicy['rules'] = [];
+  policy.policies.forEach((entry, policyIndex) => {
+    entry.allowFrom.forEach((allowFrom, allowFromIndex) => {
+      for (const d of allowFrom.domains) rules.push({ pattern: classifyDomainUri(d.uri), item: { policyIndex, allowFromIndex, entry, allowFrom, uri: d.uri, domainSource: d.source } });
+    });
+  });
+  return { rules };
+}
+
+/** {@link findSocketGrant} by scanning every rule (the benchmark's baseline; same answers). */
+export function findSocketGrantLinear(linear: LinearSilverlightPolicy, caller: SilverlightCaller, port: number): SilverlightSocketGrant | null {
+  for (const { pattern, item } of linear.rules) {
+    if (!matchDomainPattern(pattern, caller)) continue;
+    for (const gt of item.entry.grantTo) {
+      for (const s of gt.socketResources) if (port >= s.from && port <= s.to) return { allowFrom: item, resource: s };
+    }
+  }
+  return null;
 }
 
 /** Whether a `Content-Type` is one Silverlight accepts for a policy file (SL-HTTP-4). */
@@ -329,17 +436,14 @@ export function createSilverlightDecider(world: WorldSnapshot): SilverlightDecid
     trace.push({ step: 'fetch', location, answered: 'policy', used: true, why: 'a Silverlight policy was served on port 943', requirements: ['SL-SOCK-2', 'SL-SOCK-5'], diagnostics: fetched.diagnostics });
     const compiled = fetched.policy;
     // SL-SOCK-10: an allow-from admitting the XAP, and a socket-resource of the same policy covering the port.
-    const admitted = admittingAllowFroms(compiled, caller);
-    for (const a of admitted) {
-      for (const gt of a.entry.grantTo) {
-        for (const s of gt.socketResources) {
-          if (sock.port >= s.from && sock.port <= s.to) {
-            trace.push({ step: 'match', location, why: `<domain uri="${a.uri}"> admits the XAP`, rule: ruleOf('domain', a.domainSource) ?? undefined, requirements: ['SL-SOCK-10'] } as TraceEntry);
-            return finish('allow', `the policy on ${location} admits the XAP (uri="${a.uri}") and grants TCP port ${sock.port} (port="${s.from === s.to ? s.from : `${s.from}-${s.to}`}")`, ['SL-SOCK-10', 'SL-SOCK-9'], location, ruleOf('socket-resource', s.source));
-          }
-        }
-      }
+    const grant = findSocketGrant(compiled, caller, sock.port);
+    if (grant !== null) {
+      const a = grant.allowFrom;
+      const s = grant.resource;
+      trace.push({ step: 'match', location, why: `<domain uri="${a.uri}"> admits the XAP`, rule: ruleOf('domain', a.domainSource) ?? undefined, requirements: ['SL-SOCK-10'] });
+      return finish('allow', `the policy on ${location} admits the XAP (uri="${a.uri}") and grants TCP port ${sock.port} (port="${s.from === s.to ? s.from : `${s.from}-${s.to}`}")`, ['SL-SOCK-10', 'SL-SOCK-9'], location, ruleOf('socket-resource', s.source));
     }
+    const admitted = admittingAllowFroms(compiled, caller);
     if (admitted.length === 0) {
       trace.push({ step: 'no-match', location, why: 'no <domain> of the policy admits the XAP', requirements: ['SL-DOM-2'] });
       return finish('deny', `the policy on ${location} admits no caller like ${describeCaller(caller)}; denied`, ['SL-SOCK-10'], location);

@@ -12,7 +12,14 @@
 /** The calling application, reduced to what domain matching needs. */
 export type SilverlightCaller =
   | { scheme: 'file' }
-  | { scheme: 'http' | 'https'; host: string; port: number; path: string };
+  | {
+      scheme: 'http' | 'https';
+      host: string;
+      port: number;
+      path: string;
+      /** Every proper dot-suffix of `host`, longest first (`a.b.c` → `b.c`, `c`), for SL-DOM-7 lookups. */
+      suffixes?: readonly string[];
+    };
 
 /** A classified `uri` value. */
 export type SilverlightDomainPattern =
@@ -125,7 +132,10 @@ export function parseCaller(origin: string): SilverlightCaller | null {
   if (/^file:/i.test(origin)) return { scheme: 'file' };
   const url = parseHttpUrl(origin);
   if (url === null) return null;
-  return { scheme: urlScheme(url), host: url.hostname, port: urlPort(url), path: safeDecodePath(url.pathname) };
+  const host = url.hostname;
+  const suffixes: string[] = [];
+  for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) suffixes.push(host.slice(i + 1));
+  return { scheme: urlScheme(url), host, port: urlPort(url), path: safeDecodePath(url.pathname), suffixes };
 }
 
 /** Whether a classified `uri` admits `caller` (SL-DOM-2 … SL-DOM-10). */

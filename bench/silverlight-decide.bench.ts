@@ -1,0 +1,139 @@
+/**
+ * Silverlight decisions (src/silverlight/decide.ts) on compiled socket policies with 10, 1,000 and
+ * 10,000 rules, next to the linear scan over the same rules, plus the end-to-end `decide` over a
+ * world — the same figures and targets as the Flash suite (bench/flash-decide.bench.ts).
+ *
+ * Targets (issues 2 and 3): ≥ 1,000,000 decisions/s; 10,000 rules cost ≤ 2× of 10 rules; ≥ 50× the
+ * linear scan at 10,000 rules.
+ */
+import { createDecider } from '../src/decision/decide.js';
+import { parseCaller, type SilverlightCaller } from '../src/silverlight/domains.js';
+import { compileSilverlightPolicy, findSocketGrant, findSocketGrantLinear, prepareLinearSilverlight } from '../src/silverlight/decide.js';
+import type { SilverlightPolicy, SilverlightPolicyEntry } from '../src/silverlight/model.js';
+import { serializeSilverlightPolicy } from '../src/silverlight/serialize.js';
+import { consume, fmt, measure, type BenchFigure, type BenchSuite, type BenchTarget } from './suite.js';
+
+/** A deterministic generator (mulberry32), so every run measures the same policies. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The uri of rule i: subdomain wildcards, exact roots and exact XAPs, as real policies mix them. */
+function uriOf(i: number): string {
+  switch (i % 10) {
+    case 0:
+    case 1:
+    case 2:
+    case 3:
+      return `http://*.site${i}.example.com`;
+    case 4:
+      return `http://www.app${i}.example.org/client/app.xap`;
+    default:
+      return `http://www.host${i}.example.net`;
+  }
+}
+
+/** A socket policy with n `<policy>` elements, each granting 4502-4510 plus one port of its own. */
+export function syntheticSilverlightPolicy(n: number): SilverlightPolicy {
+  const policies: SilverlightPolicyEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const own = 4511 + (i % 24);
+    policies.push({
+      allowFrom: [{ domains: [{ uri: uriOf(i) }], httpRequestHeaders: [], httpMethods: [] }],
+      grantTo: [{ resources: [], socketResources: [{ from: 4502, to: 4510, protocol: 'tcp' }, { from: own, to: own, protocol: 'tcp' }] }],
+    });
+  }
+  return { format: 'silverlight', policies };
+}
+
+/** Callers: half match some rule (subdomain at depth 1-3, exact root, exact XAP), half miss. */
+function callers(n: number, count: number, seed: number): { url: string; caller: SilverlightCaller }[] {
+  const r = rng(seed);
+  const out: { url: string; caller: SilverlightCaller }[] = [];
+  for (let k = 0; k < count; k++) {
+    const i = Math.floor(r() * n);
+    const kind = i % 10;
+    let url: string;
+    if (r() < 0.5) url = `http://a.b.c.unknown${k}.example.org/x.xap`;
+    else if (kind <= 3) url = `http://${'x.'.repeat(1 + Math.floor(r() * 3))}site${i}.example.com/app.xap`;
+    else if (kind === 4) url = `http://www.app${i}.example.org/client/app.xap`;
+    else url = `http://www.host${i}.example.net/m/app.xap`;
+    out.push({ url, caller: parseCaller(url)! });
+  }
+  return out;
+}
+
+const SIZES = [10, 1000, 10000] as const;
+
+export const suite: BenchSuite = {
+  name: 'silverlight decide',
+  run() {
+    const figures: BenchFigure[] = [];
+    const targets: BenchTarget[] = [];
+    const rate: Record<number, number> = {};
+    const linearRate: Record<number, number> = {};
+    for (const n of SIZES) {
+      const policy = syntheticSilverlightPolicy(n);
+      const compiled = compileSilverlightPolicy(policy);
+      const linear = prepareLinearSilverlight(policy);
+      const cs = callers(n, 1024, 11 + n);
+      const ports = cs.map((_, k) => (k % 3 === 0 ? 4505 : k % 3 === 1 ? 4511 + (k % 24) : 4534));
+      // Sanity: the index and the scan agree on this workload.
+      for (let k = 0; k < cs.length; k++) {
+        const a = findSocketGrant(compiled, cs[k]!.caller, ports[k]!);
+        const b = findSocketGrantLinear(linear, cs[k]!.caller, ports[k]!);
+        if ((a?.allowFrom.policyIndex ?? -1) !== (b?.allowFrom.policyIndex ?? -1)) throw new Error(`index and linear scan disagree on caller ${k} at ${n} rules`);
+      }
+      let k = 0;
+      rate[n] = measure(() => {
+        k = (k + 1) & 1023;
+        consume(findSocketGrant(compiled, cs[k]!.caller, ports[k]!));
+      });
+      figures.push({ label: `compiled decision, ${fmt(n)} rules`, value: rate[n]!, unit: 'decisions/s' });
+      let j = 0;
+      linearRate[n] = measure(
+        () => {
+          j = (j + 1) & 1023;
+          consume(findSocketGrantLinear(linear, cs[j]!.caller, ports[j]!));
+        },
+        1,
+        { rounds: 3, roundMs: 200 },
+      );
+      figures.push({ label: `linear scan, ${fmt(n)} rules`, value: linearRate[n]!, unit: 'decisions/s' });
+    }
+
+    // End to end: decide() over a world serving the 10,000-rule policy on port 943, parsed and
+    // compiled once by the decider; includes URL parsing and building the trace.
+    const body = serializeSilverlightPolicy(syntheticSilverlightPolicy(10000));
+    const decider = createDecider({ 'xmlsocket://game.example.com:943': { body } });
+    const requests = callers(10000, 256, 99).map((c, i) => ({ client: 'silverlight' as const, origin: c.url, target: `socket://game.example.com:${i % 2 ? 4505 : 4534}` }));
+    if (decider.decide(requests[0]!).trace.some((t) => t.answered === 'invalid')) throw new Error('the end-to-end policy does not parse');
+    let e = 0;
+    const e2e = measure(() => {
+      e = (e + 1) & 255;
+      consume(decider.decide(requests[e]!));
+    });
+    figures.push({ label: 'end-to-end decide() incl. URL parsing and trace, 10,000 rules (compiled once)', value: e2e, unit: 'decisions/s' });
+
+    const r10 = rate[10]!;
+    const r10k = rate[10000]!;
+    targets.push({ target: '≥ 1,000,000 compiled decisions/s (10,000 rules)', measured: `${fmt(r10k)}/s`, pass: r10k >= 1_000_000 });
+    targets.push({ target: 'cost at 10,000 rules ≤ 2× cost at 10 rules', measured: `${fmt(r10 / r10k, 2)}×`, pass: r10 / r10k <= 2 });
+    targets.push({ target: '≥ 50× the linear scan at 10,000 rules', measured: `${fmt(r10k / linearRate[10000]!, 0)}×`, pass: r10k / linearRate[10000]! >= 50 });
+    return {
+      figures,
+      targets,
+      notes: [
+        'Socket policies with N `<policy>` elements (40% `http://*.suffix`, 50% exact roots, 10% exact XAP URLs), each granting 4502-4510 and one port of its own; 1,024 callers, half admitted by a rule, half deep unknown names; ports mixing granted and refused.',
+        '"Compiled decision" is `findSocketGrant` on the domain index for a parsed caller; the linear scan is `findSocketGrantLinear` over the same rules (uris classified once). Best of several rounds.',
+      ],
+    };
+  },
+};
