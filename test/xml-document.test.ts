@@ -50,3 +50,45 @@ describe('strict XML front end', () => {
     expect(parse('  <?xml version="1.0"?><r/>', { ...rules, allowLeadingWhitespace: true }).doc?.root.name).toBe('r');
   });
 });
+
+describe('strict XML front end: checks the validator leaves out', () => {
+  it.each([
+    ['a malformed XML declaration', '<?xml versin="1.0"?><r/>', 'not-well-formed'],
+    ['a declaration with markup inside', '<?xml version="1.0"<b/>?><r/>', 'not-well-formed'],
+    ['an XML declaration inside the root', '<?xml version="1.0"?><r><?xml version="1.0"?></r>', 'not-well-formed'],
+    ['a PI whose target is not a name', '<?x"y?><r/>', 'not-well-formed'],
+    ['a PI target glued to markup', '<?xmlpolicy>?><r/>', 'not-well-formed'],
+    ['a DOCTYPE whose name is not a name', '<!DOCTYPE r" SYSTEM "x"><r/>', 'not-well-formed'],
+    ['a DOCTYPE with a bare system id', '<!DOCTYPE r SYSTEM x><r/>', 'not-well-formed'],
+    ['a DOCTYPE inside the root', '<r><!DOCTYPE x SYSTEM "y"></r>', 'not-well-formed'],
+    ['a parameter entity in the internal subset', '<!DOCTYPE r [<!ENTITY % e SYSTEM "http://x/">%e;]><r/>', 'internal-dtd-subset'],
+  ])('rejects %s', (_what, text, code) => {
+    const { doc, codes } = parse(text);
+    expect(doc).toBeNull();
+    expect(codes).toEqual([code]);
+  });
+
+  it('accepts declarations with encoding and standalone, xml-stylesheet PIs and PUBLIC doctypes', () => {
+    for (const text of [
+      "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><r/>",
+      '<?xml version="1.0"?><?xml-stylesheet type="text/xsl" href="p.xsl"?><r/>',
+      '<!DOCTYPE r PUBLIC "-//X//Y" "http://x/y.dtd"><r/>',
+      '<!DOCTYPE r\n  SYSTEM\n  "x.dtd" ><r/>',
+      '<!DOCTYPE r []><r/>',
+    ]) {
+      expect(parse(text).doc?.root.name, text).toBe('r');
+    }
+  });
+
+  it('normalizes line ends in text and attribute values, and locates text at its first non-space character', () => {
+    const { doc } = parse('<r>\r\n  x\r\n<a b="1\r2"/></r>');
+    const [text, a] = doc?.root.children ?? [];
+    expect(text).toMatchObject({ kind: 'text', text: '\n  x\n', location: { line: 2, column: 3 } });
+    expect(a?.kind === 'element' && a.attributes[0]?.value).toBe('1\n2');
+  });
+
+  it('reports the limits only after the checks around the root', () => {
+    const deep = '<a>'.repeat(9) + '</a>'.repeat(9);
+    expect(parse(deep + '<b/>').codes).toEqual(['multiple-roots']);
+  });
+});

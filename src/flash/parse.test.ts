@@ -105,6 +105,17 @@ describe('Flash policy documents (spec/flash/1-document.md)', () => {
   });
 });
 
+describe('Flash policy text encoding', () => {
+  it('FLASH-XML-10: a declared encoding other than UTF-8 or US-ASCII is reported; the text is still read', () => {
+    for (const enc of ['UTF-8', 'utf-8', 'utf8', 'US-ASCII']) {
+      expect(parse(`<?xml version="1.0" encoding="${enc}"?><cross-domain-policy/>`).diagnostics).toEqual([]);
+    }
+    const r = parse('<?xml version="1.0" encoding="ISO-8859-1"?><cross-domain-policy><allow-access-from domain="*"/></cross-domain-policy>');
+    expect(r.policy?.allowAccessFrom).toHaveLength(1);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ severity: 'warning', code: 'declared-encoding', requirement: 'FLASH-XML-10', value: 'ISO-8859-1' })]);
+  });
+});
+
 describe('Flash policy grammar (spec/flash/2-grammar.md)', () => {
   it('FLASH-GRAM-1: the four children are read in any order, kept in document order', () => {
     const r = parse(

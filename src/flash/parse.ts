@@ -79,6 +79,7 @@ export const FLASH_GRAMMAR_DIAGNOSTIC_CODES = [
   'site-control-not-master',
   'identity-never-grants',
   'invalid-certificate',
+  'declared-encoding',
   // A bug of ours caught at the boundary (the file is rejected); the fuzz campaign counts these.
   'internal-error',
 ] as const;
@@ -91,6 +92,7 @@ export type FlashDiagnosticCode = (typeof FLASH_DIAGNOSTIC_CODES)[number];
 // Element names in lower case, for telling `Allow-Access-From` (a case variant) from junk.
 const KNOWN_BY_LOWERCASE: ReadonlyMap<string, string> = new Map(FLASH_POLICY_ELEMENTS.map((n) => [n, n]));
 // `headers` items: an HTTP token (RFC 9110 tchar), optionally ending in `*` (a prefix match).
+const UTF8_NAMES = /^(utf-?8|us-ascii|ascii)$/i;
 const HEADER_ITEM = /^[!#$%&'+.^_`|~0-9A-Za-z-]*\*?$/;
 
 /**
@@ -147,6 +149,10 @@ function parseFlashPolicyInto(text: string, context: FlashParseContext, options:
   if (root.name !== FLASH_ROOT_ELEMENT) {
     report(g, 'error', 'wrong-root', 'FLASH-XML-3', `The root element is <${root.name}>, not <${FLASH_ROOT_ELEMENT}>: the file is not a Flash policy and grants nothing.`, root.location, root.name);
     return null;
+  }
+  // FLASH-XML-10: the text is already decoded; a declaration naming another encoding is only noted.
+  if (doc.declaredEncoding !== null && !UTF8_NAMES.test(doc.declaredEncoding.trim())) {
+    report(g, 'warning', 'declared-encoding', 'FLASH-XML-10', `The XML declaration says encoding="${doc.declaredEncoding}"; the policy is read as UTF-8 text.`, { line: 1, column: 1, offset: 0 }, doc.declaredEncoding);
   }
   // FLASH-XML-9
   for (const attr of root.attributes) {

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
 import type { Diagnostic, RequirementId, SourceLocation } from '../diagnostics.js';
 import { LineMap } from '../location.js';
 
@@ -150,31 +150,9 @@ export const XML_DIAGNOSTIC_CODES = [
 ] as const;
 export type XmlDiagnosticCode = (typeof XML_DIAGNOSTIC_CODES)[number];
 
-const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
-const ATTRS = ':@';
-
-// preserveOrder keeps document order (needed for positions and for ordering rules); entities are
-// left alone (we decode them ourselves); values stay strings.
-const parser = new XMLParser({
-  preserveOrder: true,
-  captureMetaData: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  allowBooleanAttributes: false,
-  parseAttributeValue: false,
-  parseTagValue: false,
-  processEntities: false,
-  htmlEntities: false,
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: false,
-  commentPropName: '#comment',
-  cdataPropName: '#cdata',
-  textNodeName: '#text',
-});
-
 // XML 1.0 `Char` excludes these; U+FEFF is only allowed at the very start (as a BOM).
 const INVALID_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const XML_DECL = /^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(?:\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\4)?\s*\?>$/;
 const ENTITY_REF = /&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_:][\w.:-]*);/g;
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
@@ -262,50 +240,49 @@ export function parseXmlDocument(
     return null;
   }
 
-  let tree: unknown[];
-  try {
-    tree = parser.parse(body) as unknown[];
-  } catch (err) {
-    // The validator accepted it; a parser failure here is a fast-xml-parser limit. Fail closed.
-    const message = (err as Error).message;
-    if (/nested/i.test(message)) {
-      report('too-deep', rules.limits, `Elements are nested deeper than the parser allows (${message}); the limit is ${lim.maxDepth}.`, start);
-      return null;
-    }
-    report('not-well-formed', rules.wellFormed, `The XML could not be parsed: ${(err as Error).message}`, start);
-    return null;
-  }
-
-  // Top level: exactly one element; around it only markup the prolog and epilog allow.
-  const topElements: { node: Record<string, unknown>; name: string }[] = [];
-  for (const node of tree as Record<string, unknown>[]) {
-    const name = nodeName(node);
-    if (name === '#text' || name === '#comment' || name.startsWith('?')) continue;
-    topElements.push({ node, name });
-  }
-  if (topElements.length === 0) {
+  // Top level: the prolog (declaration, Misc, one DOCTYPE) ends where the root element starts.
+  // The validator has accepted the text; the scans below still bound every loop by its length.
+  const prolog = scanProlog(body);
+  if (prolog.error === null) {
     report('no-root-element', rules.wellFormed, 'The document has no root element.', start);
     return null;
   }
-  if (topElements.length > 1) {
-    const second = topElements[1] as { node: Record<string, unknown>; name: string };
-    const at = lines.locate(metaStart(second.node) + bodyOffset);
-    report('multiple-roots', rules.wellFormed, `A second root element <${second.name}> at line ${at.line}, column ${at.column}: a document has exactly one root.`, at, second.name);
+  const rootStart = prolog.errorOffset;
+  if (prolog.notWellFormed === true) {
+    const at = lines.locate(prolog.errorOffset + bodyOffset);
+    report('not-well-formed', rules.wellFormed, `Not well-formed XML at line ${at.line}, column ${at.column}: ${prolog.error}.`, at, snippet(body, prolog.errorOffset));
     return null;
   }
-  const rootNode = (topElements[0] as { node: Record<string, unknown> }).node;
-  const rootStart = metaStart(rootNode);
-  const rootEnd = metaEnd(rootNode, body);
-
-  const prolog = scanProlog(body.slice(0, rootStart));
-  if (prolog.error !== null) {
+  if (!isElementStart(body, rootStart)) {
     const at = lines.locate(prolog.errorOffset + bodyOffset);
     report('content-outside-root', rules.contentOutsideRoot, `Content before the root element at line ${at.line}, column ${at.column}: ${prolog.error}`, at, snippet(body, prolog.errorOffset));
     return null;
   }
+
+  // Build the typed tree, enforcing depth, attribute and element limits as we go. Its diagnostics
+  // wait until the checks around the root have run: those name the more basic problem.
+  const treeDiagnostics: Diagnostic[] = [];
+  const treeReport = (code: XmlDiagnosticCode, requirement: RequirementId, message: string, where: SourceLocation, value?: string): void => {
+    const d: Diagnostic = { severity: 'error', code, message, line: where.line, column: where.column, requirement };
+    if (value !== undefined) d.value = value;
+    treeDiagnostics.push(d);
+  };
+  const ctx: BuildContext = { body, bodyOffset, lines, lim, rules, report: treeReport, elements: 0, pos: 0 };
+  const root = buildElement(rootStart, 1, ctx);
+  const rootEnd = root === null ? skipElement(body, rootStart) : ctx.pos;
+
   const epilog = scanMisc(body, rootEnd, body.length);
   if (epilog !== null) {
     const at = lines.locate(epilog.offset + bodyOffset);
+    if (epilog.notWellFormed === true) {
+      report('not-well-formed', rules.wellFormed, `Not well-formed XML at line ${at.line}, column ${at.column}: ${epilog.message}.`, at, snippet(body, epilog.offset));
+      return null;
+    }
+    if (isElementStart(body, epilog.offset)) {
+      const name = readName(body, epilog.offset + 1);
+      report('multiple-roots', rules.wellFormed, `A second root element <${name}> at line ${at.line}, column ${at.column}: a document has exactly one root.`, at, name);
+      return null;
+    }
     report('content-outside-root', rules.contentOutsideRoot, `Content after the root element at line ${at.line}, column ${at.column}: ${epilog.message}`, at, snippet(body, epilog.offset));
     return null;
   }
@@ -320,11 +297,10 @@ export function parseXmlDocument(
     }
   }
 
-  // Build the typed tree, enforcing depth, attribute and element limits as we go.
-  const counters = { elements: 0, failed: false };
-  const ctx: BuildContext = { body, bodyOffset, lines, lim, rules, report, counters };
-  const root = buildElement(rootNode, 1, ctx);
-  if (root === null || counters.failed) return null;
+  if (root === null) {
+    for (const d of treeDiagnostics) diagnostics.push(d);
+    return null;
+  }
 
   return {
     root,
@@ -342,118 +318,255 @@ interface BuildContext {
   lim: XmlLimits;
   rules: XmlRules;
   report: (code: XmlDiagnosticCode, requirement: RequirementId, message: string, where: SourceLocation, value?: string) => void;
-  counters: { elements: number; failed: boolean };
+  /** Elements built so far (for `maxElements`). */
+  elements: number;
+  /** Where the last built element ended (just past its end tag or `/>`). */
+  pos: number;
 }
 
-function buildElement(node: Record<string, unknown>, depth: number, ctx: BuildContext): XmlElement | null {
-  const name = nodeName(node);
-  const startOffset = metaStart(node);
-  const location = ctx.lines.locate(startOffset + ctx.bodyOffset);
-  ctx.counters.elements++;
-  if (ctx.counters.elements > ctx.lim.maxElements) {
-    ctx.report('too-many-elements', ctx.rules.limits, `More than ${ctx.lim.maxElements} elements (at line ${location.line}).`, location, name);
-    ctx.counters.failed = true;
+/**
+ * Builds the element whose start tag begins at `start` (a `<` followed by a name), and its
+ * subtree, straight from the text: one pass, exact offsets for elements, attributes and text.
+ * Returns null after reporting when a limit is exceeded or the markup is not what a well-formed
+ * document holds (fail closed). On success `ctx.pos` is the offset just past the element.
+ */
+function buildElement(start: number, depth: number, ctx: BuildContext): XmlElement | null {
+  const { body, lim, rules } = ctx;
+  const n = body.length;
+  let i = start + 1;
+  while (i < n) {
+    const c = body.charCodeAt(i);
+    if (isXmlSpace(c) || c === 47 /* / */ || c === 62 /* > */) break;
+    i++;
+  }
+  const name = body.slice(start + 1, i);
+  const location = ctx.lines.locate(start + ctx.bodyOffset);
+  ctx.elements++;
+  if (ctx.elements > lim.maxElements) {
+    ctx.report('too-many-elements', rules.limits, `More than ${lim.maxElements} elements (at line ${location.line}).`, location, name);
     return null;
   }
-  if (depth > ctx.lim.maxDepth) {
-    ctx.report('too-deep', ctx.rules.limits, `Element <${name}> at line ${location.line}, column ${location.column} is nested ${depth} deep; the limit is ${ctx.lim.maxDepth}.`, location, name);
-    ctx.counters.failed = true;
+  if (depth > lim.maxDepth) {
+    ctx.report('too-deep', rules.limits, `Element <${name}> at line ${location.line}, column ${location.column} is nested ${depth} deep; the limit is ${lim.maxDepth}.`, location, name);
     return null;
   }
 
-  const rawAttrs = (node[ATTRS] ?? {}) as Record<string, string>;
-  const attrNames = Object.keys(rawAttrs);
-  if (attrNames.length > ctx.lim.maxAttributes) {
-    ctx.report('too-many-attributes', ctx.rules.limits, `Element <${name}> at line ${location.line} has ${attrNames.length} attributes; the limit is ${ctx.lim.maxAttributes}.`, location, name);
-    ctx.counters.failed = true;
+  // Attributes: name, optional space, '=', optional space, a quoted value.
+  const attrStarts: number[] = [];
+  const attrNames: string[] = [];
+  const attrValues: string[] = [];
+  let selfClosing = false;
+  for (;;) {
+    while (i < n && isXmlSpace(body.charCodeAt(i))) i++;
+    if (i >= n) return malformed(ctx, start, `the start tag of <${name}> is not closed`);
+    const c = body.charCodeAt(i);
+    if (c === 62) {
+      i++;
+      break;
+    }
+    if (c === 47 && body.charCodeAt(i + 1) === 62) {
+      i += 2;
+      selfClosing = true;
+      break;
+    }
+    const nameStart = i;
+    while (i < n) {
+      const d = body.charCodeAt(i);
+      if (isXmlSpace(d) || d === 61 /* = */ || d === 62 || d === 47) break;
+      i++;
+    }
+    const attrName = body.slice(nameStart, i);
+    while (i < n && isXmlSpace(body.charCodeAt(i))) i++;
+    if (attrName === '' || body.charCodeAt(i) !== 61) return malformed(ctx, nameStart, `attribute ${attrName || '(unnamed)'} of <${name}> has no value`);
+    i++;
+    while (i < n && isXmlSpace(body.charCodeAt(i))) i++;
+    const q = body.charCodeAt(i);
+    if (q !== 34 && q !== 39) return malformed(ctx, nameStart, `attribute ${attrName} of <${name}> is not quoted`);
+    const close = body.indexOf(q === 34 ? '"' : "'", i + 1);
+    if (close < 0) return malformed(ctx, nameStart, `attribute ${attrName} of <${name}> is not closed`);
+    attrStarts.push(nameStart);
+    attrNames.push(attrName);
+    attrValues.push(normalizeLineEnds(body.slice(i + 1, close)));
+    i = close + 1;
+  }
+  if (attrNames.length > lim.maxAttributes) {
+    ctx.report('too-many-attributes', rules.limits, `Element <${name}> at line ${location.line} has ${attrNames.length} attributes; the limit is ${lim.maxAttributes}.`, location, name);
     return null;
   }
   const attributes: XmlAttribute[] = [];
-  for (const attrName of attrNames) {
-    const rawValue = String(rawAttrs[attrName]);
-    const attrOffset = findAttributeOffset(ctx.body, startOffset, attrName);
-    const attrLocation = ctx.lines.locate(attrOffset + ctx.bodyOffset);
-    if (rawValue.length > ctx.lim.maxAttributeLength) {
-      ctx.report('attribute-too-long', ctx.rules.limits, `Attribute ${attrName} of <${name}> at line ${attrLocation.line} is ${rawValue.length} characters long; the limit is ${ctx.lim.maxAttributeLength}.`, attrLocation, rawValue.slice(0, 64));
-      ctx.counters.failed = true;
+  for (let k = 0; k < attrNames.length; k++) {
+    const attrName = attrNames[k] as string;
+    const rawValue = attrValues[k] as string;
+    const attrLocation = ctx.lines.locate((attrStarts[k] as number) + ctx.bodyOffset);
+    if (rawValue.length > lim.maxAttributeLength) {
+      ctx.report('attribute-too-long', rules.limits, `Attribute ${attrName} of <${name}> at line ${attrLocation.line} is ${rawValue.length} characters long; the limit is ${lim.maxAttributeLength}.`, attrLocation, rawValue.slice(0, 64));
       return null;
     }
-    const value = decodeReferences(rawValue, (entity) => {
-      ctx.report('undeclared-entity', ctx.rules.entities, `Attribute ${attrName} of <${name}> at line ${attrLocation.line} refers to entity &${entity}; only the five predefined entities are allowed.`, attrLocation, `&${entity};`);
-    });
+    const value = decodeReferences(rawValue);
     if (value === null) {
-      ctx.counters.failed = true;
+      ctx.report('undeclared-entity', rules.entities, `Attribute ${attrName} of <${name}> at line ${attrLocation.line} refers to entity &${lastBadEntity}; only the five predefined entities are allowed.`, attrLocation, `&${lastBadEntity};`);
       return null;
     }
     attributes.push({ name: attrName, value, rawValue, location: attrLocation });
   }
 
   const children: XmlNode[] = [];
-  const childNodes = (node[name] ?? []) as Record<string, unknown>[];
-  // Offsets of text nodes are not recorded by the parser; we place them just after the previous
-  // sibling's end (good enough for a diagnostic's line and column).
-  let cursor = findStartTagEnd(ctx.body, startOffset);
-  for (const child of childNodes) {
-    const childName = nodeName(child);
-    if (childName === '#text') {
-      const raw = String(child['#text'] ?? '');
+  if (selfClosing) {
+    ctx.pos = i;
+    return { kind: 'element', name, attributes, children, location };
+  }
+  for (;;) {
+    const lt = body.indexOf('<', i);
+    if (lt < 0) return malformed(ctx, start, `<${name}> is not closed`);
+    if (lt > i) {
+      const raw = normalizeLineEnds(body.slice(i, lt));
       // Point at the first non-whitespace character: that is what a diagnostic is about.
-      let lead = 0;
-      while (lead < raw.length && isXmlSpace(raw.charCodeAt(lead))) lead++;
-      if (lead === raw.length) lead = 0;
-      const loc = ctx.lines.locate(Math.min(cursor + lead, ctx.body.length) + ctx.bodyOffset);
-      const text = decodeReferences(raw, (entity) => {
-        ctx.report('undeclared-entity', ctx.rules.entities, `Text inside <${name}> at line ${loc.line} refers to entity &${entity}; only the five predefined entities are allowed.`, loc, `&${entity};`);
-      });
+      let lead = i;
+      while (lead < lt && isXmlSpace(body.charCodeAt(lead))) lead++;
+      const loc = ctx.lines.locate((lead === lt ? i : lead) + ctx.bodyOffset);
+      const text = decodeReferences(raw);
       if (text === null) {
-        ctx.counters.failed = true;
+        ctx.report('undeclared-entity', rules.entities, `Text inside <${name}> at line ${loc.line} refers to entity &${lastBadEntity}; only the five predefined entities are allowed.`, loc, `&${lastBadEntity};`);
         return null;
       }
       children.push({ kind: 'text', text, cdata: false, location: loc });
-      cursor += raw.length;
-    } else if (childName === '#cdata') {
-      const inner = child['#cdata'] as Record<string, unknown>[] | undefined;
-      const text = inner?.map((t) => String(t['#text'] ?? '')).join('') ?? '';
-      const at = ctx.body.indexOf('<![CDATA[', cursor);
-      const loc = ctx.lines.locate((at < 0 ? cursor : at) + ctx.bodyOffset);
-      children.push({ kind: 'text', text, cdata: true, location: loc });
-      if (at >= 0) cursor = at + 9 + text.length + 3;
-    } else if (childName === '#comment') {
-      const inner = child['#comment'] as Record<string, unknown>[] | undefined;
-      const text = inner?.map((t) => String(t['#text'] ?? '')).join('') ?? '';
-      const at = ctx.body.indexOf('<!--', cursor);
-      const loc = ctx.lines.locate((at < 0 ? cursor : at) + ctx.bodyOffset);
-      children.push({ kind: 'comment', text, location: loc });
-      if (at >= 0) cursor = at + 4 + text.length + 3;
-    } else if (childName.startsWith('?')) {
-      const at = ctx.body.indexOf('<?', cursor);
-      const loc = ctx.lines.locate((at < 0 ? cursor : at) + ctx.bodyOffset);
-      children.push({ kind: 'pi', target: childName.slice(1), location: loc });
-      if (at >= 0) {
-        const end = ctx.body.indexOf('?>', at);
-        cursor = end < 0 ? at : end + 2;
-      }
+    }
+    i = lt;
+    const next = body.charCodeAt(i + 1);
+    if (next === 47 /* </ */) {
+      const close = body.indexOf('>', i + 2);
+      if (close < 0) return malformed(ctx, i, `the end tag of <${name}> is not closed`);
+      const endName = body.slice(i + 2, close).trimEnd();
+      if (endName !== name) return malformed(ctx, i, `</${endName}> does not close <${name}>`);
+      ctx.pos = close + 1;
+      return { kind: 'element', name, attributes, children, location };
+    }
+    if (body.startsWith('<!--', i)) {
+      const close = body.indexOf('-->', i + 4);
+      if (close < 0) return malformed(ctx, i, 'a comment is not closed');
+      children.push({ kind: 'comment', text: normalizeLineEnds(body.slice(i + 4, close)), location: ctx.lines.locate(i + ctx.bodyOffset) });
+      i = close + 3;
+    } else if (body.startsWith('<![CDATA[', i)) {
+      const close = body.indexOf(']]>', i + 9);
+      if (close < 0) return malformed(ctx, i, 'a CDATA section is not closed');
+      children.push({ kind: 'text', text: normalizeLineEnds(body.slice(i + 9, close)), cdata: true, location: ctx.lines.locate(i + ctx.bodyOffset) });
+      i = close + 3;
+    } else if (next === 63 /* <? */) {
+      const close = body.indexOf('?>', i + 2);
+      if (close < 0) return malformed(ctx, i, 'a processing instruction is not closed');
+      const target = readName(body, i + 2);
+      // XML 1.0 §2.6: targets matching [Xx][Mm][Ll] are reserved; `<?xml` belongs at the start only.
+      if (target.toLowerCase() === 'xml') return malformed(ctx, i, 'an XML declaration is only allowed at the very start');
+      if (!isPiStart(body, i)) return malformed(ctx, i, 'a processing instruction without a valid target');
+      children.push({ kind: 'pi', target, location: ctx.lines.locate(i + ctx.bodyOffset) });
+      i = close + 2;
+    } else if (isElementStart(body, i)) {
+      const child = buildElement(i, depth + 1, ctx);
+      if (child === null) return null;
+      children.push(child);
+      i = ctx.pos;
     } else {
-      const el = buildElement(child, depth + 1, ctx);
-      if (el === null) return null;
-      children.push(el);
-      cursor = metaEnd(child, ctx.body);
+      return malformed(ctx, i, `unexpected markup inside <${name}>`);
     }
   }
-  return { kind: 'element', name, attributes, children, location };
 }
 
-/** Decodes the predefined entities and character references; `null` (after `onUnknown`) otherwise. */
-function decodeReferences(raw: string, onUnknown: (entity: string) => void): string | null {
+/** Reports markup the validator let through but a well-formed document cannot hold; returns null. */
+function malformed(ctx: BuildContext, offset: number, what: string): null {
+  const at = ctx.lines.locate(Math.min(offset, ctx.body.length) + ctx.bodyOffset);
+  ctx.report('not-well-formed', ctx.rules.wellFormed, `Not well-formed XML at line ${at.line}, column ${at.column}: ${what}.`, at, snippet(ctx.body, offset));
+  return null;
+}
+
+/** Whether a start tag (`<` and a name character) begins at `i`. */
+function isElementStart(body: string, i: number): boolean {
+  if (body.charCodeAt(i) !== 60) return false;
+  const c = body.charCodeAt(i + 1);
+  return !(Number.isNaN(c) || c === 33 /* ! */ || c === 63 /* ? */ || c === 47 /* / */ || isXmlSpace(c) || c === 62 || c === 60);
+}
+
+// XML 1.0 §2.3 Name, for PI targets (non-ASCII name characters admitted wholesale).
+const PI_TARGET = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7-\uFFFF-]*$/;
+/** Whether the `<?` at `i` opens a PI: a Name, then whitespace or `?>` (XML 1.0 §2.6). */
+function isPiStart(text: string, i: number): boolean {
+  const target = readName(text, i + 2);
+  if (!PI_TARGET.test(target)) return false;
+  const after = i + 2 + target.length;
+  const c = text.charCodeAt(after);
+  return isXmlSpace(c) || (c === 63 && text.charCodeAt(after + 1) === 62);
+}
+
+/** The name starting at `i` (up to whitespace, `/`, `>`, `?`). */
+function readName(body: string, i: number): string {
+  let j = i;
+  while (j < body.length) {
+    const c = body.charCodeAt(j);
+    if (isXmlSpace(c) || c === 47 || c === 62 || c === 63) break;
+    j++;
+  }
+  return body.slice(i, j);
+}
+
+/**
+ * Offset just past the element starting at `start`, without building it (used only after the
+ * builder gave up, to find what follows the root). Counts start and end tags; every loop is
+ * bounded by the text's length.
+ */
+function skipElement(body: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  const n = body.length;
+  while (i < n) {
+    const lt = body.indexOf('<', i);
+    if (lt < 0) return n;
+    i = lt;
+    if (body.startsWith('<!--', i)) {
+      const close = body.indexOf('-->', i + 4);
+      i = close < 0 ? n : close + 3;
+    } else if (body.startsWith('<![CDATA[', i)) {
+      const close = body.indexOf(']]>', i + 9);
+      i = close < 0 ? n : close + 3;
+    } else if (body.charCodeAt(i + 1) === 63) {
+      const close = body.indexOf('?>', i + 2);
+      i = close < 0 ? n : close + 2;
+    } else if (body.charCodeAt(i + 1) === 47) {
+      const close = body.indexOf('>', i + 2);
+      i = close < 0 ? n : close + 1;
+      depth--;
+      if (depth <= 0) return i;
+    } else if (isElementStart(body, i)) {
+      const end = scanStartTag(body, i);
+      i = end;
+      if (body.charCodeAt(end - 2) !== 47) depth++;
+      else if (depth === 0) return i;
+    } else {
+      i++;
+    }
+  }
+  return n;
+}
+
+/** XML end-of-line handling: CRLF and lone CR become LF. */
+function normalizeLineEnds(s: string): string {
+  if (s.indexOf('\r') < 0) return s;
+  return s.replace(/\r\n?/g, '\n');
+}
+
+// The entity that made the last decodeReferences call fail (read right after a null result).
+let lastBadEntity = '';
+
+/** Decodes the predefined entities and character references; `null` otherwise (see lastBadEntity). */
+function decodeReferences(raw: string): string | null {
   if (raw.indexOf('&') < 0) return raw;
   let failed = false;
   const out = raw.replace(ENTITY_REF, (whole, ref: string) => {
+    if (failed) return whole;
     if (ref.charCodeAt(0) === 35 /* # */) {
       const cp = ref.charCodeAt(1) === 120 /* x */ ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
       // A reference must still name an XML Char; &#0; is as illegal as a raw NUL.
       if (!Number.isFinite(cp) || cp > 0x10ffff || (cp < 0x20 && cp !== 9 && cp !== 10 && cp !== 13) || (cp >= 0xd800 && cp <= 0xdfff) || cp === 0xfffe || cp === 0xffff) {
         failed = true;
-        onUnknown(ref);
+        lastBadEntity = ref;
         return whole;
       }
       return String.fromCodePoint(cp);
@@ -461,7 +574,7 @@ function decodeReferences(raw: string, onUnknown: (entity: string) => void): str
     const v = PREDEFINED[ref];
     if (v === undefined) {
       failed = true;
-      onUnknown(ref);
+      lastBadEntity = ref;
       return whole;
     }
     return v;
@@ -473,56 +586,23 @@ function isXmlSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
-function nodeName(node: Record<string, unknown>): string {
-  for (const k of Object.keys(node)) if (k !== ATTRS) return k;
-  return '';
-}
-
-function metaStart(node: Record<string, unknown>): number {
-  const m = (node as Record<symbol, { startIndex?: number } | undefined>)[META];
-  return m?.startIndex ?? 0;
-}
-
-function metaEnd(node: Record<string, unknown>, body: string): number {
-  const m = (node as Record<symbol, { endIndex?: number } | undefined>)[META];
-  if (m?.endIndex !== undefined) return m.endIndex;
-  // Self-closing elements may lack an end index: find the end of the start tag.
-  return findStartTagEnd(body, metaStart(node));
-}
-
-/** Offset just past the `>` that ends the start tag at `start`, skipping quoted attribute values. */
-function findStartTagEnd(body: string, start: number): number {
-  let quote = 0;
-  for (let i = start + 1; i < body.length; i++) {
+/**
+ * Offset just past the `>` of the start tag at `start`, skipping quoted attribute values; the
+ * text's length if the tag is not closed.
+ */
+function scanStartTag(body: string, start: number): number {
+  const n = body.length;
+  let i = start + 1;
+  while (i < n) {
     const c = body.charCodeAt(i);
-    if (quote) {
-      if (c === quote) quote = 0;
-    } else if (c === 34 || c === 39) quote = c;
-    else if (c === 62) return i + 1;
-  }
-  return body.length;
-}
-
-/** Offset of attribute `name` inside the start tag at `start` (the tag itself if not found). */
-function findAttributeOffset(body: string, start: number, name: string): number {
-  const end = findStartTagEnd(body, start);
-  let quote = 0;
-  for (let i = start + 1; i < end; i++) {
-    const c = body.charCodeAt(i);
-    if (quote) {
-      if (c === quote) quote = 0;
-      continue;
-    }
+    if (c === 62) return i + 1;
     if (c === 34 || c === 39) {
-      quote = c;
-      continue;
-    }
-    if (/\s/.test(body.charAt(i - 1)) && body.startsWith(name, i)) {
-      const after = body.charAt(i + name.length);
-      if (after === '=' || /\s/.test(after)) return i;
-    }
+      const close = body.indexOf(c === 34 ? '"' : "'", i + 1);
+      if (close < 0) return n;
+      i = close + 1;
+    } else i++;
   }
-  return start;
+  return n;
 }
 
 function shiftLocation(lines: LineMap, bodyOffset: number, line: number, col: number): SourceLocation {
@@ -536,6 +616,8 @@ function snippet(text: string, offset: number): string {
 
 interface PrologScan {
   error: string | null;
+  /** The error is a well-formedness error (a malformed declaration), not content outside the root. */
+  notWellFormed?: boolean;
   errorOffset: number;
   encoding: string | null;
   doctype: { name: string; internalSubset: string | null; offset: number } | null;
@@ -551,9 +633,10 @@ function scanProlog(prolog: string): PrologScan {
   if (prolog.startsWith('<?xml') && /[\s?]/.test(prolog.charAt(5))) {
     const end = prolog.indexOf('?>');
     if (end < 0) return { ...result, error: 'unterminated XML declaration', errorOffset: 0 };
-    const decl = prolog.slice(0, end);
-    const enc = /encoding\s*=\s*["']([^"']*)["']/.exec(decl);
-    result.encoding = enc ? (enc[1] as string) : null;
+    // XML 1.0 §2.8 XMLDecl: version, then optional encoding and standalone, in that order.
+    const decl = XML_DECL.exec(prolog.slice(0, end + 2));
+    if (decl === null) return { ...result, error: 'malformed XML declaration', errorOffset: 0, notWellFormed: true };
+    result.encoding = decl[3] ?? null;
     i = end + 2;
   }
   for (;;) {
@@ -562,17 +645,17 @@ function scanProlog(prolog: string): PrologScan {
     // scanMisc stopped at something that is not Misc: a DOCTYPE is allowed once.
     if (prolog.startsWith('<!DOCTYPE', misc.offset) && result.doctype === null) {
       const dt = scanDoctype(prolog, misc.offset);
-      if (dt === null) return { ...result, error: 'malformed DOCTYPE', errorOffset: misc.offset };
+      if (dt === null) return { ...result, error: 'malformed DOCTYPE', errorOffset: misc.offset, notWellFormed: true };
       result.doctype = { name: dt.name, internalSubset: dt.internalSubset, offset: misc.offset };
       i = dt.end;
       continue;
     }
-    return { ...result, error: misc.message, errorOffset: misc.offset };
+    return { ...result, error: misc.message, errorOffset: misc.offset, notWellFormed: misc.notWellFormed === true };
   }
 }
 
 /** Skips whitespace, comments and PIs from `i` to `end`; returns the first other thing, or null. */
-function scanMisc(text: string, i: number, end: number, stopAtDoctype = false): { offset: number; message: string } | null {
+function scanMisc(text: string, i: number, end: number, stopAtDoctype = false): { offset: number; message: string; notWellFormed?: boolean } | null {
   while (i < end) {
     const c = text.charAt(i);
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
@@ -583,6 +666,7 @@ function scanMisc(text: string, i: number, end: number, stopAtDoctype = false): 
       i = close + 3;
     } else if (text.startsWith('<?', i)) {
       if (/^<\?xml[\s?]/i.test(text.slice(i, i + 6))) return { offset: i, message: 'an XML declaration is only allowed at the very start' };
+      if (!isPiStart(text, i)) return { offset: i, message: 'a processing instruction without a valid target', notWellFormed: true };
       const close = text.indexOf('?>', i + 2);
       if (close < 0 || close + 2 > end) return { offset: i, message: 'unterminated processing instruction' };
       i = close + 2;
@@ -596,28 +680,32 @@ function scanMisc(text: string, i: number, end: number, stopAtDoctype = false): 
   return null;
 }
 
-/** Reads `<!DOCTYPE name ExternalID? [internal]? >` starting at `i`. */
+// XML 1.0 §2.8 doctypedecl up to the internal subset: name, then an optional ExternalID.
+const DOCTYPE_HEAD = /<!DOCTYPE\s+([A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7-\uFFFF-]*)(?:\s+(?:SYSTEM\s+(?:"[^"]*"|'[^']*')|PUBLIC\s+(?:"[^"]*"|'[^']*')\s+(?:"[^"]*"|'[^']*')))?\s*/y;
+
+/** Reads `<!DOCTYPE name ExternalID? S? ('[' internal ']' S?)? >` starting at `i`; null if malformed. */
 function scanDoctype(text: string, i: number): { name: string; internalSubset: string | null; end: number } | null {
-  const head = /^<!DOCTYPE\s+([^\s[>]+)/.exec(text.slice(i));
+  DOCTYPE_HEAD.lastIndex = i;
+  const head = DOCTYPE_HEAD.exec(text);
   if (!head) return null;
-  let j = i + head[0].length;
-  let quote = '';
-  let subsetStart = -1;
+  let j = DOCTYPE_HEAD.lastIndex;
   let subset: string | null = null;
-  for (; j < text.length; j++) {
-    const c = text.charAt(j);
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (subsetStart >= 0) {
-      // Inside the internal subset: find the closing `]` outside quotes.
-      if (c === '"' || c === "'") quote = c;
-      else if (c === ']') {
-        subset = text.slice(subsetStart, j);
-        subsetStart = -2;
-      }
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '[' && subsetStart === -1) subsetStart = j + 1;
-    else if (c === '>') return { name: head[1] as string, internalSubset: subset, end: j + 1 };
+  if (text.charCodeAt(j) === 91 /* [ */) {
+    // The internal subset: find the closing `]` outside quoted literals. Never interpreted.
+    const subsetStart = j + 1;
+    let quote = 0;
+    for (j = subsetStart; j < text.length; j++) {
+      const c = text.charCodeAt(j);
+      if (quote) {
+        if (c === quote) quote = 0;
+      } else if (c === 34 || c === 39) quote = c;
+      else if (c === 93 /* ] */) break;
+    }
+    if (j >= text.length) return null;
+    subset = text.slice(subsetStart, j);
+    j++;
+    while (j < text.length && isXmlSpace(text.charCodeAt(j))) j++;
   }
-  return null;
+  if (text.charCodeAt(j) !== 62 /* > */) return null;
+  return { name: head[1] as string, internalSubset: subset, end: j + 1 };
 }
