@@ -13,6 +13,8 @@ import type { Diagnostic } from '../src/diagnostics.js';
 import { parseFlashPolicy } from '../src/flash/parse.js';
 import { parseSilverlightPolicy } from '../src/silverlight/parse.js';
 import { specRequirements } from './support/requirements.js';
+import { lintText } from '../src/lint/lint.js';
+import { lintOptionsOf } from './support/lint.js';
 
 const CORPUS_DIR = defaultCorpusDir();
 const cases: CorpusCase[] = loadCorpus(CORPUS_DIR);
@@ -182,5 +184,19 @@ describe('corpus: verdicts', () => {
         });
       }
     }
+  }
+});
+
+// Lint expectations (spec/lint.md): any case may say which findings its policy must or must not
+// raise. corpus/lint/ is run by test/lint-corpus.test.ts, with the catalogue checks.
+describe('corpus: lint expectations', () => {
+  const withLint = cases.filter((c) => c.lint !== undefined && !c.path.startsWith('lint/'));
+  if (withLint.length === 0) it.skip('(no case outside corpus/lint/ states lint expectations yet)', () => {});
+  for (const c of withLint) {
+    it(`${c.id} [${caseRequirements(c).join(', ')}]: lint finds ${(c.lint?.must ?? []).join(', ') || 'nothing it must not'}`, () => {
+      const found = lintText(c.policyText ?? '', lintOptionsOf(c)).map((f) => f.id);
+      for (const id of c.lint?.must ?? []) expect(found, `${c.id} must raise ${id}`).toContain(id);
+      for (const id of c.lint?.mustNot ?? []) expect(found, `${c.id} must not raise ${id}`).not.toContain(id);
+    });
   }
 });

@@ -2,33 +2,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCorpusDir, listFiles, loadCorpus } from '../src/corpus/load.js';
-import type { CorpusCase } from '../src/corpus/types.js';
 import { CHECK_IDS } from '../src/lint/catalogue.js';
-import type { LintOptions } from '../src/lint/context.js';
 import { reaches } from '../src/lint/finding.js';
 import { lintText } from '../src/lint/lint.js';
 import { caseName, familyOf, renderLintCorpus, renderLintSpec } from '../scripts/gen-lint.js';
+import { lintOptionsOf } from './support/lint.js';
+import { specRequirements } from './support/requirements.js';
 
 const corpusDir = defaultCorpusDir();
 const lintCases = loadCorpus(corpusDir, 'lint');
-
-/** The lint options a case states (or implies through its parse expectation). */
-export function lintOptionsOf(c: CorpusCase): LintOptions {
-  const o: LintOptions = {};
-  const l = c.lint;
-  if (c.policyFile !== undefined) o.fileName = c.policyFile;
-  if (l?.client !== undefined) o.client = l.client;
-  if (l?.contentType !== undefined) o.contentType = l.contentType;
-  if (l?.headers !== undefined) o.headers = l.headers;
-  if (l?.servedFrom !== undefined) o.servedFrom = l.servedFrom;
-  else if (c.parse) {
-    const p = c.parse;
-    if (p.format === 'silverlight') o.servedFrom = `${p.scheme ?? 'http'}://host.example/clientaccesspolicy.xml`;
-    else if (p.kind === 'socket') o.servedFrom = p.master === false ? 'xmlsocket://host.example:1843' : 'xmlsocket://host.example:843';
-    else o.servedFrom = `${p.scheme ?? 'http'}://host.example/${p.master === false ? 'sub/policy.xml' : 'crossdomain.xml'}`;
-  }
-  return o;
-}
 
 describe('corpus/lint: a triggering case and a near miss per check', () => {
   it('LINT-8: every catalogue ID has both cases, and every case names a catalogue ID', () => {
@@ -105,4 +87,16 @@ describe('LINT-9: the benign corpus raises nothing at medium or above', () => {
       expect(unexpected, `${c.path}: a good case raises a judgement finding at medium or above (a false positive, unless the case declares it in lint.must)`).toEqual([]);
     });
   }
+});
+
+describe('LINT-1: every requirement a finding names exists in spec/', () => {
+  it('over the whole corpus, in the context each case states', () => {
+    const specIds = new Set(specRequirements().map((r) => r.id));
+    const problems = new Set<string>();
+    for (const c of loadCorpus(corpusDir)) {
+      if (c.policyText === undefined) continue;
+      for (const f of lintText(c.policyText, lintOptionsOf(c))) if (f.requirement !== undefined && !specIds.has(f.requirement)) problems.add(`${f.id} names ${f.requirement} (${c.id})`);
+    }
+    expect([...problems]).toEqual([]);
+  });
 });

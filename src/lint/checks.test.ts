@@ -234,3 +234,10 @@ describe('Silverlight', () => {
     expect(f.map((x) => x.id)).toContain('LINT-SL-SOCKET-ALL-PORTS');
   });
 });
+
+describe('messages stay readable', () => {
+  it('LINT-PORT-SERVICE: a wide range names the first service ports and counts the rest', () => {
+    const f = lintText(flash('  <allow-access-from domain="a.example.com" to-ports="20-65535"/>'), { servedFrom: SOCK }).find((x) => x.id === 'LINT-PORT-SERVICE');
+    expect(f?.message).toMatch(/20 \(FTP data\), 21 \(FTP\), 22 \(SSH\), 23 \(Telnet\), 25 \(SMTP\), 53 \(DNS\) and \d+ more/);
+  });
+});

@@ -83,7 +83,7 @@ function contentTypeFindings(format: 'flash' | 'silverlight', context: LintConte
       `The file is served with Content-Type ${shown}, which ${format === 'flash' ? 'Flash Player' : 'Silverlight'} rejects: the policy is ignored. Serve it as ${format === 'flash' ? 'text/x-cross-domain-policy' : 'text/xml'}.`,
       undefined,
       ct,
-      format === 'flash' ? 'FLASH-URL-7' : undefined,
+      format === 'flash' ? 'FLASH-URL-7' : 'SL-HTTP-4',
     ),
   ];
 }

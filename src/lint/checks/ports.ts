@@ -134,7 +134,9 @@ export const checkFlashPorts = (policy: FlashPolicy, context: LintContext): Find
       }
       const services = SERVICE_PORTS.filter((s) => effective.some((r) => s.port >= r.from && s.port <= r.to));
       if (services.length > 0) {
-        const list = services.map((s) => `${s.port} (${s.service})`).join(', ');
+        // Name the first few; a wide range would otherwise list the whole table.
+        const shown = services.slice(0, 6).map((s) => `${s.port} (${s.service})`).join(', ');
+        const list = services.length > 6 ? `${shown} and ${services.length - 6} more` : shown;
         out.push(finding('LINT-PORT-SERVICE', `to-ports="${value}" reaches well-known service port${services.length > 1 ? 's' : ''} ${list}; such services must never be reachable from a policy grant.`, where, value, 'FLASH-PORT-5'));
       }
       if (high) {

@@ -23,7 +23,7 @@ export const checkSilverlightGrants = (policy: SilverlightPolicy, _context: Lint
   for (const entry of policy.policies) {
     for (const allow of entry.allowFrom) {
       if (allow.httpRequestHeaders.includes('*')) {
-        out.push(finding('LINT-SL-HEADERS-ANY', 'allow-from http-request-headers="*" lets the admitted XAPs send any request header, authentication and CSRF headers included.', allow.source, allow.source?.raw['http-request-headers'] ?? '*', 'SL-HDR-1'));
+        out.push(finding('LINT-SL-HEADERS-ANY', 'allow-from http-request-headers="*" lets the admitted XAPs send any request header, authentication and CSRF headers included.', allow.source, allow.source?.raw['http-request-headers'] ?? '*', 'SL-HDR-3'));
       }
       if (allow.httpMethods.includes('*')) {
         out.push(finding('LINT-SL-METHODS-ANY', 'allow-from http-methods="*" lets the admitted XAPs send PUT, DELETE and any other method.', allow.source, allow.source?.raw['http-methods'] ?? '*', 'SL-HDR-8'));
@@ -32,7 +32,7 @@ export const checkSilverlightGrants = (policy: SilverlightPolicy, _context: Lint
     for (const grant of entry.grantTo) {
       for (const r of grant.resources) {
         if (r.path === '/' && r.includeSubpaths) {
-          out.push(finding('LINT-SL-WHOLE-SITE', '<resource path="/" include-subpaths="true"/> grants every path of this host.', r.source, r.path, 'SL-PATH-1'));
+          out.push(finding('LINT-SL-WHOLE-SITE', '<resource path="/" include-subpaths="true"/> grants every path of this host.', r.source, r.path, 'SL-PATH-3'));
         }
       }
     }
