@@ -27,6 +27,7 @@ import {
   findDuplicateRequirements,
   idMatcher,
   naturalCompare,
+  parseEntryHeading,
   scanCaseReferences,
   scanReferences,
   scanUnknownIds,
@@ -112,6 +113,12 @@ function discoverChapters(): Chapter[] {
   });
 }
 
+/** A chapter's title without a trailing "(Group)" that repeats its group's name. */
+function shortTitle(c: { title: string; group: string }): string {
+  const suffix = ` (${c.group.toLowerCase()})`;
+  return c.title.toLowerCase().endsWith(suffix) ? c.title.slice(0, -suffix.length) : c.title;
+}
+
 function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const x of xs) m.set(key(x), [...(m.get(key(x)) ?? []), x]);
@@ -156,6 +163,17 @@ async function main(): Promise<number> {
   const rows = buildMatrix(requirements, code, tests, corpus);
   for (const p of untestedRequirements(rows)) problems.push(p.message);
   const rowById = new Map(rows.map((r) => [r.requirement.id, r]));
+  // Catalogue entries (the findings of spec/lint.md: `### LINT-PARSE-DTD — …`) are traced too,
+  // for the reader; they are not numbered requirements, so a gap there is not a build failure.
+  const entries = chapters.flatMap((c) => extractRequirements(c.markdown, c.file, parseEntryHeading)).filter((e) => !known.has(e.id));
+  const entryMatcher = idMatcher(entries.map((e) => e.id));
+  const entryRows = buildMatrix(
+    entries,
+    codeFiles.flatMap((f) => scanReferences(read(f), f, entryMatcher)),
+    testFiles.flatMap((f) => scanReferences(read(f), f, entryMatcher)),
+    corpusFiles.flatMap((f) => scanCaseReferences(read(f), f, entryMatcher)),
+  );
+  for (const r of entryRows) rowById.set(r.requirement.id, r);
 
   // --- Where everything lives on the site -----------------------------------------------------
   const benchFiles = walk('docs', (p) => /^docs\/benchmarks[^/]*\.md$/.test(p));
@@ -171,6 +189,7 @@ async function main(): Promise<number> {
     return `source/${repoPath}.html`;
   };
   const reqPage = new Map(chapters.flatMap((c) => extractRequirements(c.markdown, c.file).map((r) => [r.id, `${c.page}#${r.id}`] as const)));
+  const entryPage = new Map(entries.map((e) => [e.id, `${mdPages.get(e.file)!}#${e.id}`] as const));
   const lintChapter = chapters.find((c) => /(^|\/)lint\.md$/.test(c.file));
   const hasApi = opts.api;
 
@@ -189,7 +208,8 @@ async function main(): Promise<number> {
   const reqCount = (c: Chapter): number => requirements.filter((r) => r.file === c.file).length;
   const specNav: NavGroup[] = [...groupBy(chapters, (c) => c.group)].map(([title, cs]) => ({
     title,
-    links: cs.map((c) => ({ label: c.title.replace(/^\d+\.\s*/, (m) => m), path: c.page, ...(reqCount(c) ? { note: `${reqCount(c)}` } : {}) })),
+    // Inside a group, "(Flash)" after every title says nothing the group title does not.
+    links: cs.map((c) => ({ label: shortTitle(c), path: c.page, ...(reqCount(c) ? { note: `${reqCount(c)}` } : {}) })),
   }));
   const badge = (id: string): string => {
     const row = rowById.get(id);
@@ -215,7 +235,7 @@ async function main(): Promise<number> {
     const body = `<h1>The specification</h1>
 <p class="lead">Every rule is a numbered requirement with a stable ID: link to one as <code>spec/…/chapter.html#ID</code>. Each requirement shows how much code, how many tests and how many corpus cases name it; the badges lead to the ${`<a href="${escapeHtml(relativeHref(specIndex, 'traceability.html'))}">traceability matrix</a>`}.</p>
 ${[...groupBy(chapters, (c) => c.group)]
-  .map(([title, cs]) => `<h2>${escapeHtml(title)}</h2><ul>${cs.map((c) => `<li><a href="${escapeHtml(relativeHref(specIndex, c.page))}">${inlineMarkdown(c.title)}</a>${reqCount(c) ? ` <span class="note">${reqCount(c)} requirements</span>` : ''}</li>`).join('')}</ul>`)
+  .map(([title, cs]) => `<h2>${escapeHtml(title)}</h2><ul>${cs.map((c) => `<li><a href="${escapeHtml(relativeHref(specIndex, c.page))}">${inlineMarkdown(shortTitle(c))}</a>${reqCount(c) ? ` <span class="note">${reqCount(c)} requirements</span>` : ''}</li>`).join('')}</ul>`)
   .join('\n')}`;
     write(specIndex, renderPage(frame, { page: specIndex, title: 'Specification', body, sidebar: specNav }));
   }
@@ -229,7 +249,7 @@ ${[...groupBy(chapters, (c) => c.group)]
   }
 
   // --- Traceability ---------------------------------------------------------------------------
-  write('traceability.html', renderPage(frame, { page: 'traceability.html', title: 'Traceability', body: renderTraceability(rows, warnings, 'traceability.html', sitePathFor, reqPage), head: FILTER_SCRIPT }));
+  write('traceability.html', renderPage(frame, { page: 'traceability.html', title: 'Traceability', body: renderTraceability(rows, entryRows, warnings, 'traceability.html', sitePathFor, new Map([...reqPage, ...entryPage])), head: FILTER_SCRIPT }));
 
   // --- Playground -------------------------------------------------------------------------------
   const pg = await buildPlayground({ root: ROOT, outFile: join(opts.out, 'playground', 'playground.js') });
@@ -352,6 +372,7 @@ function refsByFile(refs: readonly Reference[], page: string, sitePathFor: (p: s
 
 function renderTraceability(
   rows: readonly TraceRow[],
+  entryRows: readonly TraceRow[],
   warnings: readonly string[],
   page: string,
   sitePathFor: (p: string) => string,
@@ -359,7 +380,7 @@ function renderTraceability(
 ): string {
   const count = (f: (r: TraceRow) => boolean): number => rows.filter(f).length;
   const missing = rows.filter((r) => r.tests.length === 0 && r.corpus.length === 0);
-  const body = rows
+  const tableRows = (rs: readonly TraceRow[]): string => rs
     .map((r) => {
       const id = r.requirement.id;
       const spec = reqPage.get(id)!;
@@ -372,6 +393,12 @@ function renderTraceability(
       )}${cell(refsByFile(r.tests, page, sitePathFor), r.tests.length, 'none')}${cell(cases, r.corpus.length, 'none')}</tr>`;
     })
     .join('\n');
+  const table = (rs: readonly TraceRow[], first: string): string => `<div class="table-wrap"><table class="trace">
+<colgroup><col style="width:9.5rem"><col style="width:20%"><col><col><col></colgroup>
+<thead><tr><th>${first}</th><th>Title</th><th>Code</th><th>Tests</th><th>Corpus cases</th></tr></thead>
+<tbody>
+${tableRows(rs)}
+</tbody></table></div>`;
   return `<h1>Traceability</h1>
 <p class="lead">Every requirement of the spec, with the code that implements it (lines carrying a <code>// ${escapeHtml(rows[0]?.requirement.id ?? 'FLASH-SOCK-7')}</code>-style comment or naming the ID), the tests whose titles or bodies name it, and the corpus cases that exercise it. The build fails when a requirement has neither a test nor a corpus case.</p>
 <div class="summary">
@@ -383,12 +410,11 @@ function renderTraceability(
 ${missing.length ? `<p class="problem">${missing.length} requirement(s) have no test and no corpus case: ${missing.map((r) => `<a href="#${r.requirement.id}">${r.requirement.id}</a>`).join(', ')}.</p>` : ''}
 ${warnings.length ? `<details class="notice"><summary>${warnings.length} warning(s) from this build</summary><ul>${warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul></details>` : ''}
 <input id="filter" class="filter" type="search" placeholder="Filter: an ID, a word, a file…" aria-label="Filter requirements">
-<div class="table-wrap"><table class="trace">
-<colgroup><col style="width:9.5rem"><col style="width:20%"><col><col><col></colgroup>
-<thead><tr><th>Requirement</th><th>Title</th><th>Code</th><th>Tests</th><th>Corpus cases</th></tr></thead>
-<tbody>
-${body}
-</tbody></table></div>`;
+<h2 id="requirements">Requirements</h2>
+${table(rows, 'Requirement')}
+${entryRows.length ? `<h2 id="findings">Findings catalogue</h2>
+<p>The checks of <code>xdpolicy lint</code>, with the code, tests and corpus cases naming them (every check has a case that triggers it and a near miss that must not).</p>
+${table(entryRows, 'Finding')}` : ''}`;
 }
 
 function renderHome(
@@ -404,7 +430,7 @@ function renderHome(
   const page = 'index.html';
   const a = (path: string, label: string): string => `<a href="${escapeHtml(relativeHref(page, path))}">${label}</a>`;
   const groups = [...groupBy(chapters, (c) => c.group)]
-    .map(([title, cs]) => `<h3>${escapeHtml(title)}</h3><ul>${cs.map((c) => `<li>${a(c.page, inlineMarkdown(c.title))}${reqCount(c) ? ` <span class="note">${reqCount(c)} requirements</span>` : ''}</li>`).join('')}</ul>`)
+    .map(([title, cs]) => `<h3>${escapeHtml(title)}</h3><ul>${cs.map((c) => `<li>${a(c.page, inlineMarkdown(shortTitle(c)))}${reqCount(c) ? ` <span class="note">${reqCount(c)} requirements</span>` : ''}</li>`).join('')}</ul>`)
     .join('');
   const covered = rows.filter((r) => r.tests.length + r.corpus.length > 0).length;
   return `<h1>xdpolicy — the cross-domain policy reference</h1>

@@ -8,7 +8,7 @@
 import { posix } from 'node:path';
 import { Marked, type Tokens } from 'marked';
 import { isExternal } from './links.js';
-import { parseRequirementHeading, slugify } from './trace.js';
+import { parseEntryHeading, parseRequirementHeading, slugify } from './trace.js';
 
 /** A heading of a rendered page (for the page's table of contents). */
 export interface RenderedHeading {
@@ -130,9 +130,13 @@ export function renderMarkdown(markdown: string, ctx: RenderContext): RenderedPa
         const inner = this.parser.parseInline(token.tokens);
         const text = stripTags(inner);
         const req = token.depth >= 2 ? parseRequirementHeading(text) : null;
+        const entry = token.depth >= 2 && !req ? parseEntryHeading(text) : null;
         let id: string;
         if (req && !used.has(req.id)) {
           id = req.id;
+          used.add(id);
+        } else if (entry && !used.has(entry.id)) {
+          id = entry.id;
           used.add(id);
         } else {
           id = slugify(text, used);
@@ -140,7 +144,7 @@ export function renderMarkdown(markdown: string, ctx: RenderContext): RenderedPa
         if (token.depth === 1 && title === null) title = text;
         headings.push({ depth: token.depth, id, text, ...(req ? { requirement: req.id } : {}) });
         const badge = req && ctx.requirementBadge ? ctx.requirementBadge(req.id) : '';
-        const cls = req ? ' class="requirement"' : '';
+        const cls = req || entry ? ' class="requirement"' : '';
         return `<h${token.depth} id="${escapeHtml(id)}"${cls}><a class="anchor" href="#${escapeHtml(id)}" aria-label="Link to this section">§</a>${inner}${badge}</h${token.depth}>\n`;
       },
       link(this: { parser: { parseInline(tokens: Tokens.Generic[]): string } }, token: Tokens.Link): string {

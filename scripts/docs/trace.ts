@@ -46,7 +46,7 @@ export interface CaseReference {
  * makes it unambiguous; references elsewhere are matched against the known IDs only, so `UTF-8`
  * or `CWE-942` in a comment is never taken for a requirement.
  */
-export const REQUIREMENT_ID_SHAPE = /[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d+/;
+export const REQUIREMENT_ID_SHAPE = /[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d+/;
 
 const HEADING = /^(#{2,6})\s+(.*?)\s*#*\s*$/;
 const REQUIREMENT_HEADING = new RegExp(`^(${REQUIREMENT_ID_SHAPE.source})(?:\\s*(?:—|–|-{1,2}|:)\\s*(.*))?$`);
@@ -59,10 +59,21 @@ export function parseRequirementHeading(text: string): { id: string; title: stri
 }
 
 /**
+ * A catalogue entry heading that is not a numbered requirement: `### LINT-PARSE-DTD — Title`
+ * (an upper-case dashed ID, then a dash and a title). The findings catalogue names its checks this
+ * way; they get their ID as anchor, like requirements, but are not numbered requirements.
+ */
+export function parseEntryHeading(text: string): { id: string; title: string } | null {
+  const m = /^([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+)\s+(?:—|–|--?)\s+(.*)$/.exec(text.trim());
+  if (!m || m[1] === undefined) return null;
+  return { id: m[1], title: (m[2] ?? '').trim() };
+}
+
+/**
  * Every requirement heading of one Markdown chapter, skipping fenced code blocks (an example
  * heading inside a code sample is not a requirement).
  */
-export function extractRequirements(markdown: string, file: string): Requirement[] {
+export function extractRequirements(markdown: string, file: string, parse: (text: string) => { id: string; title: string } | null = parseRequirementHeading): Requirement[] {
   const out: Requirement[] = [];
   let fence: string | null = null;
   markdown.split(/\r?\n/).forEach((line, i) => {
@@ -75,7 +86,7 @@ export function extractRequirements(markdown: string, file: string): Requirement
     if (fence !== null) return;
     const h = HEADING.exec(line);
     if (!h || h[2] === undefined) return;
-    const req = parseRequirementHeading(h[2]);
+    const req = parse(h[2]);
     if (req) out.push({ ...req, file, line: i + 1 });
   });
   return out;

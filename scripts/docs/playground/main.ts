@@ -228,6 +228,7 @@ interface FindingLike {
   line?: number;
   column?: number;
   value?: string;
+  requirement?: string;
   location?: { line?: number; column?: number };
 }
 
@@ -323,7 +324,9 @@ function setup(api: PlaygroundApi): void {
 
     // Lint findings.
     try {
-      const context = { servedFrom: location, client: c, kind: k, scheme: 'http', master: true };
+      // lint's options (LintOptions): where the file is served fixes which rules apply.
+      const served = worldFor(c, k, h, text)[location];
+      const context = { servedFrom: location, client: c, ...(served?.contentType ? { contentType: served.contentType } : {}) };
       let findings: FindingLike[] | null = null;
       if (api.lintText) findings = findingsOf(api.lintText(text, context));
       else if (api.lint && parsed?.model) findings = findingsOf(api.lint(parsed.model, context));
@@ -334,7 +337,7 @@ function setup(api: PlaygroundApi): void {
           .map((f) => {
             const line = f.line ?? f.location?.line;
             const col = f.column ?? f.location?.column;
-            return `<li><span class="sev sev-${esc(f.severity ?? '')}">${esc(f.severity ?? '')}</span> ${line !== undefined ? `<span class="where">${esc(line)}:${esc(col ?? '')}</span> ` : ''}${esc(f.message ?? '')} ${findingLink(f.id)}${f.value !== undefined ? ` <span class="note">value: <code>${esc(f.value)}</code></span>` : ''}</li>`;
+            return `<li><span class="sev sev-${esc(f.severity ?? '')}">${esc(f.severity ?? '')}</span> ${line !== undefined ? `<span class="where">${esc(line)}:${esc(col ?? '')}</span> ` : ''}${esc(f.message ?? '')} ${findingLink(f.id)}${f.requirement ? ` ${reqLink(f.requirement)}` : ''}${f.value ? ` <span class="note">value: <code>${esc(f.value)}</code></span>` : ''}</li>`;
           })
           .join('')}</ul>`;
     } catch (err) {
