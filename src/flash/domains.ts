@@ -34,9 +34,6 @@ export type DomainPattern =
  */
 export type OriginHost = { kind: 'name'; name: string } | { kind: 'ip'; address: string } | { kind: 'local' };
 
-// One label of a host name: letters, digits, hyphen; underscore too, because real hosts
-// (`_dmarc`-style and some CDN names) carry it and a URL parser keeps it.
-const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 const DIGITS_AND_DOTS = /^[0-9.]+$/;
 
 /**
@@ -165,17 +162,27 @@ function normalizeIpLiteral(lower: string): string | null {
   return null;
 }
 
-/** Why `name` (lowercase) is not a DNS host name, or null when it is one. */
+/**
+ * Why `name` (lowercase) is not a DNS host name, or null when it is one. One pass over the
+ * characters: labels of letters, digits, `-` and `_`, 1-63 long, no `-` at either end.
+ */
 function hostNameProblem(name: string): string | null {
   if (name.length === 0) return 'the name is empty';
   if (name.length > 253) return 'the name is longer than 253 characters';
-  for (let i = 0; i < name.length; i++) {
-    if (name.charCodeAt(i) > 0x7e) return 'a non-ASCII name must be written in its ASCII (xn--) form';
-  }
-  const labels = name.split('.');
-  for (const label of labels) {
-    if (label === '') return 'the name has an empty label (a leading, trailing or doubled dot)';
-    if (!LABEL.test(label)) return `"${label}" is not a valid host name label`;
+  let labelStart = 0;
+  for (let i = 0; i <= name.length; i++) {
+    const c = i < name.length ? name.charCodeAt(i) : 46; /* a final "." closes the last label */
+    if (c === 46 /* . */) {
+      const len = i - labelStart;
+      if (len === 0) return 'the name has an empty label (a leading, trailing or doubled dot)';
+      if (len > 63) return `a label of the name is longer than 63 characters`;
+      if (name.charCodeAt(labelStart) === 45 || name.charCodeAt(i - 1) === 45) return `"${name.slice(labelStart, i)}" starts or ends with a hyphen`;
+      labelStart = i + 1;
+    } else if (c > 0x7e) {
+      return 'a non-ASCII name must be written in its ASCII (xn--) form';
+    } else if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45 || c === 95)) {
+      return `"${name.charAt(i)}" cannot occur in a host name`;
+    }
   }
   return null;
 }

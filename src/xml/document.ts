@@ -150,8 +150,26 @@ export const XML_DIAGNOSTIC_CODES = [
 ] as const;
 export type XmlDiagnosticCode = (typeof XML_DIAGNOSTIC_CODES)[number];
 
-// XML 1.0 `Char` excludes these; U+FEFF is only allowed at the very start (as a BOM).
-const INVALID_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// XML 1.0 `Char` excludes these (surrogates are allowed only as pairs, checked by hand below).
+const SUSPECT_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/g;
+
+/** Index of the first character XML 1.0 does not allow (an unpaired surrogate included), or -1. */
+function findInvalidChar(text: string): number {
+  SUSPECT_CHAR.lastIndex = 0;
+  for (let m = SUSPECT_CHAR.exec(text); m !== null; m = SUSPECT_CHAR.exec(text)) {
+    const i = m.index;
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        SUSPECT_CHAR.lastIndex = i + 2;
+        continue;
+      }
+    }
+    return i;
+  }
+  return -1;
+}
 const XML_DECL = /^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(?:\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\4)?\s*\?>$/;
 const ENTITY_REF = /&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_:][\w.:-]*);/g;
 const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -203,10 +221,10 @@ export function parseXmlDocument(
     bodyOffset = 1;
   }
 
-  const badChar = INVALID_CHAR.exec(body);
-  if (badChar) {
-    const at = lines.locate(badChar.index + bodyOffset);
-    const code = badChar[0].charCodeAt(0);
+  const badIndex = findInvalidChar(body);
+  if (badIndex >= 0) {
+    const at = lines.locate(badIndex + bodyOffset);
+    const code = body.charCodeAt(badIndex);
     report('invalid-character', rules.characters, `Character U+${code.toString(16).toUpperCase().padStart(4, '0')} at line ${at.line}, column ${at.column} is not allowed in XML.`, at, `U+${code.toString(16).toUpperCase().padStart(4, '0')}`);
     return null;
   }
