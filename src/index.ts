@@ -117,6 +117,8 @@ export type { Check, FlashCheck, SilverlightCheck } from './lint/checks/index.js
 export {
   FLASH_CHECKS,
   SILVERLIGHT_CHECKS,
+  SILVERLIGHT_FLASH_SUBSET_CHECKS,
+  CHECK_PROFILES,
   SERVICE_PORTS,
   WIDE_RANGE_THRESHOLD,
   checkContext,

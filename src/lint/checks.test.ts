@@ -241,3 +241,16 @@ describe('messages stay readable', () => {
     expect(f?.message).toMatch(/20 \(FTP data\), 21 \(FTP\), 22 \(SSH\), 23 \(Telnet\), 25 \(SMTP\), 53 \(DNS\) and \d+ more/);
   });
 });
+
+describe('client profiles (CHECK_PROFILES)', () => {
+  it('LINT-4, LINT-CONTEXT-CLIENT: --client silverlight on a Flash socket policy runs no port check; --client all does', () => {
+    const text = flash('  <allow-access-from domain="a.example.com" to-ports="*"/>');
+    const sl = ids(text, { servedFrom: SOCK, client: 'silverlight' });
+    expect(sl).toContain('LINT-CONTEXT-CLIENT');
+    expect(sl).not.toContain('LINT-PORT-ANY');
+    expect(ids(text, { servedFrom: SOCK, client: 'all' })).toContain('LINT-PORT-ANY');
+  });
+  it('LINT-DOMAIN-ANY: --client silverlight still judges the domains of /crossdomain.xml (SL-FLASH-4)', () => {
+    expect(ids(flash('  <allow-access-from domain="*"/>'), { servedFrom: HTTPS, client: 'silverlight' })).toContain('LINT-DOMAIN-ANY');
+  });
+});

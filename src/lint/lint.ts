@@ -13,7 +13,7 @@ import type { FlashParseContext, FlashPolicy } from '../flash/model.js';
 import { parseFlashPolicy } from '../flash/parse.js';
 import type { SilverlightPolicy } from '../silverlight/model.js';
 import { parseSilverlightPolicy } from '../silverlight/parse.js';
-import { checkContext, FLASH_CHECKS, SILVERLIGHT_CHECKS } from './checks/index.js';
+import { CHECK_PROFILES, checkContext } from './checks/index.js';
 import { finding } from './checks/check.js';
 import { resolveLintContext, type LintContext, type LintOptions } from './context.js';
 import { sortFindings, type Finding } from './finding.js';
@@ -31,13 +31,15 @@ const DTD_CODES = new Set(['internal-dtd-subset', 'undeclared-entity']);
 const COVERED_BY_CHECKS = new Set(['domain-never-matches']);
 
 /**
- * Runs every check of the policy's format under `context`, plus the context checks; returns the
- * findings sorted by severity (worst first), then line and column. Pure and deterministic.
+ * Runs the checks of the context's client profile for the policy's format (`CHECK_PROFILES`),
+ * plus the context checks; returns the findings sorted by severity (worst first), then line and
+ * column. Pure and deterministic.
  */
 export function lint(policy: AnyPolicy, context: LintContext): Finding[] {
   const findings: Finding[] = [...checkContext(policy.format, context)];
-  if (policy.format === 'flash') for (const check of FLASH_CHECKS) findings.push(...check(policy, context));
-  else for (const check of SILVERLIGHT_CHECKS) findings.push(...check(policy, context));
+  const profile = CHECK_PROFILES[context.client] ?? CHECK_PROFILES.all;
+  if (policy.format === 'flash') for (const check of profile.flash) findings.push(...check(policy, context));
+  else for (const check of profile.silverlight) findings.push(...check(policy, context));
   return sortFindings(findings);
 }
 

@@ -45,6 +45,34 @@ interface CompiledAllowFrom {
   /** The domain (as written) that put it in this index bucket. */
   uri: string;
   domainSource: SilverlightElementSource | undefined;
+  /**
+   * The TCP ports its `<policy>` grants, as bits of `port - 4502` (bit 32, port 4534, in
+   * `portsHigh`): a refused port is answered without walking the grant objects.
+   */
+  portsLow: number;
+  portsHigh: number;
+}
+
+/** The socket-port bits of a `<policy>` (see {@link CompiledAllowFrom.portsLow}). */
+function portBits(entry: SilverlightPolicyEntry): { portsLow: number; portsHigh: number } {
+  let portsLow = 0;
+  let portsHigh = 0;
+  for (const gt of entry.grantTo) {
+    for (const r of gt.socketResources) {
+      for (let p = Math.max(r.from, SILVERLIGHT_MIN_SOCKET_PORT); p <= Math.min(r.to, SILVERLIGHT_MAX_SOCKET_PORT); p++) {
+        const bit = p - SILVERLIGHT_MIN_SOCKET_PORT;
+        if (bit < 32) portsLow |= 1 << bit;
+        else portsHigh = 1;
+      }
+    }
+  }
+  return { portsLow, portsHigh };
+}
+
+function grantsPort(a: CompiledAllowFrom, port: number): boolean {
+  const bit = port - SILVERLIGHT_MIN_SOCKET_PORT;
+  if (bit < 0 || bit > 32) return false;
+  return bit < 32 ? (a.portsLow & (1 << bit)) !== 0 : a.portsHigh !== 0;
 }
 
 /** The index of one scheme and port: exact roots, exact applications and subdomain suffixes. */
@@ -72,6 +100,33 @@ export interface CompiledSilverlightPolicy {
   byOrigin: { http: Map<number, OriginBuckets>; https: Map<number, OriginBuckets> };
   /** Whether the policy is the whole-site grant exempt from SL-PATH-5 (SL-PATH-6). */
   wholeSite: boolean;
+  /**
+   * A 65,536-bit membership filter over every host and suffix key of `byOrigin`. With thousands
+   * of rules a `Map` miss costs cache misses; most callers miss, and the filter (8 KiB, stays in
+   * cache) answers most misses without touching the maps.
+   */
+  hostFilter: Uint32Array;
+}
+
+/** A 16-bit hash of a key from its length and a few of its characters (for the host filter). */
+function hostHash(key: string): number {
+  const n = key.length;
+  let h = Math.imul(n, 0x9e3779b1);
+  h = Math.imul(h ^ key.charCodeAt(0), 0x85ebca6b);
+  h = Math.imul(h ^ key.charCodeAt(n >> 1), 0xc2b2ae35);
+  h = Math.imul(h ^ key.charCodeAt(n - 1), 0x27d4eb2f);
+  h = Math.imul(h ^ key.charCodeAt(n >> 2), 0x165667b1);
+  return (h ^ (h >>> 16)) & 0xffff;
+}
+
+function filterAddHost(filter: Uint32Array, key: string): void {
+  const h = hostHash(key);
+  filter[h >>> 5] = (filter[h >>> 5] as number) | (1 << (h & 31));
+}
+
+function filterMayHaveHost(filter: Uint32Array, key: string): boolean {
+  const h = hostHash(key);
+  return ((filter[h >>> 5] as number) & (1 << (h & 31))) !== 0;
 }
 
 function bucketsFor(c: CompiledSilverlightPolicy, scheme: 'http' | 'https', port: number): OriginBuckets {
@@ -92,7 +147,7 @@ function labelCount(host: string): number {
 
 /** Indexes a policy's `allow-from` elements by domain shape (document order kept in every bucket). */
 export function compileSilverlightPolicy(policy: SilverlightPolicy): CompiledSilverlightPolicy {
-  const c: CompiledSilverlightPolicy = { policy, any: [], file: [], scheme: new Map(), byOrigin: { http: new Map(), https: new Map() }, wholeSite: isWholeSiteGrant(policy) };
+  const c: CompiledSilverlightPolicy = { policy, any: [], file: [], scheme: new Map(), byOrigin: { http: new Map(), https: new Map() }, wholeSite: isWholeSiteGrant(policy), hostFilter: new Uint32Array(2048) };
   policy.policies.forEach((entry, policyIndex) => {
     entry.allowFrom.forEach((allowFrom, allowFromIndex) => {
       let item: CompiledAllowFrom | null = null;
@@ -100,7 +155,7 @@ export function compileSilverlightPolicy(policy: SilverlightPolicy): CompiledSil
         const p: SilverlightDomainPattern = classifyDomainUri(d.uri);
         if (p.kind === 'never') continue;
         // One item per allow-from, so a bucket never holds the same allow-from twice in a row.
-        item ??= { policyIndex, allowFromIndex, entry, allowFrom, uri: d.uri, domainSource: d.source };
+        item ??= { policyIndex, allowFromIndex, entry, allowFrom, uri: d.uri, domainSource: d.source, ...portBits(entry) };
         const it: CompiledAllowFrom = item.uri === d.uri ? item : { ...item, uri: d.uri, domainSource: d.source };
         switch (p.kind) {
           case 'any':
@@ -114,18 +169,21 @@ export function compileSilverlightPolicy(policy: SilverlightPolicy): CompiledSil
             break;
           case 'root':
             pushOnce(bucketsFor(c, p.scheme, p.port).root, p.host, it);
+            filterAddHost(c.hostFilter, p.host);
             break;
           case 'application': {
             const apps = bucketsFor(c, p.scheme, p.port).application;
             let byPath = apps.get(p.host);
             if (byPath === undefined) apps.set(p.host, (byPath = new Map()));
             pushOnce(byPath, p.path, it);
+            filterAddHost(c.hostFilter, p.host);
             break;
           }
           case 'subdomains': {
             const b = bucketsFor(c, p.scheme, p.port);
             pushOnce(b.subdomains, p.suffix, it);
             b.suffixLabels.add(labelCount(p.suffix));
+            filterAddHost(c.hostFilter, p.suffix);
             break;
           }
         }
@@ -160,9 +218,11 @@ function candidateBuckets(c: CompiledSilverlightPolicy, caller: SilverlightCalle
   }
   const b = c.byOrigin[caller.scheme].get(caller.port);
   if (b === undefined) return;
-  const root = b.root.get(caller.host);
+  const filter = c.hostFilter;
+  const hostMaybe = filterMayHaveHost(filter, caller.host);
+  const root = hostMaybe ? b.root.get(caller.host) : undefined;
   if (root !== undefined) out.push(root);
-  if (b.application.size > 0) {
+  if (hostMaybe && b.application.size > 0) {
     const app = b.application.get(caller.host)?.get(caller.path);
     if (app !== undefined) out.push(app);
   }
@@ -175,7 +235,7 @@ function candidateBuckets(c: CompiledSilverlightPolicy, caller: SilverlightCalle
       // Suffixes precomputed by parseCaller: no string is built per decision.
       for (const suffix of suffixes) {
         labels--;
-        if (!b.suffixLabels.has(labels)) continue;
+        if (!b.suffixLabels.has(labels) || !filterMayHaveHost(filter, suffix)) continue;
         const sub = b.subdomains.get(suffix);
         if (sub !== undefined) out.push(sub);
       }
@@ -183,7 +243,9 @@ function candidateBuckets(c: CompiledSilverlightPolicy, caller: SilverlightCalle
       for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) {
         labels--;
         if (!b.suffixLabels.has(labels)) continue;
-        const sub = b.subdomains.get(host.slice(i + 1));
+        const suffix = host.slice(i + 1);
+        if (!filterMayHaveHost(filter, suffix)) continue;
+        const sub = b.subdomains.get(suffix);
         if (sub !== undefined) out.push(sub);
       }
     }
@@ -218,7 +280,7 @@ export interface SilverlightSocketGrant {
  */
 export function findSocketGrant(c: CompiledSilverlightPolicy, caller: SilverlightCaller, port: number): SilverlightSocketGrant | null {
   for (const a of admittingAllowFroms(c, caller)) {
-    // Most allow-froms hold one grant-to with a socket range or two: a short loop.
+    if (!grantsPort(a, port)) continue;
     for (const gt of a.entry.grantTo) {
       for (const s of gt.socketResources) if (port >= s.from && port <= s.to) return { allowFrom: a, resource: s };
     }
@@ -236,7 +298,8 @@ export function prepareLinearSilverlight(policy: SilverlightPolicy): LinearSilve
   const rules: LinearSilverlightPolicy['rules'] = [];
   policy.policies.forEach((entry, policyIndex) => {
     entry.allowFrom.forEach((allowFrom, allowFromIndex) => {
-      for (const d of allowFrom.domains) rules.push({ pattern: classifyDomainUri(d.uri), item: { policyIndex, allowFromIndex, entry, allowFrom, uri: d.uri, domainSource: d.source } });
+      const bits = portBits(entry);
+      for (const d of allowFrom.domains) rules.push({ pattern: classifyDomainUri(d.uri), item: { policyIndex, allowFromIndex, entry, allowFrom, uri: d.uri, domainSource: d.source, ...bits } });
     });
   });
   return { rules };

@@ -311,3 +311,32 @@ describe('Silverlight voiding property', () => {
     );
   });
 });
+
+describe('Silverlight compiled index', () => {
+  it('SL-SOCK-10, SL-DOM-7: the domain index gives the same first grant as a linear scan', async () => {
+    const { compileSilverlightPolicy, findSocketGrant, findSocketGrantLinear, prepareLinearSilverlight } = await import('../../src/silverlight/decide.js');
+    const { parseCaller } = await import('../../src/silverlight/domains.js');
+    const hosts = ['a.test', 'b.a.test', 'c.b.a.test', 'evila.test', 'x.test'];
+    const uri = fc.oneof(
+      fc.constantFrom('*', 'http://*', 'https://*', 'file:///', 'bogus'),
+      fc.tuple(fc.constantFrom('http', 'https'), fc.constantFrom(...hosts), fc.constantFrom('', ':8080'), fc.constantFrom('', '/', '/app.xap')).map(([s, h, p, path]) => `${s}://${h}${p}${path}`),
+      fc.tuple(fc.constantFrom('http', 'https'), fc.constantFrom('a.test', 'b.a.test', 'test'), fc.constantFrom('', ':8080')).map(([s, h, p]) => `${s}://*.${h}${p}`),
+    );
+    const range = fc.tuple(fc.integer({ min: 4502, max: 4534 }), fc.integer({ min: 4502, max: 4534 })).map(([a, b]) => ({ from: Math.min(a, b), to: Math.max(a, b), protocol: 'tcp' as const }));
+    const model = fc.array(fc.record({
+      allowFrom: fc.array(fc.record({ domains: fc.array(fc.record({ uri }), { maxLength: 3 }), httpRequestHeaders: fc.constant<string[]>([]), httpMethods: fc.constant<string[]>([]) }), { maxLength: 2 }),
+      grantTo: fc.array(fc.record({ resources: fc.constant<{ path: string; includeSubpaths: boolean }[]>([]), socketResources: fc.array(range, { maxLength: 2 }) }), { maxLength: 2 }),
+    }), { maxLength: 6 });
+    const origin = fc.tuple(fc.constantFrom('http', 'https'), fc.constantFrom(...hosts), fc.constantFrom('', ':8080', ':443', ':80'), fc.constantFrom('/app.xap', '/other.xap')).map(([s, h, p, path]) => `${s}://${h}${p}${path}`);
+    fc.assert(
+      fc.property(model, fc.oneof(origin, fc.constant('file:///app.xap')), fc.integer({ min: 4502, max: 4534 }), (policies, o, port) => {
+        const policy = { format: 'silverlight' as const, policies };
+        const caller = parseCaller(o)!;
+        const a = findSocketGrant(compileSilverlightPolicy(policy), caller, port);
+        const b = findSocketGrantLinear(prepareLinearSilverlight(policy), caller, port);
+        expect(a === null ? null : [a.allowFrom.policyIndex, a.allowFrom.allowFromIndex]).toEqual(b === null ? null : [b.allowFrom.policyIndex, b.allowFrom.allowFromIndex]);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

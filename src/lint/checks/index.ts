@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { LintClient } from '../context.js';
 import type { FlashCheck, SilverlightCheck } from './check.js';
 import { checkFlashDomains, checkSilverlightDomains } from './domains.js';
 import { checkHeaderLists, checkSecureOverHttps } from './grants.js';
@@ -27,3 +28,18 @@ export const FLASH_CHECKS: readonly FlashCheck[] = [checkFlashDomains, checkFlas
 
 /** Every check over a Silverlight clientaccesspolicy.xml. */
 export const SILVERLIGHT_CHECKS: readonly SilverlightCheck[] = [checkSilverlightDomains, checkSilverlightGrants, checkSilverlightServing];
+
+/**
+ * What Silverlight reads of a Flash file: only a master `/crossdomain.xml`, and there only
+ * `allow-access-from domain="*"`, header grants, `secure` and the meta-policy (spec/silverlight
+ * 7-flash-subset, SL-FLASH-*). Socket ports mean nothing to it (it never reads a Flash socket
+ * policy), so the port checks are left out.
+ */
+export const SILVERLIGHT_FLASH_SUBSET_CHECKS: readonly FlashCheck[] = [checkFlashDomains, checkShadowedRules, checkSecureOverHttps, checkHeaderLists, checkSiteControl, checkFlashServing];
+
+/** The checks each client profile runs, per file format (csp-evaluator's per-version arrays). */
+export const CHECK_PROFILES: Readonly<Record<LintClient, { flash: readonly FlashCheck[]; silverlight: readonly SilverlightCheck[] }>> = {
+  flash: { flash: FLASH_CHECKS, silverlight: SILVERLIGHT_CHECKS },
+  silverlight: { flash: SILVERLIGHT_FLASH_SUBSET_CHECKS, silverlight: SILVERLIGHT_CHECKS },
+  all: { flash: FLASH_CHECKS, silverlight: SILVERLIGHT_CHECKS },
+};
