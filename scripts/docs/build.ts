@@ -99,7 +99,8 @@ function discoverChapters(): Chapter[] {
     const h1 = /^#\s+(.+)$/m.exec(markdown)?.[1]?.trim();
     const parts = file.split('/');
     const dir = parts.length > 2 ? parts.slice(1, -1).join('/') : '';
-    const group = dir === '' ? 'More chapters' : dir.replace(/(^|[-/])(\w)/g, (_, s: string, c: string) => (s === '/' ? ' / ' : s === '-' ? ' ' : '') + c.toUpperCase());
+    const topReadme = dir === '' && /^spec\/(README|index)\.md$/i.test(file);
+    const group = topReadme ? 'Overview' : dir === '' ? 'More chapters' : dir.replace(/(^|[-/])(\w)/g, (_, s: string, c: string) => (s === '/' ? ' / ' : s === '-' ? ' ' : '') + c.toUpperCase());
     // A directory's README is its overview page (index.html), listed first.
     const page = /(^|\/)(README|index)\.md$/i.test(file) ? file.replace(/[^/]+$/, 'index.html') : file.replace(/\.md$/, '.html');
     return { file, page, group, title: h1 ?? posix.basename(file, '.md'), markdown };
@@ -107,8 +108,9 @@ function discoverChapters(): Chapter[] {
   const isOverview = (c: Chapter): number => (c.page.endsWith('/index.html') ? 0 : 1);
   // Directories first (Flash, Silverlight, …), then the top-level chapters.
   return chapters.sort((a, b) => {
-    const ta = a.group === 'More chapters' ? 1 : 0;
-    const tb = b.group === 'More chapters' ? 1 : 0;
+    const rank = (g: string): number => (g === 'Overview' ? 0 : g === 'More chapters' ? 2 : 1);
+    const ta = rank(a.group);
+    const tb = rank(b.group);
     return ta - tb || naturalCompare(a.group, b.group) || isOverview(a) - isOverview(b) || naturalCompare(a.file, b.file);
   });
 }
@@ -181,9 +183,19 @@ async function main(): Promise<number> {
   for (const b of benchFiles) mdPages.set(b, b.replace(/^docs\//, '').replace(/\.md$/, '.html'));
   mdPages.set('README.md', 'index.html');
   const sourcePages = new Set<string>();
+  // A spec directory without a README gets a generated overview page listing its chapters.
+  const dirIndexes = new Map<string, Chapter[]>();
+  for (const c of chapters) {
+    const dir = posix.dirname(c.file);
+    if (dir !== 'spec' && !chapters.some((o) => o.page === `${dir}/index.html`)) dirIndexes.set(dir, [...(dirIndexes.get(dir) ?? []), c]);
+  }
   const sitePathFor = (repoPath: string): string => {
     const md = mdPages.get(repoPath);
     if (md) return md;
+    const dir = repoPath.replace(/\/$/, '');
+    if (dir === 'spec' || dirIndexes.has(dir) || chapters.some((c) => c.page === `${dir}/index.html`)) return `${dir}/index.html`;
+    for (const readme of ['README.md', 'index.md']) if (mdPages.has(`${dir}/${readme}`)) return mdPages.get(`${dir}/${readme}`)!;
+    if (existsSync(join(ROOT, dir, 'README.md')) && statSync(join(ROOT, dir)).isDirectory()) return sitePathFor(`${dir}/README.md`);
     if (repoPath === 'docs/playground.png' || repoPath.startsWith('docs/') && /\.(png|svg|jpe?g)$/.test(repoPath)) return `assets/${posix.basename(repoPath)}`;
     if (existsSync(join(ROOT, repoPath)) && statSync(join(ROOT, repoPath)).isFile()) sourcePages.add(repoPath);
     return `source/${repoPath}.html`;
@@ -238,6 +250,13 @@ ${[...groupBy(chapters, (c) => c.group)]
   .map(([title, cs]) => `<h2>${escapeHtml(title)}</h2><ul>${cs.map((c) => `<li><a href="${escapeHtml(relativeHref(specIndex, c.page))}">${inlineMarkdown(shortTitle(c))}</a>${reqCount(c) ? ` <span class="note">${reqCount(c)} requirements</span>` : ''}</li>`).join('')}</ul>`)
   .join('\n')}`;
     write(specIndex, renderPage(frame, { page: specIndex, title: 'Specification', body, sidebar: specNav }));
+  }
+
+  for (const [dir, cs] of dirIndexes) {
+    const page = `${dir}/index.html`;
+    const group = cs[0]!.group;
+    const body = `<h1>${escapeHtml(group)}</h1><ul>${cs.map((c) => `<li><a href="${escapeHtml(relativeHref(page, c.page))}">${inlineMarkdown(shortTitle(c))}</a>${reqCount(c) ? ` <span class="note">${reqCount(c)} requirements</span>` : ''}</li>`).join('')}</ul>`;
+    write(page, renderPage(frame, { page, title: group, body, sidebar: specNav }));
   }
 
   // --- Benchmarks -------------------------------------------------------------------------------
