@@ -35,6 +35,7 @@ export type DomainPattern =
 export type OriginHost = { kind: 'name'; name: string } | { kind: 'ip'; address: string } | { kind: 'local' };
 
 const DIGITS_AND_DOTS = /^[0-9.]+$/;
+const FOUR_PART_SHAPE = /^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$/;
 
 /**
  * Reads a `domain` attribute value as a pattern (FLASH-DOM-1 … FLASH-DOM-6).
@@ -148,7 +149,10 @@ function invalid(reason: string, requirement: RequirementId): DomainPattern {
 
 /** The normalized address when `lower` is a strict IPv4 or an IPv6 literal (bracketed or not). */
 function normalizeIpLiteral(lower: string): string | null {
-  if (ipaddr.IPv4.isValidFourPartDecimal(lower)) return ipaddr.IPv4.parse(lower).toString();
+  // Ask ipaddr.js only about strings that can be addresses: it answers "no" by throwing and
+  // catching, which costs microseconds per host name.
+  if (FOUR_PART_SHAPE.test(lower)) return ipaddr.IPv4.isValidFourPartDecimal(lower) ? ipaddr.IPv4.parse(lower).toString() : null;
+  if (lower.indexOf(':') < 0) return null;
   let inner = lower;
   if (inner.startsWith('[') && inner.endsWith(']')) inner = inner.slice(1, -1);
   // A zone (`%eth0`) names an interface of the machine, not a host another SWF can come from.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FLASH_DIAGNOSTIC_CODES, parseFlashPolicy } from './parse.js';
+import { FLASH_DIAGNOSTIC_CODES, FLASH_GRAMMAR_DIAGNOSTIC_CODES, parseFlashPolicy } from './parse.js';
 import type { FlashParseContext } from './model.js';
 
 const URL_CTX: FlashParseContext = { kind: 'url', scheme: 'http' };
@@ -344,5 +344,41 @@ describe('Flash policy grammar (spec/flash/2-grammar.md)', () => {
         }
       }
     }
+  });
+});
+
+describe('the closed list of diagnostic codes', () => {
+  // One input per grammar code: the list must not hold a code the parser can no longer produce.
+  const producers: Record<string, [string, FlashParseContext]> = {
+    'wrong-root': ['<policy/>', URL_CTX],
+    'root-attribute': ['<cross-domain-policy a="1"/>', URL_CTX],
+    'unknown-element': [wrap('<x/>'), URL_CTX],
+    'element-name-case': [wrap('<Site-Control/>'), URL_CTX],
+    'text-content': [wrap('t'), URL_CTX],
+    'unknown-attribute': [wrap('<allow-access-from domain="*" x="1"/>'), URL_CTX],
+    'missing-domain': [wrap('<allow-access-from/>'), URL_CTX],
+    'invalid-domain': [wrap('<allow-access-from domain="a*"/>'), URL_CTX],
+    'to-ports-in-url-policy': [wrap('<allow-access-from domain="*" to-ports="1"/>'), URL_CTX],
+    'missing-to-ports': [wrap('<allow-access-from domain="*"/>'), SOCKET_CTX],
+    'invalid-to-ports': [wrap('<allow-access-from domain="*" to-ports="x"/>'), SOCKET_CTX],
+    'invalid-secure': [wrap('<allow-access-from domain="*" secure="x"/>'), URL_CTX],
+    'secure-without-effect': [wrap('<allow-access-from domain="*" secure="true"/>'), URL_CTX],
+    'missing-headers': [wrap('<allow-http-request-headers-from domain="*"/>'), URL_CTX],
+    'invalid-header-name': [wrap('<allow-http-request-headers-from domain="*" headers="a b,c"/>'), URL_CTX],
+    'headers-not-applicable': [wrap('<allow-http-request-headers-from domain="*" headers="*"/>'), SOCKET_CTX],
+    'invalid-meta-policy': [wrap('<site-control/>'), URL_CTX],
+    'meta-policy-not-applicable': [wrap('<site-control permitted-cross-domain-policies="by-content-type"/>'), SOCKET_CTX],
+    'multiple-site-control': [wrap('<site-control permitted-cross-domain-policies="all"/><site-control permitted-cross-domain-policies="all"/>'), URL_CTX],
+    'site-control-not-master': [wrap('<site-control permitted-cross-domain-policies="all"/>'), { kind: 'url', master: false }],
+    'identity-never-grants': [wrap('<allow-access-from-identity/>'), URL_CTX],
+    'invalid-certificate': [wrap('<allow-access-from-identity><signatory><certificate/></signatory></allow-access-from-identity>'), URL_CTX],
+    'declared-encoding': ['<?xml version="1.0" encoding="latin1"?><cross-domain-policy/>', URL_CTX],
+  };
+  it.each(Object.entries(producers))('FLASH-GRAM-2..12, FLASH-XML-3, FLASH-XML-9, FLASH-XML-10: code %s is produced and listed', (code, [text, ctx]) => {
+    expect(FLASH_DIAGNOSTIC_CODES).toContain(code);
+    expect(parseFlashPolicy(text, ctx).diagnostics.map((d) => d.code)).toContain(code);
+  });
+  it('every listed grammar code has a producer above (internal-error aside: it marks a bug)', () => {
+    for (const code of FLASH_GRAMMAR_DIAGNOSTIC_CODES) if (code !== 'internal-error') expect(Object.keys(producers)).toContain(code);
   });
 });

@@ -295,7 +295,7 @@ export const CHECKS: readonly CheckInfo[] = [
     requirements: ['FLASH-PORT-5', 'FLASH-SOCK-7'],
     scanners: [],
     explanation:
-      'The rule reaches a port of a standard service: FTP 21, SSH 22, Telnet 23, SMTP 25, DNS 53, HTTP 80/443/8080, POP/IMAP, SMB 445, databases and caches (MySQL 3306, PostgreSQL 5432, Redis 6379, Memcached 11211, MongoDB 27017, MSSQL 1433, Oracle 1521, Elasticsearch 9200), VNC and RDP. Such services trust connections by network position; from a browser plugin they can be driven to send spam, brute-force logins or talk HTTP with forged headers. These ports should never be reachable from a socket policy, whatever it says (seed 001). A port below 1024 that the 1024 rule makes unreachable is not reported here.',
+      'The rule reaches a port of a standard service: FTP 21, SSH 22, Telnet 23, SMTP 25, DNS 53, HTTP 80/443/8080, POP/IMAP, SMB 445, databases and caches (MySQL 3306, PostgreSQL 5432, Redis 6379, Memcached 11211, MongoDB 27017, MSSQL 1433, Oracle 1521, Elasticsearch 9200), VNC and RDP. Such services trust connections by network position; from a browser plugin they can be driven to send spam, brute-force logins or talk HTTP with forged headers. These ports should never be reachable from a socket policy, whatever it says: in the 2010 W3C webapps discussion of policy files versus WebSocket, both sides agreed SMTP and HTTP "might be black listed by default, no matter what the downloaded policy file says". A port below 1024 that the 1024 rule makes unreachable is not reported here.',
     remediation: 'Move the application\'s socket service to its own port and grant only that.',
     confidence: 'No false positives for the listed ports; a service on an unlisted port is not seen.',
     trigger: { policy: flash('  <allow-access-from domain="www.example.com" to-ports="25,9100"/>'), servedFrom: SOCK },
@@ -456,7 +456,7 @@ export const CHECKS: readonly CheckInfo[] = [
     requirements: ['FLASH-URL-7', 'FLASH-META-4', 'SL-HTTP-4'],
     scanners: [],
     explanation:
-      'A URL policy must be served as `text/*`, `application/xml` (Flash also takes `application/xhtml+xml`); anything else, or no Content-Type, and clients ignore the file. A non-master Flash policy under `by-content-type` also needs exactly `text/x-cross-domain-policy`.',
+      'A URL policy must be served as `text/*`, `application/xml` (Flash also takes `application/xhtml+xml`); anything else, or no Content-Type, and clients ignore the file. (A non-master Flash policy under the master\'s `by-content-type` also needs exactly `text/x-cross-domain-policy`; that is not checked here, since one file does not tell the master\'s meta-policy.)',
     remediation: 'Serve policy files as `text/x-cross-domain-policy` (Flash) or `text/xml` (Silverlight).',
     confidence: 'Certain when the Content-Type is known; not checked when it is not.',
     trigger: { policy: flash('  <allow-access-from domain="www.example.com"/>'), servedFrom: HTTPS, contentType: 'application/octet-stream' },

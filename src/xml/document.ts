@@ -1,12 +1,13 @@
 /**
  * The strict XML front end shared by the Flash and Silverlight parsers.
  *
- * fast-xml-parser does the tokenising; this module adds what a security parser needs and the
- * library leaves out on its own:
+ * fast-xml-parser's `XMLValidator` gives the well-formedness verdict; this module then builds the
+ * typed tree itself in one pass over the validated text (exact offsets, no second parse), and adds
+ * what a security parser needs and the library leaves out on its own:
  * - a byte bound before any parsing, and bounds on depth, attributes and element count;
- * - well-formedness (its `XMLValidator`), plus the checks the validator does not make: a single
- *   root element, and nothing but markup (declaration, comments, PIs, DOCTYPE, whitespace)
- *   around it;
+ * - the checks the validator does not make: a single root element, nothing but markup
+ *   (declaration, comments, PIs, DOCTYPE, whitespace) around it, a well-formed XML declaration,
+ *   DOCTYPE and PI targets;
  * - no entity expansion: only the five predefined entities and character references are decoded;
  *   an internal DTD subset and any other entity reference are reported, so a `<!ENTITY w "*">`
  *   can never turn into a grant;

@@ -17,8 +17,9 @@ export interface ServicePort {
 
 /**
  * Ports of services that trust connections by network position and must never be reachable from
- * a browser plugin (seed 001: SMTP, HTTP and the like "might be black listed by default, no
- * matter what the downloaded policy file says"). Sources: IANA service names registry.
+ * a browser plugin (W3C public-webapps, January 2010, on policy files versus WebSocket: SMTP and
+ * HTTP "might be black listed by default, no matter what the downloaded policy file says").
+ * Port numbers: IANA service name and port number registry.
  */
 export const SERVICE_PORTS: readonly ServicePort[] = [
   { port: 20, service: 'FTP data' },
