@@ -33,7 +33,8 @@ export { matchResourcePath as matchSilverlightResourcePath, findForbiddenPathSeq
 export { parseSilverlightFlashSubset, SILVERLIGHT_FLASH_SUBSET_DIAGNOSTIC_CODES, SILVERLIGHT_ACCEPTED_META_POLICIES } from './silverlight/flash-subset.js';
 export type { SilverlightFlashSubsetResult, SilverlightFlashSubsetDiagnosticCode } from './silverlight/flash-subset.js';
 export { createSilverlightDecider, decideSilverlight, compileSilverlightPolicy, isAcceptedPolicyContentType as isAcceptedSilverlightPolicyContentType } from './silverlight/decide.js';
-export type { SilverlightDecider, CompiledSilverlightPolicy } from './silverlight/decide.js';
+export type { SilverlightDecider, CompiledSilverlightPolicy, CompiledAllowFrom as CompiledSilverlightAllowFrom, SilverlightSocketGrant, LinearSilverlightPolicy } from './silverlight/decide.js';
+export { admittingAllowFroms as silverlightAdmittingAllowFroms, findSocketGrant as findSilverlightSocketGrant } from './silverlight/decide.js';
 export { SILVERLIGHT_POLICY_REQUEST as SILVERLIGHT_POLICY_REQUEST_TEXT, SILVERLIGHT_POLICY_REQUEST_BYTES, silverlightSocketPolicyLocation } from './silverlight/socket.js';
 // World snapshots and the decision function (spec/flash/5-8): world reader, locations, Flash procedure.
 export { parseWorld, responseHeader } from './world/parse.js';

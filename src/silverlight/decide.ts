@@ -37,7 +37,7 @@ export interface SilverlightDecider {
 }
 
 /** One `allow-from` of a compiled policy, with its position for document order. */
-interface CompiledAllowFrom {
+export interface CompiledAllowFrom {
   policyIndex: number;
   allowFromIndex: number;
   entry: SilverlightPolicyEntry;

@@ -139,6 +139,21 @@ async function main(): Promise<void> {
       check('clicking a cell shows its trace', /allow/.test(trace) && trace.length > 40, trace.slice(0, 120));
     }
 
+    // 2b. The Silverlight profile, through the same page: sockets only in 4502-4534.
+    if (has('decide') && has('parseSilverlightPolicy')) {
+      await page.selectOption('#pg-preset', '4'); // Silverlight socket policy granting 4502-4506
+      await page.waitForTimeout(200);
+      const sl = await readMatrix(page);
+      check(
+        'Silverlight: the policy on 943 lets http://app.example.com reach 4502, not 4507 nor 80, and nobody else',
+        sl['http://app.example.com/app.xap|4502'] === 'allow' &&
+          sl['http://app.example.com/app.xap|4507'] === 'deny' &&
+          sl['http://app.example.com/app.xap|80'] === 'deny' &&
+          sl['http://evil.test/attack.xap|4502'] === 'deny',
+        JSON.stringify(sl),
+      );
+    } else skip('Silverlight matrix', 'parseSilverlightPolicy or decide is not in this build yet');
+
     // 3. Diagnostics and findings.
     if (has('parseFlashPolicy')) {
       await page.selectOption('#pg-preset', '3'); // the DOCTYPE entity preset

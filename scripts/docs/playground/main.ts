@@ -386,7 +386,7 @@ function setup(api: PlaygroundApi): void {
     cell.classList.add('selected');
     const d = decisions[Number(cell.dataset['row'])]?.[Number(cell.dataset['col'])];
     if (!d) return;
-    traceEl.innerHTML = `<h3>${esc(d.origin)} → ${esc(d.target)}: <span class="sev-${d.decision === 'allow' ? 'low' : 'high'}">${esc(d.decision)}</span></h3><p>${esc(d.reason)}</p><ol>${(d.trace ?? [])
+    traceEl.innerHTML = `<h3>${esc(d.origin)} → ${esc(d.target)}: <span class="verdict-${esc(d.decision)}">${esc(d.decision)}</span></h3><p>${esc(d.reason)}</p><ol>${(d.trace ?? [])
       .map(
         (t) =>
           `<li><strong>${esc(t.step)}</strong>${t.location ? ` <code>${esc(t.location)}</code>` : ''}${t.answered ? ` answered ${esc(t.answered)}` : ''}: ${esc(t.why)} ${(t.requirements ?? []).map((id) => reqLink(id)).join(' ')}</li>`,
