@@ -13,6 +13,8 @@ import type { WorldSnapshot } from '../src/world/world.js';
 import { parseFlashPolicy } from '../src/flash/parse.js';
 import { parseSilverlightPolicy } from '../src/silverlight/parse.js';
 import { decide } from '../src/decision/decide.js';
+import { lintText } from '../src/lint/lint.js';
+import type { LintOptions } from '../src/lint/context.js';
 
 /** How a policy was served, for the parser. */
 export interface ServeContext {
@@ -56,22 +58,8 @@ export interface Analyzers {
   decide(request: DecisionRequest, world: WorldSnapshot): Decision | null;
 }
 
-type AnyFn = (...args: unknown[]) => unknown;
-
-/** Imports a library module if this build has it (modules land independently); null otherwise. */
-async function optionalModule(specifier: string): Promise<Record<string, unknown> | null> {
-  try {
-    return (await import(specifier)) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-}
-
-/** The library's analyzers: the format parsers, the linter (when this build has one), `decide`. */
+/** The library's analyzers: the format parsers, the linter and `decide`. */
 export async function loadAnalyzers(): Promise<Analyzers> {
-  // The linter lands on its own; until it does, lint cases are skipped rather than failed.
-  const lintMod = await optionalModule(['..', 'src', 'lint', 'index.js'].join('/'));
-  const lintText = lintMod?.['lintText'] as AnyFn | undefined;
   return {
     validate(text, format, context) {
       const checkedBy = format === 'flash' ? 'flash-parser' : 'silverlight-parser';
@@ -91,11 +79,10 @@ export async function loadAnalyzers(): Promise<Analyzers> {
       }
     },
     lint(text, client, context) {
-      if (!lintText) return null;
-      const options: Record<string, unknown> = { servedFrom: context.servedFrom, client };
-      if (context.contentType !== undefined) options['contentType'] = context.contentType;
-      if (context.headers !== undefined) options['headers'] = context.headers;
-      return lintText(text, options) as LintFindingLike[];
+      const options: LintOptions = { servedFrom: context.servedFrom, client };
+      if (context.contentType !== undefined) options.contentType = context.contentType;
+      if (context.headers !== undefined) options.headers = context.headers;
+      return lintText(text, options);
     },
     decide(request, world) {
       const d = decide(request, world);

@@ -11,7 +11,8 @@ import { loadProbe } from './load.js';
 import { verdict, type CaseContext, type CaseDefinition, type RunOptions, type Verdict } from './model.js';
 import { DELAYED_REQUEST_MS, describeExchange, holdsCompletePolicy, socketPolicyText } from './probe.js';
 import type { Target } from './target.js';
-import { decideExpectations, type ProbedTarget } from './world.js';
+import { decideExpectations, standardPort, type ProbedTarget } from './world.js';
+import { formatHost } from './target.js';
 import type { ServeContext } from './analyze.js';
 
 /** Flash's wait for a socket policy at a default location (port 843 or the destination port). */
@@ -36,7 +37,11 @@ async function servedPolicy(ctx: CaseContext, expected: string[]): Promise<{ tex
   if (t.kind === 'socket') {
     const b = await baselineOrVerdict(ctx, expected);
     if ('verdict' in b) return b;
-    return { text: socketPolicyText(b.r), serve: { kind: 'socket', master: t.port === 843, servedFrom: t.url } };
+    // Judged as deployed: an answer from a non-standard port is read as if served from 843/943 of
+    // the same host, as the decisions and the recorded world read it (see world.ts).
+    const std = standardPort(ctx.client);
+    const servedFrom = t.port === std ? t.url : `xmlsocket://${formatHost(t.host)}:${std}`;
+    return { text: socketPolicyText(b.r), serve: { kind: 'socket', master: ctx.client === 'flash', servedFrom } };
   }
   const r = await ctx.probe.http();
   if (r.outcome !== 'ok' || r.status !== 200) return { verdict: verdict.fail(expected, `no policy fetched: ${describeHttp(r)}`) };

@@ -94,12 +94,15 @@ describe('npm policyfile 0.0.6, run as deployed', () => {
     peer?.child.kill('SIGTERM');
   });
 
-  it('fails: answers before the request (WIRE-RESP-4), no NUL (WIRE-RESP-1), wide open by default (WIRE-POL-3)', async () => {
+  it('fails: answers before the request (WIRE-RESP-4), no NUL (WIRE-RESP-1), wide open by default (WIRE-POL-2, WIRE-POL-3)', async () => {
     const { code, report } = await certifyJson([`xmlsocket://127.0.0.1:${peer.port}`, '--client', 'flash', '--timeout', '2000', '--expect', 'expect.json', '--cases', 'flash/,wire/flash/exact-request,wire/flash/http-request']);
     expect(code).toBe(1);
     expect(statusOf(report, 'flash/response/waits-for-request')).toBe('fail');
     expect(statusOf(report, 'flash/response/nul-terminator')).toBe('fail');
     expect(statusOf(report, 'flash/policy/expectations')).toBe('fail');
+    // WIRE-POL-2: its default domain="*" to-ports="*" carries high-severity lint findings.
+    expect(statusOf(report, 'flash/policy/lint')).toBe('fail');
+    expect(report.results.find((r) => r.id === 'flash/policy/lint')!.verdict.actual).toMatch(/^high /);
     expect(report.results.find((r) => r.id === 'flash/policy/expectations')!.verdict.actual).toMatch(/evil\.example.*allow, expected deny/);
     // It answers anything with its policy (a SHOULD: a warning, not a failure).
     expect(statusOf(report, 'wire/flash/http-request')).toBe('warn');
