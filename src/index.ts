@@ -18,6 +18,8 @@ export { loadCorpus, defaultCorpusDir } from './corpus/load.js';
 export * from './flash/domains.js';
 export * from './flash/ports.js';
 export * from './flash/grammar.js';
+export type { XmlRules } from './xml/document.js';
+export { MAX_XML_DEPTH } from './xml/document.js';
 export * from './flash/parse.js';
 export * from './flash/serialize.js';
 // Silverlight: clientaccesspolicy.xml model, parser, serializer and matchers (spec/silverlight/).

@@ -92,3 +92,12 @@ describe('strict XML front end: checks the validator leaves out', () => {
     expect(parse(deep + '<b/>').codes).toEqual(['multiple-roots']);
   });
 });
+
+describe('strict XML front end: depth bound', () => {
+  it('caps a caller-supplied depth limit at MAX_XML_DEPTH instead of recursing without bound', () => {
+    const diagnostics: Diagnostic[] = [];
+    const text = '<a>'.repeat(5000) + '</a>'.repeat(5000);
+    expect(parseXmlDocument(text, rules, diagnostics, { maxDepth: 1_000_000, maxElements: 1_000_000 })).toBeNull();
+    expect(diagnostics.map((d) => d.code)).toEqual(['too-deep']);
+  });
+});

@@ -88,7 +88,7 @@ export interface XmlDocument {
 export interface XmlLimits {
   /** Largest accepted text, in UTF-16 code units (about bytes for ASCII policies). */
   maxLength: number;
-  /** Deepest element nesting; the root is depth 1. */
+  /** Deepest element nesting; the root is depth 1. Values above {@link MAX_XML_DEPTH} act as it. */
   maxDepth: number;
   /** Most attributes on one element. */
   maxAttributes: number;
@@ -97,6 +97,9 @@ export interface XmlLimits {
   /** Most elements in the whole document. */
   maxElements: number;
 }
+
+/** The deepest nesting the tree builder ever follows (it recurses once per level). */
+export const MAX_XML_DEPTH = 1000;
 
 /** The defaults: generous for real policies (the benchmark's 10,000 rules fit), small for attacks. */
 export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = {
@@ -188,6 +191,8 @@ export function parseXmlDocument(
   limits: Partial<XmlLimits> = {},
 ): XmlDocument | null {
   const lim: XmlLimits = { ...DEFAULT_XML_LIMITS, ...limits };
+  // The builder recurses per level: a caller's larger limit must not become a stack overflow.
+  if (!(lim.maxDepth <= MAX_XML_DEPTH)) lim.maxDepth = MAX_XML_DEPTH;
   const report = (
     code: XmlDiagnosticCode,
     requirement: RequirementId,
