@@ -463,7 +463,7 @@ ${lintChapter ? `<div class="card"><h3>${a(lintChapter.page, 'Findings catalogue
 ${hasApi ? `<div class="card"><h3>${a('api/index.html', 'API reference')}</h3><p>The library's exports, from their TSDoc.</p></div>` : ''}
 ${benchPage ? `<div class="card"><h3>${a(benchPage, 'Benchmarks')}</h3><p>Decision and parse throughput, server load figures.</p></div>` : ''}
 </div>
-${screenshot ? `<p>${a('playground/index.html', `<img src="${escapeHtml(relativeHref(page, 'assets/playground.png'))}" alt="The playground: a socket policy, its findings and an origin × port decision matrix" style="max-width:100%;border:1px solid #dde2ea;border-radius:6px">`)}</p>` : ''}
+${screenshot ? `<figure class="shot">${a('playground/index.html', `<img src="${escapeHtml(relativeHref(page, 'assets/playground.png'))}" alt="The playground: a socket policy, its findings and an origin × port decision matrix">`)}<figcaption>The playground: a Flash socket policy, its diagnostics and findings, and who may connect to which port.</figcaption></figure>` : ''}
 <h2>Chapters</h2>
 ${groups}
 <h2>Build this site</h2>

@@ -167,11 +167,16 @@ async function main(): Promise<void> {
     if (has('lint') || has('lintText')) check('a wide-open socket policy gets lint findings', /high|medium|error/i.test(findings), findings.slice(0, 160));
     else check('without lint, the findings panel says so', /not available in this build/.test(findings), findings.slice(0, 120));
 
-    // 4. The screenshot for the README: the first example, with one cell's trace open.
+    // 4. The screenshot for the README: the page's content with the first example.
     await page.selectOption('#pg-preset', '0');
     await page.waitForTimeout(200);
-    if (has('decide')) await page.click('#pg-matrix-table td[data-decision="allow"]');
-    await page.screenshot({ path: join(ROOT, 'docs', 'playground.png'), fullPage: true });
+    const box = await page.locator('main').boundingBox();
+    const pad = 20;
+    await page.screenshot({
+      path: join(ROOT, 'docs', 'playground.png'),
+      fullPage: true,
+      ...(box ? { clip: { x: Math.max(0, box.x - pad), y: Math.max(0, box.y - pad), width: box.width + 2 * pad, height: box.height + 2 * pad } } : {}),
+    });
     check('screenshot saved to docs/playground.png', existsSync(join(ROOT, 'docs', 'playground.png')));
     check('no page errors during the session', errors.length === 0, errors.join('; '));
 
