@@ -35,10 +35,13 @@ describe('strict XML front end', () => {
     ['deep nesting', '<a>'.repeat(9) + '</a>'.repeat(9), 'too-deep'],
     ['an empty text', '', 'no-root-element'],
     ['a repeated attribute', '<r a="1" a="2"/>', 'not-well-formed'],
+    ['an unterminated processing instruction', '<?HbeG@1le', 'not-well-formed'],
   ])('rejects %s', (_what, text, code) => {
-    const { doc, codes } = parse(text);
+    const { doc, codes, diagnostics } = parse(text);
     expect(doc).toBeNull();
     expect(codes).toContain(code);
+    // Every diagnostic carries a real position, even when the validator gives none.
+    for (const d of diagnostics) expect([d.line, d.column].every((n) => Number.isInteger(n) && n >= 1)).toBe(true);
   });
   it('accepts comments, PIs, a DOCTYPE without subset and a BOM', () => {
     const { doc, codes } = parse('\uFEFF<?xml version="1.0"?><!-- c --><!DOCTYPE r SYSTEM "x.dtd"><?pi?><r/><!-- tail -->\n');

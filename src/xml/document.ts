@@ -257,7 +257,12 @@ export function parseXmlDocument(
 
   const valid = XMLValidator.validate(body, { allowBooleanAttributes: false });
   if (valid !== true) {
-    const { line, col, msg } = valid.err;
+    const { msg } = valid.err;
+    // The validator leaves `col` (and sometimes `line`) undefined for some errors, e.g. an
+    // unterminated processing instruction; a diagnostic always carries a position, so fall back
+    // to the start of the text rather than print "column undefined".
+    const line = Number.isInteger(valid.err.line) && valid.err.line > 0 ? valid.err.line : 1;
+    const col = Number.isInteger(valid.err.col) && valid.err.col > 0 ? valid.err.col : 1;
     // The validator counts lines in `body`; shift to the original text when we skipped a prefix.
     const at = bodyOffset === 0 ? { line, column: col, offset: -1 } : shiftLocation(lines, bodyOffset, line, col);
     report('not-well-formed', rules.wellFormed, `Not well-formed XML at line ${at.line}, column ${at.column}: ${msg}`, at);
