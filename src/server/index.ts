@@ -145,12 +145,13 @@ function slotTexts(options: PolicyServerOptions): Partial<Record<PolicySlot, str
 export function preparePolicies(
   texts: Partial<Record<PolicySlot, string>>,
   flashPort: number = DEFAULT_FLASH_PORT,
+  silverlightPort: number = DEFAULT_SILVERLIGHT_PORT,
 ): { ok: true; policies: PolicySet; warnings: { slot: PolicySlot; warnings: PolicyWarning[] }[] } | { ok: false; problems: PolicyProblem[] } {
   const policies: Partial<Record<PolicySlot, PreparedPolicy>> = {};
   const problems: PolicyProblem[] = [];
   const warnings: { slot: PolicySlot; warnings: PolicyWarning[] }[] = [];
   for (const [slot, text] of Object.entries(texts) as [PolicySlot, string][]) {
-    const r = preparePolicy(slot, text, flashPort);
+    const r = preparePolicy(slot, text, flashPort, silverlightPort);
     if (!r.ok) problems.push(r.problem);
     else {
       policies[slot] = r.policy;
@@ -175,7 +176,7 @@ export function checkPolicyServerOptions(options: PolicyServerOptions): ReturnTy
     port('silverlight.port', options.silverlight?.port) ??
     port('http.port', options.http?.port);
   if (message) return { ok: false, problems: [], message };
-  return preparePolicies(slotTexts(options), options.flash?.port ?? DEFAULT_FLASH_PORT);
+  return preparePolicies(slotTexts(options), options.flash?.port ?? DEFAULT_FLASH_PORT, options.silverlight?.port ?? DEFAULT_SILVERLIGHT_PORT);
 }
 
 function formatUrl(kind: ListenerKind, host: string, port: number): string {
@@ -346,7 +347,7 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<R
       emit?.({ type: 'reload', ok: false, message });
       return { ok: false, problems: [], message };
     }
-    const prepared = preparePolicies(texts, flashPort);
+    const prepared = preparePolicies(texts, flashPort, options.silverlight?.port ?? DEFAULT_SILVERLIGHT_PORT);
     if (!prepared.ok) {
       counters.reloadsRejected++;
       const message = `kept the previous policies: ${describeProblems(prepared.problems)}`;

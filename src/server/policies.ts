@@ -42,13 +42,15 @@ export type PrepareResult = { ok: true; policy: PreparedPolicy } | { ok: false; 
  * Validates and encodes the policy for `slot`. `flashPort` is the Flash listener's port: a socket
  * policy is validated as the master exactly when it is served on 843.
  */
-export function preparePolicy(slot: PolicySlot, text: string, flashPort: number): PrepareResult {
+export function preparePolicy(slot: PolicySlot, text: string, flashPort: number, silverlightPort = 943): PrepareResult {
   const check =
     slot === 'flash'
-      ? checkFlashPolicy(text, { kind: 'socket', master: flashPort === FLASH_MASTER_PORT })
+      ? checkFlashPolicy(text, { kind: 'socket', master: flashPort === FLASH_MASTER_PORT }, flashPort)
       : slot === 'http-flash'
         ? checkFlashPolicy(text, { kind: 'url', scheme: 'http', master: true })
-        : checkSilverlightPolicy(text);
+        : slot === 'silverlight'
+          ? checkSilverlightPolicy(text, { kind: 'socket', port: silverlightPort })
+          : checkSilverlightPolicy(text, { kind: 'url' });
   // SRV-VALID-1
   if (!check.ok) return { ok: false, problem: { slot, errors: check.errors } };
   const body = Buffer.from(text, 'utf8');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FLASH_POLICY_REQUEST, SILVERLIGHT_POLICY_REQUEST, matchRequestChunk } from './framing.js';
-import { PolicyServerStartError, startPolicyServer, type PolicyServerOptions, type RunningPolicyServer } from './index.js';
+import { PolicyServerStartError, preparePolicies, startPolicyServer, type PolicyServerOptions, type RunningPolicyServer } from './index.js';
 import { addressKey } from './limits.js';
 import { idleSocket, loopback, rawExchange, waitFor } from './test-support/client.js';
 
@@ -261,6 +261,19 @@ describe('validation and binding', () => {
     const err = await startPolicyServer({ http: { port: 0, flashPolicy: '<not-a-policy/>' } }).catch((e: unknown) => e);
     expect((err as PolicyServerStartError).code).toBe('invalid-policy');
     expect((err as PolicyServerStartError).problems[0]!.slot).toBe('http-flash');
+  });
+
+  it('SRV-VALID-1: lint findings of medium severity and above come back as warnings; the policy is still served', () => {
+    const open = '<cross-domain-policy>\n  <allow-access-from domain="*" to-ports="*"/>\n</cross-domain-policy>';
+    const r = preparePolicies({ flash: open }, 843);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const warnings = r.warnings.flatMap((w) => w.warnings);
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.every((w) => w.line === 2)).toBe(true);
+    expect(warnings.some((w) => w.id.startsWith('LINT-') && (w.severity === 'high' || w.severity === 'medium'))).toBe(true);
+    const quiet = preparePolicies({ flash: FLASH }, 843);
+    expect(quiet.ok && quiet.warnings.flatMap((w) => w.warnings).filter((w) => w.id.startsWith('LINT-')).map((w) => w.severity)).not.toContain('high');
   });
 
   it('SRV-VALID-2: with nothing configured the server refuses to start (no default policy)', async () => {

@@ -1,6 +1,6 @@
 /**
- * The one place where the server asks whether a policy may be served: the parsers (and, once it
- * lands, the linter) are called from here only, so the server's notion of "valid" is one file.
+ * The one place where the server asks whether a policy may be served: the parsers and the linter
+ * are called from here only, so the server's notion of "valid" is one file.
  *
  * A policy is served only when it parses with no error diagnostic (SRV-VALID-1): a policy rejected
  * as a whole grants nothing (FLASH-XML-1), and an element dropped with an error does not grant what
@@ -12,6 +12,9 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { META_POLICIES_BY_RESTRICTION, type FlashParseContext, type FlashPolicy, type MetaPolicy } from '../flash/model.js';
 import { parseFlashPolicy } from '../flash/parse.js';
+import type { LintContext } from '../lint/context.js';
+import { reaches } from '../lint/finding.js';
+import { lint } from '../lint/lint.js';
 import { parseSilverlightPolicy } from '../silverlight/parse.js';
 
 /** Something worth telling the operator about a policy that will nevertheless be served. */
@@ -41,7 +44,13 @@ export interface PolicyCheck {
   metaPolicy: MetaPolicy | null;
 }
 
-function verdict(diagnostics: Diagnostic[], usable: boolean, metaPolicy: MetaPolicy | null): PolicyCheck {
+/** Where a Silverlight policy is served: the socket listener (port) or HTTP. */
+export interface SilverlightServingContext {
+  kind: 'socket' | 'url';
+  port?: number;
+}
+
+function verdict(diagnostics: Diagnostic[], usable: boolean, metaPolicy: MetaPolicy | null, lintWarnings: PolicyWarning[]): PolicyCheck {
   let errors = diagnostics.filter((d) => d.severity === 'error');
   if (!usable && errors.length === 0) {
     errors = [{ severity: 'error', code: 'not-a-policy', message: 'the text is not a usable policy', line: 1, column: 1, requirement: 'SRV-VALID-1' }];
@@ -50,7 +59,15 @@ function verdict(diagnostics: Diagnostic[], usable: boolean, metaPolicy: MetaPol
     .filter((d) => d.severity === 'warning')
     .map((d) => ({ id: d.code, severity: d.severity, message: d.message, line: d.line, column: d.column, requirement: d.requirement }));
   const ok = usable && errors.length === 0;
-  return { ok, errors: ok ? [] : errors, warnings, metaPolicy: ok ? metaPolicy : null };
+  return { ok, errors: ok ? [] : errors, warnings: [...warnings, ...lintWarnings], metaPolicy: ok ? metaPolicy : null };
+}
+
+/** Lint findings of medium severity and above, as warnings (the parser's own are already listed). */
+function lintWarnings(findings: ReturnType<typeof lint>, diagnostics: Diagnostic[]): PolicyWarning[] {
+  const seen = new Set(diagnostics.map((d) => `${d.line}:${d.column}:${d.message}`));
+  return findings
+    .filter((f) => f.severity !== 'error' && reaches(f.severity, 'medium') && !seen.has(`${f.line}:${f.column}:${f.message}`))
+    .map((f) => ({ id: f.id, severity: f.severity, message: f.message, line: f.line, column: f.column, ...(f.requirement ? { requirement: f.requirement } : {}) }));
 }
 
 function metaPolicyOf(policy: FlashPolicy): MetaPolicy | null {
@@ -65,16 +82,35 @@ function metaPolicyOf(policy: FlashPolicy): MetaPolicy | null {
 /**
  * Checks a Flash policy before it is served. A socket policy is checked as
  * `{ kind: 'socket', master: port === 843 }`; `/crossdomain.xml` as `{ kind: 'url', master: true }`.
+ * `port` is the socket listener's port, for the linter.
  */
 // SRV-VALID-1
-export function checkFlashPolicy(text: string, context: FlashParseContext): PolicyCheck {
+export function checkFlashPolicy(text: string, context: FlashParseContext, port?: number): PolicyCheck {
   const { policy, diagnostics } = parseFlashPolicy(text, context);
-  return verdict(diagnostics, policy !== null, policy ? metaPolicyOf(policy) : null);
+  if (!policy) return verdict(diagnostics, false, null, []);
+  const lintContext: LintContext = {
+    format: 'flash',
+    kind: context.kind,
+    master: context.master !== false,
+    client: 'flash',
+    ...(context.kind === 'url' ? { scheme: context.scheme ?? 'http', contentType: 'text/x-cross-domain-policy' } : {}),
+    ...(port !== undefined ? { port } : {}),
+  };
+  return verdict(diagnostics, true, metaPolicyOf(policy), lintWarnings(lint(policy, lintContext), diagnostics));
 }
 
 /** Checks a Silverlight `clientaccesspolicy.xml` before it is served. */
 // SRV-VALID-1
-export function checkSilverlightPolicy(text: string): PolicyCheck {
+export function checkSilverlightPolicy(text: string, serving: SilverlightServingContext = { kind: 'socket', port: 943 }): PolicyCheck {
   const { policy, diagnostics } = parseSilverlightPolicy(text);
-  return verdict(diagnostics, policy !== null, null);
+  if (!policy) return verdict(diagnostics, false, null, []);
+  const lintContext: LintContext = {
+    format: 'silverlight',
+    kind: serving.kind,
+    master: true,
+    client: 'silverlight',
+    ...(serving.kind === 'url' ? { scheme: 'http' as const } : {}),
+    ...(serving.port !== undefined ? { port: serving.port } : {}),
+  };
+  return verdict(diagnostics, true, null, lintWarnings(lint(policy, lintContext), diagnostics));
 }

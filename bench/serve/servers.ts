@@ -1,0 +1,122 @@
+/**
+ * The three servers bench/serve compares, each started in its own process as deployed:
+ * `xdpolicy serve` (from source, under tsx), npm `policyfile` (its documented
+ * `createServer(options, origins).listen(port)`), and the minimal blocking C server of
+ * bench/c/policyd.c, built with the machine's gcc into bench/out/ (git-ignored).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
+const ROOT = dirname(BENCH_DIR);
+/** Where built and generated bench files go (git-ignored). */
+export const OUT_DIR = join(BENCH_DIR, 'out');
+const require = createRequire(import.meta.url);
+
+/** A server process under test. */
+export interface ServerProcess {
+  name: string;
+  pid: number;
+  port: number;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * The policy all three serve: exactly what npm policyfile generates for one origin, so every
+ * server sends the same bytes (xdpolicy and the C server read it from a file).
+ */
+export function benchPolicy(): Buffer {
+  const pf = require('policyfile') as { createServer(o: object, origins: string[]): { compile(): { buffer: Buffer } } };
+  return Buffer.from(pf.createServer({ log: false }, ['www.example.com:1234']).compile().buffer);
+}
+
+function waitForPort(proc: ChildProcess, re: RegExp, name: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 20 s: ${out}`)), 20_000);
+    proc.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = out.match(re);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}: ${out}`));
+    });
+  });
+}
+
+function stopper(proc: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      const kill = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      proc.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      proc.kill('SIGTERM');
+    });
+}
+
+/** Starts `xdpolicy serve --flash FILE --flash-port 0 …extra` in its own process. */
+export async function startXdpolicy(policyFile: string, extra: string[] = []): Promise<ServerProcess> {
+  const tsx = pathToFileURL(require.resolve('tsx')).href;
+  const cli = join(ROOT, 'src/server/test-support/run-cli.ts');
+  const proc = spawn(process.execPath, ['--import', tsx, cli, 'serve', '--flash', policyFile, '--flash-port', '0', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await waitForPort(proc, /listening flash xmlsocket:\/\/127\.0\.0\.1:(\d+)/, 'xdpolicy serve');
+  return { name: 'xdpolicy serve', pid: proc.pid!, port, proc, stop: stopper(proc) };
+}
+
+/** Starts npm policyfile the way socket.io deployed it, with its default logging turned off. */
+export async function startPolicyfile(port: number): Promise<ServerProcess> {
+  const main = require.resolve('policyfile');
+  const script = `const pf = require(${JSON.stringify(main)}).createServer({ log: false }, ['www.example.com:1234']);
+pf.listen(${port}, () => console.log('listening ' + pf.socket.address().port));`;
+  const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const bound = await waitForPort(proc, /listening (\d+)/, 'policyfile');
+  return { name: 'npm policyfile', pid: proc.pid!, port: bound, proc, stop: stopper(proc) };
+}
+
+/** Builds bench/c/policyd.c with gcc (once) and starts it; null when gcc is missing. */
+export async function startCServer(policyFile: string): Promise<ServerProcess | null> {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const bin = join(OUT_DIR, 'policyd');
+  const build = spawnSync('gcc', ['-O2', '-o', bin, join(BENCH_DIR, 'c', 'policyd.c')], { encoding: 'utf8' });
+  if (build.error || build.status !== 0) return null;
+  const proc = spawn(bin, ['0', policyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await waitForPort(proc, /listening (\d+)/, 'C policyd');
+  return { name: 'C blocking server', pid: proc.pid!, port, proc, stop: stopper(proc) };
+}
+
+/** Writes the bench policy to bench/out/policy.xml and returns its path. */
+export function writeBenchPolicy(policy: Buffer): string {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const file = join(OUT_DIR, 'policy.xml');
+  writeFileSync(file, policy);
+  return file;
+}
+
+/** Open descriptors and resident memory (KiB) of a process, from /proc. */
+export function processFootprint(pid: number): { fds: number; rssKiB: number } {
+  const fds = readdirSync(`/proc/${pid}/fd`).length;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rss = Number(status.match(/^VmRSS:\s+(\d+)/m)?.[1] ?? NaN);
+  return { fds, rssKiB: rss };
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds (from /proc/PID/stat). */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
