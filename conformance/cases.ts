@@ -247,7 +247,7 @@ export const POLICY_CASES: readonly CaseDefinition[] = (['flash', 'silverlight']
       const bad = findings.filter((f) => (f.severity === 'error' || f.severity === 'high') && !accepted.has(f.id));
       const details = { findings: findings.map((f) => `${f.severity} ${f.id}${f.line ? ` ${f.line}:${f.column}` : ''} ${f.message}`) };
       if (bad.length === 0) return verdict.pass(expected, `${findings.length} findings, none error/high${accepted.size ? ' (after accepted IDs)' : ''}`, details);
-      return verdict.fail(expected, bad.map((f) => `${f.severity} ${f.id}: ${f.message}`).join('; '), details);
+      return verdict.fail(expected, bad.map((f) => `${f.severity} ${f.id}: ${f.message.replace(/\.$/, '')}`).join('; '), details);
     },
   },
   {

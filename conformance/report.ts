@@ -127,7 +127,10 @@ export function htmlReport(report: CertifyReport): string {
   const e = escapeXml;
   const s = report.summary;
   const status = report.exitCode === 0 ? 'CERTIFIED' : report.exitCode === 1 ? 'NOT CERTIFIED' : 'NOT TESTED';
-  const rows = report.results
+  // Failures first, then warnings and errors, then the rest, in run order within each group.
+  const rank: Record<string, number> = { fail: 0, error: 1, warn: 2, skip: 3, pass: 4 };
+  const rows = [...report.results]
+    .sort((a, b) => rank[a.verdict.status]! - rank[b.verdict.status]!)
     .map((r) => {
       const detail = `<div class="req"><b>${e(r.requirementIds.join(', '))}</b> ${e(r.requirement)}</div>` +
         `<div><b>Expected:</b> ${r.verdict.expected.map(e).join('<br>') || '—'}</div>` +
@@ -152,7 +155,7 @@ export function htmlReport(report: CertifyReport): string {
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 h1 .st{padding:.1em .5em;border-radius:4px;color:#fff;background:${report.exitCode === 0 ? '#2a7d2a' : report.exitCode === 1 ? '#b32' : '#777'}}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
+table{border-collapse:collapse;margin:1em 0}table.cases{width:100%}table.cases td:nth-child(2){width:24%}table.cases td:nth-child(5){width:46%}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
 tr.pass .st{background:#dfd}tr.fail .st{background:#f99}tr.warn .st{background:#fe9}tr.skip .st{background:#eee}tr.error .st{background:#c9f}
 .desc{color:#555;font-size:12px}.req{font-size:12px;color:#333}.num{text-align:right}
 .matrix td{text-align:center;font-weight:bold}.d-allow{background:#cfc}.d-deny{background:#fcc}.d-unavailable{background:#eee}
@@ -162,10 +165,10 @@ tr.pass .st{background:#dfd}tr.fail .st{background:#f99}tr.warn .st{background:#
 <p>${s.total} cases: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings (SHOULD, counted only with --strict), ${s.skip} skipped, ${s.error} errors — ${report.durationMs} ms, started ${e(report.startedAt)}${report.strict ? ', strict' : ''}.</p>
 <ul>${targets}</ul>
 <h2>Cases</h2>
-<table><tr><th>verdict</th><th>case</th><th>level</th><th>client / target</th><th>requirement, expected, actual</th><th>ms</th></tr>
+<table class="cases"><tr><th>verdict</th><th>case</th><th>level</th><th>client / target</th><th>requirement, expected, actual</th><th>ms</th></tr>
 ${rows}
 </table>
-<h2>Decisions (origin × port)</h2>
+<h2>Decisions (origin × port or path)</h2>
 <p>What each client decides under the served policy, by <code>decide</code> over the recorded world (hover a cell for the reason).</p>
 ${matrices || '<p>No matrix (no target answered).</p>'}
 </body></html>
