@@ -11,6 +11,7 @@ import {
   extractRequirements,
   findDuplicateRequirements,
   idMatcher,
+  parseEntryHeading,
   parseRequirementHeading,
   scanCaseReferences,
   scanReferences,
@@ -26,6 +27,13 @@ describe('requirement extraction', () => {
     expect(parseRequirementHeading('DEMO-X-2')).toEqual({ id: 'DEMO-X-2', title: '' });
     expect(parseRequirementHeading('Sockets in general')).toBeNull();
     expect(parseRequirementHeading('UTF8 is required')).toBeNull();
+  });
+
+  it('reads catalogue entries (`### DEMO-PARSE-DTD — Title`) separately from numbered requirements', () => {
+    expect(parseEntryHeading('DEMO-PARSE-DTD — DOCTYPE internal subset')).toEqual({ id: 'DEMO-PARSE-DTD', title: 'DOCTYPE internal subset' });
+    expect(parseRequirementHeading('DEMO-PARSE-DTD — DOCTYPE internal subset')).toBeNull();
+    expect(parseEntryHeading('Severities')).toBeNull();
+    expect(extractRequirements('### DEMO-A-1 — x\n### DEMO-B — y', 'spec/l.md', parseEntryHeading).map((e) => e.id)).toEqual(['DEMO-A-1', 'DEMO-B']);
   });
 
   it('skips headings inside fenced code and records lines', () => {
@@ -92,6 +100,17 @@ describe('rendering', () => {
     expect(rewriteHref('../../src/x.ts', ctx)).toBe('../../source/src/x.ts.html');
     expect(rewriteHref('https://example.com/', ctx)).toBe('https://example.com/');
     expect(relativeHref('index.html', 'spec/a.html#X')).toBe('spec/a.html#X');
+  });
+
+  it('links a code span naming a repository file, and leaves other code alone', () => {
+    const r = renderMarkdown('See `src/x.ts` and `npm test`.', {
+      file: 'spec/d.md',
+      page: 'spec/d.html',
+      sitePathFor: (p) => `source/${p}.html`,
+      codePath: (t) => (t === 'src/x.ts' ? 'source/src/x.ts.html' : null),
+    });
+    expect(r.html).toContain('<a href="../source/src/x.ts.html"><code>src/x.ts</code></a>');
+    expect(r.html).toContain('<code>npm test</code>');
   });
 
   it('links bare IDs in prose but not inside code, links or headings', () => {

@@ -19,7 +19,7 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderPage, type NavGroup, type NavLink, type SiteFrame } from './layout.js';
 import { checkLinks, collectAnchors } from './links.js';
-import { escapeHtml, inlineMarkdown, relativeHref, renderMarkdown, type RenderedHeading } from './markdown.js';
+import { escapeHtml, inlineMarkdown, linkRequirementIds, relativeHref, renderMarkdown, type RenderedHeading } from './markdown.js';
 import { buildPlayground, renderPlaygroundBody } from './playground-build.js';
 import {
   buildMatrix,
@@ -200,6 +200,12 @@ async function main(): Promise<number> {
     if (existsSync(join(ROOT, repoPath)) && statSync(join(ROOT, repoPath)).isFile()) sourcePages.add(repoPath);
     return `source/${repoPath}.html`;
   };
+  // A code span naming a repository file links to it (directories and globs do not).
+  const codePath = (text: string): string | null => {
+    if (!/^(src|test|corpus|conformance|bench|spec|docs|scripts)\/[\w./-]*[\w]$/.test(text) || text.includes('..')) return null;
+    const abs = join(ROOT, text);
+    return existsSync(abs) && statSync(abs).isFile() ? sitePathFor(text) : null;
+  };
   const reqPage = new Map(chapters.flatMap((c) => extractRequirements(c.markdown, c.file).map((r) => [r.id, `${c.page}#${r.id}`] as const)));
   const entryPage = new Map(entries.map((e) => [e.id, `${mdPages.get(e.file)!}#${e.id}`] as const));
   const lintChapter = chapters.find((c) => /(^|\/)lint\.md$/.test(c.file));
@@ -237,6 +243,7 @@ async function main(): Promise<number> {
       requirementBadge: badge,
       requirementHref: (id) => reqPage.get(id) ?? null,
       idPattern: matcher,
+      codePath,
     });
     const html = r.html.replace(/\{\{TRACE\}\}/g, relativeHref(c.page, 'traceability.html'));
     const onPage: NavGroup = { title: 'On this page', links: r.headings.filter((h: RenderedHeading) => h.depth === 2 || h.requirement).map((h) => ({ label: h.requirement ?? h.text, path: `${c.page}#${h.id}` })) };
@@ -262,7 +269,7 @@ ${[...groupBy(chapters, (c) => c.group)]
   // --- Benchmarks -------------------------------------------------------------------------------
   for (const b of benchFiles) {
     const page = mdPages.get(b)!;
-    const r = renderMarkdown(read(b), { file: b, page, sitePathFor, requirementHref: (id) => reqPage.get(id) ?? null, idPattern: matcher });
+    const r = renderMarkdown(read(b), { file: b, page, sitePathFor, requirementHref: (id) => reqPage.get(id) ?? null, idPattern: matcher, codePath });
     const nav: NavGroup[] = benchFiles.length > 1 ? [{ title: 'Benchmarks', links: benchFiles.map((f) => ({ label: posix.basename(f, '.md'), path: mdPages.get(f)! })) }] : [];
     write(page, renderPage(frame, { page, title: r.title ?? 'Benchmarks', body: `${r.html}<p class="note">From <code>${escapeHtml(b)}</code>; regenerate the figures with <code>npm run bench</code>.</p>`, sidebar: nav }));
   }
@@ -330,7 +337,9 @@ ${[...groupBy(chapters, (c) => c.group)]
     const body = `<h1><code>${escapeHtml(repoPath)}</code></h1><p class="note">Source as of this build. Lines are anchors: <code>#L12</code>.</p><div class="source">${lines
       .map((l, i) => `<div class="l" id="L${i + 1}"><a class="n" href="#L${i + 1}">${i + 1}</a><span>${escapeHtml(l.length > 2000 ? `${l.slice(0, 2000)} … (${l.length} characters)` : l)}</span></div>`)
       .join('')}</div>`;
-    write(page, renderPage(frame, { page, title: repoPath, body }));
+    // Requirement IDs in comments, test titles and sidecars lead to the rule.
+    const linked = linkRequirementIds(body, matcher, (id) => (reqPage.has(id) ? relativeHref(page, reqPage.get(id)!) : null));
+    write(page, renderPage(frame, { page, title: repoPath, body: linked }));
   }
 
   // --- Assets -----------------------------------------------------------------------------------

@@ -34,6 +34,8 @@ export interface RenderContext {
   requirementHref?(id: string): string | null;
   /** Matches known requirement IDs (see `idMatcher`). */
   idPattern?: RegExp | null;
+  /** Site path for a `code span` that names a repository file (`src/flash/domains.ts`), or null. */
+  codePath?(text: string): string | null;
 }
 
 /** The result of rendering one page. */
@@ -152,6 +154,12 @@ export function renderMarkdown(markdown: string, ctx: RenderContext): RenderedPa
         const href = rewriteHref(token.href, ctx);
         const title = token.title ? ` title="${escapeHtml(token.title)}"` : '';
         return `<a href="${escapeHtml(href)}"${title}>${inner}</a>`;
+      },
+      codespan(token: Tokens.Codespan): string {
+        // `src/flash/domains.ts` in prose becomes a link to that file's page.
+        const target = ctx.codePath?.(token.text.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&')) ?? null;
+        const code = `<code>${token.text}</code>`;
+        return target === null ? code : `<a href="${escapeHtml(relativeHref(ctx.page, target))}">${code}</a>`;
       },
       image(token: Tokens.Image): string {
         const href = rewriteHref(token.href, ctx);

@@ -183,6 +183,9 @@ async function main(): Promise<void> {
     // 5. A certify HTML report.
     const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-certify-'));
     const report = join(dir, 'report.html');
+    // The CLI runs from dist/: compile first so that a stale build cannot hide (or fake) certify.
+    const built = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, encoding: 'utf8' });
+    if (built.status !== 0) check('npm run build before certify', false, `${built.stdout}${built.stderr}`.slice(0, 400));
     const run = spawnSync(process.execPath, [join(ROOT, 'bin', 'xdpolicy.js'), 'certify', '--html', report], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     if (/not implemented/i.test(run.stderr)) {
       skip('certify HTML report', '`xdpolicy certify` is not implemented in this build');
@@ -200,6 +203,7 @@ async function main(): Promise<void> {
       const text = (await rp.textContent('body')) ?? '';
       check('the certify report renders with its tables', tables >= 1 && text.length > 200, `${tables} table(s), ${html.length} bytes`);
       check('the certify report names requirement IDs and verdicts', /[A-Z]+-[A-Z]+-\d+/.test(text) && /pass/i.test(text), text.slice(0, 120));
+      check('the certify report has a decision matrix (allow and deny cells)', /\ballow\b/i.test(text) && /\bdeny\b/i.test(text), text.slice(0, 120));
       check('the certify report has no page errors', reportErrors.length === 0, reportErrors.join('; '));
       await rp.screenshot({ path: join(ROOT, 'docs', 'certify-report.png') });
     }
