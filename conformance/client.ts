@@ -80,11 +80,13 @@ export interface ExchangeOptions {
   nulGraceMs?: number;
   /** Stop as soon as this many bytes are in and every step ran (load probes: a known policy size). */
   stopAfterBytes?: number;
+  /** Ends the exchange early (`client-done`) when aborted. */
+  signal?: AbortSignal;
 }
 
 /** Runs one exchange. Resolves on every path; never rejects. */
 export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
-  const { host, port, localAddress, steps, timeoutMs, maxBytes, nulGraceMs = 500, stopAfterBytes } = options;
+  const { host, port, localAddress, steps, timeoutMs, maxBytes, nulGraceMs = 500, stopAfterBytes, signal } = options;
   const start = performance.now();
   const since = (): number => Math.round((performance.now() - start) * 10) / 10;
   return new Promise<ExchangeResult>((resolve) => {
@@ -109,6 +111,7 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
       if (done) return;
       done = true;
       clearTimeout(budgetTimer);
+      signal?.removeEventListener('abort', onAbort);
       if (graceTimer) clearTimeout(graceTimer);
       for (const t of stepTimers) clearTimeout(t);
       socket.removeAllListeners('data');
@@ -131,6 +134,8 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
       resolve(result);
     };
     const budgetTimer = setTimeout(() => finish(connected ? 'timeout' : 'connect-timeout'), timeoutMs);
+    const onAbort = (): void => finish('client-done');
+    signal?.addEventListener('abort', onAbort, { once: true });
 
     const armGrace = (): void => {
       if (done || !stepsDone) return;
@@ -142,6 +147,7 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
     };
 
     socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
+    if (signal?.aborted) queueMicrotask(onAbort);
     socket.setNoDelay(true);
     socket.on('error', (err: NodeJS.ErrnoException) => {
       const code = err.code ?? err.message;

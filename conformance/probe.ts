@@ -17,7 +17,7 @@ export interface Prober {
   /** A fresh exchange with the target (socket targets only), within the run's budgets unless overridden. */
   exchange(steps: SendStep[], overrides?: Partial<Omit<ExchangeOptions, 'host' | 'port' | 'steps'>>): Promise<ExchangeResult>;
   /** The client's exact request, sent on connect; the server's close awaited for a short grace after the NUL. */
-  baseline(client: ClientProfile): Promise<ExchangeResult>;
+  baseline(client: ClientProfile, signal?: AbortSignal): Promise<ExchangeResult>;
   /** Connect, stay silent for {@link DELAYED_REQUEST_MS}, then send the exact request. */
   delayed(client: ClientProfile): Promise<ExchangeResult>;
   /** The URL policy, fetched once (HTTP targets only). */
@@ -53,8 +53,11 @@ export function createProber(target: Target, options: RunOptions): Prober {
     exchange(steps, overrides = {}) {
       return exchange({ ...socketOnly(), steps, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, ...overrides });
     },
-    baseline(client) {
-      return once(`baseline:${client}`, () => prober.exchange([{ write: requestFor(client) }], { nulGraceMs: BASELINE_NUL_GRACE_MS }));
+    baseline(client, signal) {
+      // The first caller's signal governs the memoised exchange (only client inference passes one).
+      return once(`baseline:${client}`, () =>
+        prober.exchange([{ write: requestFor(client) }], { nulGraceMs: BASELINE_NUL_GRACE_MS, ...(signal ? { signal } : {}) }),
+      );
     },
     delayed(client) {
       return once(`delayed:${client}`, () =>

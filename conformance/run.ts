@@ -11,6 +11,7 @@ import type { Analyzers } from './analyze.js';
 import { BUILTIN_CASES } from './cases.js';
 import { matchCasePattern, verdict, type CaseDefinition, type CaseResult, type RunOptions, type Verdict } from './model.js';
 import { createProber, describeExchange, holdsCompletePolicy, socketPolicyText, type Prober } from './probe.js';
+import type { ExchangeResult } from './client.js';
 import { clientFromPath, clientFromPort, type Target } from './target.js';
 import { loadWireScenarios, wireCase } from './wire.js';
 import { decisionMatrix, worldOf, type DecisionRow, type ProbedTarget } from './world.js';
@@ -87,6 +88,9 @@ export function allCases(corpusDir?: string): CaseDefinition[] {
   return [...loadWireScenarios(corpusDir).map(wireCase), ...BUILTIN_CASES];
 }
 
+/** How long the other request may take once one client's request got its policy (client inference). */
+export const INFERENCE_GRACE_MS = 500;
+
 /** Chooses the clients of a target and checks it can be reached at all. */
 export async function planTarget(target: Target, probe: Prober, client: ClientProfile | 'all' | undefined): Promise<PlannedTarget> {
   const base = { url: target.url, kind: target.kind } as const;
@@ -108,9 +112,23 @@ export async function planTarget(target: Target, probe: Prober, client: ClientPr
       clients = [c];
       clientReason = `inferred from port ${target.port}`;
     } else {
-      const [f, s] = await Promise.all([probe.baseline('flash'), probe.baseline('silverlight')]);
-      const fOk = holdsCompletePolicy(socketPolicyText(f), 'flash') || holdsCompletePolicy(f.bytes.toString('utf8'), 'flash');
-      const sOk = holdsCompletePolicy(socketPolicyText(s), 'silverlight') || holdsCompletePolicy(s.bytes.toString('utf8'), 'silverlight');
+      // Both requests at once. Once one gets its policy, the other has a short grace and is then
+      // abandoned: a server of one kind usually holds the other's request until its own timeout.
+      const ac = new AbortController();
+      const answered = (r: ExchangeResult, c: ClientProfile): boolean => holdsCompletePolicy(socketPolicyText(r), c) || holdsCompletePolicy(r.bytes.toString('utf8'), c);
+      const fP = probe.baseline('flash', ac.signal);
+      const sP = probe.baseline('silverlight', ac.signal);
+      const first = await Promise.race([fP.then((r) => ({ c: 'flash' as const, r })), sP.then((r) => ({ c: 'silverlight' as const, r }))]);
+      if (answered(first.r, first.c)) {
+        const other = first.c === 'flash' ? sP : fP;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([other, new Promise((r) => (timer = setTimeout(r, INFERENCE_GRACE_MS)))]);
+        clearTimeout(timer);
+        ac.abort();
+      }
+      const [f, s] = await Promise.all([fP, sP]);
+      const fOk = answered(f, 'flash');
+      const sOk = answered(s, 'silverlight');
       clients = fOk && sOk ? ['flash', 'silverlight'] : sOk ? ['silverlight'] : ['flash'];
       clientReason =
         fOk && sOk
