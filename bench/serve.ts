@@ -1,5 +1,5 @@
 /**
- * `npm run bench:serve [-- --soak] [--seconds N] [--concurrency N] [--no-write]`: runs bench/serve,
+ * `npm run bench:serve [-- --soak] [--seconds N] [--rounds N] [--concurrency N] [--no-write]`: runs bench/serve,
  * prints the figures and writes docs/benchmarks-serve.md. Without --soak it takes about a minute
  * (a 20,000-connection soak); --soak runs 100,000 connections. Exit 1 when a target fails.
  */
@@ -16,7 +16,8 @@ const value = (name: string) => {
 };
 const soak = args.includes('--soak');
 const report = await measureServe({
-  seconds: value('--seconds') ?? 3,
+  seconds: value('--seconds') ?? 2,
+  rounds: value('--rounds') ?? 3,
   concurrency: value('--concurrency') ?? 32,
   soakConnections: soak ? 100_000 : 20_000,
   log: (l) => process.stdout.write(`${l}\n`),

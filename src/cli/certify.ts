@@ -1,11 +1,316 @@
 /**
- * `xdpolicy certify` — placeholder until its issue lands; it says so and exits 2.
+ * `xdpolicy certify` — run the conformance cases against live policy servers.
+ *
+ * ```
+ * xdpolicy certify [URL...] [--client flash|silverlight|all] [--expect FILE] [--strict] [--timeout MS]
+ *                  [--json FILE|-] [--junit FILE] [--html FILE] [--record FILE] [--cases PATTERN] [--list]
+ *                  [--load N]
+ * ```
+ *
+ * Exit 0: every MUST case passed; 1: a MUST case failed (or, under `--strict`, a SHOULD case);
+ * 2: usage error; 3: a target could not be tested at all. With no URL, the bundled reference server
+ * is started on free loopback ports and certified (what `npm start` runs).
  *
  * @module
  */
-import type { CliIO } from './io.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadAnalyzers } from '../../conformance/analyze.js';
+import { parseExpectations, type Expectations } from '../../conformance/expect.js';
+import { defaultRunOptions, matchCasePattern } from '../../conformance/model.js';
+import { htmlReport, jsonReport, junitReport, planText, progressLine, textReport } from '../../conformance/report.js';
+import { allCases, runCertification } from '../../conformance/run.js';
+import { parseTarget, type Target } from '../../conformance/target.js';
+import type { ClientProfile } from '../decision/types.js';
+import { startPolicyServer } from '../server/index.js';
+import { UsageError, type CliIO } from './io.js';
 
-export async function runCertify(_args: string[], io: CliIO): Promise<number> {
-  io.stderr.write('xdpolicy certify: not implemented yet\n');
-  return 2;
+/** The usage text of `certify`. */
+export const CERTIFY_USAGE = `usage: xdpolicy certify [URL...] [options]
+
+Certifies socket policy servers (xmlsocket://host:port) and URL policies
+(http(s)://host[:port]/crossdomain.xml or /clientaccesspolicy.xml). With no URL,
+starts the bundled reference server on free loopback ports and certifies it.
+
+Options:
+  --client flash|silverlight|all  which client to certify for (default: from the port
+                                  843/943 or the path; otherwise probe both)
+  --expect FILE     the operator's expectations: origins that must be allowed or denied
+  --strict          SHOULD-level cases count (otherwise their failures are warnings)
+  --timeout MS      per-probe budget (default 4000)
+  --json FILE|-     write the JSON report (- : stdout carries only the JSON)
+  --junit FILE      write a JUnit XML report
+  --html FILE       write a self-contained HTML report with decision matrices
+  --record FILE     write what the targets answered as a decide --world snapshot
+  --cases PATTERN   run only cases whose ID starts with PATTERN or matches a glob (a,b,…)
+  --list            list the cases (ID, level, description) and exit
+  --load N          add a load probe: N connections, then one ordinary request
+  --load-concurrency N   connections at once in the load probe (default 50)
+
+Exit status: 0 every MUST case passed; 1 a case failed; 2 usage error;
+3 a target could not be tested at all.
+`;
+
+/** The bundled server's default Flash socket policy: one named site, Silverlight's port window. */
+export const DEFAULT_FLASH_SOCKET_POLICY = `<?xml version="1.0"?>
+<cross-domain-policy>
+  <site-control permitted-cross-domain-policies="master-only"/>
+  <allow-access-from domain="www.example.com" to-ports="4502-4534"/>
+</cross-domain-policy>
+`;
+
+/** The bundled server's default URL policy (`/crossdomain.xml`). */
+export const DEFAULT_FLASH_URL_POLICY = `<?xml version="1.0"?>
+<cross-domain-policy>
+  <site-control permitted-cross-domain-policies="master-only"/>
+  <allow-access-from domain="www.example.com"/>
+</cross-domain-policy>
+`;
+
+/** The bundled server's default Silverlight policy (socket and `/clientaccesspolicy.xml`). */
+export const DEFAULT_SILVERLIGHT_POLICY = `<?xml version="1.0" encoding="utf-8"?>
+<access-policy>
+  <cross-domain-access>
+    <policy>
+      <allow-from>
+        <domain uri="http://www.example.com"/>
+      </allow-from>
+      <grant-to>
+        <resource path="/" include-subpaths="true"/>
+        <socket-resource port="4502-4534" protocol="tcp"/>
+      </grant-to>
+    </policy>
+  </cross-domain-access>
+</access-policy>
+`;
+
+/** What the bundled run expects of the default policies (shown in the decision matrix). */
+export const DEFAULT_EXPECTATIONS: Expectations = {
+  accept: [],
+  rules: [
+    { client: 'all', origins: ['http://www.example.com/app.swf'], ports: [4502, 4534], expect: 'allow' },
+    { client: 'all', origins: ['http://evil.example/attack.swf'], ports: [4502], expect: 'deny' },
+    { client: 'all', origins: ['http://www.example.com/app.swf'], ports: [80, 843, 4535], expect: 'deny' },
+    { client: 'flash', origins: ['http://www.example.com/app.swf'], urls: ['/data.xml'], expect: 'allow' },
+    { client: 'flash', origins: ['http://evil.example/attack.swf'], urls: ['/data.xml'], expect: 'deny' },
+    { client: 'silverlight', origins: ['http://www.example.com/app.xap'], urls: ['/data.xml'], expect: 'allow' },
+    { client: 'silverlight', origins: ['http://evil.example/attack.xap'], urls: ['/data.xml'], expect: 'deny' },
+  ],
+  matrix: {
+    origins: ['http://www.example.com/app.swf', 'https://www.example.com/app.swf', 'http://evil.example/attack.swf'],
+    ports: [80, 843, 943, 1024, 4502, 4534, 4535, 8080],
+  },
+};
+
+interface BundledServer {
+  listeners: { kind: 'flash' | 'silverlight' | 'http'; url: string; port: number }[];
+  close(): Promise<void>;
+}
+
+/** Starts the bundled reference server on free loopback ports, or says why it cannot. */
+async function startBundledServer(): Promise<BundledServer | { error: string }> {
+  try {
+    return await startPolicyServer({
+      host: '127.0.0.1',
+      flash: { policy: DEFAULT_FLASH_SOCKET_POLICY, port: 0 },
+      silverlight: { policy: DEFAULT_SILVERLIGHT_POLICY, port: 0 },
+      http: { port: 0, flashPolicy: DEFAULT_FLASH_URL_POLICY, silverlightPolicy: DEFAULT_SILVERLIGHT_POLICY },
+    });
+  } catch (err) {
+    return { error: `the bundled reference server did not start: ${(err as Error).message}` };
+  }
+}
+
+/** The certify targets of the bundled server's listeners. */
+function bundledTargets(server: BundledServer): { targets: Target[]; clients: Map<string, ClientProfile> } {
+  const targets: Target[] = [];
+  const clients = new Map<string, ClientProfile>();
+  for (const l of server.listeners) {
+    if (l.kind === 'http') {
+      for (const [path, client] of [['/crossdomain.xml', 'flash'], ['/clientaccesspolicy.xml', 'silverlight']] as const) {
+        const t = parseTarget(`http://127.0.0.1:${l.port}${path}`);
+        if (!('error' in t)) {
+          targets.push(t);
+          clients.set(t.url, client);
+        }
+      }
+    } else {
+      const t = parseTarget(`xmlsocket://127.0.0.1:${l.port}`);
+      if (!('error' in t)) {
+        targets.push(t);
+        clients.set(t.url, l.kind);
+      }
+    }
+  }
+  return { targets, clients };
+}
+
+function positiveInt(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${value}'`);
+  return Number(value);
+}
+
+/** Runs `xdpolicy certify`. */
+export async function runCertify(args: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        client: { type: 'string' },
+        expect: { type: 'string' },
+        strict: { type: 'boolean' },
+        timeout: { type: 'string' },
+        json: { type: 'string' },
+        junit: { type: 'string' },
+        html: { type: 'string' },
+        record: { type: 'string' },
+        cases: { type: 'string' },
+        list: { type: 'boolean' },
+        load: { type: 'string' },
+        'load-concurrency': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n\n${CERTIFY_USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(CERTIFY_USAGE);
+    return 0;
+  }
+  const client = values.client;
+  if (client !== undefined && !['flash', 'silverlight', 'all'].includes(client)) throw new UsageError(`--client must be flash, silverlight or all, got '${client}'`);
+  const timeoutMs = positiveInt('timeout', values.timeout, 100, 600_000);
+  const load = positiveInt('load', values.load, 1, 1_000_000);
+  const loadConcurrency = positiveInt('load-concurrency', values['load-concurrency'], 1, 10_000);
+
+  const cases = allCases();
+  if (values.list) {
+    const selected = cases.filter((c) => !values.cases || matchCasePattern(c.id, values.cases));
+    for (const c of selected) io.stdout.write(`${c.id.padEnd(44)} ${c.strict ? 'SHOULD' : 'MUST  '} ${c.requirementIds.join(',').padEnd(12)} ${c.desc}\n`);
+    io.stdout.write(`${selected.length} cases\n`);
+    return 0;
+  }
+  if (values.cases !== undefined && !cases.some((c) => matchCasePattern(c.id, values.cases!))) {
+    throw new UsageError(`--cases '${values.cases}' selects no case; see --list`);
+  }
+
+  const targets: Target[] = [];
+  for (const p of positionals) {
+    const t = parseTarget(p);
+    if ('error' in t) throw new UsageError(t.error);
+    targets.push(t);
+  }
+
+  let expectations: Expectations | null = null;
+  if (values.expect !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(io.cwd, values.expect), 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --expect ${values.expect}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    const e = parseExpectations(text);
+    if ('error' in e) throw new UsageError(`--expect ${values.expect}: ${e.error}`);
+    expectations = e;
+  }
+
+  // With --json -, stdout carries the JSON document alone; everything for people goes to stderr.
+  const jsonToStdout = values.json === '-';
+  const human = jsonToStdout ? io.stderr : io.stdout;
+
+  let server: BundledServer | null = null;
+  let clientByTarget: Map<string, ClientProfile> | null = null;
+  if (targets.length === 0) {
+    const s = await startBundledServer();
+    if ('error' in s) {
+      io.stderr.write(`xdpolicy certify: ${s.error}\n`);
+      return 3;
+    }
+    server = s;
+    const b = bundledTargets(s);
+    targets.push(...b.targets);
+    clientByTarget = b.clients;
+    expectations ??= DEFAULT_EXPECTATIONS;
+    human.write(`No URL given: started the bundled reference server (${s.listeners.map((l) => `${l.kind} ${l.url}`).join(', ')}) with its default policies.\n`);
+  }
+
+  const options = defaultRunOptions({
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(load !== undefined ? { load } : {}),
+    ...(loadConcurrency !== undefined ? { loadConcurrency } : {}),
+    strict: values.strict ?? false,
+    expectations,
+  });
+  const analyzers = await loadAnalyzers();
+
+  try {
+    // The bundled server's targets each carry their own client; the others follow --client or inference.
+    const groups: { targets: Target[]; client: ClientProfile | 'all' | undefined }[] = clientByTarget
+      ? (['flash', 'silverlight'] as const).map((c) => ({ targets: targets.filter((t) => clientByTarget!.get(t.url) === c), client: (client as ClientProfile | 'all' | undefined) ?? c }))
+      : [{ targets, client: client as ClientProfile | 'all' | undefined }];
+    io.stderr.write(`certify: ${targets.length} target(s), timeout ${options.timeoutMs} ms${options.strict ? ', strict' : ''}\n`);
+    const reports = await Promise.all(
+      groups
+        .filter((g) => g.targets.length > 0)
+        .map((g) =>
+          runCertification({
+            targets: g.targets,
+            options,
+            analyzers,
+            ...(g.client ? { client: g.client } : {}),
+            ...(values.cases ? { pattern: values.cases } : {}),
+            cases,
+            onPlan: (planned) => io.stderr.write(planText(planned)),
+            onResult: (r) => io.stderr.write(progressLine(r)),
+          }),
+        ),
+    );
+    const report = reports.length === 1 ? reports[0]! : mergeReports(reports);
+
+    human.write(textReport(report));
+    const write = (flag: string, file: string, text: string): void => {
+      try {
+        writeFileSync(resolve(io.cwd, file), text);
+        io.stderr.write(`wrote ${flag} ${file}\n`);
+      } catch (err) {
+        io.stderr.write(`xdpolicy certify: cannot write ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+      }
+    };
+    if (values.json !== undefined) {
+      if (jsonToStdout) io.stdout.write(jsonReport(report));
+      else write('--json', values.json, jsonReport(report));
+    }
+    if (values.junit !== undefined) write('--junit', values.junit, junitReport(report));
+    if (values.html !== undefined) write('--html', values.html, htmlReport(report));
+    if (values.record !== undefined) write('--record', values.record, `${JSON.stringify(report.world, null, 2)}\n`);
+    return report.exitCode;
+  } finally {
+    await server?.close();
+  }
+}
+
+/** Combines the reports of groups run side by side into one. */
+function mergeReports(reports: Awaited<ReturnType<typeof runCertification>>[]): Awaited<ReturnType<typeof runCertification>> {
+  const first = reports[0]!;
+  const results = reports.flatMap((r) => r.results);
+  const summary = { total: 0, pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
+  for (const r of reports) for (const k of Object.keys(summary) as (keyof typeof summary)[]) summary[k] += r.summary[k];
+  const codes = reports.map((r) => r.exitCode);
+  return {
+    ...first,
+    durationMs: Math.max(...reports.map((r) => r.durationMs)),
+    targets: reports.flatMap((r) => r.targets),
+    results,
+    summary,
+    exitCode: codes.includes(3) ? 3 : codes.includes(1) ? 1 : 0,
+    world: Object.assign({}, ...reports.map((r) => r.world)),
+    matrices: reports.flatMap((r) => r.matrices),
+  };
 }

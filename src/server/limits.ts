@@ -22,6 +22,9 @@ export interface ConnectionLimits {
 // SRV-LIMIT-2: an IPv6 host usually owns a whole /64, so its addresses are counted together.
 export function addressKey(remoteAddress: string | undefined): string {
   if (remoteAddress === undefined) return '?';
+  // Fast path, taken for every IPv4 client: a dotted quad is its own key.
+  if (!remoteAddress.includes(':')) return remoteAddress;
+  if (remoteAddress.startsWith('::ffff:') && remoteAddress.includes('.')) return remoteAddress.slice(7);
   if (isIP(remoteAddress) === 0) return remoteAddress;
   try {
     const addr = ipaddr.process(remoteAddress);

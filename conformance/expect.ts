@@ -1,0 +1,116 @@
+/**
+ * The operator's expectations (`certify --expect FILE`): which origins must be allowed or denied
+ * to which ports or URLs, per client. certify decides each one with `decide` over what the target
+ * served and fails where the served policy disagrees.
+ *
+ * The format (JSON):
+ *
+ * ```json
+ * {
+ *   "accept": ["LINT-DOMAIN-WILDCARD"],
+ *   "rules": [
+ *     { "client": "flash", "origins": ["http://game.example/app.swf"], "ports": [4502, "5000-5010"], "expect": "allow" },
+ *     { "client": "all", "origins": ["http://evil.example/x.swf"], "ports": ["4502-4534"], "expect": "deny" },
+ *     { "client": "flash", "origins": ["http://game.example/app.swf"], "urls": ["/api/data.xml"], "expect": "allow" }
+ *   ],
+ *   "matrix": { "origins": ["http://game.example/app.swf"], "ports": [843, 4502, 8080] }
+ * }
+ * ```
+ *
+ * - `ports` are checked against every socket target of the run (`socket://<its host>:<port>`);
+ *   `urls` against every HTTP target (relative URLs resolve against the target's URL).
+ * - `client` is `flash`, `silverlight` or `all` (default `all`): each rule applies to the clients
+ *   a target is certified for.
+ * - `accept` lists lint finding IDs the operator accepts: they no longer fail the lint case.
+ * - `matrix` chooses the origins and ports of the HTML report's decision matrix.
+ *
+ * @module
+ */
+import type { ClientProfile } from '../src/decision/types.js';
+
+/** One expectation rule. */
+export interface ExpectationRule {
+  client?: ClientProfile | 'all';
+  origins: string[];
+  ports?: (number | string)[];
+  urls?: string[];
+  expect: 'allow' | 'deny';
+  note?: string;
+}
+
+/** A parsed `--expect` file. */
+export interface Expectations {
+  accept: string[];
+  rules: ExpectationRule[];
+  matrix?: { origins?: string[]; ports?: (number | string)[] };
+}
+
+/** At most this many ports are expanded from one rule's ranges (keeps a run bounded). */
+export const MAX_EXPANDED_PORTS = 2048;
+
+/** Expands `[4502, "5000-5002"]` to port numbers; returns an error message on a bad entry. */
+export function expandPorts(ports: (number | string)[]): number[] | { error: string } {
+  const out: number[] = [];
+  for (const p of ports) {
+    const text = String(p).trim();
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
+    if (!m) return { error: `'${text}' is not a port or a range A-B` };
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (from < 1 || to > 65535 || from > to) return { error: `'${text}' is not a port range within 1-65535` };
+    for (let q = from; q <= to; q++) {
+      out.push(q);
+      if (out.length > MAX_EXPANDED_PORTS) return { error: `more than ${MAX_EXPANDED_PORTS} ports` };
+    }
+  }
+  return out;
+}
+
+/** Parses and checks an expectations document; never throws. */
+export function parseExpectations(text: string): Expectations | { error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { error: `not valid JSON: ${(err as Error).message}` };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { error: 'the top level must be an object with "rules"' };
+  const doc = raw as Record<string, unknown>;
+  const rules = doc['rules'] ?? [];
+  if (!Array.isArray(rules)) return { error: '"rules" must be an array' };
+  const accept = doc['accept'] ?? [];
+  if (!Array.isArray(accept) || !accept.every((a) => typeof a === 'string')) return { error: '"accept" must be an array of finding IDs' };
+  for (const [i, r] of rules.entries()) {
+    const where = `rules[${i}]`;
+    if (typeof r !== 'object' || r === null) return { error: `${where} must be an object` };
+    const rule = r as Record<string, unknown>;
+    if (rule['expect'] !== 'allow' && rule['expect'] !== 'deny') return { error: `${where}.expect must be "allow" or "deny"` };
+    if (rule['client'] !== undefined && !['flash', 'silverlight', 'all'].includes(rule['client'] as string)) return { error: `${where}.client must be flash, silverlight or all` };
+    const origins = rule['origins'];
+    if (!Array.isArray(origins) || origins.length === 0 || !origins.every((o) => typeof o === 'string')) return { error: `${where}.origins must be a non-empty array of URLs` };
+    for (const o of origins as string[]) {
+      try {
+        new URL(o);
+      } catch {
+        return { error: `${where}.origins: '${o}' is not a URL (e.g. http://a.example/app.swf)` };
+      }
+    }
+    if (rule['ports'] === undefined && rule['urls'] === undefined) return { error: `${where} needs "ports" or "urls"` };
+    if (rule['ports'] !== undefined) {
+      if (!Array.isArray(rule['ports'])) return { error: `${where}.ports must be an array` };
+      const e = expandPorts(rule['ports'] as (number | string)[]);
+      if ('error' in e) return { error: `${where}.ports: ${e.error}` };
+    }
+    if (rule['urls'] !== undefined && (!Array.isArray(rule['urls']) || !(rule['urls'] as unknown[]).every((u) => typeof u === 'string'))) {
+      return { error: `${where}.urls must be an array of URLs or paths` };
+    }
+  }
+  const result: Expectations = { accept: accept as string[], rules: rules as ExpectationRule[] };
+  if (doc['matrix'] !== undefined) result.matrix = doc['matrix'] as Expectations['matrix'] & object;
+  return result;
+}
+
+/** True when a rule applies to `client`. */
+export function ruleAppliesTo(rule: ExpectationRule, client: ClientProfile): boolean {
+  return rule.client === undefined || rule.client === 'all' || rule.client === client;
+}

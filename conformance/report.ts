@@ -1,0 +1,176 @@
+/**
+ * Reports of a run: a progress line per case and the human summary (stderr/stdout), the JSON
+ * document (the {@link CertifyReport} value itself), JUnit XML (h2spec's `-j`) and a
+ * self-contained HTML page with the case table and an origin × port decision matrix per client
+ * (Autobahn|Testsuite's `index.html`). All pure: text in, text out.
+ *
+ * @module
+ */
+import type { CaseResult } from './model.js';
+import type { CertifyReport, PlannedTarget } from './run.js';
+
+const MARK: Record<string, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ' };
+
+/** One progress line for a finished case. */
+export function progressLine(r: CaseResult): string {
+  return `  ${MARK[r.verdict.status]} ${r.id}${r.strict ? ' (SHOULD)' : ''} [${r.client} ${r.target}] ${r.durationMs} ms\n`;
+}
+
+/** How each target was planned, for the top of the report. */
+export function planText(targets: readonly PlannedTarget[]): string {
+  return (
+    targets
+      .map((t) => `target ${t.url}: ${t.reachable ? `certified for ${t.clients.join(' and ')} (${t.clientReason})` : `could not be tested: ${t.error}`}`)
+      .join('\n') + '\n'
+  );
+}
+
+/** The human summary: a table of counts per target and client, then every failing case in detail. */
+export function textReport(report: CertifyReport): string {
+  const lines: string[] = [];
+  lines.push('');
+  lines.push(planText(report.targets).trimEnd());
+  lines.push('');
+  const groups = new Map<string, CaseResult[]>();
+  for (const r of report.results) {
+    const key = `${r.target} (${r.client})`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const head = ['target (client)', 'cases', 'pass', 'fail', 'warn', 'skip', 'error'];
+  const rows = [...groups.entries()].map(([k, rs]) => [k, String(rs.length), ...(['pass', 'fail', 'warn', 'skip', 'error'] as const).map((s) => String(rs.filter((r) => r.verdict.status === s).length))]);
+  rows.push(['total', String(report.summary.total), String(report.summary.pass), String(report.summary.fail), String(report.summary.warn), String(report.summary.skip), String(report.summary.error)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const fmt = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  lines.push(fmt(head));
+  lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of rows.slice(0, -1)) lines.push(fmt(r));
+  lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
+  lines.push(fmt(rows[rows.length - 1]!));
+  const bad = report.results.filter((r) => r.verdict.status === 'fail' || r.verdict.status === 'error' || r.verdict.status === 'warn');
+  if (bad.length > 0) {
+    lines.push('');
+    lines.push('Failures and warnings:');
+    for (const r of bad) {
+      lines.push('');
+      lines.push(`${MARK[r.verdict.status]} ${r.id} [${r.client} ${r.target}]${r.strict ? ' — SHOULD' : ' — MUST'} (${r.requirementIds.join(', ')})`);
+      lines.push(`  ${r.desc}`);
+      lines.push(`  Requirement: ${r.requirement}`);
+      for (const e of r.verdict.expected) lines.push(`  Expected:    ${e}`);
+      lines.push(`  Actual:      ${r.verdict.actual}`);
+    }
+  }
+  lines.push('');
+  const verdictLine =
+    report.exitCode === 0
+      ? `CERTIFIED: every MUST case passed${report.strict ? ' (strict: SHOULD cases counted)' : ''}.`
+      : report.exitCode === 1
+        ? `NOT CERTIFIED: ${report.results.filter((r) => r.verdict.status === 'fail').length} case(s) failed.`
+        : 'NOT TESTED: a target could not be tested at all (or the harness failed).';
+  const quick = report.results.filter((r) => !r.slow);
+  const slow = report.results.filter((r) => r.slow);
+  if (slow.length > 0 && quick.length > 0) {
+    const longest = (rs: CaseResult[]): number => Math.max(...rs.map((r) => r.durationMs));
+    lines.push(`Timing: the longest ordinary case took ${longest(quick)} ms; the ${slow.length} deliberate timeout probes (run in parallel) up to ${longest(slow)} ms.`);
+  }
+  lines.push(`${report.summary.total} cases, ${report.summary.pass} passed, ${report.summary.fail} failed, ${report.summary.warn} warnings, ${report.summary.skip} skipped, ${report.summary.error} errors in ${report.durationMs} ms. ${verdictLine}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The JSON report: the report value, pretty-printed. */
+export function jsonReport(report: CertifyReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** Escapes text for XML and HTML content and attributes. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** JUnit XML: one testsuite per target and client, one testcase per case. */
+export function junitReport(report: CertifyReport): string {
+  const groups = new Map<string, CaseResult[]>();
+  for (const r of report.results) {
+    const key = `${r.target} (${r.client})`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  const s = report.summary;
+  out.push(`<testsuites name="xdpolicy certify" tests="${s.total}" failures="${s.fail}" errors="${s.error}" skipped="${s.skip + s.warn}" time="${(report.durationMs / 1000).toFixed(3)}">`);
+  for (const [name, rs] of groups) {
+    const count = (st: string): number => rs.filter((r) => r.verdict.status === st).length;
+    const time = rs.reduce((t, r) => t + r.durationMs, 0) / 1000;
+    out.push(`  <testsuite name="${escapeXml(name)}" tests="${rs.length}" failures="${count('fail')}" errors="${count('error')}" skipped="${count('skip') + count('warn')}" time="${time.toFixed(3)}">`);
+    for (const r of rs) {
+      out.push(`    <testcase classname="${escapeXml(name)}" name="${escapeXml(`${r.id}: ${r.desc}`)}" time="${(r.durationMs / 1000).toFixed(3)}">`);
+      const body = `Requirement (${r.requirementIds.join(', ')}): ${r.requirement}\nExpected: ${r.verdict.expected.join(' | ')}\nActual: ${r.verdict.actual}`;
+      if (r.verdict.status === 'fail') out.push(`      <failure message="${escapeXml(r.verdict.actual)}" type="${r.strict ? 'SHOULD' : 'MUST'}">${escapeXml(body)}</failure>`);
+      else if (r.verdict.status === 'error') out.push(`      <error message="${escapeXml(r.verdict.actual)}">${escapeXml(body)}</error>`);
+      else if (r.verdict.status === 'skip') out.push(`      <skipped message="${escapeXml(r.verdict.actual)}"/>`);
+      else if (r.verdict.status === 'warn') out.push(`      <skipped message="${escapeXml(`SHOULD not met (counts only under --strict): ${r.verdict.actual}`)}"/>`);
+      else out.push(`      <system-out>${escapeXml(r.verdict.actual)}</system-out>`);
+      out.push('    </testcase>');
+    }
+    out.push('  </testsuite>');
+  }
+  out.push('</testsuites>');
+  return out.join('\n') + '\n';
+}
+
+/** A self-contained HTML page: summary, case table with details, and the decision matrices. */
+export function htmlReport(report: CertifyReport): string {
+  const e = escapeXml;
+  const s = report.summary;
+  const status = report.exitCode === 0 ? 'CERTIFIED' : report.exitCode === 1 ? 'NOT CERTIFIED' : 'NOT TESTED';
+  // Failures first, then warnings and errors, then the rest, in run order within each group.
+  const rank: Record<string, number> = { fail: 0, error: 1, warn: 2, skip: 3, pass: 4 };
+  const rows = [...report.results]
+    .sort((a, b) => rank[a.verdict.status]! - rank[b.verdict.status]!)
+    .map((r) => {
+      const detail = `<div class="req"><b>${e(r.requirementIds.join(', '))}</b> ${e(r.requirement)}</div>` +
+        `<div><b>Expected:</b> ${r.verdict.expected.map(e).join('<br>') || '—'}</div>` +
+        `<div><b>Actual:</b> ${e(r.verdict.actual)}</div>` +
+        (r.verdict.details ? `<details><summary>details</summary><pre>${e(JSON.stringify(r.verdict.details, null, 2))}</pre></details>` : '');
+      return `<tr class="${r.verdict.status}"><td class="st">${r.verdict.status.toUpperCase()}</td><td><code>${e(r.id)}</code><div class="desc">${e(r.desc)}</div></td><td>${r.strict ? 'SHOULD' : 'MUST'}</td><td>${e(r.client)}<br><code>${e(r.target)}</code></td><td>${detail}</td><td class="num">${r.durationMs}</td></tr>`;
+    })
+    .join('\n');
+  const matrices = report.matrices
+    .map((m) => {
+      const head = `<tr><th>origin \\ ${m.columns.length && /^\d+$/.test(m.columns[0]!) ? 'port' : 'path'}</th>${m.columns.map((c) => `<th>${e(c)}</th>`).join('')}</tr>`;
+      const body = m.rows
+        .map((row, i) => `<tr><th><code>${e(m.origins[i]!)}</code></th>${row.map((c) => `<td class="d-${c.decision}" title="${e(`${c.target}: ${c.reason}`)}">${c.decision === 'unavailable' ? 'n/a' : c.decision}</td>`).join('')}</tr>`)
+        .join('\n');
+      const note = m.aliasedFrom ? `<p class="note">The answer of <code>${e(m.aliasedFrom)}</code> is evaluated as if served from the ${m.client === 'flash' ? 'master port 843' : 'Silverlight port 943'} of the same host, where it will be deployed.</p>` : '';
+      return `<h3>${e(m.client)} — <code>${e(m.target)}</code></h3>${note}<table class="matrix">${head}\n${body}</table>`;
+    })
+    .join('\n');
+  const targets = report.targets.map((t) => `<li><code>${e(t.url)}</code>: ${t.reachable ? `certified for ${e(t.clients.join(' and '))} (${e(t.clientReason)})` : `<b>could not be tested</b>: ${e(t.error ?? '')}`}</li>`).join('');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>xdpolicy certify — ${e(status)}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
+h1 .st{padding:.1em .5em;border-radius:4px;color:#fff;background:${report.exitCode === 0 ? '#2a7d2a' : report.exitCode === 1 ? '#b32' : '#777'}}
+table{border-collapse:collapse;margin:1em 0}table.cases{width:100%}table.cases td:nth-child(2){width:24%}table.cases td:nth-child(5){width:46%}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
+tr.pass .st{background:#dfd}tr.fail .st{background:#f99}tr.warn .st{background:#fe9}tr.skip .st{background:#eee}tr.error .st{background:#c9f}
+.desc{color:#555;font-size:12px}.req{font-size:12px;color:#333}.num{text-align:right}
+.matrix td{text-align:center;font-weight:bold}.d-allow{background:#cfc}.d-deny{background:#fcc}.d-unavailable{background:#eee}
+.note{color:#555}pre{max-width:60em;overflow:auto;font-size:11px}
+</style></head><body>
+<h1>xdpolicy certify <span class="st">${e(status)}</span></h1>
+<p>${s.total} cases: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings (SHOULD, counted only with --strict), ${s.skip} skipped, ${s.error} errors — ${report.durationMs} ms, started ${e(report.startedAt)}${report.strict ? ', strict' : ''}.</p>
+<ul>${targets}</ul>
+<h2>Cases</h2>
+<table class="cases"><tr><th>verdict</th><th>case</th><th>level</th><th>client / target</th><th>requirement, expected, actual</th><th>ms</th></tr>
+${rows}
+</table>
+<h2>Decisions (origin × port or path)</h2>
+<p>What each client decides under the served policy, by <code>decide</code> over the recorded world (hover a cell for the reason).</p>
+${matrices || '<p>No matrix (no target answered).</p>'}
+</body></html>
+`;
+}

@@ -1,0 +1,149 @@
+/**
+ * From what a target answered to a world snapshot (the `decide --world` format), and from there to
+ * decisions: `--record` writes these worlds, the expectations case and the HTML decision matrix
+ * decide over them, so every verdict can be reproduced offline with `xdpolicy decide --world`.
+ *
+ * @module
+ */
+import type { ClientProfile, Decision } from '../src/decision/types.js';
+import type { WorldResponse, WorldSnapshot } from '../src/world/world.js';
+import type { Analyzers } from './analyze.js';
+import type { ExchangeResult } from './client.js';
+import { expandPorts, ruleAppliesTo, type Expectations } from './expect.js';
+import type { HttpFetchResult } from './http.js';
+import type { Prober } from './probe.js';
+import { formatHost, type Target } from './target.js';
+
+/** The world entry for a socket exchange. */
+export function socketWorldResponse(r: ExchangeResult): WorldResponse {
+  if (r.endReason === 'refused') return { body: '', error: 'refused' };
+  if (r.bytes.length === 0 && (r.endReason === 'timeout' || r.endReason === 'connect-timeout')) return { body: '', error: 'timeout' };
+  if (r.bytes.length === 0 && r.endReason === 'reset') return { body: '', error: 'reset' };
+  return { body: r.bytes.toString('utf8') };
+}
+
+/** The world entry for an HTTP fetch. */
+export function httpWorldResponse(r: HttpFetchResult): WorldResponse {
+  if (r.outcome === 'refused') return { body: '', error: 'refused' };
+  if (r.outcome === 'timeout' && r.status === undefined) return { body: '', error: 'timeout' };
+  if (r.outcome === 'reset' && r.status === undefined) return { body: '', error: 'reset' };
+  const out: WorldResponse = { body: r.body.toString('utf8'), status: r.status ?? 0 };
+  const { 'content-type': contentType, ...rest } = r.headers;
+  if (contentType !== undefined) out.contentType = contentType;
+  const keep: Record<string, string> = {};
+  for (const [k, v] of Object.entries(rest)) if (k === 'x-permitted-cross-domain-policies' || k === 'location') keep[k] = v;
+  if (Object.keys(keep).length > 0) out.headers = keep;
+  return out;
+}
+
+/** The standard policy port of a client: 843 for Flash, 943 for Silverlight. */
+export function standardPort(client: ClientProfile): number {
+  return client === 'flash' ? 843 : 943;
+}
+
+/** A certified target, its client, and its prober, as the world builder needs them. */
+export interface ProbedTarget {
+  target: Target;
+  client: ClientProfile;
+  probe: Prober;
+}
+
+/**
+ * The world one target's answer makes. A socket answer is recorded at its own location and, when
+ * the target is not on the client's standard port, also at the standard port of the same host —
+ * so decisions follow the policy as it will be deployed (on 843 or 943), and `decide --world`
+ * reproduces them from the recorded file alone. `aliasesTaken` lists locations another target of
+ * the run really answered, which are never overwritten.
+ */
+export async function worldOf(p: ProbedTarget, aliasesTaken: ReadonlySet<string> = new Set()): Promise<{ world: WorldSnapshot; aliasedFrom?: string }> {
+  const { target, client, probe } = p;
+  if (target.kind === 'http') return { world: { [target.url]: httpWorldResponse(await probe.http()) } };
+  const entry = socketWorldResponse(await probe.baseline(client));
+  const world: WorldSnapshot = { [target.url]: entry };
+  const std = `xmlsocket://${formatHost(target.host)}:${standardPort(client)}`;
+  if (target.port !== standardPort(client) && !aliasesTaken.has(std)) {
+    world[std] = entry;
+    return { world, aliasedFrom: target.url };
+  }
+  return { world };
+}
+
+/** One decision of an expectation or of the matrix. */
+export interface DecisionRow {
+  client: ClientProfile;
+  origin: string;
+  target: string;
+  expected?: 'allow' | 'deny';
+  decision: 'allow' | 'deny' | 'unavailable';
+  reason: string;
+  decidedBy?: string | null;
+}
+
+/** Decides one request; `unavailable` when this build has no decision function. */
+export function decideRow(analyzers: Analyzers, world: WorldSnapshot, client: ClientProfile, origin: string, target: string): DecisionRow {
+  let d: Decision | null;
+  try {
+    d = analyzers.decide({ client, origin, target }, world);
+  } catch (err) {
+    return { client, origin, target, decision: 'unavailable', reason: `decide threw: ${String(err)}` };
+  }
+  if (!d) return { client, origin, target, decision: 'unavailable', reason: 'no decision function in this build' };
+  return { client, origin, target, decision: d.decision, reason: d.reason, decidedBy: d.decidedBy.location };
+}
+
+/** The decision targets an expectation rule names for one certified target. */
+export function ruleTargets(target: Target, rule: { ports?: (number | string)[]; urls?: string[] }): string[] {
+  if (target.kind === 'socket') {
+    if (!rule.ports) return [];
+    const ports = expandPorts(rule.ports);
+    if ('error' in ports) return [];
+    return ports.map((port) => `socket://${formatHost(target.host)}:${port}`);
+  }
+  if (!rule.urls) return [];
+  return rule.urls.map((u) => {
+    try {
+      return new URL(u, target.url).href;
+    } catch {
+      return u;
+    }
+  });
+}
+
+/** Every expectation that applies to this target and client, decided. */
+export function decideExpectations(analyzers: Analyzers, world: WorldSnapshot, p: ProbedTarget, expectations: Expectations): DecisionRow[] {
+  const rows: DecisionRow[] = [];
+  for (const rule of expectations.rules) {
+    if (!ruleAppliesTo(rule, p.client)) continue;
+    for (const t of ruleTargets(p.target, rule)) {
+      for (const origin of rule.origins) rows.push({ ...decideRow(analyzers, world, p.client, origin, t), expected: rule.expect });
+    }
+  }
+  return rows;
+}
+
+/** Default matrix axes when the expectations name none. */
+export const DEFAULT_MATRIX_ORIGINS = ['http://localhost/app.swf', 'http://www.example.com/app.swf', 'https://www.example.com/app.swf', 'http://evil.example/attack.swf'];
+/** Default matrix ports: low, high, the policy ports and Silverlight's window edges. */
+export const DEFAULT_MATRIX_PORTS = [80, 443, 843, 943, 1023, 1024, 4502, 4534, 8080];
+/** Default matrix paths for URL targets. */
+export const DEFAULT_MATRIX_PATHS = ['/data.xml', '/api/v1/data.json', '/private/secret.txt'];
+
+/** The origin × port (or path) decision matrix of one target and client. */
+export function decisionMatrix(analyzers: Analyzers, world: WorldSnapshot, p: ProbedTarget, expectations: Expectations | null): { origins: string[]; columns: string[]; rows: DecisionRow[][] } {
+  const ruleOrigins = [...new Set((expectations?.rules ?? []).flatMap((r) => r.origins))];
+  const origins = expectations?.matrix?.origins ?? (ruleOrigins.length > 0 ? ruleOrigins.slice(0, 12) : DEFAULT_MATRIX_ORIGINS);
+  let targets: string[];
+  let columns: string[];
+  if (p.target.kind === 'socket') {
+    const wanted = expectations?.matrix?.ports ?? DEFAULT_MATRIX_PORTS;
+    const ports = expandPorts(wanted);
+    const list = ('error' in ports ? DEFAULT_MATRIX_PORTS : ports).slice(0, 40);
+    columns = list.map(String);
+    targets = list.map((port) => `socket://${formatHost(p.target.host)}:${port}`);
+  } else {
+    columns = DEFAULT_MATRIX_PATHS;
+    targets = columns.map((c) => new URL(c, p.target.url).href);
+  }
+  const rows = origins.map((o) => targets.map((t) => decideRow(analyzers, world, p.client, o, t)));
+  return { origins, columns, rows };
+}
