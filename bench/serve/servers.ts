@@ -1,11 +1,11 @@
 /**
  * The three servers bench/serve compares, each started in its own process as deployed:
- * `xdpolicy serve` (from source, under tsx), npm `policyfile` (its documented
+ * `xdpolicy serve` (the compiled CLI, or from source under tsx without a build), npm `policyfile` (its documented
  * `createServer(options, origins).listen(port)`), and the minimal blocking C server of
  * bench/c/policyd.c, built with the machine's gcc into bench/out/ (git-ignored).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -68,9 +68,13 @@ function stopper(proc: ChildProcess): () => Promise<void> {
 
 /** Starts `xdpolicy serve --flash FILE --flash-port 0 …extra` in its own process. */
 export async function startXdpolicy(policyFile: string, extra: string[] = []): Promise<ServerProcess> {
-  const tsx = pathToFileURL(require.resolve('tsx')).href;
-  const cli = join(ROOT, 'src/server/test-support/run-cli.ts');
-  const proc = spawn(process.execPath, ['--import', tsx, cli, 'serve', '--flash', policyFile, '--flash-port', '0', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // As deployed: the compiled CLI (`npm run bench:serve` builds first); from source under tsx
+  // when there is no build.
+  const built = join(ROOT, 'dist/src/cli/main.js');
+  const args = existsSync(built)
+    ? [join(ROOT, 'bin/xdpolicy.js')]
+    : ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src/server/test-support/run-cli.ts')];
+  const proc = spawn(process.execPath, [...args, 'serve', '--flash', policyFile, '--flash-port', '0', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await waitForPort(proc, /listening flash xmlsocket:\/\/127\.0\.0\.1:(\d+)/, 'xdpolicy serve');
   return { name: 'xdpolicy serve', pid: proc.pid!, port, proc, stop: stopper(proc) };
 }
