@@ -422,7 +422,7 @@ function renderTraceability(
     })
     .join('\n');
   const table = (rs: readonly TraceRow[], first: string): string => `<div class="table-wrap"><table class="trace">
-<colgroup><col style="width:9.5rem"><col style="width:20%"><col><col><col></colgroup>
+<colgroup><col style="width:${(Math.max(12, ...rs.map((r) => r.requirement.id.length)) * 0.5 + 1.2).toFixed(1)}rem"><col style="width:16%"><col><col><col></colgroup>
 <thead><tr><th>${first}</th><th>Title</th><th>Code</th><th>Tests</th><th>Corpus cases</th></tr></thead>
 <tbody>
 ${tableRows(rs)}
