@@ -35,7 +35,9 @@ function serve(args: string[], opts: Parameters<typeof spawnCli>[1] = {}): CliCh
 }
 const portFrom = (m: RegExpMatchArray | null) => Number(m?.[1]);
 
-describe('xdpolicy serve (CLI contract)', () => {
+// Each test starts a child process under tsx; on a loaded shared machine that alone can take
+// seconds, so these get more time than the default.
+describe('xdpolicy serve (CLI contract)', { timeout: 90_000 }, () => {
   it('SRV-OPS-1 SRV-OPS-3 SRV-RELOAD-1 SRV-RELOAD-2 SRV-OPS-2: listening lines, counters on SIGUSR1, reload on SIGHUP, drain on SIGTERM', async () => {
     const d = dir({ 'flash.xml': FLASH, 'sl.xml': SILVERLIGHT });
     const c = serve(['--flash', 'flash.xml', '--flash-port', '0', '--silverlight', 'sl.xml', '--silverlight-port', '0', '--http-port', '0'], { cwd: d });

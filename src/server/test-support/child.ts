@@ -33,7 +33,7 @@ export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
     proc,
     stdout: () => out,
     stderr: () => err,
-    async waitForLine(re, ms = 20_000) {
+    async waitForLine(re, ms = 40_000) {
       const until = Date.now() + ms;
       while (Date.now() < until) {
         for (const line of out.split('\n')) {
@@ -45,7 +45,7 @@ export function spawnCli(args: string[], opts: { cwd?: string; env?: NodeJS.Proc
       }
       return null;
     },
-    exited(ms = 20_000) {
+    exited(ms = 40_000) {
       return Promise.race([exit, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms))]);
     },
   };
