@@ -178,7 +178,8 @@ async function main(): Promise<number> {
   for (const r of entryRows) rowById.set(r.requirement.id, r);
 
   // --- Where everything lives on the site -----------------------------------------------------
-  const benchFiles = walk('docs', (p) => /^docs\/benchmarks[^/]*\.md$/.test(p));
+  // docs/benchmarks.md (the evaluator's figures) first, then docs/benchmarks-*.md.
+  const benchFiles = walk('docs', (p) => /^docs\/benchmarks[^/]*\.md$/.test(p)).sort((a, b) => Number(a !== 'docs/benchmarks.md') - Number(b !== 'docs/benchmarks.md') || naturalCompare(a, b));
   const mdPages = new Map<string, string>(chapters.map((c) => [c.file, c.page]));
   for (const b of benchFiles) mdPages.set(b, b.replace(/^docs\//, '').replace(/\.md$/, '.html'));
   mdPages.set('README.md', 'index.html');
@@ -270,7 +271,7 @@ ${[...groupBy(chapters, (c) => c.group)]
   for (const b of benchFiles) {
     const page = mdPages.get(b)!;
     const r = renderMarkdown(read(b), { file: b, page, sitePathFor, requirementHref: (id) => reqPage.get(id) ?? null, idPattern: matcher, codePath });
-    const nav: NavGroup[] = benchFiles.length > 1 ? [{ title: 'Benchmarks', links: benchFiles.map((f) => ({ label: posix.basename(f, '.md'), path: mdPages.get(f)! })) }] : [];
+    const nav: NavGroup[] = benchFiles.length > 1 ? [{ title: 'Benchmarks', links: benchFiles.map((f) => ({ label: /^#\s+(.+)$/m.exec(read(f))?.[1]?.trim() ?? posix.basename(f, '.md'), path: mdPages.get(f)! })) }] : [];
     write(page, renderPage(frame, { page, title: r.title ?? 'Benchmarks', body: `${r.html}<p class="note">From <code>${escapeHtml(b)}</code>; regenerate the figures with <code>npm run bench</code>.</p>`, sidebar: nav }));
   }
 
