@@ -105,12 +105,15 @@ describe('xdpolicy serve (CLI contract)', { timeout: 90_000 }, () => {
     }
   });
 
-  it('SRV-OPS-4 SRV-RELOAD-1: --log json prints one JSON object per line; --watch reloads a changed file', async () => {
+  it('SRV-OPS-4 SRV-RELOAD-1 SRV-OPS-3: --log json prints one JSON object per line; --watch reloads a changed file; an early SIGUSR1 is handled', async () => {
     const d = dir({ 'flash.xml': FLASH });
     const c = serve(['--flash', 'flash.xml', '--flash-port', '0', '--log', 'json', '--watch'], { cwd: d });
     const m = await c.waitForLine(/"event":"listening".*"url":"xmlsocket:\/\/127\.0\.0\.1:(\d+)"/);
     const port = portFrom(m);
     expect(port).toBeGreaterThan(0);
+    // A signal sent the moment the listening line appears is handled, not fatal (SRV-OPS-3).
+    c.proc.kill('SIGUSR1');
+    expect(await c.waitForLine(/"event":"counters"/)).not.toBeNull();
     writeFileSync(join(d, 'flash.xml'), FLASH_B);
     expect(await c.waitForLine(/"event":"reload","ok":true/, 10_000)).not.toBeNull();
     expect((await rawExchange({ port, chunks: [REQUEST] })).bytes.toString()).toBe(FLASH_B + '\0');
@@ -118,7 +121,7 @@ describe('xdpolicy serve (CLI contract)', { timeout: 90_000 }, () => {
     expect(await c.exited()).toBe(0);
     const lines = c.stdout().trim().split('\n');
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
-    const last = lines.map((l) => JSON.parse(l) as { event: string; served?: number }).find((e) => e.event === 'counters');
+    const last = lines.map((l) => JSON.parse(l) as { event: string; served?: number; final?: boolean }).find((e) => e.event === 'counters' && e.final);
     expect(last?.served).toBe(1);
   });
 

@@ -341,10 +341,22 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     return 2;
   }
 
+  // The listening lines go out while the server starts; a supervisor may signal as soon as it
+  // reads them. Signals arriving before the handlers below are installed are held and replayed,
+  // so none takes its default action (SIGHUP and SIGTERM would kill, SIGUSR1 would start the
+  // inspector).
+  const early: NodeJS.Signals[] = [];
+  const hold = (signal: NodeJS.Signals) => early.push(signal);
+  const held: NodeJS.Signals[] = ['SIGHUP', 'SIGUSR1', 'SIGTERM', 'SIGINT'];
+  for (const sig of held) process.on(sig, hold);
+  const release = () => {
+    for (const sig of held) process.off(sig, hold);
+  };
   let server: RunningPolicyServer;
   try {
     server = await startPolicyServer(options);
   } catch (err) {
+    release();
     if (err instanceof PolicyServerStartError) {
       io.stderr.write(`xdpolicy serve: ${err.message}\n`);
       // SRV-BIND-2
@@ -355,6 +367,7 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
   if (a.user && userIds) {
     const problem = dropPrivileges(a.user, userIds);
     if (problem) {
+      release();
       io.stderr.write(`xdpolicy serve: ${problem}\n`);
       await server.close();
       return 1;
@@ -441,5 +454,7 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     process.on('SIGUSR1', onUsr1);
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onTerm);
+    release();
+    for (const sig of early) (sig === 'SIGHUP' ? onHup : sig === 'SIGUSR1' ? onUsr1 : onTerm)();
   });
 }
