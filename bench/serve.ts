@@ -16,8 +16,8 @@ const value = (name: string) => {
 };
 const soak = args.includes('--soak');
 const report = await measureServe({
-  seconds: value('--seconds') ?? 2,
-  rounds: value('--rounds') ?? 5,
+  seconds: value('--seconds') ?? 1.5,
+  rounds: value('--rounds') ?? 7,
   concurrency: value('--concurrency') ?? 32,
   soakConnections: soak ? 100_000 : 20_000,
   log: (l) => process.stdout.write(`${l}\n`),

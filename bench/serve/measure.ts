@@ -6,13 +6,13 @@
 import os from 'node:os';
 import type { BenchFigure, BenchResult, BenchTarget } from '../suite.js';
 import { openIdleSockets, runLoad, type LoadResult } from './loadgen.js';
-import { benchPolicy, pinLoadGenerator, processCpuMs, processFootprint, startCServer, startPolicyfile, startXdpolicy, writeBenchPolicy, type Pinning } from './servers.js';
+import { benchPolicy, pinLoadGenerator, processCpuMs, processFootprint, processRunQueueWaitMs, startCServer, startPolicyfile, startXdpolicy, writeBenchPolicy, type Pinning } from './servers.js';
 
 /** Options of a bench run. */
 export interface ServeBenchOptions {
-  /** Seconds of load per round (default 2). */
+  /** Seconds of load per round (default 1.5). */
   seconds?: number;
-  /** Rounds per server for throughput, alternating between the servers; the median is kept (default 5). */
+  /** Rounds per server for throughput, alternating between the servers; the median is kept (default 7). */
   rounds?: number;
   /** Connections in flight at once (default 32). */
   concurrency?: number;
@@ -40,8 +40,13 @@ export interface ServeBenchReport {
   rounds: number;
 }
 
-/** A load result plus the server's CPU cost per successful connection, in µs. */
-export type Measured = LoadResult & { cpuUsPerConn: number };
+/**
+ * A load result plus the server's CPU cost per successful connection (µs) and how busy the load
+ * generator was (its CPU time over the wall time, %): near 100 % the generator, not the server,
+ * bounds the rate; and how long the server, runnable, waited for its core (% of the round):
+ * other processes on the shared machine taking that core.
+ */
+export type Measured = LoadResult & { cpuUsPerConn: number; generatorBusyPct: number; serverWaitPct: number };
 
 /**
  * The rounds of one server summarised: rate, percentiles and CPU per connection are the medians
@@ -72,6 +77,8 @@ export function summarise(rounds: Measured[]): Summary {
     p50: median(rounds.map((r) => r.p50)),
     p99: median(rounds.map((r) => r.p99)),
     cpuUsPerConn: median(rounds.map((r) => r.cpuUsPerConn)),
+    generatorBusyPct: median(rounds.map((r) => r.generatorBusyPct)),
+    serverWaitPct: median(rounds.map((r) => r.serverWaitPct)),
     rounds,
     minRate: Math.min(...rates),
     maxRate: Math.max(...rates),
@@ -80,10 +87,10 @@ export function summarise(rounds: Measured[]): Summary {
 
 /** Runs every measurement; each phase is bounded in time or in connections. */
 export async function measureServe(o: ServeBenchOptions = {}): Promise<ServeBenchReport> {
-  const seconds = o.seconds ?? 2;
+  const seconds = o.seconds ?? 1.5;
   const concurrency = o.concurrency ?? 32;
   const soakConnections = o.soakConnections ?? 20_000;
-  const rounds = o.rounds ?? 5;
+  const rounds = o.rounds ?? 7;
   const log = o.log ?? (() => {});
   // The generator on one core, every server on the other: see Pinning.
   const pinning = pinLoadGenerator();
@@ -94,8 +101,16 @@ export async function measureServe(o: ServeBenchOptions = {}): Promise<ServeBenc
   // CPU per connection does not depend on how busy the shared machine is, unlike rates.
   const measured = async (pid: number, port: number, extra: Partial<Parameters<typeof runLoad>[0]> = {}): Promise<Measured> => {
     const cpu0 = processCpuMs(pid);
+    const gen0 = process.cpuUsage();
+    const wait0 = processRunQueueWaitMs(pid);
     const r = await load(port, extra);
-    return { ...r, cpuUsPerConn: ((processCpuMs(pid) - cpu0) * 1000) / Math.max(1, r.ok) };
+    const gen = process.cpuUsage(gen0);
+    return {
+      ...r,
+      cpuUsPerConn: ((processCpuMs(pid) - cpu0) * 1000) / Math.max(1, r.ok),
+      generatorBusyPct: (gen.user + gen.system) / (r.seconds * 1e4),
+      serverWaitPct: (processRunQueueWaitMs(pid) - wait0) / (r.seconds * 10),
+    };
   };
 
   // Throughput: the three servers in alternating rounds (the order rotates each round), the
@@ -223,7 +238,7 @@ export function serveBenchResult(r: ServeBenchReport): BenchResult {
 
 /** The Markdown of docs/benchmarks-serve.md. */
 export function serveBenchMarkdown(r: ServeBenchReport, env: string, command: string): string {
-  const row = (name: string, x: Summary) => `| ${name} | ${f0(x.rate)} | ${spread(x)} | ${f0(x.ok)} | ${failures(x)} | ${f2(x.p50)} | ${f2(x.p99)} | ${f0(x.cpuUsPerConn)} |`;
+  const row = (name: string, x: Summary) => `| ${name} | ${f0(x.rate)} | ${spread(x)} | ${f0(x.ok)} | ${failures(x)} | ${f2(x.p50)} | ${f2(x.p99)} | ${f0(x.cpuUsPerConn)} | ${f0(x.generatorBusyPct)} % | ${f0(x.serverWaitPct)} % |`;
   const rounds = (name: string, x: Summary | null) => (x ? `| ${name} | ${x.rounds.map((m) => `${f0(m.rate)} (${f0(m.cpuUsPerConn)} µs)`).join(' | ')} |` : `| ${name} | ${'not built (no gcc) | '.repeat(r.rounds)}`);
   const res = serveBenchResult(r);
   const pin = r.pinning;
@@ -259,15 +274,20 @@ export function serveBenchMarkdown(r: ServeBenchReport, env: string, command: st
     '  Every server runs in its own process and serves the same bytes (the policy npm policyfile',
     '  generates for `www.example.com:1234`).',
     '- **Server CPU per connection** is the server process\'s user + system time (from /proc) over the',
-    '  round divided by its successful connections.',
+    '  round divided by its successful connections. **Generator busy** is the generator\'s own CPU time',
+    '  over the round\'s wall time: near 100 % the generator bounds the rate; well below, the generator',
+    '  was waiting for the server. **Server waited for its core** is the time the server\'s main thread',
+    '  was runnable but not running (/proc/PID/schedstat) over the round: pinning keeps the generator',
+    '  off the server\'s core, but other processes on this shared machine still take it, and a server',
+    '  that needs more CPU per connection loses more to them.',
     '',
     '## Throughput',
     '',
-    '| server | successful conn/s (median) | spread | successful | failed | p50 ms | p99 ms | server CPU µs/conn |',
-    '|---|---|---|---|---|---|---|---|',
+    '| server | successful conn/s (median) | spread | successful | failed | p50 ms | p99 ms | server CPU µs/conn | generator busy | server waited for its core |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     row('`xdpolicy serve`', r.xdpolicy),
     row('npm `policyfile` 0.0.6', r.policyfile),
-    ...(r.c ? [row('minimal blocking C server (bench/c/policyd.c, gcc -O2)', r.c)] : ['| C server | not built (no gcc) | | | | | | |']),
+    ...(r.c ? [row('minimal blocking C server (bench/c/policyd.c, gcc -O2)', r.c)] : ['| C server | not built (no gcc) | | | | | | | | |']),
     '',
     'Each round, conn/s (server CPU µs/conn):',
     '',

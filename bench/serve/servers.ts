@@ -166,3 +166,17 @@ export function processCpuMs(pid: number): number {
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
   return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
 }
+
+/**
+ * How long the process's main thread has waited, runnable, for a core so far, in ms (from
+ * /proc/PID/schedstat; 0 when the kernel does not provide it). On a shared machine other
+ * processes take the server's core; this says by how much.
+ */
+export function processRunQueueWaitMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/schedstat`, 'utf8').trim().split(' ');
+    return Number(fields[1]) / 1e6;
+  } catch {
+    return 0;
+  }
+}
