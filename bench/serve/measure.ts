@@ -46,7 +46,7 @@ export interface ServeBenchReport {
  * bounds the rate; and how long the server, runnable, waited for its core (% of the round):
  * other processes on the shared machine taking that core.
  */
-export type Measured = LoadResult & { cpuUsPerConn: number; generatorBusyPct: number; serverWaitPct: number };
+export type Measured = LoadResult & { cpuUsPerConn: number; generatorBusyPct: number; generatorUsPerConn: number; serverWaitPct: number };
 
 /**
  * The rounds of one server summarised: rate, percentiles and CPU per connection are the medians
@@ -78,6 +78,7 @@ export function summarise(rounds: Measured[]): Summary {
     p99: median(rounds.map((r) => r.p99)),
     cpuUsPerConn: median(rounds.map((r) => r.cpuUsPerConn)),
     generatorBusyPct: median(rounds.map((r) => r.generatorBusyPct)),
+    generatorUsPerConn: median(rounds.map((r) => r.generatorUsPerConn)),
     serverWaitPct: median(rounds.map((r) => r.serverWaitPct)),
     rounds,
     minRate: Math.min(...rates),
@@ -109,6 +110,7 @@ export async function measureServe(o: ServeBenchOptions = {}): Promise<ServeBenc
       ...r,
       cpuUsPerConn: ((processCpuMs(pid) - cpu0) * 1000) / Math.max(1, r.ok),
       generatorBusyPct: (gen.user + gen.system) / (r.seconds * 1e4),
+      generatorUsPerConn: (gen.user + gen.system) / Math.max(1, r.ok),
       serverWaitPct: (processRunQueueWaitMs(pid) - wait0) / (r.seconds * 10),
     };
   };
@@ -238,7 +240,7 @@ export function serveBenchResult(r: ServeBenchReport): BenchResult {
 
 /** The Markdown of docs/benchmarks-serve.md. */
 export function serveBenchMarkdown(r: ServeBenchReport, env: string, command: string): string {
-  const row = (name: string, x: Summary) => `| ${name} | ${f0(x.rate)} | ${spread(x)} | ${f0(x.ok)} | ${failures(x)} | ${f2(x.p50)} | ${f2(x.p99)} | ${f0(x.cpuUsPerConn)} | ${f0(x.generatorBusyPct)} % | ${f0(x.serverWaitPct)} % |`;
+  const row = (name: string, x: Summary) => `| ${name} | ${f0(x.rate)} | ${spread(x)} | ${f0(x.ok)} | ${failures(x)} | ${f2(x.p50)} | ${f2(x.p99)} | ${f0(x.cpuUsPerConn)} | ${f0(x.generatorBusyPct)} % | ${f0(x.generatorUsPerConn)} | ${f0(x.serverWaitPct)} % |`;
   const rounds = (name: string, x: Summary | null) => (x ? `| ${name} | ${x.rounds.map((m) => `${f0(m.rate)} (${f0(m.cpuUsPerConn)} µs)`).join(' | ')} |` : `| ${name} | ${'not built (no gcc) | '.repeat(r.rounds)}`);
   const res = serveBenchResult(r);
   const pin = r.pinning;
@@ -276,18 +278,19 @@ export function serveBenchMarkdown(r: ServeBenchReport, env: string, command: st
     '- **Server CPU per connection** is the server process\'s user + system time (from /proc) over the',
     '  round divided by its successful connections. **Generator busy** is the generator\'s own CPU time',
     '  over the round\'s wall time: near 100 % the generator bounds the rate; well below, the generator',
-    '  was waiting for the server. **Server waited for its core** is the time the server\'s main thread',
+    '  was waiting for the server; **generator CPU µs/conn** is that time per successful connection (the',
+    '  same client code costs more or less depending on how the server answers). **Server waited for its core** is the time the server\'s main thread',
     '  was runnable but not running (/proc/PID/schedstat) over the round: pinning keeps the generator',
     '  off the server\'s core, but other processes on this shared machine still take it, and a server',
     '  that needs more CPU per connection loses more to them.',
     '',
     '## Throughput',
     '',
-    '| server | successful conn/s (median) | spread | successful | failed | p50 ms | p99 ms | server CPU µs/conn | generator busy | server waited for its core |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| server | successful conn/s (median) | spread | successful | failed | p50 ms | p99 ms | server CPU µs/conn | generator busy | generator CPU µs/conn | server waited for its core |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     row('`xdpolicy serve`', r.xdpolicy),
     row('npm `policyfile` 0.0.6', r.policyfile),
-    ...(r.c ? [row('minimal blocking C server (bench/c/policyd.c, gcc -O2)', r.c)] : ['| C server | not built (no gcc) | | | | | | | | |']),
+    ...(r.c ? [row('minimal blocking C server (bench/c/policyd.c, gcc -O2)', r.c)] : ['| C server | not built (no gcc) | | | | | | | | | |']),
     '',
     'Each round, conn/s (server CPU µs/conn):',
     '',
@@ -296,6 +299,11 @@ export function serveBenchMarkdown(r: ServeBenchReport, env: string, command: st
     rounds('`xdpolicy serve`', r.xdpolicy),
     rounds('npm `policyfile`', r.policyfile),
     rounds('C server', r.c),
+    '',
+    'How to read it: with the generator near 100 % busy for every server, a rate is the generator\'s',
+    'core divided by the generator\'s CPU per connection, and the ratio to the C server says how much',
+    'generator work and latency each server\'s way of answering causes. The server\'s own CPU per',
+    'connection says what it would cost on a core of its own; it moves least with the machine\'s load.',
     '',
     `npm policyfile holds ${f0(r.policyfile.fdsAfter)} descriptors after its last round (it never reads the request, so it keeps`,
     'every half-closed connection; at the process limit a fresh client gets nothing).',
