@@ -137,6 +137,13 @@ async function main(): Promise<void> {
       await page.click('#pg-matrix-table td[data-decision="allow"]');
       const trace = (await page.textContent('#pg-trace')) ?? '';
       check('clicking a cell shows its trace', /allow/.test(trace) && trace.length > 40, trace.slice(0, 120));
+      // The address is a shareable link: a new page opened on it shows the same matrix.
+      const shared = await browser.newPage();
+      await shared.goto(page.url());
+      await shared.waitForSelector('body[data-pg-ready="true"]');
+      const again = await readMatrix(shared);
+      check('a copied playground link restores the policy and the matrix', JSON.stringify(again) === JSON.stringify(b), JSON.stringify(again));
+      await shared.close();
     }
 
     // 2b. The Silverlight profile, through the same page: sockets only in 4502-4534.

@@ -35,6 +35,8 @@ declare const document: {
   addEventListener(type: string, fn: () => void): void;
 };
 declare const Option: new (text: string, value: string) => unknown;
+declare const location: { hash: string };
+declare const history: { replaceState(data: unknown, unused: string, url: string): void };
 type HTMLElement = El;
 type HTMLSelectElement = El;
 type HTMLInputElement = El;
@@ -287,6 +289,30 @@ function setup(api: PlaygroundApi): void {
   };
   applyPreset(PRESETS[0]!);
 
+  // The form lives in the URL's fragment, so that a link shows someone else the same matrix.
+  const encodeState = (): string => {
+    const state = { c: client.value, k: kind.value, h: host.value, o: origins.value, x: columns.value, p: policy.value };
+    return btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(state))));
+  };
+  const restoreState = (): void => {
+    const m = /^#s=([A-Za-z0-9+/=]+)$/.exec(location.hash);
+    if (!m?.[1]) return;
+    try {
+      const bytes = Uint8Array.from(atob(m[1]), (ch) => ch.charCodeAt(0));
+      const state = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+      const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
+      client.value = str(state['c'], client.value) === 'silverlight' ? 'silverlight' : 'flash';
+      kind.value = str(state['k'], kind.value) === 'url' ? 'url' : 'socket';
+      host.value = str(state['h'], host.value);
+      origins.value = str(state['o'], origins.value);
+      columns.value = str(state['x'], columns.value);
+      policy.value = str(state['p'], policy.value);
+    } catch {
+      // a damaged link: keep the first example
+    }
+  };
+  restoreState();
+
   const parse = (c: ClientProfile, k: Kind, text: string): { diagnostics: Diagnostic[]; model: unknown } | null => {
     const fn = c === 'flash' ? api.parseFlashPolicy : api.parseSilverlightPolicy;
     if (!fn) return null;
@@ -376,7 +402,8 @@ function setup(api: PlaygroundApi): void {
     }
     renders++;
     document.body.dataset['pgRenders'] = String(renders);
-    status.textContent = `Evaluated in your browser with: ${data.available.join(', ') || 'nothing (no library functions in this build)'}.`;
+    history.replaceState(null, '', `#s=${encodeState()}`);
+    status.textContent = `Evaluated in your browser with: ${data.available.join(', ') || 'nothing (no library functions in this build)'}. The address bar holds this form: copy it to share.`;
   };
 
   matrixEl.addEventListener('click', (ev) => {
