@@ -17,7 +17,7 @@ const value = (name: string) => {
 const soak = args.includes('--soak');
 const report = await measureServe({
   seconds: value('--seconds') ?? 2,
-  rounds: value('--rounds') ?? 3,
+  rounds: value('--rounds') ?? 5,
   concurrency: value('--concurrency') ?? 32,
   soakConnections: soak ? 100_000 : 20_000,
   log: (l) => process.stdout.write(`${l}\n`),

@@ -6,13 +6,13 @@
 import os from 'node:os';
 import type { BenchFigure, BenchResult, BenchTarget } from '../suite.js';
 import { openIdleSockets, runLoad, type LoadResult } from './loadgen.js';
-import { benchPolicy, processCpuMs, processFootprint, startCServer, startPolicyfile, startXdpolicy, writeBenchPolicy } from './servers.js';
+import { benchPolicy, pinLoadGenerator, processCpuMs, processFootprint, startCServer, startPolicyfile, startXdpolicy, writeBenchPolicy, type Pinning } from './servers.js';
 
 /** Options of a bench run. */
 export interface ServeBenchOptions {
   /** Seconds of load per round (default 2). */
   seconds?: number;
-  /** Rounds per server for throughput; the best is kept (default 3). */
+  /** Rounds per server for throughput, alternating between the servers; the median is kept (default 5). */
   rounds?: number;
   /** Connections in flight at once (default 32). */
   concurrency?: number;
@@ -24,10 +24,11 @@ export interface ServeBenchOptions {
 
 /** Everything one run measured. */
 export interface ServeBenchReport {
-  /** Each result carries `cpuUsPerConn`: the server process's CPU time per successful connection. */
-  xdpolicy: Measured;
-  policyfile: Measured & { fdsAfter: number };
-  c: Measured | null;
+  xdpolicy: Summary;
+  policyfile: Summary & { fdsAfter: number };
+  c: Summary | null;
+  /** How the generator and the servers were placed on the cores. */
+  pinning: Pinning;
   /** Load average (1 min) when the run ended: the machines are shared. */
   loadAverage: number;
   idleBaseline: LoadResult;
@@ -42,15 +43,51 @@ export interface ServeBenchReport {
 /** A load result plus the server's CPU cost per successful connection, in µs. */
 export type Measured = LoadResult & { cpuUsPerConn: number };
 
+/**
+ * The rounds of one server summarised: rate, percentiles and CPU per connection are the medians
+ * over the rounds, `ok`/`failed`/`failures` the totals; `rounds` keeps each round for the spread.
+ */
+export type Summary = Measured & { rounds: Measured[]; minRate: number; maxRate: number };
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Medians (rate, p50, p99, CPU) and totals (connections, failures) of several rounds. */
+export function summarise(rounds: Measured[]): Summary {
+  const failures: Record<string, number> = {};
+  for (const r of rounds) for (const [k, v] of Object.entries(r.failures)) failures[k] = (failures[k] ?? 0) + v;
+  const rates = rounds.map((r) => r.rate);
+  return {
+    ok: rounds.reduce((n, r) => n + r.ok, 0),
+    failed: rounds.reduce((n, r) => n + r.failed, 0),
+    failures,
+    seconds: rounds.reduce((n, r) => n + r.seconds, 0),
+    rate: median(rates),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    cpuUsPerConn: median(rounds.map((r) => r.cpuUsPerConn)),
+    rounds,
+    minRate: Math.min(...rates),
+    maxRate: Math.max(...rates),
+  };
+}
 
 /** Runs every measurement; each phase is bounded in time or in connections. */
 export async function measureServe(o: ServeBenchOptions = {}): Promise<ServeBenchReport> {
   const seconds = o.seconds ?? 2;
   const concurrency = o.concurrency ?? 32;
   const soakConnections = o.soakConnections ?? 20_000;
-  const rounds = o.rounds ?? 3;
+  const rounds = o.rounds ?? 5;
   const log = o.log ?? (() => {});
+  // The generator on one core, every server on the other: see Pinning.
+  const pinning = pinLoadGenerator();
+  log(pinning.pinned ? `pinned: load generator on core ${pinning.generatorCore}, each server on core ${pinning.serverCore}` : `NOT pinned: ${pinning.note}`);
   const policy = benchPolicy();
   const policyFile = writeBenchPolicy(policy);
   const load = (port: number, extra: Partial<Parameters<typeof runLoad>[0]> = {}) => runLoad({ port, policy, concurrency, durationMs: seconds * 1000, ...extra });
@@ -61,25 +98,45 @@ export async function measureServe(o: ServeBenchOptions = {}): Promise<ServeBenc
     return { ...r, cpuUsPerConn: ((processCpuMs(pid) - cpu0) * 1000) / Math.max(1, r.ok) };
   };
 
-  // (a) xdpolicy serve and (c) the C server, the ceiling: both started, then measured in
-  // alternating rounds and the best round of each kept, so that a burst of load from other
-  // processes on the shared machine does not decide the ratio. xdpolicy runs with a 60 s deadline
-  // so that the 1,000 idle sockets of the next phase stay open for the whole phase (at the default
-  // 5 s the server closes them, which is the point of SRV-TIME-1 but not what that phase measures).
-  log('C blocking server and xdpolicy serve, alternating rounds…');
+  // Throughput: the three servers in alternating rounds (the order rotates each round), the
+  // median of each kept, so that a burst of load from other processes on the shared machine
+  // neither decides a ratio nor always hits the same server. xdpolicy runs with a 60 s deadline
+  // so that the 1,000 idle sockets of the next phase stay open for the whole phase (at the
+  // default 5 s the server closes them, which is the point of SRV-TIME-1 but not what that phase
+  // measures). npm policyfile keeps a descriptor per connection, so each of its rounds gets a
+  // fresh process (a long-lived one would hit the descriptor limit within a few seconds).
+  log(`throughput: C server, xdpolicy serve, npm policyfile; ${rounds} alternating rounds of ${seconds} s…`);
   const cs = await startCServer(policyFile);
   const xs = await startXdpolicy(policyFile, ['--timeout', '60000']);
   if (cs) await load(cs.port, { durationMs: 500 });
   await load(xs.port, { durationMs: 1000 }); // warm-up (JIT)
-  let c: Measured | null = null;
-  let xdpolicy: Measured | null = null;
-  const best = (a: Measured | null, b: Measured) => (a === null || b.rate > a.rate ? b : a);
+  const cRounds: Measured[] = [];
+  const xRounds: Measured[] = [];
+  const pRounds: Measured[] = [];
+  let fdsAfter = 0;
+  const runners: (() => Promise<void>)[] = [
+    async () => {
+      if (cs) cRounds.push(await measured(cs.pid, cs.port));
+    },
+    async () => {
+      xRounds.push(await measured(xs.pid, xs.port));
+    },
+    async () => {
+      const pf = await startPolicyfile(0);
+      await load(pf.port, { durationMs: 200, timeoutMs: 2000 }); // warm-up (JIT)
+      pRounds.push(await measured(pf.pid, pf.port, { timeoutMs: 2000 }));
+      await sleep(200);
+      fdsAfter = processFootprint(pf.pid).fds;
+      await pf.stop();
+    },
+  ];
   for (let round = 0; round < rounds; round++) {
-    if (cs) c = best(c, await measured(cs.pid, cs.port));
-    xdpolicy = best(xdpolicy, await measured(xs.pid, xs.port));
+    for (let i = 0; i < runners.length; i++) await runners[(round + i) % runners.length]!();
+    const last = (xs: Measured[]) => (xs.length ? Math.round(xs[xs.length - 1]!.rate).toString() : '-');
+    log(`  round ${round + 1}: C ${last(cRounds)}, xdpolicy ${last(xRounds)}, policyfile ${last(pRounds)} conn/s`);
   }
   if (cs) await cs.stop();
-  if (!xdpolicy) throw new Error('no round ran');
+  if (xRounds.length === 0) throw new Error('no round ran');
 
   log('xdpolicy serve with 1,000 idle sockets…');
   // Two rounds each, bracketing the idle phase (without, with, with, without); the lower p99 of
@@ -100,64 +157,76 @@ export async function measureServe(o: ServeBenchOptions = {}): Promise<ServeBenc
   const after = processFootprint(xs.pid);
   await xs.stop();
 
-  // (b) npm policyfile, in its own process as deployed.
-  log('npm policyfile…');
-  const pf = await startPolicyfile(0);
-  const policyfile = await measured(pf.pid, pf.port, { timeoutMs: 2000 });
-  await sleep(500);
-  const fdsAfter = processFootprint(pf.pid).fds;
-  await pf.stop();
-
-  return { xdpolicy, policyfile: { ...policyfile, fdsAfter }, c, loadAverage: os.loadavg()[0] ?? NaN, idleBaseline, idleLoaded, idleSockets: idle.length, soak: { connections: soakResult, before, after }, concurrency, seconds, rounds };
+  return {
+    xdpolicy: summarise(xRounds),
+    policyfile: { ...summarise(pRounds), fdsAfter },
+    c: cRounds.length ? summarise(cRounds) : null,
+    pinning,
+    loadAverage: os.loadavg()[0] ?? NaN,
+    idleBaseline,
+    idleLoaded,
+    idleSockets: idle.length,
+    soak: { connections: soakResult, before, after },
+    concurrency,
+    seconds,
+    rounds,
+  };
 }
 
 const f0 = (n: number) => Math.round(n).toLocaleString('en-US');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
 const failures = (r: LoadResult) => (r.failed === 0 ? '0' : `${r.failed} (${Object.entries(r.failures).map(([k, v]) => `${k} ${v}`).join(', ')})`);
 
+const spread = (x: Summary) => `${f0(x.minRate)}–${f0(x.maxRate)}`;
+
 /** Turns a report into the bench harness's figures and targets. */
 export function serveBenchResult(r: ServeBenchReport): BenchResult {
   const figures: BenchFigure[] = [
-    { label: 'xdpolicy serve: policies/s', value: r.xdpolicy.rate, unit: 'conn/s' },
+    { label: 'xdpolicy serve: policies/s (median)', value: r.xdpolicy.rate, unit: 'conn/s' },
     { label: 'xdpolicy serve: failed connections', value: r.xdpolicy.failed, unit: 'conn' },
-    { label: 'xdpolicy serve: p99 latency', value: r.xdpolicy.p99, unit: 'ms' },
-    { label: 'xdpolicy serve: server CPU per connection', value: r.xdpolicy.cpuUsPerConn, unit: 'µs' },
-    { label: 'npm policyfile: server CPU per successful connection', value: r.policyfile.cpuUsPerConn, unit: 'µs' },
-    { label: 'npm policyfile: successful policies/s', value: r.policyfile.rate, unit: 'conn/s' },
+    { label: 'xdpolicy serve: p99 latency (median)', value: r.xdpolicy.p99, unit: 'ms' },
+    { label: 'xdpolicy serve: server CPU per connection (median)', value: r.xdpolicy.cpuUsPerConn, unit: 'µs' },
+    { label: 'npm policyfile: successful policies/s (median)', value: r.policyfile.rate, unit: 'conn/s' },
     { label: 'npm policyfile: failed connections', value: r.policyfile.failed, unit: 'conn' },
-    { label: 'npm policyfile: descriptors held after the run', value: r.policyfile.fdsAfter, unit: 'fds' },
+    { label: 'npm policyfile: server CPU per successful connection (median)', value: r.policyfile.cpuUsPerConn, unit: 'µs' },
+    { label: 'npm policyfile: descriptors held after its last round', value: r.policyfile.fdsAfter, unit: 'fds' },
     { label: 'p99, 8 clients, no idle sockets', value: r.idleBaseline.p99, unit: 'ms' },
     { label: `p99, 8 clients, ${r.idleSockets} idle sockets held open`, value: r.idleLoaded.p99, unit: 'ms' },
     { label: `soak ${f0(r.soak.connections.ok + r.soak.connections.failed)} connections: fds before → after`, value: r.soak.after.fds - r.soak.before.fds, unit: 'Δ fds' },
     { label: 'soak: RSS after / before', value: r.soak.after.rssKiB / r.soak.before.rssKiB, unit: '×' },
   ];
   if (r.c) {
-    figures.push({ label: 'C blocking server: policies/s', value: r.c.rate, unit: 'conn/s' });
-    figures.push({ label: 'C blocking server: p99 latency', value: r.c.p99, unit: 'ms' });
-    figures.push({ label: 'C blocking server: server CPU per connection', value: r.c.cpuUsPerConn, unit: 'µs' });
+    figures.push({ label: 'C blocking server: policies/s (median)', value: r.c.rate, unit: 'conn/s' });
+    figures.push({ label: 'C blocking server: p99 latency (median)', value: r.c.p99, unit: 'ms' });
+    figures.push({ label: 'C blocking server: server CPU per connection (median)', value: r.c.cpuUsPerConn, unit: 'µs' });
   }
+  const xFailed = r.xdpolicy.failed + r.idleBaseline.failed + r.idleLoaded.failed + r.soak.connections.failed;
   const targets: BenchTarget[] = [
-    { target: 'zero failed connections (xdpolicy serve, all phases)', measured: String(r.xdpolicy.failed + r.idleBaseline.failed + r.idleLoaded.failed + r.soak.connections.failed), pass: r.xdpolicy.failed + r.idleBaseline.failed + r.idleLoaded.failed + r.soak.connections.failed === 0 },
-    { target: '> npm policyfile successful rate', measured: `${f0(r.xdpolicy.rate)} vs ${f0(r.policyfile.rate)} conn/s`, pass: r.xdpolicy.rate > r.policyfile.rate },
+    { target: 'zero failed connections (xdpolicy serve, all phases)', measured: String(xFailed), pass: xFailed === 0 },
+    { target: '> npm policyfile successful rate (medians)', measured: `${f0(r.xdpolicy.rate)} vs ${f0(r.policyfile.rate)} conn/s`, pass: r.xdpolicy.rate > r.policyfile.rate },
     { target: 'p99 with 1,000 idle sockets ≤ 2× p99 without', measured: `${f2(r.idleLoaded.p99)} vs ${f2(r.idleBaseline.p99)} ms`, pass: r.idleLoaded.p99 <= 2 * r.idleBaseline.p99 },
     { target: 'soak leaves descriptors where they started', measured: `${r.soak.before.fds} → ${r.soak.after.fds}`, pass: r.soak.after.fds <= r.soak.before.fds },
     { target: 'soak leaves RSS where it started (≤ 1.2×)', measured: `${f0(r.soak.before.rssKiB)} → ${f0(r.soak.after.rssKiB)} KiB`, pass: r.soak.after.rssKiB <= 1.2 * r.soak.before.rssKiB },
   ];
-  if (r.c) targets.splice(1, 0, { target: '≥ 0.8× the C server rate', measured: `${f2(r.xdpolicy.rate / r.c.rate)}× (${f0(r.xdpolicy.rate)} vs ${f0(r.c.rate)} conn/s)`, pass: r.xdpolicy.rate >= 0.8 * r.c.rate });
+  if (r.c) targets.splice(1, 0, { target: '≥ 0.8× the C server rate (medians)', measured: `${f2(r.xdpolicy.rate / r.c.rate)}× (${f0(r.xdpolicy.rate)} vs ${f0(r.c.rate)} conn/s)`, pass: r.xdpolicy.rate >= 0.8 * r.c.rate });
   return {
     figures,
     targets,
     notes: [
-      `One Node load generator, ${r.concurrency} connections in flight, best of ${r.rounds} alternating rounds of ${r.seconds} s (policyfile: one round, it leaks descriptors), source addresses rotating over 127.0.0.2–127.0.0.254;`,
-      'a connection counts only when the whole policy arrived. Each server runs in its own process.',
+      `One Node load generator, ${r.concurrency} connections in flight, median of ${r.rounds} alternating rounds of ${r.seconds} s per server (npm policyfile: a fresh process per round, it leaks descriptors), source addresses rotating over 127.0.0.2–127.0.0.254;`,
+      r.pinning.pinned
+        ? `generator pinned to core ${r.pinning.generatorCore}, every server to core ${r.pinning.serverCore} (taskset). A connection counts only when the whole policy arrived. Each server runs in its own process.`
+        : `NOT pinned (${r.pinning.note}): generator and servers share the cores. A connection counts only when the whole policy arrived. Each server runs in its own process.`,
     ],
   };
 }
 
 /** The Markdown of docs/benchmarks-serve.md. */
 export function serveBenchMarkdown(r: ServeBenchReport, env: string, command: string): string {
-  const row = (name: string, x: Measured) => `| ${name} | ${f0(x.rate)} | ${f0(x.ok)} | ${failures(x)} | ${f2(x.p50)} | ${f2(x.p99)} | ${f0(x.cpuUsPerConn)} |`;
+  const row = (name: string, x: Summary) => `| ${name} | ${f0(x.rate)} | ${spread(x)} | ${f0(x.ok)} | ${failures(x)} | ${f2(x.p50)} | ${f2(x.p99)} | ${f0(x.cpuUsPerConn)} |`;
+  const rounds = (name: string, x: Summary | null) => (x ? `| ${name} | ${x.rounds.map((m) => `${f0(m.rate)} (${f0(m.cpuUsPerConn)} µs)`).join(' | ')} |` : `| ${name} | ${'not built (no gcc) | '.repeat(r.rounds)}`);
   const res = serveBenchResult(r);
+  const pin = r.pinning;
   return [
     '<!-- Generated by `npm run bench:serve` (bench/serve.ts). Do not edit by hand: rerun the benchmark. -->',
     '# Benchmarks: `xdpolicy serve`',
@@ -165,32 +234,51 @@ export function serveBenchMarkdown(r: ServeBenchReport, env: string, command: st
     `Measured on ${env} with \`${command}\`; load average ${f2(r.loadAverage)} at the end of the run (a shared`,
     'machine: rates and latencies move with the load, the server CPU per connection much less).',
     '',
-    `One load generator (Node, one process) keeps ${r.concurrency} connections in flight. xdpolicy and the C server are`,
-    `measured in ${r.rounds} alternating rounds of ${r.seconds} s and the best round of each is shown; npm policyfile gets`,
-    'one round, as it leaks a descriptor per connection and would start later rounds crippled. Each',
-    'connection connects from the next source address in 127.0.0.2–127.0.0.254, sends the 23-byte',
-    '`<policy-file-request/>\\0`, and counts as a success only when the whole policy arrived (ended by',
-    'its NUL, or by the close for a server that sends none). Every server runs in its own process and',
-    'serves the same bytes (the policy npm policyfile generates for `www.example.com:1234`).',
+    '## Setup',
+    '',
+    ...(pin.pinned
+      ? [
+          `- **Cores.** The load generator (one Node process) is pinned to core ${pin.generatorCore} and every server under test —`,
+          `  the C server, npm policyfile and \`xdpolicy serve\` alike — to core ${pin.serverCore} (\`taskset -c\`, util-linux).`,
+          '  On shared cores a server that costs more CPU also starves the generator, and the rate would mix',
+          '  the server\'s cost with the generator\'s starvation; pinned, each server has one core to itself and',
+          '  the generator always has the other. The C server on that core is therefore **the ceiling this',
+          '  machine and this generator allow**: a Node server can at best match it, when the generator, not',
+          '  the server, is the bottleneck.',
+        ]
+      : [`- **Cores: NOT pinned** (${pin.note}). The generator and the servers share the cores, so a server that costs`, '  more CPU also starves the generator; read the ratios with that in mind.']),
+    `- **Rounds.** ${r.rounds} rounds of ${r.seconds} s per server, alternating between the servers (the order rotates`,
+    '  each round, after a warm-up), so that a burst of load from other processes on the shared machine',
+    '  hits every server alike. The tables show the **median** round and the spread (lowest–highest',
+    '  rate); `successful` and `failed` are totals over all rounds. npm policyfile gets a fresh process',
+    '  for each round: it keeps a descriptor per connection and a long-lived one would reach the',
+    '  descriptor limit within seconds.',
+    `- **Client.** ${r.concurrency} connections in flight. Each connection connects from the next source address in`,
+    '  127.0.0.2–127.0.0.254, sends the 23-byte `<policy-file-request/>\\0`, and counts as a success only',
+    '  when the whole policy arrived (ended by its NUL, or by the close for a server that sends none).',
+    '  Every server runs in its own process and serves the same bytes (the policy npm policyfile',
+    '  generates for `www.example.com:1234`).',
+    '- **Server CPU per connection** is the server process\'s user + system time (from /proc) over the',
+    '  round divided by its successful connections.',
     '',
     '## Throughput',
     '',
-    '| server | successful conn/s | successful | failed | p50 ms | p99 ms | server CPU µs/conn |',
-    '|---|---|---|---|---|---|---|',
+    '| server | successful conn/s (median) | spread | successful | failed | p50 ms | p99 ms | server CPU µs/conn |',
+    '|---|---|---|---|---|---|---|---|',
     row('`xdpolicy serve`', r.xdpolicy),
     row('npm `policyfile` 0.0.6', r.policyfile),
-    ...(r.c ? [row('minimal blocking C server (bench/c/policyd.c, gcc -O2)', r.c)] : ['| C server | not built (no gcc) | | | | | |']),
+    ...(r.c ? [row('minimal blocking C server (bench/c/policyd.c, gcc -O2)', r.c)] : ['| C server | not built (no gcc) | | | | | | |']),
     '',
-    `npm policyfile holds ${f0(r.policyfile.fdsAfter)} descriptors after its run (it never reads the request, so it keeps`,
+    'Each round, conn/s (server CPU µs/conn):',
+    '',
+    `| server | ${Array.from({ length: r.rounds }, (_, i) => `round ${i + 1}`).join(' | ')} |`,
+    `|---|${'---|'.repeat(r.rounds)}`,
+    rounds('`xdpolicy serve`', r.xdpolicy),
+    rounds('npm `policyfile`', r.policyfile),
+    rounds('C server', r.c),
+    '',
+    `npm policyfile holds ${f0(r.policyfile.fdsAfter)} descriptors after its last round (it never reads the request, so it keeps`,
     'every half-closed connection; at the process limit a fresh client gets nothing).',
-    '',
-    'How to read the ratio: the load generator is one Node process on the same 2 shared cores, so the',
-    'C server, which costs the least CPU per connection, leaves the generator the most CPU and sets the',
-    'ceiling. Profiled under this load, `xdpolicy serve` is idle more than half of the time: its rate is',
-    'bounded by the generator and by scheduling, not by its own work. Runs minutes apart on this machine',
-    'gave xdpolicy/C ratios from 0.58× to 1.06× (load averages 3 to 17; the earlier runs started the server from source under tsx); the server CPU per connection',
-    '(about 70 µs for both Node servers, under 20 µs for C) moves much less. Rerun it rather than trust',
-    'one ratio.',
     '',
     '## Idle sockets',
     '',

@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -15,6 +16,47 @@ const ROOT = dirname(BENCH_DIR);
 /** Where built and generated bench files go (git-ignored). */
 export const OUT_DIR = join(BENCH_DIR, 'out');
 const require = createRequire(import.meta.url);
+
+/**
+ * CPU pinning of bench/serve: the load generator (this process) on core 0, every server under
+ * test on core 1, so that a server's own cost cannot starve the generator (on shared cores it
+ * would, and the measurement would mix the server's cost with the generator's starvation).
+ * `taskset` (util-linux) sets the affinity; without it, or with fewer than two cores, nothing is
+ * pinned and `note` says so.
+ */
+export interface Pinning {
+  /** Whether the generator and the servers run on separate cores. */
+  pinned: boolean;
+  /** The core of the load generator and the core of each server (when pinned). */
+  generatorCore: number;
+  serverCore: number;
+  /** Why nothing was pinned (empty when pinned). */
+  note: string;
+}
+
+let pinning: Pinning | null = null;
+
+/** Pins this process (every thread: the generator) to core 0 and returns how servers are pinned. */
+export function pinLoadGenerator(): Pinning {
+  if (pinning) return pinning;
+  const cores = os.availableParallelism();
+  const unpinned = (note: string): Pinning => (pinning = { pinned: false, generatorCore: -1, serverCore: -1, note });
+  if (cores < 2) return unpinned(`only ${cores} core available: generator and servers share it`);
+  const probe = spawnSync('taskset', ['--version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return unpinned('taskset (util-linux) not found: generator and servers share the cores');
+  const self = spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { encoding: 'utf8' });
+  if (self.error || self.status !== 0) return unpinned(`taskset could not pin the generator: ${self.stderr.trim()}`);
+  return (pinning = { pinned: true, generatorCore: 0, serverCore: 1, note: '' });
+}
+
+/** Spawns a server command on the server core (as pinned by {@link pinLoadGenerator}). */
+function spawnServer(command: string, args: string[]): ChildProcess {
+  const p = pinning ?? pinLoadGenerator();
+  const stdio: ['ignore', 'pipe', 'inherit'] = ['ignore', 'pipe', 'inherit'];
+  // taskset execs the command: the child's pid is the server's.
+  if (p.pinned) return spawn('taskset', ['-c', String(p.serverCore), command, ...args], { stdio });
+  return spawn(command, args, { stdio });
+}
 
 /** A server process under test. */
 export interface ServerProcess {
@@ -74,7 +116,7 @@ export async function startXdpolicy(policyFile: string, extra: string[] = []): P
   const args = existsSync(built)
     ? [join(ROOT, 'bin/xdpolicy.js')]
     : ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src/server/test-support/run-cli.ts')];
-  const proc = spawn(process.execPath, [...args, 'serve', '--flash', policyFile, '--flash-port', '0', ...extra], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawnServer(process.execPath, [...args, 'serve', '--flash', policyFile, '--flash-port', '0', ...extra]);
   const port = await waitForPort(proc, /listening flash xmlsocket:\/\/127\.0\.0\.1:(\d+)/, 'xdpolicy serve');
   return { name: 'xdpolicy serve', pid: proc.pid!, port, proc, stop: stopper(proc) };
 }
@@ -84,7 +126,7 @@ export async function startPolicyfile(port: number): Promise<ServerProcess> {
   const main = require.resolve('policyfile');
   const script = `const pf = require(${JSON.stringify(main)}).createServer({ log: false }, ['www.example.com:1234']);
 pf.listen(${port}, () => console.log('listening ' + pf.socket.address().port));`;
-  const proc = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawnServer(process.execPath, ['-e', script]);
   const bound = await waitForPort(proc, /listening (\d+)/, 'policyfile');
   return { name: 'npm policyfile', pid: proc.pid!, port: bound, proc, stop: stopper(proc) };
 }
@@ -95,7 +137,7 @@ export async function startCServer(policyFile: string): Promise<ServerProcess | 
   const bin = join(OUT_DIR, 'policyd');
   const build = spawnSync('gcc', ['-O2', '-o', bin, join(BENCH_DIR, 'c', 'policyd.c')], { encoding: 'utf8' });
   if (build.error || build.status !== 0) return null;
-  const proc = spawn(bin, ['0', policyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawnServer(bin, ['0', policyFile]);
   const port = await waitForPort(proc, /listening (\d+)/, 'C policyd');
   return { name: 'C blocking server', pid: proc.pid!, port, proc, stop: stopper(proc) };
 }

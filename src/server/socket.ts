@@ -34,7 +34,10 @@ interface ConnectionState {
   phase: Phase;
 }
 
-const states = new WeakMap<Socket, ConnectionState>();
+// The state lives on the socket itself, under a symbol: one property store per connection, and
+// no WeakMap (whose entries cost a hash lookup per event and extra work in every GC).
+const kState = Symbol('xdpolicy.socketPolicyState');
+type PolicySocket = Socket & { [kState]?: ConnectionState };
 
 function ignoreError(): void {
   // A reset or broken pipe from a client is that client's problem; 'close' follows and cleans up.
@@ -42,7 +45,7 @@ function ignoreError(): void {
 
 /** Called by the tracker when a connection reaches its deadline. */
 export function expireSocket(ctx: SocketListenerContext, socket: Socket): void {
-  const state = states.get(socket);
+  const state = (socket as PolicySocket)[kState];
   // SRV-TIME-1
   if (state && state.phase === Phase.Reading) {
     ctx.counters.timedOut++;
@@ -63,8 +66,8 @@ export function socketPolicyConnectionHandler(ctx: SocketListenerContext): (sock
     socket.destroy();
   }
 
-  function onData(this: Socket, chunk: Buffer): void {
-    const state = states.get(this);
+  function onData(this: PolicySocket, chunk: Buffer): void {
+    const state = this[kState];
     if (!state || state.phase !== Phase.Reading) return; // after the answer, input is ignored
     const progress = matchRequestChunk(expected, state.matched, chunk, trailingNul);
     switch (progress.state) {
@@ -81,8 +84,19 @@ export function socketPolicyConnectionHandler(ctx: SocketListenerContext): (sock
         state.phase = Phase.Answered;
         ctx.counters.served++;
         ctx.emit?.({ type: 'served', kind: ctx.protocol, remoteAddress: this.remoteAddress });
-        // SRV-FRAME-6: one write, then close our side.
-        this.end(bytes);
+        // SRV-FRAME-6: one write, then close. The bytes are prepared once per policy (reload
+        // swaps them), so nothing is copied or allocated here.
+        this.write(bytes);
+        if (this.writableLength === 0) {
+          // The kernel took the whole response at once (the usual case): close now rather than
+          // shut down and wait for the client's FIN. The kernel still delivers what it holds and
+          // then sends the FIN, as a blocking server's close() does, and the connection costs
+          // no shutdown, no further wake-up and no further read.
+          this.destroy();
+        } else {
+          // A client with a small receive window: let the rest drain, then close.
+          this.end();
+        }
         return;
       }
       case 'mismatch':
@@ -96,8 +110,8 @@ export function socketPolicyConnectionHandler(ctx: SocketListenerContext): (sock
     }
   }
 
-  function onEnd(this: Socket): void {
-    const state = states.get(this);
+  function onEnd(this: PolicySocket): void {
+    const state = this[kState];
     if (state && state.phase === Phase.Reading) refuse(this, state, 'closed-early');
   }
 
@@ -106,7 +120,7 @@ export function socketPolicyConnectionHandler(ctx: SocketListenerContext): (sock
     ctx.counters.open = ctx.tracker.size;
   }
 
-  return (socket: Socket) => {
+  return (socket: PolicySocket) => {
     socket.on('error', ignoreError);
     // SRV-LIMIT-1, SRV-LIMIT-2
     const refusal = ctx.tracker.admit(socket, socket.remoteAddress);
@@ -118,7 +132,7 @@ export function socketPolicyConnectionHandler(ctx: SocketListenerContext): (sock
     }
     ctx.counters.accepted++;
     ctx.counters.open = ctx.tracker.size;
-    states.set(socket, { matched: 0, phase: Phase.Reading });
+    socket[kState] = { matched: 0, phase: Phase.Reading };
     // No setNoDelay: the answer is one write with nothing unacknowledged before it, which Nagle
     // never delays, and the setsockopt would cost a system call per connection.
     socket.on('data', onData);
