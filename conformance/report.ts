@@ -118,7 +118,6 @@ export function junitReport(report: CertifyReport): string {
       out.push('    <properties>');
       for (const w of report.warnings) out.push(`      <property name="warning" value="${escapeXml(w)}"/>`);
       out.push('    </properties>');
-      out.push(`    <system-err>${escapeXml(report.warnings.map((w) => `WARNING: ${w}`).join('\n'))}</system-err>`);
     }
     for (const r of rs) {
       out.push(`    <testcase classname="${escapeXml(name)}" name="${escapeXml(`${r.id}: ${r.desc}`)}" time="${(r.durationMs / 1000).toFixed(3)}">`);
@@ -130,6 +129,8 @@ export function junitReport(report: CertifyReport): string {
       else out.push(`      <system-out>${escapeXml(r.verdict.actual)}</system-out>`);
       out.push('    </testcase>');
     }
+    // The JUnit schema puts system-err after the test cases.
+    if (report.warnings.length > 0) out.push(`    <system-err>${escapeXml(report.warnings.map((w) => `WARNING: ${w}`).join('\n'))}</system-err>`);
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');

@@ -229,7 +229,9 @@ describe('--insecure for a self-signed HTTPS target (WIRE-HARNESS-2)', () => {
     expect(json.insecure).toBe(true);
     expect(json.warnings.join(' ')).toMatch(/not authenticated/);
     expect(json.results.find((x) => x.id === 'http/status')!.verdict.status).toBe('pass');
-    expect(readFileSync(join(dir, 'r.xml'), 'utf8')).toMatch(/<property name="warning" value="--insecure: TLS certificates were NOT verified[^"]*not authenticated/);
+    const junit = readFileSync(join(dir, 'r.xml'), 'utf8');
+    expect(junit).toMatch(/<properties>\s*<property name="warning" value="--insecure: TLS certificates were NOT verified[^"]*not authenticated/);
+    expect(junit).toMatch(/<\/testcase>\s*<system-err>WARNING: --insecure/);
     expect(readFileSync(join(dir, 'r.html'), 'utf8')).toMatch(/<p class="warning"><b>WARNING:<\/b> --insecure: TLS certificates were NOT verified/);
   });
 
