@@ -10,6 +10,7 @@
 import type { Diagnostic } from '../src/diagnostics.js';
 import type { ClientProfile, Decision, DecisionRequest } from '../src/decision/types.js';
 import type { WorldSnapshot } from '../src/world/world.js';
+import type { FlashPolicy } from '../src/flash/model.js';
 import { parseFlashPolicy } from '../src/flash/parse.js';
 import { parseSilverlightPolicy } from '../src/silverlight/parse.js';
 import { decide } from '../src/decision/decide.js';
@@ -52,6 +53,11 @@ export interface LintFindingLike {
 /** The library functions the harness uses. */
 export interface Analyzers {
   validate(text: string, format: ClientProfile, context: ServeContext): PolicyValidity;
+  /**
+   * The Flash parser's model of a served policy (null when the parser rejects it), so checks read
+   * `site-control` and the like from the one parser rather than re-reading the text.
+   */
+  flashModel(text: string, context: ServeContext): FlashPolicy | null;
   /** Null when no linter is available. */
   lint(text: string, client: ClientProfile, context: ServeContext): LintFindingLike[] | null;
   /** Null when no decision function is available. */
@@ -60,14 +66,16 @@ export interface Analyzers {
 
 /** The library's analyzers: the format parsers, the linter and `decide`. */
 export async function loadAnalyzers(): Promise<Analyzers> {
+  const flashContext = (context: ServeContext): { kind: 'url' | 'socket'; scheme?: 'http' | 'https'; master: boolean } => ({
+    kind: context.kind,
+    ...(context.scheme ? { scheme: context.scheme } : {}),
+    master: context.master ?? false,
+  });
   return {
     validate(text, format, context) {
       const checkedBy = format === 'flash' ? 'flash-parser' : 'silverlight-parser';
       try {
-        const r =
-          format === 'flash'
-            ? parseFlashPolicy(text, { kind: context.kind, ...(context.scheme ? { scheme: context.scheme } : {}), master: context.master ?? false })
-            : parseSilverlightPolicy(text);
+        const r = format === 'flash' ? parseFlashPolicy(text, flashContext(context)) : parseSilverlightPolicy(text);
         return { valid: r.policy !== null, diagnostics: r.diagnostics, checkedBy };
       } catch (err) {
         // The parsers never throw by contract; if one does, the policy is not accepted.
@@ -76,6 +84,14 @@ export async function loadAnalyzers(): Promise<Analyzers> {
           diagnostics: [{ severity: 'error', code: 'parser-threw', message: String(err), line: 1, column: 1, requirement: 'WIRE-POL-1' }],
           checkedBy,
         };
+      }
+    },
+    flashModel(text, context) {
+      try {
+        return parseFlashPolicy(text, flashContext(context)).policy;
+      } catch {
+        // The parser never throws by contract; if it does, there is no model to read.
+        return null;
       }
     },
     lint(text, client, context) {

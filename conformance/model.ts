@@ -96,6 +96,11 @@ export interface RunOptions {
   loadConcurrency: number;
   /** The operator's expectations (`--expect`), if any. */
   expectations: import('./expect.js').Expectations | null;
+  /**
+   * `--insecure`: TLS certificates of https targets are not verified (self-signed test servers).
+   * Every report then warns that the transport was not authenticated.
+   */
+  insecure: boolean;
 }
 
 /** The defaults: h2spec-like budgets, with room for Flash's 3-second wait. */
@@ -109,8 +114,9 @@ export function defaultRunOptions(overrides: Partial<RunOptions> = {}): RunOptio
     load = 0,
     loadConcurrency = 50,
     expectations = null,
+    insecure = false,
   } = overrides;
-  return { timeoutMs, maxBytes, idleWindowMs, strict, concurrency, load, loadConcurrency, expectations };
+  return { timeoutMs, maxBytes, idleWindowMs, strict, concurrency, load, loadConcurrency, expectations, insecure };
 }
 
 /** Helpers that build verdicts, so every report reads alike. */

@@ -22,6 +22,11 @@ export interface Prober {
   delayed(client: ClientProfile): Promise<ExchangeResult>;
   /** The URL policy, fetched once (HTTP targets only). */
   http(): Promise<HttpFetchResult>;
+  /**
+   * Another URL at the target's root, fetched once with the same budgets and TLS setting — the
+   * locations a client consults beside the target (Silverlight's `crossdomain.xml` fallback).
+   */
+  httpAt(url: string): Promise<HttpFetchResult>;
 }
 
 /** How long the delayed probe waits before sending the request (bytes before then were sent on connect). */
@@ -68,7 +73,10 @@ export function createProber(target: Target, options: RunOptions): Prober {
       );
     },
     http() {
-      return once('http', () => fetchBounded(target.url, { timeoutMs: options.timeoutMs, maxBytes: options.maxBytes }));
+      return prober.httpAt(target.url);
+    },
+    httpAt(url) {
+      return once(`http:${url}`, () => fetchBounded(url, { timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, insecure: options.insecure }));
     },
   };
   return prober;

@@ -29,7 +29,11 @@ export function planText(targets: readonly PlannedTarget[]): string {
 export function textReport(report: CertifyReport): string {
   const lines: string[] = [];
   lines.push('');
+  for (const w of report.warnings) lines.push(`WARNING: ${w}`);
   lines.push(planText(report.targets).trimEnd());
+  for (const m of report.matrices) {
+    for (const c of m.consulted ?? []) lines.push(`  ${m.client} decisions for ${m.target} also read ${c.url} (${c.answered}); it is in the recorded world`);
+  }
   lines.push('');
   const groups = new Map<string, CaseResult[]>();
   for (const r of report.results) {
@@ -65,13 +69,16 @@ export function textReport(report: CertifyReport): string {
       ? `CERTIFIED: every MUST case passed${report.strict ? ' (strict: SHOULD cases counted)' : ''}.`
       : report.exitCode === 1
         ? `NOT CERTIFIED: ${report.results.filter((r) => r.verdict.status === 'fail').length} case(s) failed.`
-        : 'NOT TESTED: a target could not be tested at all (or the harness failed).';
+        : report.targets.some((t) => !t.reachable)
+          ? 'NOT TESTED: a target could not be tested at all.'
+          : `NOT TESTED: ${report.summary.error} case(s) ended in a harness error, so the run could not test what it reports.`;
   const quick = report.results.filter((r) => !r.slow);
   const slow = report.results.filter((r) => r.slow);
   if (slow.length > 0 && quick.length > 0) {
     const longest = (rs: CaseResult[]): number => Math.max(...rs.map((r) => r.durationMs));
     lines.push(`Timing: the longest ordinary case took ${longest(quick)} ms; the ${slow.length} deliberate timeout probes (run in parallel) up to ${longest(slow)} ms.`);
   }
+  for (const w of report.warnings) lines.push(`WARNING: ${w}`);
   lines.push(`${report.summary.total} cases, ${report.summary.pass} passed, ${report.summary.fail} failed, ${report.summary.warn} warnings, ${report.summary.skip} skipped, ${report.summary.error} errors in ${report.durationMs} ms. ${verdictLine}`);
   return lines.join('\n') + '\n';
 }
@@ -106,6 +113,12 @@ export function junitReport(report: CertifyReport): string {
     const count = (st: string): number => rs.filter((r) => r.verdict.status === st).length;
     const time = rs.reduce((t, r) => t + r.durationMs, 0) / 1000;
     out.push(`  <testsuite name="${escapeXml(name)}" tests="${rs.length}" failures="${count('fail')}" errors="${count('error')}" skipped="${count('skip') + count('warn')}" time="${time.toFixed(3)}">`);
+    // Run warnings (e.g. --insecure) on every suite: CI views often show one suite at a time.
+    if (report.warnings.length > 0) {
+      out.push('    <properties>');
+      for (const w of report.warnings) out.push(`      <property name="warning" value="${escapeXml(w)}"/>`);
+      out.push('    </properties>');
+    }
     for (const r of rs) {
       out.push(`    <testcase classname="${escapeXml(name)}" name="${escapeXml(`${r.id}: ${r.desc}`)}" time="${(r.durationMs / 1000).toFixed(3)}">`);
       const body = `Requirement (${r.requirementIds.join(', ')}): ${r.requirement}\nExpected: ${r.verdict.expected.join(' | ')}\nActual: ${r.verdict.actual}`;
@@ -116,6 +129,8 @@ export function junitReport(report: CertifyReport): string {
       else out.push(`      <system-out>${escapeXml(r.verdict.actual)}</system-out>`);
       out.push('    </testcase>');
     }
+    // The JUnit schema puts system-err after the test cases.
+    if (report.warnings.length > 0) out.push(`    <system-err>${escapeXml(report.warnings.map((w) => `WARNING: ${w}`).join('\n'))}</system-err>`);
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');
@@ -145,7 +160,9 @@ export function htmlReport(report: CertifyReport): string {
       const body = m.rows
         .map((row, i) => `<tr><th><code>${e(m.origins[i]!)}</code></th>${row.map((c) => `<td class="d-${c.decision}" title="${e(`${c.target}: ${c.reason}`)}">${c.decision === 'unavailable' ? 'n/a' : c.decision}</td>`).join('')}</tr>`)
         .join('\n');
-      const note = m.aliasedFrom ? `<p class="note">The answer of <code>${e(m.aliasedFrom)}</code> is evaluated as if served from the ${m.client === 'flash' ? 'master port 843' : 'Silverlight port 943'} of the same host, where it will be deployed.</p>` : '';
+      const alias = m.aliasedFrom ? `<p class="note">The answer of <code>${e(m.aliasedFrom)}</code> is evaluated as if served from the ${m.client === 'flash' ? 'master port 843' : 'Silverlight port 943'} of the same host, where it will be deployed.</p>` : '';
+      const consulted = (m.consulted ?? []).map((c) => `<p class="note">These decisions also read <code>${e(c.url)}</code> (${e(c.answered)}), fetched and recorded.</p>`).join('');
+      const note = alias + consulted;
       return `<h3>${e(m.client)} — <code>${e(m.target)}</code></h3>${note}<table class="matrix">${head}\n${body}</table>`;
     })
     .join('\n');
@@ -159,10 +176,11 @@ table{border-collapse:collapse;margin:1em 0}table.cases{width:100%}table.cases t
 tr.pass .st{background:#dfd}tr.fail .st{background:#f99}tr.warn .st{background:#fe9}tr.skip .st{background:#eee}tr.error .st{background:#c9f}
 .desc{color:#555;font-size:12px}.req{font-size:12px;color:#333}.num{text-align:right}
 .matrix td{text-align:center;font-weight:bold}.d-allow{background:#cfc}.d-deny{background:#fcc}.d-unavailable{background:#eee}
-.note{color:#555}pre{max-width:60em;overflow:auto;font-size:11px}
+.warning{background:#fe9;border:2px solid #c90;padding:.5em 1em;font-weight:bold}.note{color:#555}pre{max-width:60em;overflow:auto;font-size:11px}
 </style></head><body>
 <h1>xdpolicy certify <span class="st">${e(status)}</span></h1>
 <p>${s.total} cases: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings (SHOULD, counted only with --strict), ${s.skip} skipped, ${s.error} errors — ${report.durationMs} ms, started ${e(report.startedAt)}${report.strict ? ', strict' : ''}.</p>
+${report.warnings.map((w) => `<p class="warning"><b>WARNING:</b> ${e(w)}</p>`).join('\n')}
 <ul>${targets}</ul>
 <h2>Cases</h2>
 <table class="cases"><tr><th>verdict</th><th>case</th><th>level</th><th>client / target</th><th>requirement, expected, actual</th><th>ms</th></tr>

@@ -14,7 +14,7 @@ import { createProber, describeExchange, holdsCompletePolicy, socketPolicyText, 
 import type { ExchangeResult } from './client.js';
 import { clientFromPath, clientFromPort, type Target } from './target.js';
 import { loadWireScenarios, wireCase } from './wire.js';
-import { decisionMatrix, worldOf, type DecisionRow, type ProbedTarget } from './world.js';
+import { decisionMatrix, worldOf, type ConsultedLocation, type DecisionRow, type ProbedTarget, type TargetWorld } from './world.js';
 
 /** A target with the clients it is certified for. */
 export interface PlannedTarget {
@@ -37,6 +37,8 @@ export interface MatrixReport {
   rows: DecisionRow[][];
   /** Set when the answer was evaluated as if served from the client's standard port. */
   aliasedFrom?: string;
+  /** Other locations of the target's root the client's decisions read (fetched and recorded). */
+  consulted?: ConsultedLocation[];
 }
 
 /** Counts of a run. */
@@ -59,8 +61,15 @@ export interface CertifyReport {
   targets: PlannedTarget[];
   results: CaseResult[];
   summary: RunSummary;
-  /** 0 every MUST case passed; 1 a MUST case failed; 3 a target could not be tested (or the harness failed). */
+  /**
+   * 0 every MUST case passed; 1 a case that counts failed; 3 a target could not be tested, or a
+   * case of any level ended in a harness error (WIRE-HARNESS-1).
+   */
   exitCode: 0 | 1 | 3;
+  /** `--insecure`: TLS certificates were not verified. */
+  insecure: boolean;
+  /** Warnings about the run itself that every report format shows (e.g. an unauthenticated transport). */
+  warnings: string[];
   /** The `decide --world` snapshot of what the targets answered (what `--record` writes). */
   world: WorldSnapshot;
   matrices: MatrixReport[];
@@ -147,7 +156,9 @@ export async function planTarget(target: Target, probe: Prober, client: ClientPr
   } else {
     const r = await probe.http();
     if (r.status === undefined && r.outcome !== 'timeout') {
-      return { ...base, clients, clientReason, reachable: false, error: `${r.outcome}${r.error ? ` (${r.error})` : ''}` };
+      const tls = target.scheme === 'https' && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT/i.test(r.error ?? '');
+      const hint = tls ? ': the certificate could not be verified; --insecure skips verification (and every report then says the transport was not authenticated)' : '';
+      return { ...base, clients, clientReason, reachable: false, error: `${r.outcome}${r.error ? ` (${r.error})` : ''}${hint}` };
     }
   }
   return { ...base, clients, clientReason, reachable: true };
@@ -190,12 +201,35 @@ export function summarize(results: readonly CaseResult[]): RunSummary {
   return s;
 }
 
-/** The exit status a run maps to. */
+// WIRE-HARNESS-1
+/**
+ * The exit status a run maps to. A target that cannot be reached is 3. A failure that counts is 1:
+ * the server is known not to conform, whatever else happened. Otherwise a harness error in any
+ * case — MUST or SHOULD, strict or not — is 3, "could not test" (testssl.sh's harness-side codes,
+ * sslyze's ERROR attempts): an `error` is never a statement about the server (every server
+ * behaviour gets pass, fail or warn), so it means the run did not measure what it reports, and
+ * claiming "certified" over it would hide a broken or overloaded harness.
+ */
 export function exitCodeOf(targets: readonly PlannedTarget[], results: readonly CaseResult[]): 0 | 1 | 3 {
   if (targets.length === 0 || targets.some((t) => !t.reachable)) return 3;
   if (results.some((r) => r.verdict.status === 'fail')) return 1;
-  if (results.some((r) => r.verdict.status === 'error' && !r.strict)) return 3;
+  if (results.some((r) => r.verdict.status === 'error')) return 3;
   return 0;
+}
+
+// WIRE-HARNESS-2
+/** The warnings about the run itself that every report format carries. */
+export function runWarnings(targets: readonly Target[], options: RunOptions): string[] {
+  const warnings: string[] = [];
+  if (options.insecure) {
+    const https = targets.filter((t) => t.kind === 'http' && t.scheme === 'https').map((t) => t.url);
+    warnings.push(
+      https.length > 0
+        ? `--insecure: TLS certificates were NOT verified for ${https.join(', ')}; the transport was not authenticated, so what was certified may not be what the real host serves`
+        : '--insecure was given, but no target uses https: it had no effect',
+    );
+  }
+  return warnings;
 }
 
 /** Runs a certification. Resolves with the report; never rejects for anything a server does. */
@@ -210,12 +244,12 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
   input.onPlan?.(planned);
 
   const socketUrls = new Set(targets.filter((t) => t.kind === 'socket').map((t) => t.url));
-  const worldMemo = new Map<string, Promise<{ world: WorldSnapshot; aliasedFrom?: string }>>();
-  const worldFor = (p: ProbedTarget): Promise<{ world: WorldSnapshot; aliasedFrom?: string }> => {
+  const worldMemo = new Map<string, Promise<TargetWorld>>();
+  const worldFor = (p: ProbedTarget): Promise<TargetWorld> => {
     const key = `${p.target.url}|${p.client}`;
     let w = worldMemo.get(key);
     if (!w) {
-      w = worldOf(p, socketUrls);
+      w = worldOf(p, socketUrls, { analyzers, expectations: options.expectations });
       worldMemo.set(key, w);
     }
     return w;
@@ -282,6 +316,7 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
       const m = decisionMatrix(analyzers, w.world, p, options.expectations);
       const entry: MatrixReport = { target: target.url, client, ...m };
       if (w.aliasedFrom) entry.aliasedFrom = w.aliasedFrom;
+      if (w.consulted) entry.consulted = w.consulted;
       matrices.push(entry);
     }
   }
@@ -296,6 +331,8 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
     results,
     summary: summarize(results),
     exitCode: exitCodeOf(planned, results),
+    insecure: options.insecure,
+    warnings: runWarnings(targets, options),
     world,
     matrices,
   };

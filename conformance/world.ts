@@ -48,16 +48,100 @@ export interface ProbedTarget {
   probe: Prober;
 }
 
+/** A location fetched beside an HTTP target because a decision of the run reads it. */
+export interface ConsultedLocation {
+  url: string;
+  /** How it answered, for people (`HTTP 200, 120 bytes, Content-Type text/xml`). */
+  answered: string;
+}
+
+/** The world of one target, and how it was made. */
+export interface TargetWorld {
+  world: WorldSnapshot;
+  /** Set when a socket answer is also recorded at the client's standard port. */
+  aliasedFrom?: string;
+  /** Other locations of the target's root that the client's decisions read, fetched and recorded. */
+  consulted?: ConsultedLocation[];
+}
+
+/** What {@link worldOf} needs to find the locations a client's decisions read beside the target. */
+export interface WorldDiscovery {
+  analyzers: Analyzers;
+  expectations: Expectations | null;
+}
+
+/** At most this many locations are fetched beside one HTTP target (bounded, same root only). */
+export const MAX_CONSULTED_LOCATIONS = 4;
+
+/** `href` of a URL, or the text itself when it is not one (for comparing world keys). */
+function normalUrl(text: string): string {
+  try {
+    return new URL(text).href;
+  } catch {
+    return text;
+  }
+}
+
+/** One line for a consulted location's answer. */
+function describeFetch(r: HttpFetchResult): string {
+  if (r.status === undefined) return `${r.outcome}${r.error ? ` (${r.error})` : ''}`;
+  return `HTTP ${r.status}, ${r.body.length}${r.truncated ? '+' : ''} bytes, Content-Type ${r.headers['content-type'] ?? '(none)'}`;
+}
+
+/**
+ * The locations of `root` (an origin) that the run's decisions for this target read and the world
+ * does not hold yet. The decision function is asked, not re-implemented: the matrix and the
+ * expectations are decided over the world so far, and every `fetch` step of their traces names a
+ * location the client reads. So Silverlight's `crossdomain.xml` fallback (SL-HTTP-6) is found
+ * exactly when `clientaccesspolicy.xml` yields no policy (missing, not 200, a refused content
+ * type, invalid), and never when it yields one (SL-HTTP-7).
+ */
+export function locationsToConsult(p: ProbedTarget, world: WorldSnapshot, discovery: WorldDiscovery): string[] {
+  const read = new Set<string>();
+  const recording: Analyzers = {
+    ...discovery.analyzers,
+    decide(request, w) {
+      const d = discovery.analyzers.decide(request, w);
+      for (const t of d?.trace ?? []) if (t.step === 'fetch' && t.location !== undefined) read.add(normalUrl(t.location));
+      return d;
+    },
+  };
+  decisionMatrix(recording, world, p, discovery.expectations);
+  if (discovery.expectations) decideExpectations(recording, world, p, discovery.expectations);
+  const root = new URL(p.target.url).origin;
+  const have = new Set(Object.keys(world).map(normalUrl));
+  return [...read].filter((u) => !have.has(u) && /^https?:/.test(u) && new URL(u).origin === root).sort();
+}
+
 /**
  * The world one target's answer makes. A socket answer is recorded at its own location and, when
  * the target is not on the client's standard port, also at the standard port of the same host —
  * so decisions follow the policy as it will be deployed (on 843 or 943), and `decide --world`
  * reproduces them from the recorded file alone. `aliasesTaken` lists locations another target of
  * the run really answered, which are never overwritten.
+ *
+ * An HTTP target's world holds its own answer and, with `discovery`, every other location of the
+ * same root that the client's decisions read (see {@link locationsToConsult}), each fetched once:
+ * what `--record` writes is then what the client would have seen.
  */
-export async function worldOf(p: ProbedTarget, aliasesTaken: ReadonlySet<string> = new Set()): Promise<{ world: WorldSnapshot; aliasedFrom?: string }> {
+export async function worldOf(p: ProbedTarget, aliasesTaken: ReadonlySet<string> = new Set(), discovery?: WorldDiscovery): Promise<TargetWorld> {
   const { target, client, probe } = p;
-  if (target.kind === 'http') return { world: { [target.url]: httpWorldResponse(await probe.http()) } };
+  if (target.kind === 'http') {
+    const world: WorldSnapshot = { [target.url]: httpWorldResponse(await probe.http()) };
+    if (!discovery) return { world };
+    const consulted: ConsultedLocation[] = [];
+    // A fetched location can lead to another (a redirect within the root): a few rounds, bounded.
+    for (let round = 0; round < 3 && consulted.length < MAX_CONSULTED_LOCATIONS; round++) {
+      const more = locationsToConsult(p, world, discovery).slice(0, MAX_CONSULTED_LOCATIONS - consulted.length);
+      if (more.length === 0) break;
+      const answers = await Promise.all(more.map((u) => probe.httpAt(u)));
+      more.forEach((u, i) => {
+        world[u] = httpWorldResponse(answers[i]!);
+        consulted.push({ url: u, answered: describeFetch(answers[i]!) });
+      });
+    }
+    return consulted.length > 0 ? { world, consulted } : { world };
+  }
   const entry = socketWorldResponse(await probe.baseline(client));
   const world: WorldSnapshot = { [target.url]: entry };
   const std = `xmlsocket://${formatHost(target.host)}:${standardPort(client)}`;

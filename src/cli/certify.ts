@@ -4,11 +4,11 @@
  * ```
  * xdpolicy certify [URL...] [--client flash|silverlight|all] [--expect FILE] [--strict] [--timeout MS]
  *                  [--json FILE|-] [--junit FILE] [--html FILE] [--record FILE] [--cases PATTERN] [--list]
- *                  [--load N]
+ *                  [--load N] [--insecure]
  * ```
  *
  * Exit 0: every MUST case passed; 1: a MUST case failed (or, under `--strict`, a SHOULD case);
- * 2: usage error; 3: a target could not be tested at all. With no URL, the bundled reference server
+ * 2: usage error; 3: a target could not be tested at all, or a case ended in a harness error. With no URL, the bundled reference server
  * is started on free loopback ports and certified (what `npm start` runs).
  *
  * @module
@@ -47,9 +47,13 @@ Options:
   --list            list the cases (ID, level, description) and exit
   --load N          add a load probe: N connections, then one ordinary request
   --load-concurrency N   connections at once in the load probe (default 50)
+  --insecure        do not verify TLS certificates of https targets (self-signed test
+                    servers); every report then warns that the transport was not
+                    authenticated
 
-Exit status: 0 every MUST case passed; 1 a case failed; 2 usage error;
-3 a target could not be tested at all.
+Exit status: 0 every MUST case passed; 1 a case failed (a SHOULD case only under
+--strict); 2 usage error; 3 a target could not be tested at all, or a case of any
+level ended in a harness error (the run could not test what it reports).
 `;
 
 /** The bundled server's default Flash socket policy: one named site, Silverlight's port window. */
@@ -173,6 +177,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
         list: { type: 'boolean' },
         load: { type: 'string' },
         'load-concurrency': { type: 'string' },
+        insecure: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -246,6 +251,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
     ...(load !== undefined ? { load } : {}),
     ...(loadConcurrency !== undefined ? { loadConcurrency } : {}),
     strict: values.strict ?? false,
+    insecure: values.insecure ?? false,
     expectations,
   });
   const analyzers = await loadAnalyzers();
@@ -255,7 +261,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
     const groups: { targets: Target[]; client: ClientProfile | 'all' | undefined }[] = clientByTarget
       ? (['flash', 'silverlight'] as const).map((c) => ({ targets: targets.filter((t) => clientByTarget!.get(t.url) === c), client: (client as ClientProfile | 'all' | undefined) ?? c }))
       : [{ targets, client: client as ClientProfile | 'all' | undefined }];
-    io.stderr.write(`certify: ${targets.length} target(s), timeout ${options.timeoutMs} ms${options.strict ? ', strict' : ''}\n`);
+    io.stderr.write(`certify: ${targets.length} target(s), timeout ${options.timeoutMs} ms${options.strict ? ', strict' : ''}${options.insecure ? ', INSECURE: TLS certificates not verified' : ''}\n`);
     const reports = await Promise.all(
       groups
         .filter((g) => g.targets.length > 0)
@@ -309,7 +315,9 @@ function mergeReports(reports: Awaited<ReturnType<typeof runCertification>>[]): 
     targets: reports.flatMap((r) => r.targets),
     results,
     summary,
-    exitCode: codes.includes(3) ? 3 : codes.includes(1) ? 1 : 0,
+    // The precedence of exitCodeOf: an unreachable target, then a failure, then a harness error.
+    exitCode: reports.some((r) => r.targets.some((t) => !t.reachable)) ? 3 : codes.includes(1) ? 1 : codes.includes(3) ? 3 : 0,
+    warnings: [...new Set(reports.flatMap((r) => r.warnings))],
     world: Object.assign({}, ...reports.map((r) => r.world)),
     matrices: reports.flatMap((r) => r.matrices),
   };
