@@ -6,7 +6,7 @@
 import os from 'node:os';
 import type { BenchFigure, BenchResult, BenchTarget } from '../suite.js';
 import { openIdleSockets, runLoad, type LoadResult } from './loadgen.js';
-import { benchPolicy, pinLoadGenerator, processCpuMs, processFootprint, processRunQueueWaitMs, startCServer, startPolicyfile, startXdpolicy, writeBenchPolicy, type Pinning } from './servers.js';
+import { benchPolicy, pinLoadGenerator, processCpuMs, processFootprint, processRunQueueWaitMs, startCServer, startMinimalNode, startPolicyfile, startXdpolicy, writeBenchPolicy, type Pinning } from './servers.js';
 
 /** Options of a bench run. */
 export interface ServeBenchOptions {
@@ -27,6 +27,8 @@ export interface ServeBenchReport {
   xdpolicy: Summary;
   policyfile: Summary & { fdsAfter: number };
   c: Summary | null;
+  /** The smallest Node server (bench/serve/minimal-node.cjs): the floor of Node's net module. */
+  minimalNode: Summary;
   /** How the generator and the servers were placed on the cores. */
   pinning: Pinning;
   /** Load average (1 min) when the run ended: the machines are shared. */
@@ -122,16 +124,22 @@ export async function measureServe(o: ServeBenchOptions = {}): Promise<ServeBenc
   // default 5 s the server closes them, which is the point of SRV-TIME-1 but not what that phase
   // measures). npm policyfile keeps a descriptor per connection, so each of its rounds gets a
   // fresh process (a long-lived one would hit the descriptor limit within a few seconds).
-  log(`throughput: C server, xdpolicy serve, npm policyfile; ${rounds} alternating rounds of ${seconds} s…`);
+  log(`throughput: C server, xdpolicy serve, npm policyfile, minimal Node server; ${rounds} alternating rounds of ${seconds} s…`);
   const cs = await startCServer(policyFile);
   const xs = await startXdpolicy(policyFile, ['--timeout', '60000']);
+  const ns = await startMinimalNode(policyFile);
   if (cs) await load(cs.port, { durationMs: 500 });
   await load(xs.port, { durationMs: 1000 }); // warm-up (JIT)
+  await load(ns.port, { durationMs: 500 });
   const cRounds: Measured[] = [];
   const xRounds: Measured[] = [];
   const pRounds: Measured[] = [];
+  const nRounds: Measured[] = [];
   let fdsAfter = 0;
   const runners: (() => Promise<void>)[] = [
+    async () => {
+      nRounds.push(await measured(ns.pid, ns.port));
+    },
     async () => {
       if (cs) cRounds.push(await measured(cs.pid, cs.port));
     },
@@ -150,9 +158,10 @@ export async function measureServe(o: ServeBenchOptions = {}): Promise<ServeBenc
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < runners.length; i++) await runners[(round + i) % runners.length]!();
     const last = (xs: Measured[]) => (xs.length ? Math.round(xs[xs.length - 1]!.rate).toString() : '-');
-    log(`  round ${round + 1}: C ${last(cRounds)}, xdpolicy ${last(xRounds)}, policyfile ${last(pRounds)} conn/s`);
+    log(`  round ${round + 1}: C ${last(cRounds)}, xdpolicy ${last(xRounds)}, policyfile ${last(pRounds)}, minimal Node ${last(nRounds)} conn/s`);
   }
   if (cs) await cs.stop();
+  await ns.stop();
   if (xRounds.length === 0) throw new Error('no round ran');
 
   log('xdpolicy serve with 1,000 idle sockets…');
@@ -178,6 +187,7 @@ export async function measureServe(o: ServeBenchOptions = {}): Promise<ServeBenc
     xdpolicy: summarise(xRounds),
     policyfile: { ...summarise(pRounds), fdsAfter },
     c: cRounds.length ? summarise(cRounds) : null,
+    minimalNode: summarise(nRounds),
     pinning,
     loadAverage: os.loadavg()[0] ?? NaN,
     idleBaseline,
@@ -217,6 +227,8 @@ export function serveBenchResult(r: ServeBenchReport): BenchResult {
     figures.push({ label: 'C blocking server: p99 latency (median)', value: r.c.p99, unit: 'ms' });
     figures.push({ label: 'C blocking server: server CPU per connection (median)', value: r.c.cpuUsPerConn, unit: 'µs' });
   }
+  figures.push({ label: 'minimal Node server (reference): policies/s (median)', value: r.minimalNode.rate, unit: 'conn/s' });
+  figures.push({ label: 'minimal Node server (reference): server CPU per connection (median)', value: r.minimalNode.cpuUsPerConn, unit: 'µs' });
   const xFailed = r.xdpolicy.failed + r.idleBaseline.failed + r.idleLoaded.failed + r.soak.connections.failed;
   const targets: BenchTarget[] = [
     { target: 'zero failed connections (xdpolicy serve, all phases)', measured: String(xFailed), pass: xFailed === 0 },
@@ -256,7 +268,7 @@ export function serveBenchMarkdown(r: ServeBenchReport, env: string, command: st
     ...(pin.pinned
       ? [
           `- **Cores.** The load generator (one Node process) is pinned to core ${pin.generatorCore} and every server under test —`,
-          `  the C server, npm policyfile and \`xdpolicy serve\` alike — to core ${pin.serverCore} (\`taskset -c\`, util-linux).`,
+          `  the C server, npm policyfile, \`xdpolicy serve\` and the minimal Node reference alike — to core ${pin.serverCore} (\`taskset -c\`, util-linux).`,
           '  On shared cores a server that costs more CPU also starves the generator, and the rate would mix',
           '  the server\'s cost with the generator\'s starvation; pinned, each server has one core to itself and',
           '  the generator always has the other. The C server on that core is therefore **the ceiling this',
@@ -291,6 +303,7 @@ export function serveBenchMarkdown(r: ServeBenchReport, env: string, command: st
     row('`xdpolicy serve`', r.xdpolicy),
     row('npm `policyfile` 0.0.6', r.policyfile),
     ...(r.c ? [row('minimal blocking C server (bench/c/policyd.c, gcc -O2)', r.c)] : ['| C server | not built (no gcc) | | | | | | | | | |']),
+    row('*reference:* minimal Node server (bench/serve/minimal-node.cjs)', r.minimalNode),
     '',
     'Each round, conn/s (server CPU µs/conn):',
     '',
@@ -299,11 +312,15 @@ export function serveBenchMarkdown(r: ServeBenchReport, env: string, command: st
     rounds('`xdpolicy serve`', r.xdpolicy),
     rounds('npm `policyfile`', r.policyfile),
     rounds('C server', r.c),
+    rounds('minimal Node server', r.minimalNode),
     '',
     'How to read it: with the generator near 100 % busy for every server, a rate is the generator\'s',
     'core divided by the generator\'s CPU per connection, and the ratio to the C server says how much',
     'generator work and latency each server\'s way of answering causes. The server\'s own CPU per',
     'connection says what it would cost on a core of its own; it moves least with the machine\'s load.',
+    'The minimal Node server is a reference, not a contender: three lines over `net.createServer`',
+    'with no framing check, deadline, limit or counter. Its rate is what Node\'s net module allows under',
+    `this generator (${f2(r.c ? r.minimalNode.rate / r.c.rate : NaN)}× the C server in this run); \`xdpolicy serve\` reached ${f2(r.xdpolicy.rate / r.minimalNode.rate)}× of it.`,
     '',
     `npm policyfile holds ${f0(r.policyfile.fdsAfter)} descriptors after its last round (it never reads the request, so it keeps`,
     'every half-closed connection; at the process limit a fresh client gets nothing).',

@@ -131,6 +131,13 @@ pf.listen(${port}, () => console.log('listening ' + pf.socket.address().port));`
   return { name: 'npm policyfile', pid: proc.pid!, port: bound, proc, stop: stopper(proc) };
 }
 
+/** Starts bench/serve/minimal-node.cjs: what Node's net module alone costs (a reference, not a contender). */
+export async function startMinimalNode(policyFile: string): Promise<ServerProcess> {
+  const proc = spawnServer(process.execPath, [join(BENCH_DIR, 'serve', 'minimal-node.cjs'), policyFile]);
+  const port = await waitForPort(proc, /listening (\d+)/, 'minimal Node server');
+  return { name: 'minimal Node server', pid: proc.pid!, port, proc, stop: stopper(proc) };
+}
+
 /** Builds bench/c/policyd.c with gcc (once) and starts it; null when gcc is missing. */
 export async function startCServer(policyFile: string): Promise<ServerProcess | null> {
   mkdirSync(OUT_DIR, { recursive: true });
