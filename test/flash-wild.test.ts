@@ -2,37 +2,12 @@
  * The parser over real-world policy files (../shared/wild, see its README and SOURCES.tsv).
  * Skips, visibly, when that directory is absent (a fresh clone outside this workspace).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseFlashPolicy } from '../src/flash/parse.js';
 import type { FlashParseContext } from '../src/flash/model.js';
+import { loadWildFiles, wildPresent, type WildFile } from './support/wild.js';
 
-// `../shared/wild` beside the checkout (/work/main → /work/shared), or one level up for worktrees
-// (/work/wt/<name>), or wherever XDPOLICY_WILD points.
-const CANDIDATES = [process.env.XDPOLICY_WILD, '../../shared/wild/', '../../../shared/wild/'];
-const WILD =
-  CANDIDATES.filter((c): c is string => c !== undefined && c !== '')
-    .map((c) => (c.startsWith('/') ? c.replace(/\/?$/, '/') : fileURLToPath(new URL(c, import.meta.url))))
-    .find((dir) => existsSync(`${dir}SOURCES.tsv`)) ?? fileURLToPath(new URL('../../shared/wild/', import.meta.url));
-const present = existsSync(`${WILD}SOURCES.tsv`);
-if (!present) console.warn(`[flash-wild] skipped: ${WILD} is absent (the real-world files live outside the repository)`);
-
-interface WildFile {
-  file: string;
-  kind: string;
-  note: string;
-  text: string;
-}
-
-function load(): WildFile[] {
-  const rows = readFileSync(`${WILD}SOURCES.tsv`, 'utf8').split('\n').slice(1).filter((l) => l.trim() !== '');
-  return rows.map((row) => {
-    const cols = row.split('\t');
-    const file = cols[0] ?? '';
-    return { file, kind: cols[4] ?? '', note: cols[5] ?? '', text: readFileSync(WILD + file, 'utf8') };
-  });
-}
+const present = wildPresent('flash-wild');
 
 // A socket server's NUL terminator is framing (FLASH-SOCK-2), cut before parsing, as a client does.
 function contextAndText(f: WildFile): [FlashParseContext, string] {
@@ -44,7 +19,7 @@ function contextAndText(f: WildFile): [FlashParseContext, string] {
 }
 
 describe.skipIf(!present)('real-world policy files (../shared/wild)', () => {
-  const files = present ? load() : [];
+  const files = loadWildFiles();
   const flash = files.filter((f) => f.kind.startsWith('flash'));
 
   it('FLASH-XML-1: the parser never throws on any wild file, read as either kind', () => {

@@ -3,34 +3,13 @@
  * (kind `silverlight` in SOURCES.tsv). Skips, visibly, when that directory is absent (a fresh clone
  * outside this workspace).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseSilverlightPolicy, SILVERLIGHT_DIAGNOSTIC_CODES } from '../../src/silverlight/parse.js';
 import { parseSilverlightFlashSubset } from '../../src/silverlight/flash-subset.js';
 import { serializeSilverlightPolicy, withoutSource } from '../../src/silverlight/serialize.js';
+import { loadWildFiles, wildPresent } from '../support/wild.js';
 
-const CANDIDATES = [process.env.XDPOLICY_WILD, '../../../shared/wild/', '../../../../shared/wild/'];
-const WILD = CANDIDATES.filter((c): c is string => c !== undefined && c !== '')
-  .map((c) => (c.startsWith('/') ? c.replace(/\/?$/, '/') : fileURLToPath(new URL(c, import.meta.url))))
-  .find((dir) => existsSync(`${dir}SOURCES.tsv`));
-if (WILD === undefined) console.warn('[silverlight-wild] skipped: ../shared/wild is absent (the real-world files live outside the repository)');
-
-interface WildFile {
-  file: string;
-  kind: string;
-  note: string;
-  text: string;
-}
-
-function load(): WildFile[] {
-  const rows = readFileSync(`${WILD}SOURCES.tsv`, 'utf8').split('\n').slice(1).filter((l) => l.trim() !== '');
-  return rows.map((row) => {
-    const cols = row.split('\t');
-    const file = cols[0] ?? '';
-    return { file, kind: cols[4] ?? '', note: cols[5] ?? '', text: readFileSync(`${WILD}${file}`, 'utf8') };
-  });
-}
+const present = wildPresent('silverlight-wild');
 
 // Files whose verdict the notes in SOURCES.tsv make certain.
 const EXPECTED_INVALID: Record<string, string> = {
@@ -39,8 +18,8 @@ const EXPECTED_INVALID: Record<string, string> = {
   '118.xml': 'SL-SOCK-7',
 };
 
-describe.skipIf(WILD === undefined)('Silverlight parser over real-world files', () => {
-  const files = WILD === undefined ? [] : load();
+describe.skipIf(!present)('Silverlight parser over real-world files', () => {
+  const files = loadWildFiles();
   const sl = files.filter((f) => f.kind === 'silverlight');
   it('SL-XML-1: finds the silverlight files of SOURCES.tsv', () => {
     expect(sl.length).toBeGreaterThan(30);
