@@ -87,3 +87,19 @@ export function measure(fn: () => void, opsPerCall = 1, options: { rounds?: numb
 export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 }
+
+/**
+ * The decision-speed targets of issues 2 and 3, from the compiled rates (decisions/s by rule
+ * count) and the linear-scan rates measured in the same run: ≥ 1,000,000 decisions/s at 10,000
+ * rules, 10,000 rules costing ≤ 2× of 10, and ≥ 50× the linear scan at 10,000.
+ */
+export function decisionTargets(rate: Record<number, number>, linearRate: Record<number, number>): BenchTarget[] {
+  const r10 = rate[10] as number;
+  const r10k = rate[10000] as number;
+  const speedup = r10k / (linearRate[10000] as number);
+  return [
+    { target: '≥ 1,000,000 compiled decisions/s (10,000 rules)', measured: `${fmt(r10k)}/s`, pass: r10k >= 1_000_000 },
+    { target: 'cost at 10,000 rules ≤ 2× cost at 10 rules', measured: `${fmt(r10 / r10k, 2)}×`, pass: r10 / r10k <= 2 },
+    { target: '≥ 50× the linear scan at 10,000 rules', measured: `${fmt(speedup, 0)}×`, pass: speedup >= 50 },
+  ];
+}
