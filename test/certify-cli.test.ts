@@ -8,25 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import type { CliIO } from '../src/cli/io.js';
 import { decide } from '../src/decision/decide.js';
 import { startFixture, type Fixture } from '../conformance/test-support/servers.js';
 import { matchCasePattern } from '../conformance/model.js';
 import { parseExpectations } from '../conformance/expect.js';
 import { parseTarget } from '../conformance/target.js';
+import { captureIO } from './support/cli.js';
 
-function captureIO(cwd: string): CliIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (c: string) => (out += c) },
-    stderr: { write: (c: string) => (err += c) },
-    env: {},
-    cwd,
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-certify-'));
 let good: Fixture;

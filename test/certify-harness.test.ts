@@ -18,10 +18,10 @@ import { htmlReport, jsonReport, junitReport, textReport } from '../conformance/
 import { exitCodeOf, runCertification, type CertifyReport, type PlannedTarget } from '../conformance/run.js';
 import { parseTarget, type Target } from '../conformance/target.js';
 import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY } from '../conformance/test-support/servers.js';
-import type { CliIO } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 import { decide } from '../src/decision/decide.js';
 import type { Expectations } from '../conformance/expect.js';
+import { captureIO } from './support/cli.js';
 
 /** A loopback HTTP server answering from a path → response table, counting requests per path. */
 interface Site {
@@ -182,11 +182,6 @@ describe('the meta-policy header is checked against the parsed site-control (WIR
   });
 });
 
-function captureIO(cwd: string): CliIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (c: string) => (out += c) }, stderr: { write: (c: string) => (err += c) }, env: {}, cwd, out: () => out, err: () => err };
-}
 
 /** A self-signed key and certificate for 127.0.0.1, made with openssl; null when openssl is missing. */
 function selfSigned(dir: string): { key: string; cert: string } | null {

@@ -12,19 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import type { CliIO } from '../src/cli/io.js';
 import type { CertifyReport } from '../conformance/run.js';
+import { captureIO } from './support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-peers-'));
 
-function captureIO(): CliIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return { stdout: { write: (c: string) => (out += c) }, stderr: { write: (c: string) => (err += c) }, env: {}, cwd: dir, out: () => out, err: () => err };
-}
 
 async function certifyJson(args: string[]): Promise<{ code: number; report: CertifyReport; err: string }> {
-  const io = captureIO();
+  const io = captureIO(dir);
   const code = await main(['certify', ...args, '--json', '-'], io);
   return { code, report: JSON.parse(io.out()) as CertifyReport, err: io.err() };
 }

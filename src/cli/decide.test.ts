@@ -3,21 +3,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from './io.js';
 import { main } from './main.js';
+import { captureIO } from '../../test/support/cli.js';
 
-function fakeIO(cwd: string): CliIO & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    cwd,
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-decide-'));
 writeFileSync(join(dir, 'socket.xml'), '<?xml version="1.0"?>\n<cross-domain-policy>\n  <allow-access-from domain="*.example.com" to-ports="5000-5010"/>\n</cross-domain-policy>\n');
@@ -33,7 +21,7 @@ writeFileSync(join(dir, 'bad-world.json'), JSON.stringify({ 'xmlsocket://b.com':
 writeFileSync(join(dir, 'not-json.json'), '{ nope');
 
 async function run(args: string[]) {
-  const io = fakeIO(dir);
+  const io = captureIO(dir);
   const code = await main(['decide', ...args], io);
   return { code, out: io.out(), err: io.err() };
 }

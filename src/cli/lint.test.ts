@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from './io.js';
 import { main } from './main.js';
+import { captureIO } from '../../test/support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-lint-'));
 const write = (name: string, text: string): string => {
@@ -17,11 +17,9 @@ const socket = write('socket.xml', `${X}<cross-domain-policy>\n  <allow-access-f
 const silver = write('clientaccesspolicy.xml', `${X}<access-policy><cross-domain-access><policy><allow-from><domain uri="https://*"/></allow-from><grant-to><resource path="/api/"/></grant-to></policy></cross-domain-access></access-policy>\n`);
 
 async function run(args: string[], env: Record<string, string | undefined> = {}, tty = false): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: { write: (s: string) => (out += s), isTTY: tty }, stderr: { write: (s: string) => (err += s) }, env, cwd: dir };
+  const io = captureIO(dir, { env, tty });
   const code = await main(['lint', ...args], io);
-  return { code, out, err };
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe('xdpolicy lint (CLI contract, spec/lint.md)', () => {

@@ -6,10 +6,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CliIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { silverlightPolicyWorld } from '../../src/cli/decide.js';
 import { simple } from './helpers.js';
+import { captureIO } from '../support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-sl-decide-'));
 writeFileSync(join(dir, 'socket.xml'), simple('http://www.example.com', '<socket-resource port="4502-4510" protocol="tcp"/>'));
@@ -17,11 +17,9 @@ writeFileSync(join(dir, 'http.xml'), simple('*', '<resource path="/public/" incl
 writeFileSync(join(dir, 'world.json'), JSON.stringify({ 'http://api.example.net/crossdomain.xml': { body: '<cross-domain-policy><allow-access-from domain="*"/></cross-domain-policy>', contentType: 'text/xml' } }));
 
 async function run(args: string[]) {
-  let out = '';
-  let err = '';
-  const io: CliIO = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) }, env: {}, cwd: dir };
+  const io = captureIO(dir);
   const code = await main(['decide', '--client', 'silverlight', ...args], io);
-  return { code, out, err };
+  return { code, out: io.out(), err: io.err() };
 }
 
 describe('xdpolicy decide --client silverlight', () => {
