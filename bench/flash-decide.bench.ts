@@ -8,19 +8,7 @@
 import { createDecider } from '../src/decision/decide.js';
 import { compileFlashPolicy, findAccessGrant, findAccessGrantLinear, prepareLinear, ruleOrigin, type RuleOrigin } from '../src/flash/compile.js';
 import type { FlashAllowAccessFrom, FlashPolicy } from '../src/flash/model.js';
-import { consume, decisionTargets, fmt, measure, type BenchFigure, type BenchSuite, type BenchTarget } from './suite.js';
-
-/** A deterministic generator (mulberry32), so every run measures the same policies. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { consume, decisionTargets, rng, fmt, measure, type BenchFigure, type BenchSuite, type BenchTarget } from './suite.js';
 
 /** The domain of rule i: exact names, `*.suffix` patterns and IPs, as real policies mix them. */
 function domainOf(i: number): string {

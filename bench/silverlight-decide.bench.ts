@@ -11,19 +11,7 @@ import { parseCaller, type SilverlightCaller } from '../src/silverlight/domains.
 import { compileSilverlightPolicy, findSocketGrant, findSocketGrantLinear, prepareLinearSilverlight } from '../src/silverlight/decide.js';
 import type { SilverlightPolicy, SilverlightPolicyEntry } from '../src/silverlight/model.js';
 import { serializeSilverlightPolicy } from '../src/silverlight/serialize.js';
-import { consume, decisionTargets, fmt, measure, type BenchFigure, type BenchSuite, type BenchTarget } from './suite.js';
-
-/** A deterministic generator (mulberry32), so every run measures the same policies. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { consume, decisionTargets, rng, fmt, measure, type BenchFigure, type BenchSuite, type BenchTarget } from './suite.js';
 
 /** The uri of rule i: subdomain wildcards, exact roots and exact XAPs, as real policies mix them. */
 function uriOf(i: number): string {

@@ -103,3 +103,15 @@ export function decisionTargets(rate: Record<number, number>, linearRate: Record
     { target: '≥ 50× the linear scan at 10,000 rules', measured: `${fmt(speedup, 0)}×`, pass: speedup >= 50 },
   ];
 }
+
+/** A deterministic generator (mulberry32), so every run measures the same policies. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
