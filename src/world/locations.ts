@@ -141,6 +141,7 @@ function parseHttpUrl(text: string, what: string): Parsed<{ scheme: 'http' | 'ht
   }
   const scheme = u.protocol.slice(0, -1);
   if (scheme !== 'http' && scheme !== 'https') return { ok: false, reason: `${what} '${text}' must be an http:// or https:// URL` };
+  // FLASH-URL-12: credentials before the host make a URL unreadable (the classic look-alike trick).
   if (u.username !== '' || u.password !== '') return { ok: false, reason: `${what} '${text}' must not carry credentials` };
   if (u.hostname === '') return { ok: false, reason: `${what} '${text}' has no host` };
   const port = u.port === '' ? DEFAULT_PORTS[scheme]! : Number(u.port);
