@@ -42,7 +42,7 @@ describe('xdpolicy serve (CLI contract)', { timeout: 90_000 }, () => {
     const d = dir({ 'flash.xml': FLASH, 'sl.xml': SILVERLIGHT });
     const c = serve(['--flash', 'flash.xml', '--flash-port', '0', '--silverlight', 'sl.xml', '--silverlight-port', '0', '--http-port', '0'], { cwd: d });
     const flash = portFrom(await c.waitForLine(/listening flash xmlsocket:\/\/127\.0\.0\.1:(\d+)/));
-    const sl = portFrom(await c.waitForLine(/listening silverlight tcp:\/\/127\.0\.0\.1:(\d+)/));
+    const sl = portFrom(await c.waitForLine(/listening silverlight xmlsocket:\/\/127\.0\.0\.1:(\d+)/));
     const httpPort = portFrom(await c.waitForLine(/listening http http:\/\/127\.0\.0\.1:(\d+)/));
     expect(flash).toBeGreaterThan(0);
     expect(sl).toBeGreaterThan(0);

@@ -73,7 +73,7 @@ export interface PolicyServerOptions {
 /** One bound listener. */
 export interface PolicyListener {
   kind: ListenerKind;
-  /** `xmlsocket://host:port` (Flash), `tcp://host:port` (Silverlight), `http://host:port`. */
+  /** `xmlsocket://host:port` for both socket listeners (the world's and certify's spelling), `http://host:port`. */
   url: string;
   host: string;
   port: number;
@@ -180,7 +180,7 @@ export function checkPolicyServerOptions(options: PolicyServerOptions): ReturnTy
 }
 
 function formatUrl(kind: ListenerKind, host: string, port: number): string {
-  const scheme = kind === 'flash' ? 'xmlsocket' : kind === 'silverlight' ? 'tcp' : 'http';
+  const scheme = kind === 'http' ? 'http' : 'xmlsocket';
   const h = net.isIPv6(host) ? `[${host}]` : host;
   return `${scheme}://${h}:${port}`;
 }
