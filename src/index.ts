@@ -35,7 +35,7 @@ export { matchResourcePath as matchSilverlightResourcePath, findForbiddenPathSeq
 export { parseSilverlightFlashSubset, SILVERLIGHT_FLASH_SUBSET_DIAGNOSTIC_CODES, SILVERLIGHT_ACCEPTED_META_POLICIES } from './silverlight/flash-subset.js';
 export type { SilverlightFlashSubsetResult, SilverlightFlashSubsetDiagnosticCode } from './silverlight/flash-subset.js';
 export { createSilverlightDecider, decideSilverlight, compileSilverlightPolicy, isAcceptedPolicyContentType as isAcceptedSilverlightPolicyContentType } from './silverlight/decide.js';
-export type { SilverlightDecider, CompiledSilverlightPolicy, CompiledAllowFrom as CompiledSilverlightAllowFrom, SilverlightSocketGrant, LinearSilverlightPolicy } from './silverlight/decide.js';
+export type { OriginBuckets as SilverlightOriginBuckets, SilverlightDecider, CompiledSilverlightPolicy, CompiledAllowFrom as CompiledSilverlightAllowFrom, SilverlightSocketGrant, LinearSilverlightPolicy } from './silverlight/decide.js';
 export { admittingAllowFroms as silverlightAdmittingAllowFroms, findSocketGrant as findSilverlightSocketGrant } from './silverlight/decide.js';
 export { SILVERLIGHT_POLICY_REQUEST as SILVERLIGHT_POLICY_REQUEST_TEXT, SILVERLIGHT_POLICY_REQUEST_BYTES, silverlightSocketPolicyLocation } from './silverlight/socket.js';
 // World snapshots and the decision function (spec/flash/5-8): world reader, locations, Flash procedure.
@@ -73,7 +73,7 @@ export {
   headerPatternMatches,
   HIGH_PORT_THRESHOLD,
 } from './flash/compile.js';
-export type { CompiledFlashPolicy, CompiledAccessRule, CompiledHeaderRule, FlashPolicyContext, LinearPolicy, RuleOrigin, SkippedRule } from './flash/compile.js';
+export type { AccessTable, DomainIndex, HeaderBucket, CompiledFlashPolicy, CompiledAccessRule, CompiledHeaderRule, FlashPolicyContext, LinearPolicy, RuleOrigin, SkippedRule } from './flash/compile.js';
 export { createFlashDecider, decideFlash, fetchSocketPolicy, fetchUrlPolicy, policyCoversTarget, isAcceptedPolicyContentType, MAX_POLICY_REDIRECTS } from './flash/decide.js';
 export type { FlashDecider, FetchedFlashPolicy } from './flash/decide.js';
 export { decide, createDecider } from './decision/decide.js';
@@ -109,7 +109,13 @@ export type {
   PolicyProblem,
   InlineResponderOptions,
   AttachedPolicyResponder,
+  Bindable,
 } from './server/index.js';
+export type { ListenerKind, PolicyServerEventSink, RefusalReason } from './server/events.js';
+export type { FastifyLikeReply, FastifyLikeRequest, PolicyHttpResponse, PolicySource } from './server/http.js';
+export type { InlineResponderCounters } from './server/inline.js';
+export type { PolicyWarning } from './server/validate.js';
+export type { ServicePort } from './lint/checks/ports.js';
 // lint (spec/lint.md)
 export * from './lint/finding.js';
 export type { LintClient, LintContext, LintOptions, PolicyFormat, ServedFrom } from './lint/context.js';

@@ -84,17 +84,19 @@ interface Grant {
  * either (URL policies) the first granting rule and 0, or (socket policies) the offset and count
  * of its `[start, end, owner]` triples in `ranges`, sorted by start.
  */
-interface AccessTable {
+export interface AccessTable {
   meta: Int32Array;
   ranges: Int32Array;
 }
 
-interface HeaderBucket {
+/** The header rules of one origin class: those any origin may use, and those only HTTPS origins may. */
+export interface HeaderBucket {
   insecureOrigin: number[];
   httpsOrigin: number[];
 }
 
-interface DomainIndex<B> {
+/** A domain-pattern index: `*`, exact names, `*.suffix` patterns (walked label by label) and IP addresses. */
+export interface DomainIndex<B> {
   any: B | null;
   names: Map<string, B>;
   suffixes: Map<string, B>;

@@ -40,7 +40,7 @@ export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 export const DEFAULT_HOST = '127.0.0.1';
 
 /** Where a listener binds: a port (with the server's host), or an inherited listening descriptor. */
-interface Bindable {
+export interface Bindable {
   /** Port to bind; 0 picks a free port. */
   port?: number;
   /** An already listening socket to adopt instead (systemd socket activation passes fd 3, 4, …). */

@@ -76,7 +76,7 @@ function grantsPort(a: CompiledAllowFrom, port: number): boolean {
 }
 
 /** The index of one scheme and port: exact roots, exact applications and subdomain suffixes. */
-interface OriginBuckets {
+export interface OriginBuckets {
   /** Exact roots, keyed by host. */
   root: Map<string, CompiledAllowFrom[]>;
   /** Exact applications, keyed by host, then path. */
