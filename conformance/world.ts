@@ -96,6 +96,7 @@ function describeFetch(r: HttpFetchResult): string {
  * exactly when `clientaccesspolicy.xml` yields no policy (missing, not 200, a refused content
  * type, invalid), and never when it yields one (SL-HTTP-7).
  */
+// WIRE-HARNESS-3: fetch what the run's decisions read, found by asking the decision function.
 export function locationsToConsult(p: ProbedTarget, world: WorldSnapshot, discovery: WorldDiscovery): string[] {
   const read = new Set<string>();
   const recording: Analyzers = {

@@ -135,7 +135,9 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
     const report = lintTextReport(texts[i]!, options);
     for (const f of report.findings) all.push(toFileFinding(f, file));
   });
+  // LINT-6: the exit status depends only on whether a finding reaches --fail-on.
   const failing = all.filter((f) => reaches(f.severity, opts.failOn));
+  // LINT-7: --json prints the files and the findings, nothing else.
   if (opts.json) {
     io.stdout.write(`${JSON.stringify({ files: opts.files, findings: all }, null, 2)}\n`);
   } else {

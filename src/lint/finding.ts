@@ -35,6 +35,7 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
 /** A finding ID of the catalogue, such as `LINT-DOMAIN-PUBLIC-SUFFIX`. */
 export type FindingId = string;
 
+// LINT-1: every finding names its check, severity, position and offending value.
 /** One thing `lint` reports. */
 export interface Finding {
   /** Stable ID of the check that raised it (spec/lint.md). */
@@ -75,6 +76,7 @@ export function isSeverity(value: string): value is Severity {
  * The order findings are reported in: severity (worst first), then line, column, ID, value and
  * message, so the order is total and independent of check order.
  */
+// LINT-2: one total order, so the same input always prints the same list.
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||

@@ -77,6 +77,7 @@ export function diagnosticToFinding(d: Diagnostic, rejected: boolean): Finding {
  * master or not), reports every parse diagnostic as a finding, and lints the policy when one was
  * produced. Never throws.
  */
+// LINT-5: the parsers never throw and every check is total, so bad input ends as findings.
 export function lintTextReport(text: string, options: LintOptions = {}): LintReport {
   const resolved = resolveLintContext(text, options);
   const context = resolved.context;

@@ -102,7 +102,8 @@ export class ConnectionTracker<C extends object> {
     this.#stopSweeping();
   }
 
-  // SRV-TIME-1: one timer for the whole listener; a sweep costs one step per expired connection.
+  // SRV-TIME-1, SRV-LIMIT-3: one timer for the whole listener (no timer per idle connection); a
+  // sweep costs one step per expired connection.
   #startSweeping(): void {
     if (this.#timer) return;
     const every = Math.max(10, Math.min(250, Math.floor(this.#limits.timeoutMs / 10)));

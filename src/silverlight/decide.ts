@@ -499,6 +499,7 @@ export function createSilverlightDecider(world: WorldSnapshot): SilverlightDecid
     trace.push({ step: 'fetch', location, answered: 'policy', used: true, why: 'a Silverlight policy was served on port 943', requirements: ['SL-SOCK-2', 'SL-SOCK-5'], diagnostics: fetched.diagnostics });
     const compiled = fetched.policy;
     // SL-SOCK-10: an allow-from admitting the XAP, and a socket-resource of the same policy covering the port.
+    // SL-SOCK-11: only socket-resource elements are consulted here; resource elements play no part.
     const grant = findSocketGrant(compiled, caller, sock.port);
     if (grant !== null) {
       const a = grant.allowFrom;
