@@ -1,7 +1,9 @@
 /**
- * `npm run bench:serve [-- --soak] [--seconds N] [--rounds N] [--concurrency N] [--no-write]`: runs bench/serve,
- * prints the figures and writes docs/benchmarks-serve.md. Without --soak it takes about a minute
- * (a 20,000-connection soak); --soak runs 100,000 connections. Exit 1 when a target fails.
+ * `npm run bench:serve [-- --soak] [--seconds N] [--rounds N] [--concurrency N] [--node-loadgen] [--no-write]`:
+ * runs bench/serve, prints the figures and writes docs/benchmarks-serve.md. Without --soak it takes
+ * about a minute (a 20,000-connection soak); --soak runs 100,000 connections. The load comes from
+ * the C generator (bench/c/loadgen.c, built with gcc; without gcc the Node one, with a note);
+ * --node-loadgen uses the Node generator for comparison. Exit 1 when a target fails.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +20,8 @@ const soak = args.includes('--soak');
 const report = await measureServe({
   seconds: value('--seconds') ?? 1.5,
   rounds: value('--rounds') ?? 7,
-  concurrency: value('--concurrency') ?? 32,
+  concurrency: value('--concurrency'),
+  generator: args.includes('--node-loadgen') ? 'node' : 'c',
   soakConnections: soak ? 100_000 : 20_000,
   log: (l) => process.stdout.write(`${l}\n`),
 });
@@ -28,7 +31,7 @@ for (const t of result.targets) process.stdout.write(`${t.pass ? 'PASS' : 'FAIL'
 if (!args.includes('--no-write')) {
   const env = `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.platform()} ${os.arch()}`;
   const root = dirname(dirname(fileURLToPath(import.meta.url)));
-  writeFileSync(join(root, 'docs', 'benchmarks-serve.md'), serveBenchMarkdown(report, env, `npm run bench:serve${soak ? ' -- --soak' : ''}`));
+  writeFileSync(join(root, 'docs', 'benchmarks-serve.md'), serveBenchMarkdown(report, env, `npm run bench:serve${args.length ? ` -- ${args.join(' ')}` : ''}`));
   process.stdout.write('wrote docs/benchmarks-serve.md\n');
 }
 process.exitCode = result.targets.every((t) => t.pass) ? 0 : 1;

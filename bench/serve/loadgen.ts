@@ -1,10 +1,15 @@
 /**
- * The load generator of bench/serve: a Flash-like client run with several sockets at once. Each
+ * The load generators of bench/serve. {@link runCLoad} drives bench/c/loadgen.c (the default:
+ * epoll and non-blocking sockets, a few µs of CPU per connection whichever server answers);
+ * {@link runLoad} is the Node generator it replaced, kept for comparison (`--node-loadgen`).
+ *
+ * Both are a Flash-like client run with several sockets at once. Each
  * connection connects, sends the 23-byte `<policy-file-request/>\0` and counts as a success only
  * when the whole expected policy arrived (ended by its NUL, or by the server's close for servers
  * that send none). Source addresses rotate over 127.0.0.2–127.0.0.254: with one source address the
  * server's TIME_WAIT states exhaust the 4-tuples to one port within seconds.
  */
+import { execFile } from 'node:child_process';
 import * as net from 'node:net';
 
 const REQUEST = Buffer.from('<policy-file-request/>\0', 'latin1');
@@ -24,6 +29,8 @@ export interface LoadResult {
   /** Latency percentiles of successful connections, ms (connect to last byte). */
   p50: number;
   p99: number;
+  /** CPU time (user + system, µs) the C generator process used; absent for the Node generator. */
+  generatorCpuUs?: number;
 }
 
 /** Options of one load run. */
@@ -39,6 +46,8 @@ export interface LoadOptions {
   connections?: number;
   /** A connection that has not finished after this long is a failure (ms). */
   timeoutMs?: number;
+  /** The policy's file, so that the C generator compares the bytes, not only their count. */
+  policyFile?: string;
 }
 
 let addressCursor = 0;
@@ -136,4 +145,32 @@ export async function openIdleSockets(port: number, count: number): Promise<net.
   }
   for (const s of sockets) s.on('error', () => {});
   return sockets;
+}
+
+/**
+ * Runs one load with the C generator at `bin` (bench/c/loadgen.c, built by
+ * `buildCLoadGenerator`) in its own process, which inherits this process's core; resolves with
+ * its figures. The run is bounded by the generator itself (duration or connections, plus one
+ * connection timeout); a generator that fails or prints no result rejects.
+ */
+export function runCLoad(bin: string, o: LoadOptions): Promise<LoadResult> {
+  const withoutNul = o.policy[o.policy.length - 1] === 0 ? o.policy.length - 1 : o.policy.length;
+  const timeoutMs = o.timeoutMs ?? 5000;
+  const durationMs = o.durationMs ?? 0x7fffffff;
+  const args = [o.port, withoutNul + 1, o.concurrency, durationMs, o.connections ?? 0, timeoutMs].map(String);
+  if (o.policyFile) args.push(o.policyFile);
+  // A kill-switch above the generator's own bound, should it ever hang.
+  const killAfter = (o.durationMs ?? 600_000) + timeoutMs + 30_000;
+  return new Promise((resolve, reject) => {
+    execFile(bin, args, { timeout: killAfter, maxBuffer: 1 << 20 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`C load generator failed: ${error.message} ${stderr}`));
+      try {
+        const j = JSON.parse(stdout.trim()) as { ok: number; failed: number; failures: Record<string, number>; seconds: number; p50: number; p99: number; cpu_us: number };
+        const pct = (x: number) => (x < 0 ? NaN : x);
+        resolve({ ok: j.ok, failed: j.failed, failures: j.failures, seconds: j.seconds, rate: j.ok / j.seconds, p50: pct(j.p50), p99: pct(j.p99), generatorCpuUs: j.cpu_us });
+      } catch {
+        reject(new Error(`C load generator printed no result: ${stdout} ${stderr}`));
+      }
+    });
+  });
 }

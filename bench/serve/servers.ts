@@ -149,6 +149,20 @@ export async function startCServer(policyFile: string): Promise<ServerProcess | 
   return { name: 'C blocking server', pid: proc.pid!, port, proc, stop: stopper(proc) };
 }
 
+/**
+ * Builds bench/c/loadgen.c, the default load generator, with gcc into bench/out/; returns the
+ * binary's path, or the reason it could not be built (then bench/serve falls back to the Node
+ * generator and says so).
+ */
+export function buildCLoadGenerator(): { bin: string } | { error: string } {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const bin = join(OUT_DIR, 'loadgen');
+  const build = spawnSync('gcc', ['-O2', '-o', bin, join(BENCH_DIR, 'c', 'loadgen.c')], { encoding: 'utf8' });
+  if (build.error) return { error: `gcc not found (${build.error.message})` };
+  if (build.status !== 0) return { error: `gcc failed: ${build.stderr.trim()}` };
+  return { bin };
+}
+
 /** Writes the bench policy to bench/out/policy.xml and returns its path. */
 export function writeBenchPolicy(policy: Buffer): string {
   mkdirSync(OUT_DIR, { recursive: true });
