@@ -381,6 +381,12 @@ export function serveBenchMarkdown(r: ServeBenchReport, env: string, command: st
     '',
     `npm policyfile holds ${f0(r.policyfile.fdsAfter)} descriptors after its last round (it never reads the request, so it keeps`,
     'every half-closed connection; at the process limit a fresh client gets nothing).',
+    ...(r.policyfile.failed > 0
+      ? [
+          `Its ${f0(r.policyfile.failed)} failed connections are that limit: each round reaches it before the round ends, so its`,
+          '"successful conn/s" is what it served before running out of descriptors, spread over the round.',
+        ]
+      : []),
     '',
     '## Idle sockets',
     '',
