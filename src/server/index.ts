@@ -68,6 +68,12 @@ export interface PolicyServerOptions {
   maxConnectionsPerAddress?: number;
   /** Receives every event (listening, served, refused, timeout, over-limit, reload, closed). */
   onEvent?: PolicyServerEventSink;
+  /**
+   * Whether `onEvent` also receives the events of single connections (served, refused, timeout,
+   * over-limit; default true). Each names the client's address, which costs a system call per
+   * connection: a caller that does not log connections turns them off. Counters count either way.
+   */
+  connectionEvents?: boolean;
 }
 
 /** One bound listener. */
@@ -179,6 +185,8 @@ export function checkPolicyServerOptions(options: PolicyServerOptions): ReturnTy
   return preparePolicies(slotTexts(options), options.flash?.port ?? DEFAULT_FLASH_PORT, options.silverlight?.port ?? DEFAULT_SILVERLIGHT_PORT);
 }
 
+const remoteAddressOf = (socket: net.Socket): string | undefined => socket.remoteAddress;
+
 function formatUrl(kind: ListenerKind, host: string, port: number): string {
   const scheme = kind === 'http' ? 'http' : 'xmlsocket';
   const h = net.isIPv6(host) ? `[${host}]` : host;
@@ -232,6 +240,8 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<R
     timeoutMs,
   };
   const emit = options.onEvent;
+  // The sink for per-connection events (see PolicyServerOptions.connectionEvents).
+  const emitConnection = options.connectionEvents === false ? undefined : emit;
   if (!options.flash && !options.silverlight && !options.http) {
     // SRV-VALID-2: no built-in policy, least of all a wide-open one.
     throw new PolicyServerStartError('nothing-to-serve', 'nothing to serve: give a Flash policy, a Silverlight policy or an HTTP listener');
@@ -255,9 +265,9 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<R
       response: () => policies[protocol]?.bytes,
       counters,
       tracker: undefined as unknown as ConnectionTracker<net.Socket>,
-      emit,
+      emit: emitConnection,
     };
-    ctx.tracker = new ConnectionTracker<net.Socket>(limits, (socket) => expireSocket(ctx, socket));
+    ctx.tracker = new ConnectionTracker<net.Socket>(limits, (socket) => expireSocket(ctx, socket), remoteAddressOf);
     const server = net.createServer({ allowHalfOpen: false, pauseOnConnect: false });
     server.on('connection', socketPolicyConnectionHandler(ctx));
     return { kind: protocol, server, tracker: ctx.tracker };
@@ -267,17 +277,17 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<R
     const answer = nodePolicyHandler(() => policies);
     const tracker = new ConnectionTracker<net.Socket>(limits, (socket) => {
       counters.timedOut++;
-      emit?.({ type: 'timeout', kind: 'http', remoteAddress: socket.remoteAddress, served: false });
+      emitConnection?.({ type: 'timeout', kind: 'http', remoteAddress: socket.remoteAddress, served: false });
       socket.destroy();
-    });
+    }, remoteAddressOf);
     const server = http.createServer({ requestTimeout: timeoutMs, headersTimeout: timeoutMs, keepAliveTimeout: Math.min(timeoutMs, 5000) }, (req, res) => {
       if (answer(req, res)) {
         if (res.statusCode === 200) {
           counters.served++;
-          emit?.({ type: 'served', kind: 'http', remoteAddress: req.socket.remoteAddress });
+          emitConnection?.({ type: 'served', kind: 'http', remoteAddress: req.socket.remoteAddress });
         } else {
           counters.refused++;
-          emit?.({ type: 'refused', kind: 'http', remoteAddress: req.socket.remoteAddress, reason: 'method' });
+          emitConnection?.({ type: 'refused', kind: 'http', remoteAddress: req.socket.remoteAddress, reason: 'method' });
         }
         return;
       }
@@ -285,20 +295,20 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<R
       res.writeHead(r.status, r.headers);
       res.end(req.method === 'HEAD' ? undefined : r.body);
       counters.refused++;
-      emit?.({ type: 'refused', kind: 'http', remoteAddress: req.socket.remoteAddress, reason: 'not-found' });
+      emitConnection?.({ type: 'refused', kind: 'http', remoteAddress: req.socket.remoteAddress, reason: 'not-found' });
     });
     server.on('connection', (socket: net.Socket) => {
       socket.on('error', () => {});
       // SRV-LIMIT-1, SRV-LIMIT-2
-      const refusal = tracker.admit(socket, socket.remoteAddress);
-      if (refusal) {
+      const tracked = tracker.admit(socket);
+      if (typeof tracked === 'string') {
         counters.overLimit++;
-        emit?.({ type: 'over-limit', kind: 'http', remoteAddress: socket.remoteAddress, limit: refusal });
+        emitConnection?.({ type: 'over-limit', kind: 'http', remoteAddress: socket.remoteAddress, limit: tracked });
         socket.destroy();
         return;
       }
       counters.accepted++;
-      socket.once('close', () => tracker.release(socket));
+      socket.once('close', () => tracker.release(tracked));
     });
     return { kind: 'http', server, tracker };
   };

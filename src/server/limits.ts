@@ -36,9 +36,27 @@ export function addressKey(remoteAddress: string | undefined): string {
   }
 }
 
-interface Tracked {
-  key: string;
-  deadline: number;
+/** One admitted connection: what {@link ConnectionTracker.admit} returns and {@link ConnectionTracker.release} takes back. */
+export interface TrackedConnection<C> {
+  readonly connection: C;
+  /** When the connection expires (ms since the epoch). */
+  readonly deadline: number;
+}
+
+/**
+ * The tracker's record of a connection. Records are linked into a list in admission order, which
+ * is also deadline order (every connection of a listener gets the same timeout), so admitting,
+ * releasing and expiring are O(1) with no hash lookup per connection.
+ */
+interface Entry<C> extends TrackedConnection<C> {
+  /** The per-address key, computed the first time the address is needed, then kept. */
+  key: string | undefined;
+  /** The counting period this connection is counted in (0: not counted). */
+  countedIn: number;
+  prev: Entry<C> | null;
+  next: Entry<C> | null;
+  /** Still in the list (release is idempotent). */
+  live: boolean;
 }
 
 /** Why a connection was not admitted. */
@@ -47,59 +65,140 @@ export type AdmitRefusal = 'total' | 'per-address';
 /**
  * Tracks live connections of type `C`. `admit` registers one (or says why not), `release` forgets
  * it; connections still open at their deadline are handed to `onExpire`.
+ *
+ * Per-address counting is lazy (SRV-LIMIT-2). A connection can only be refused for its address
+ * when that address already holds `maxConnectionsPerAddress` connections, which needs at least that
+ * many open on the listener. Below that the counts could never refuse anyone, so they are not
+ * kept, and the client address (a `getpeername` system call and a string per connection in
+ * Node) is not even asked for. The first admission that finds the listener at the cap starts a
+ * counting period: every open connection is counted then, and every admission after it, until
+ * the listener falls below half the cap (the gap keeps a listener hovering at the cap from
+ * recounting on every connection). An address asked for once is kept on its record, so a
+ * connection never costs more than one address lookup.
  */
 export class ConnectionTracker<C extends object> {
-  readonly #live = new Map<C, Tracked>();
+  #head: Entry<C> | null = null;
+  #tail: Entry<C> | null = null;
+  #size = 0;
   readonly #perAddress = new Map<string, number>();
+  /** The counting period in progress (0: none); each period gets a new number. */
+  #counting = 0;
+  #periods = 0;
   #timer: NodeJS.Timeout | null = null;
-  #limits: ConnectionLimits;
+  readonly #limits: ConnectionLimits;
   readonly #onExpire: (connection: C) => void;
+  readonly #remoteAddressOf: (connection: C) => string | undefined;
 
-  constructor(limits: ConnectionLimits, onExpire: (connection: C) => void) {
+  /**
+   * `remoteAddressOf` gives a connection's client address; it is called only while per-address
+   * counting is on, at most once per connection.
+   */
+  constructor(limits: ConnectionLimits, onExpire: (connection: C) => void, remoteAddressOf: (connection: C) => string | undefined) {
     this.#limits = limits;
     this.#onExpire = onExpire;
+    this.#remoteAddressOf = remoteAddressOf;
   }
 
   /** Connections currently open. */
   get size(): number {
-    return this.#live.size;
+    return this.#size;
   }
 
-  /** Registers `connection` from `remoteAddress`, or returns why it is over a limit. */
+  /** Whether per-address counting is on (see the class comment). */
+  get countingPerAddress(): boolean {
+    return this.#counting !== 0;
+  }
+
+  /** How many open connections are counted under `remoteAddress`'s key (0 when counting is off). */
+  countFor(remoteAddress: string | undefined): number {
+    return this.#counting === 0 ? 0 : (this.#perAddress.get(addressKey(remoteAddress)) ?? 0);
+  }
+
+  /** Registers `connection`, or returns why it is over a limit. */
   // SRV-LIMIT-1
-  admit(connection: C, remoteAddress: string | undefined): AdmitRefusal | null {
-    if (this.#live.size >= this.#limits.maxConnections) return 'total';
-    const key = addressKey(remoteAddress);
-    const count = this.#perAddress.get(key) ?? 0;
+  admit(connection: C): TrackedConnection<C> | AdmitRefusal {
+    if (this.#size >= this.#limits.maxConnections) return 'total';
+    const entry: Entry<C> = {
+      connection,
+      deadline: Date.now() + this.#limits.timeoutMs,
+      key: undefined,
+      countedIn: 0,
+      prev: this.#tail,
+      next: null,
+      live: true,
+    };
     // SRV-LIMIT-2
-    if (count >= this.#limits.maxConnectionsPerAddress) return 'per-address';
-    this.#perAddress.set(key, count + 1);
-    // Admission order is deadline order (one timeout per listener), so the sweep can stop at
-    // the first connection still within its time.
-    this.#live.set(connection, { key, deadline: Date.now() + this.#limits.timeoutMs });
+    if (this.#counting === 0 && this.#size >= this.#limits.maxConnectionsPerAddress) this.#startCounting();
+    if (this.#counting !== 0) {
+      const key = this.#keyOf(entry);
+      const count = this.#perAddress.get(key) ?? 0;
+      if (count >= this.#limits.maxConnectionsPerAddress) return 'per-address';
+      this.#perAddress.set(key, count + 1);
+      entry.countedIn = this.#counting;
+    }
+    // Admission order is deadline order (one timeout per listener), so appending keeps the list
+    // sorted by deadline and the sweep can stop at the first connection still within its time.
+    if (this.#tail) this.#tail.next = entry;
+    else this.#head = entry;
+    this.#tail = entry;
+    this.#size++;
     this.#startSweeping();
-    return null;
+    return entry;
   }
 
-  /** Forgets `connection` (idempotent). */
-  release(connection: C): void {
-    const t = this.#live.get(connection);
-    if (!t) return;
-    this.#live.delete(connection);
-    const count = (this.#perAddress.get(t.key) ?? 1) - 1;
-    if (count <= 0) this.#perAddress.delete(t.key);
-    else this.#perAddress.set(t.key, count);
-    if (this.#live.size === 0) this.#stopSweeping();
+  /** Forgets a connection (idempotent). */
+  release(connection: TrackedConnection<C>): void {
+    const entry = connection as Entry<C>;
+    if (!entry.live) return;
+    entry.live = false;
+    if (entry.prev) entry.prev.next = entry.next;
+    else this.#head = entry.next;
+    if (entry.next) entry.next.prev = entry.prev;
+    else this.#tail = entry.prev;
+    entry.prev = entry.next = null;
+    this.#size--;
+    if (this.#counting !== 0) {
+      if (entry.countedIn === this.#counting) {
+        const key = entry.key!;
+        const count = this.#perAddress.get(key)! - 1;
+        if (count <= 0) this.#perAddress.delete(key);
+        else this.#perAddress.set(key, count);
+      }
+      if (this.#size * 2 < this.#limits.maxConnectionsPerAddress) this.#stopCounting();
+    }
+    if (this.#size === 0) this.#stopSweeping();
   }
 
   /** Every connection currently open, oldest first. */
   connections(): C[] {
-    return [...this.#live.keys()];
+    const all: C[] = [];
+    for (let e = this.#head; e; e = e.next) all.push(e.connection);
+    return all;
   }
 
   /** Stops the timer (the tracker can be used again; the timer restarts on the next admit). */
   dispose(): void {
     this.#stopSweeping();
+  }
+
+  #keyOf(entry: Entry<C>): string {
+    return (entry.key ??= addressKey(this.#remoteAddressOf(entry.connection)));
+  }
+
+  #startCounting(): void {
+    this.#counting = ++this.#periods;
+    for (let e = this.#head; e; e = e.next) {
+      const key = this.#keyOf(e);
+      this.#perAddress.set(key, (this.#perAddress.get(key) ?? 0) + 1);
+      e.countedIn = this.#counting;
+    }
+  }
+
+  #stopCounting(): void {
+    // Records counted in this period keep their countedIn; the next period has a new number, so
+    // they are recounted from scratch then rather than decremented against the wrong period.
+    this.#counting = 0;
+    this.#perAddress.clear();
   }
 
   // SRV-TIME-1, SRV-LIMIT-3: one timer for the whole listener (no timer per idle connection); a
@@ -119,10 +218,10 @@ export class ConnectionTracker<C extends object> {
 
   #sweep(): void {
     const now = Date.now();
-    for (const [connection, t] of this.#live) {
-      if (t.deadline > now) break;
-      this.release(connection);
-      this.#onExpire(connection);
+    while (this.#head && this.#head.deadline <= now) {
+      const expired = this.#head;
+      this.release(expired);
+      this.#onExpire(expired.connection);
     }
   }
 }

@@ -38,7 +38,7 @@ function listener(policy: Buffer) {
     protocol: 'flash',
     response: () => policy,
     counters,
-    tracker: new ConnectionTracker<Socket>({ maxConnections: 10, maxConnectionsPerAddress: 10, timeoutMs: 60_000 }, () => {}),
+    tracker: new ConnectionTracker<Socket>({ maxConnections: 10, maxConnectionsPerAddress: 10, timeoutMs: 60_000 }, () => {}, (socket) => socket.remoteAddress),
     emit: undefined,
   };
   return { handle: socketPolicyConnectionHandler(ctx), counters, ctx };

@@ -11,7 +11,7 @@
 import type { Socket } from 'node:net';
 import type { PolicyServerCounters, PolicyServerEventSink } from './events.js';
 import { matchRequestChunk, policyRequestFor, type SocketPolicyProtocol } from './framing.js';
-import type { ConnectionTracker } from './limits.js';
+import type { ConnectionTracker, TrackedConnection } from './limits.js';
 
 /** What a socket listener needs from the server that owns it. */
 export interface SocketListenerContext {
@@ -20,6 +20,10 @@ export interface SocketListenerContext {
   response: () => Buffer | undefined;
   counters: PolicyServerCounters;
   tracker: ConnectionTracker<Socket>;
+  /**
+   * Receives one event per connection (served, refused, timeout, over-limit), or undefined for
+   * none: each event names the client's address, which costs a `getpeername` per connection.
+   */
   emit: PolicyServerEventSink | undefined;
 }
 
@@ -32,6 +36,7 @@ const enum Phase {
 interface ConnectionState {
   matched: number;
   phase: Phase;
+  tracked: TrackedConnection<Socket>;
 }
 
 // The state lives on the socket itself, under a symbol: one property store per connection, and
@@ -115,24 +120,25 @@ export function socketPolicyConnectionHandler(ctx: SocketListenerContext): (sock
     if (state && state.phase === Phase.Reading) refuse(this, state, 'closed-early');
   }
 
-  function onClose(this: Socket): void {
-    ctx.tracker.release(this);
+  function onClose(this: PolicySocket): void {
+    const state = this[kState];
+    if (state) ctx.tracker.release(state.tracked);
     ctx.counters.open = ctx.tracker.size;
   }
 
   return (socket: PolicySocket) => {
     socket.on('error', ignoreError);
     // SRV-LIMIT-1, SRV-LIMIT-2
-    const refusal = ctx.tracker.admit(socket, socket.remoteAddress);
-    if (refusal) {
+    const tracked = ctx.tracker.admit(socket);
+    if (typeof tracked === 'string') {
       ctx.counters.overLimit++;
-      ctx.emit?.({ type: 'over-limit', kind: ctx.protocol, remoteAddress: socket.remoteAddress, limit: refusal });
+      ctx.emit?.({ type: 'over-limit', kind: ctx.protocol, remoteAddress: socket.remoteAddress, limit: tracked });
       socket.destroy();
       return;
     }
     ctx.counters.accepted++;
     ctx.counters.open = ctx.tracker.size;
-    socket[kState] = { matched: 0, phase: Phase.Reading };
+    socket[kState] = { matched: 0, phase: Phase.Reading, tracked };
     // No setNoDelay: the answer is one write with nothing unacknowledged before it, which Nagle
     // never delays, and the setsockopt would cost a system call per connection.
     socket.on('data', onData);
