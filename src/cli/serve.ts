@@ -306,6 +306,8 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     maxConnections: a.maxConnections,
     maxConnectionsPerAddress: a.maxPerAddress,
     onEvent: (e) => logEvent(log, e, a.verbose),
+    // Without --verbose no connection is logged, so none needs its client address looked up.
+    connectionEvents: a.verbose,
   };
   if (texts.flash !== undefined) options.flash = { policy: texts.flash, port: a.flashPort, ...(fds.flash !== undefined ? { fd: fds.flash } : {}) };
   if (texts.silverlight !== undefined) options.silverlight = { policy: texts.silverlight, port: a.silverlightPort, ...(fds.silverlight !== undefined ? { fd: fds.silverlight } : {}) };
