@@ -205,7 +205,7 @@ function countersText(c: PolicyServerCounters): string {
   return `counters served=${c.served} refused=${c.refused} timed-out=${c.timedOut} over-limit=${c.overLimit} accepted=${c.accepted} open=${c.open} reloads=${c.reloads} reloads-rejected=${c.reloadsRejected}`;
 }
 
-function logEvent(log: Logger, e: PolicyServerEvent, verbose: boolean): void {
+function logEvent(log: Logger, e: PolicyServerEvent): void {
   switch (e.type) {
     case 'listening':
       // SRV-OPS-1
@@ -224,7 +224,7 @@ function logEvent(log: Logger, e: PolicyServerEvent, verbose: boolean): void {
     case 'closed':
       return;
     default:
-      if (!verbose) return;
+      // A connection's events: they arrive only with --verbose (connectionEvents below).
       log.line(e.type, { ...e }, `${e.type} ${e.kind} ${e.remoteAddress ?? '?'}${'reason' in e ? ` ${e.reason}` : ''}${'limit' in e ? ` ${e.limit}` : ''}`);
   }
 }
@@ -305,7 +305,7 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     timeoutMs: a.timeoutMs,
     maxConnections: a.maxConnections,
     maxConnectionsPerAddress: a.maxPerAddress,
-    onEvent: (e) => logEvent(log, e, a.verbose),
+    onEvent: (e) => logEvent(log, e),
     // Without --verbose no connection is logged, so none needs its client address looked up.
     connectionEvents: a.verbose,
   };

@@ -111,6 +111,18 @@ describe('socket listeners on loopback', () => {
     expect(s.counters().refused).toBe(1);
   });
 
+  it('SRV-OPS-3: connectionEvents: false keeps per-connection events out of onEvent; the counters still count', async () => {
+    for (const connectionEvents of [true, false]) {
+      const events: string[] = [];
+      const s = await start({ connectionEvents, onEvent: (e) => events.push(e.type) });
+      const r = await rawExchange({ port: portOf(s, 'flash'), chunks: [REQUEST] });
+      expect(r.bytes.toString()).toBe(FLASH + '\0');
+      expect(s.counters().served).toBe(1);
+      expect(events.includes('listening')).toBe(true);
+      expect(events.includes('served')).toBe(connectionEvents);
+    }
+  });
+
   it('SRV-TIME-1: an idle client is closed at the deadline and counted as timed out', async () => {
     const s = await start({ timeoutMs: 300 });
     const r = await rawExchange({ port: portOf(s, 'flash'), chunks: [], deadlineMs: 5000 });
