@@ -24,13 +24,13 @@ describe('strict XML front end', () => {
     ]);
   });
   it.each([
-    ['text before the root', 'junk<r/>', 'not-well-formed'],
+    ['text before the root', 'junk<r/>', 'content-outside-root'],
     ['text after the root', '<r/>junk', 'content-outside-root'],
     ['a second root', '<r/><s/>', 'multiple-roots'],
     ['an internal DTD subset', '<!DOCTYPE r [<!ENTITY w "*">]><r d="&w;"/>', 'internal-dtd-subset'],
     ['an undeclared entity', '<r d="&w;"/>', 'undeclared-entity'],
     ['a NUL', '<r>\u0000</r>', 'invalid-character'],
-    ['a character reference to NUL', '<r d="&#0;"/>', 'undeclared-entity'],
+    ['a character reference to NUL', '<r d="&#0;"/>', 'invalid-character'],
     ['whitespace before the declaration', '\n<?xml version="1.0"?><r/>', 'leading-whitespace'],
     ['deep nesting', '<a>'.repeat(9) + '</a>'.repeat(9), 'too-deep'],
     ['an empty text', '', 'no-root-element'],
@@ -83,16 +83,19 @@ describe('strict XML front end: checks the validator leaves out', () => {
     }
   });
 
-  it('normalizes line ends in text and attribute values, and locates text at its first non-space character', () => {
-    const { doc } = parse('<r>\r\n  x\r\n<a b="1\r2"/></r>');
+  it('normalizes line ends in text, attribute values as XML 1.0 §3.3.3 says, and locates text at its first non-space character', () => {
+    const { doc } = parse('<r>\r\n  x\r\n<a b="1\r2\t3&#10;4"/></r>');
     const [text, a] = doc?.root.children ?? [];
     expect(text).toMatchObject({ kind: 'text', text: '\n  x\n', location: { line: 2, column: 3 } });
-    expect(a?.kind === 'element' && a.attributes[0]?.value).toBe('1\n2');
+    // A literal CR, LF or tab in an attribute value becomes a space; a character reference stays.
+    expect(a?.kind === 'element' && a.attributes[0]?.value).toBe('1 2 3\n4');
+    expect(a?.kind === 'element' && a.attributes[0]?.rawValue).toBe('1\r2\t3&#10;4');
   });
 
-  it('reports the limits only after the checks around the root', () => {
+  it('reports the first problem found: a bound passed stops the reading there', () => {
     const deep = '<a>'.repeat(9) + '</a>'.repeat(9);
-    expect(parse(deep + '<b/>').codes).toEqual(['multiple-roots']);
+    expect(parse(deep + '<b/>').codes).toEqual(['too-deep']);
+    expect(parse('<b/>' + deep).codes).toEqual(['multiple-roots']);
   });
 });
 

@@ -21,7 +21,6 @@ describe('Flash policy documents (spec/flash/1-document.md)', () => {
     ['two roots', '<cross-domain-policy/><cross-domain-policy/>'],
     ['empty text', ''],
     ['only a comment', '<!-- No access -->'],
-    ['plain text', 'crossdomain.xml.dev'],
   ])('FLASH-XML-1: a malformed document (%s) is rejected as a whole', (_what, text) => {
     const r = parse(text);
     expect(r.policy).toBeNull();
@@ -29,6 +28,7 @@ describe('Flash policy documents (spec/flash/1-document.md)', () => {
   });
 
   it.each([
+    ['plain text', 'crossdomain.xml.dev'],
     ['text before the root', 'junk<cross-domain-policy><allow-access-from domain="*"/></cross-domain-policy>'],
     ['text after the root', '<cross-domain-policy><allow-access-from domain="*"/></cross-domain-policy>junk'],
     ['an element after the root', '<cross-domain-policy><allow-access-from domain="*"/></cross-domain-policy></xml>'],
@@ -37,6 +37,18 @@ describe('Flash policy documents (spec/flash/1-document.md)', () => {
     const r = parse(text);
     expect(r.policy).toBeNull();
     expect(r.requirements.some((q) => q === 'FLASH-XML-2' || q === 'FLASH-XML-1' || q === 'FLASH-XML-3')).toBe(true);
+  });
+
+  it.each([
+    ['plain text', 'crossdomain.xml.dev', 1, 1],
+    ['text before the root', '\n  junk<cross-domain-policy/>', 2, 3],
+    ['text after the root', '<cross-domain-policy/>\n\t&amp;', 2, 2],
+    ['a DOCTYPE after the root', '<cross-domain-policy/><!DOCTYPE cross-domain-policy>', 1, 23],
+    ['a second XML declaration', '<?xml version="1.0"?><!-- --><?xml version="1.0"?><cross-domain-policy/>', 1, 30],
+  ])('FLASH-XML-2: %s is content outside the root, reported where it starts', (_what, text, line, column) => {
+    const r = parse(text);
+    expect(r.policy).toBeNull();
+    expect(r.diagnostics.map((d) => [d.requirement, d.code, d.line, d.column])).toEqual([['FLASH-XML-2', 'content-outside-root', line, column]]);
   });
 
   it('FLASH-XML-2: the declaration, comments, PIs, a DOCTYPE and whitespace around the root are allowed', () => {

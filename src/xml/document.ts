@@ -1,28 +1,33 @@
 /**
  * The strict XML front end shared by the Flash and Silverlight parsers.
  *
- * fast-xml-parser's `XMLValidator` gives the well-formedness verdict; this module then builds the
- * typed tree itself in one pass over the validated text (exact offsets, no second parse), and adds
- * what a security parser needs and the library leaves out on its own:
- * - a byte bound before any parsing, and bounds on depth, attributes and element count;
- * - the checks the validator does not make: a single root element, nothing but markup
- *   (declaration, comments, PIs, DOCTYPE, whitespace) around it, a well-formed XML declaration,
- *   DOCTYPE and PI targets;
- * - no entity expansion: only the five predefined entities and character references are decoded;
- *   an internal DTD subset and any other entity reference are reported, so a `<!ENTITY w "*">`
- *   can never turn into a grant;
- * - line and column for every element and attribute.
+ * Well-formedness is decided by `saxes`, a conforming XML 1.0 (fifth edition) parser (the one
+ * jsdom uses), run as a non-namespace-aware, non-validating reader that never reads a DTD. This
+ * module builds the typed tree from its events in the same pass, with the exact position of every
+ * element, attribute and text, and adds what a security parser needs and a general parser leaves
+ * to its caller:
+ * - a size bound before any parsing, and bounds on depth, attributes and element count, checked
+ *   as the document is read: the first bound passed stops the reading;
+ * - no DTD: a DOCTYPE may name an external DTD (never fetched) but not hold an internal subset,
+ *   and only the five predefined entities and character references are decoded, so a
+ *   `<!ENTITY w "*">` can never turn into a grant;
+ * - our own check of the characters XML allows (saxes lets an unpaired high surrogate through),
+ *   of the DOCTYPE's name and external identifier (saxes skips the DOCTYPE unread), and of a byte
+ *   order mark that contradicts the declared encoding;
+ * - the first problem found is reported, with the line and column where it is.
  *
  * Which of these checks a format enforces, and under which requirement ID, is the caller's: the
- * Flash and Silverlight grammars pass their own {@link XmlRules}.
+ * Flash and Silverlight grammars pass their own {@link XmlRules}. The W3C XML Conformance Test Suite
+ * runs against this module in `npm test` (`test/xml-conformance.test.ts`).
  *
  * @module
  */
-import { XMLValidator } from 'fast-xml-parser';
+import { SaxesParser, type SaxesAttributePlain, type SaxesStartTagPlain, type XMLDecl } from 'saxes';
+import { NAME_CHAR, NAME_START_CHAR } from 'xmlchars/xml/1.0/ed5.js';
 import type { Diagnostic, RequirementId, SourceLocation } from '../diagnostics.js';
 import { LineMap } from '../location.js';
 
-/** An attribute, with its value decoded (predefined entities and character references only). */
+/** An attribute, with its value as XML reads it (references decoded, whitespace normalized). */
 export interface XmlAttribute {
   name: string;
   value: string;
@@ -92,13 +97,13 @@ export interface XmlLimits {
   maxDepth: number;
   /** Most attributes on one element. */
   maxAttributes: number;
-  /** Longest attribute value, in characters. */
+  /** Longest attribute value, in characters as written. */
   maxAttributeLength: number;
   /** Most elements in the whole document. */
   maxElements: number;
 }
 
-/** The deepest nesting the tree builder ever follows (it recurses once per level). */
+/** The deepest nesting the front end ever follows, whatever a caller's limit says. */
 export const MAX_XML_DEPTH = 1000;
 
 /** The defaults: generous for real policies (the benchmark's 10,000 rules fit), small for attacks. */
@@ -115,7 +120,7 @@ export const DEFAULT_XML_LIMITS: Readonly<XmlLimits> = {
  * Each format supplies its own; see `src/flash/grammar.ts` and `src/silverlight/grammar.ts`.
  */
 export interface XmlRules {
-  /** Not well-formed XML (the validator's verdict), or a second root element. */
+  /** Not well-formed XML, or a second root element. */
   wellFormed: RequirementId;
   /** Text or elements before or after the root element. */
   contentOutsideRoot: RequirementId;
@@ -123,7 +128,7 @@ export interface XmlRules {
   entities: RequirementId;
   /** Input size, depth, attribute count, attribute length or element count beyond the limits. */
   limits: RequirementId;
-  /** A character XML 1.0 does not allow (NUL, most C0 controls, U+FFFE/U+FFFF). */
+  /** A character XML 1.0 does not allow (NUL, most C0 controls, U+FFFE/U+FFFF), written or referenced. */
   characters: RequirementId;
   /** A byte order mark at the start; see {@link XmlRules.allowBom}. */
   bom: RequirementId;
@@ -131,7 +136,10 @@ export interface XmlRules {
   allowBom: boolean;
   /** Whitespace before the XML declaration; see {@link XmlRules.allowLeadingWhitespace}. */
   leadingWhitespace: RequirementId;
-  /** Silverlight skips whitespace before `<?xml`; strict XML (and Flash) does not. */
+  /**
+   * Silverlight skips whitespace (.NET `Char.IsWhiteSpace`, see {@link isDotNetWhiteSpace}) before
+   * the document; strict XML (and Flash) does not.
+   */
   allowLeadingWhitespace: boolean;
 }
 
@@ -154,6 +162,456 @@ export const XML_DIAGNOSTIC_CODES = [
 ] as const;
 export type XmlDiagnosticCode = (typeof XML_DIAGNOSTIC_CODES)[number];
 
+/**
+ * Parses `text` as a policy document under `rules` and `limits`.
+ *
+ * Returns `null` when the document cannot be used at all; the first problem found is pushed to
+ * `diagnostics` as an error naming its requirement, with its line and column. Never throws.
+ */
+export function parseXmlDocument(
+  text: string,
+  rules: XmlRules,
+  diagnostics: Diagnostic[],
+  limits: Partial<XmlLimits> = {},
+): XmlDocument | null {
+  const lim: XmlLimits = { ...DEFAULT_XML_LIMITS, ...limits };
+  if (!(lim.maxDepth <= MAX_XML_DEPTH)) lim.maxDepth = MAX_XML_DEPTH;
+  const start: SourceLocation = { line: 1, column: 1, offset: 0 };
+  const report = (problem: Problem, where: SourceLocation, severity: Diagnostic['severity'] = 'error'): void => {
+    const d: Diagnostic = { severity, code: problem.code, message: problem.message, line: where.line, column: where.column, requirement: problem.requirement };
+    if (problem.value !== undefined) d.value = problem.value;
+    diagnostics.push(d);
+  };
+
+  // Size first: nothing below runs on an unbounded input.
+  if (text.length > lim.maxLength) {
+    report({ code: 'input-too-large', requirement: rules.limits, message: `Policy text is ${text.length} characters long; the limit is ${lim.maxLength}.`, value: String(text.length) }, start);
+    return null;
+  }
+  const lines = new LineMap(text);
+
+  let bodyOffset = 0;
+  const bom = text.charCodeAt(0) === 0xfeff;
+  if (bom) {
+    if (!rules.allowBom) {
+      report({ code: 'byte-order-mark', requirement: rules.bom, message: 'Policy text starts with a byte order mark (U+FEFF), which this format does not accept.', value: 'U+FEFF' }, start);
+      return null;
+    }
+    report({ code: 'byte-order-mark', requirement: rules.bom, message: 'Policy text starts with a byte order mark (U+FEFF); it is skipped.', value: 'U+FEFF' }, start, 'info');
+    bodyOffset = 1;
+  }
+
+  let leadingWhitespace = false;
+  if (rules.allowLeadingWhitespace) {
+    // SL-XML-7: the client skips whitespace before handing the text to its XML reader.
+    let i = bodyOffset;
+    while (i < text.length && isDotNetWhiteSpace(text.charCodeAt(i))) i++;
+    if (i > bodyOffset) {
+      leadingWhitespace = true;
+      report({ code: 'leading-whitespace', requirement: rules.leadingWhitespace, message: 'Whitespace before the first markup is skipped.' }, lines.locate(bodyOffset), 'info');
+      bodyOffset = i;
+    }
+  } else {
+    let i = bodyOffset;
+    while (i < text.length && isXmlSpace(text.charCodeAt(i))) i++;
+    if (i > bodyOffset) {
+      leadingWhitespace = true;
+      // FLASH-XML-8: `<?xml` must be the very first thing; before a root without a declaration,
+      // whitespace is Misc and allowed.
+      if (isXmlDeclarationAt(text, i)) {
+        report({ code: 'leading-whitespace', requirement: rules.leadingWhitespace, message: 'Whitespace before the XML declaration: the declaration must be the first thing in the file.' }, lines.locate(bodyOffset));
+        return null;
+      }
+    }
+  }
+  const body = bodyOffset === 0 ? text : text.slice(bodyOffset);
+
+  const badIndex = findInvalidChar(body);
+  if (badIndex >= 0) {
+    const at = lines.locate(badIndex + bodyOffset);
+    const u = codePointLabel(body.codePointAt(badIndex) ?? 0);
+    report({ code: 'invalid-character', requirement: rules.characters, message: `Character ${u} at line ${at.line}, column ${at.column} is not allowed in XML.`, value: u }, at);
+    return null;
+  }
+  if (/^[ \t\r\n]*$/.test(body)) {
+    report({ code: 'no-root-element', requirement: rules.wellFormed, message: 'The policy text is empty: there is no root element.' }, start);
+    return null;
+  }
+
+  if (body.charCodeAt(0) === 0xfeff) {
+    // saxes would skip a U+FEFF at the start of what it is given as a byte order mark; after the
+    // one we skipped (or after skipped whitespace) it is a character, and outside the root.
+    const at = lines.locate(bodyOffset);
+    report({ code: 'content-outside-root', requirement: rules.contentOutsideRoot, message: `Content before the root element at line ${at.line}, column ${at.column}: a second U+FEFF (only one byte order mark, at the very start, is skipped).`, value: 'U+FEFF' }, at);
+    return null;
+  }
+
+  const reader = new DocumentReader(body, bodyOffset, lines, lim, rules);
+  const result = reader.read();
+  if (result.problem !== null) {
+    report(result.problem, lines.locate(result.problem.offset + bodyOffset));
+    return null;
+  }
+  if (bom && result.declaredEncoding !== null && !/^utf-(?:8|16)$/i.test(result.declaredEncoding)) {
+    // XML 1.0 §4.3.3 and Appendix F: a byte order mark is the signature of UTF-8 or UTF-16; a
+    // declaration naming another encoding contradicts it, a fatal error.
+    const u = result.declaredEncoding;
+    report({ code: 'byte-order-mark', requirement: rules.bom, message: `The text starts with a byte order mark, which only UTF-8 and UTF-16 carry, but its XML declaration says encoding="${u}".`, value: u }, start);
+    return null;
+  }
+  const root = result.root as XmlElement;
+  let doctype: XmlDoctype | null = null;
+  if (result.doctype !== null) {
+    doctype = { name: result.doctype.name, internalSubset: result.doctype.internalSubset, location: lines.locate(result.doctype.offset + bodyOffset) };
+  }
+  return { root, bom, leadingWhitespace, declaredEncoding: result.declaredEncoding, doctype };
+}
+
+/** The first thing wrong with a document: what, under which rule, and where (offset in the body). */
+interface Problem {
+  code: XmlDiagnosticCode;
+  requirement: RequirementId;
+  message: string;
+  value?: string;
+}
+
+interface LocatedProblem extends Problem {
+  offset: number;
+}
+
+interface ReadResult {
+  problem: LocatedProblem | null;
+  root: XmlElement | null;
+  declaredEncoding: string | null;
+  doctype: { name: string; internalSubset: string | null; offset: number } | null;
+}
+
+/** Thrown from an event handler to stop saxes at the first problem; never escapes this module. */
+const STOP: unique symbol = Symbol('stop reading');
+
+/**
+ * saxes' own wording for the errors that are not plain "not well-formed" in our diagnostics. The
+ * saxes version is pinned; `test/xml-document.test.ts` exercises each message, so a wording change
+ * fails there rather than quietly turning into `not-well-formed`.
+ */
+const SAXES_MESSAGE = {
+  textOutsideRoot: 'text data outside of root node.',
+  secondRoot: 'documents may contain only one root.',
+  undefinedEntity: 'undefined entity.',
+  badCharacterReference: 'malformed character entity.',
+  noRoot: 'document must contain a root element.',
+  unclosedTag: 'unclosed tag: ',
+  unexpectedCloseTag: 'unexpected close tag.',
+  misplacedDoctype: 'inappropriately located doctype declaration.',
+  misplacedXmlDecl: ['an XML declaration must be at the start of the document.', 'the XML declaration must appear at the start of the document.'],
+} as const;
+
+/**
+ * Reads one document with saxes and builds the typed tree from its events.
+ *
+ * Positions: saxes reports where it *is* (the offset just past what it has read), not where a
+ * construct began. Character data cannot contain `<`, so the construct an event reports began at
+ * the first `<` after the end of the previous one (`cursor`); an attribute's name sits just before
+ * its `=` and quoted value, which cannot contain its own quote. Both are exact for every document
+ * saxes accepts, and an event is only ever used before the first error.
+ */
+class DocumentReader {
+  readonly #body: string;
+  readonly #bodyOffset: number;
+  readonly #lines: LineMap;
+  readonly #lim: XmlLimits;
+  readonly #rules: XmlRules;
+  readonly #parser = new SaxesParser({ xmlns: false, position: false, forceXMLVersion: true, defaultXMLVersion: '1.0' });
+  /** Offset just past the last construct read (declaration, DOCTYPE, tag, comment, PI, CDATA). */
+  #cursor = 0;
+  readonly #open: XmlElement[] = [];
+  /** The element whose start tag is being read (between `opentagstart` and `opentag`). */
+  #starting: XmlElement | null = null;
+  #root: XmlElement | null = null;
+  #rootClosed = false;
+  #elements = 0;
+  #problem: LocatedProblem | null = null;
+  #declaredEncoding: string | null = null;
+  #doctype: ReadResult['doctype'] = null;
+
+  constructor(body: string, bodyOffset: number, lines: LineMap, lim: XmlLimits, rules: XmlRules) {
+    this.#body = body;
+    this.#bodyOffset = bodyOffset;
+    this.#lines = lines;
+    this.#lim = lim;
+    this.#rules = rules;
+    const p = this.#parser;
+    p.on('xmldecl', (decl) => this.#onXmlDecl(decl));
+    p.on('doctype', (dt) => this.#onDoctype(dt));
+    p.on('processinginstruction', (pi) => this.#onMarkup({ kind: 'pi', target: pi.target, location: this.#nextMarkupLocation() }));
+    p.on('comment', (c) => this.#onMarkup({ kind: 'comment', text: c, location: this.#nextMarkupLocation() }));
+    p.on('cdata', (c) => this.#onMarkup({ kind: 'text', text: c, cdata: true, location: this.#nextMarkupLocation() }));
+    p.on('text', (t) => this.#onText(t));
+    p.on('opentagstart', (tag) => this.#onOpenTagStart(tag));
+    p.on('attribute', (attr) => this.#onAttribute(attr));
+    p.on('opentag', () => this.#onOpenTag());
+    p.on('closetag', () => this.#onCloseTag());
+    p.on('error', (err) => this.#onError(err));
+  }
+
+  read(): ReadResult {
+    try {
+      this.#parser.write(this.#body).close();
+    } catch (e) {
+      if (e !== STOP) throw e;
+    }
+    if (this.#problem === null && this.#root === null) this.#problem = { code: 'no-root-element', requirement: this.#rules.wellFormed, message: 'The document has no root element.', offset: 0 };
+    return { problem: this.#problem, root: this.#root, declaredEncoding: this.#declaredEncoding, doctype: this.#doctype };
+  }
+
+  #locate(offset: number): SourceLocation {
+    return this.#lines.locate(offset + this.#bodyOffset);
+  }
+
+  /** Where the markup that saxes just finished began; the cursor moves past it. */
+  #nextMarkupLocation(): SourceLocation {
+    const lt = this.#body.indexOf('<', this.#cursor);
+    this.#cursor = this.#parser.position;
+    return this.#locate(lt < 0 ? this.#cursor : lt);
+  }
+
+  /** Records the first problem and stops saxes. */
+  #stop(problem: Problem, offset: number): never {
+    if (this.#problem === null) this.#problem = { ...problem, offset: Math.max(0, Math.min(offset, this.#body.length)) };
+    throw STOP;
+  }
+
+  #notWellFormed(offset: number, what: string): never {
+    const at = this.#locate(offset);
+    this.#stop({ code: 'not-well-formed', requirement: this.#rules.wellFormed, message: `Not well-formed XML at line ${at.line}, column ${at.column}: ${what}.`, value: snippet(this.#body, offset) }, offset);
+  }
+
+  /**
+   * saxes reads a reference up to the next `;`, across any markup; when there is none it only
+   * notices at the end of the text. Returns the `&` of such a reference in the character data
+   * after the last construct read, or -1.
+   */
+  #unterminatedReference(): number {
+    const body = this.#body;
+    const amp = body.indexOf('&', this.#cursor);
+    if (amp < 0) return -1;
+    const lt = body.indexOf('<', this.#cursor);
+    if (lt >= 0 && lt < amp) return -1;
+    const semi = body.indexOf(';', amp);
+    if (semi >= 0 && /^&(?:#x[0-9A-Fa-f]+|#[0-9]+|[^\s<&;]+);/.test(body.slice(amp, semi + 1))) return -1;
+    return amp;
+  }
+
+  #onXmlDecl(decl: XMLDecl): void {
+    this.#declaredEncoding = decl.encoding ?? null;
+    this.#cursor = this.#parser.position;
+  }
+
+  #onDoctype(content: string): void {
+    const offset = this.#body.indexOf('<', this.#cursor);
+    this.#cursor = this.#parser.position;
+    const dt = readDoctype(content);
+    if (dt === null) this.#notWellFormed(offset, 'a DOCTYPE must be a name, then optionally SYSTEM "uri" or PUBLIC "id" "uri", then optionally [internal subset]');
+    const { name, internalSubset } = dt;
+    this.#doctype = { name, internalSubset, offset };
+    if (internalSubset !== null && internalSubset.trim() !== '') {
+      const at = this.#locate(offset);
+      this.#stop({ code: 'internal-dtd-subset', requirement: this.#rules.entities, message: `The DOCTYPE at line ${at.line} has an internal subset; declarations in it (entities included) are never applied to a policy.`, value: internalSubset.trim().slice(0, 120) }, offset);
+    }
+  }
+
+  #onMarkup(node: XmlComment | XmlProcessingInstruction | XmlText): void {
+    const parent = this.#open[this.#open.length - 1];
+    if (parent !== undefined) parent.children.push(node);
+  }
+
+  #onText(text: string): void {
+    const parent = this.#open[this.#open.length - 1];
+    // Outside the root saxes reports only whitespace as text (anything else is an error).
+    if (parent === undefined) return;
+    const body = this.#body;
+    const lt = body.indexOf('<', this.#cursor);
+    const end = lt < 0 ? body.length : lt;
+    // Point at the first non-whitespace character: that is what a diagnostic is about.
+    let lead = this.#cursor;
+    while (lead < end && isXmlSpace(body.charCodeAt(lead))) lead++;
+    parent.children.push({ kind: 'text', text, cdata: false, location: this.#locate(lead === end ? this.#cursor : lead) });
+  }
+
+  #onOpenTagStart(tag: SaxesStartTagPlain): void {
+    const lt = this.#body.indexOf('<', this.#cursor);
+    const location = this.#locate(lt);
+    const { name } = tag;
+    const rules = this.#rules;
+    if (this.#rootClosed) {
+      this.#stop({ code: 'multiple-roots', requirement: rules.wellFormed, message: `A second root element <${name}> at line ${location.line}, column ${location.column}: a document has exactly one root.`, value: name }, lt);
+    }
+    this.#elements++;
+    if (this.#elements > this.#lim.maxElements) {
+      this.#stop({ code: 'too-many-elements', requirement: rules.limits, message: `More than ${this.#lim.maxElements} elements (at line ${location.line}).`, value: name }, lt);
+    }
+    const depth = this.#open.length + 1;
+    if (depth > this.#lim.maxDepth) {
+      this.#stop({ code: 'too-deep', requirement: rules.limits, message: `Element <${name}> at line ${location.line}, column ${location.column} is nested ${depth} deep; the limit is ${this.#lim.maxDepth}.`, value: name }, lt);
+    }
+    this.#starting = { kind: 'element', name, attributes: [], children: [], location };
+  }
+
+  #onAttribute(attr: SaxesAttributePlain): void {
+    const el = this.#starting as XmlElement;
+    const body = this.#body;
+    // saxes is just past the closing quote; the opening one is the previous quote of that kind.
+    const end = this.#parser.position;
+    const quote = body.charAt(end - 1);
+    const open = body.lastIndexOf(quote, end - 2);
+    let j = open - 1;
+    while (isXmlSpace(body.charCodeAt(j))) j--;
+    j--; // the '='
+    while (isXmlSpace(body.charCodeAt(j))) j--;
+    const nameStart = j + 1 - attr.name.length;
+    const location = this.#locate(nameStart);
+    const rawValue = body.slice(open + 1, end - 1);
+    const rules = this.#rules;
+    // XML 1.0 §3.1, WFC Unique Att Spec (saxes finds it only at the end of the tag; here it is
+    // reported where the repeated name is written).
+    if (el.attributes.some((a) => a.name === attr.name)) {
+      this.#notWellFormed(nameStart, `attribute ${attr.name} of <${el.name}> is given twice`);
+    }
+    if (el.attributes.length >= this.#lim.maxAttributes) {
+      this.#stop({ code: 'too-many-attributes', requirement: rules.limits, message: `Element <${el.name}> at line ${el.location.line} has more than ${this.#lim.maxAttributes} attributes.`, value: el.name }, el.location.offset - this.#bodyOffset);
+    }
+    if (rawValue.length > this.#lim.maxAttributeLength) {
+      this.#stop({ code: 'attribute-too-long', requirement: rules.limits, message: `Attribute ${attr.name} of <${el.name}> at line ${location.line} is ${rawValue.length} characters long; the limit is ${this.#lim.maxAttributeLength}.`, value: rawValue.slice(0, 64) }, nameStart);
+    }
+    el.attributes.push({ name: attr.name, value: attr.value, rawValue, location });
+  }
+
+  #onOpenTag(): void {
+    this.#cursor = this.#parser.position;
+    const el = this.#starting as XmlElement;
+    this.#starting = null;
+    const parent = this.#open[this.#open.length - 1];
+    if (parent === undefined) this.#root = el;
+    else parent.children.push(el);
+    this.#open.push(el);
+  }
+
+  #onCloseTag(): void {
+    this.#cursor = this.#parser.position;
+    this.#open.pop();
+    if (this.#open.length === 0) this.#rootClosed = true;
+  }
+
+  /** Turns saxes' first error into our diagnostic, pointing where the problem is. */
+  #onError(err: Error): void {
+    const msg = err.message;
+    const body = this.#body;
+    const rules = this.#rules;
+    const pos = this.#parser.position;
+    const atEnd = pos >= body.length;
+    if (msg === SAXES_MESSAGE.textOutsideRoot) {
+      let i = this.#cursor;
+      while (i < body.length && isXmlSpace(body.charCodeAt(i))) i++;
+      const at = this.#locate(i);
+      const where = this.#root === null ? 'before' : 'after';
+      this.#stop({ code: 'content-outside-root', requirement: rules.contentOutsideRoot, message: `Content ${where} the root element at line ${at.line}, column ${at.column}: text "${snippet(body, i)}"`, value: snippet(body, i) }, i);
+    }
+    const outsideRoot = this.#root === null || this.#rootClosed;
+    if (outsideRoot && (msg === SAXES_MESSAGE.misplacedDoctype || (SAXES_MESSAGE.misplacedXmlDecl as readonly string[]).includes(msg))) {
+      // Markup that XML allows only once, or only at the start: outside the root it is content
+      // that has no place there (FLASH-XML-2), inside it a well-formedness error (below).
+      const lt = body.lastIndexOf('<', pos - 1);
+      const at = this.#locate(lt);
+      const what = msg === SAXES_MESSAGE.misplacedDoctype ? 'a DOCTYPE is allowed once, before the root' : 'an XML declaration is only allowed at the very start';
+      this.#stop({ code: 'content-outside-root', requirement: rules.contentOutsideRoot, message: `Content ${this.#root === null ? 'before' : 'after'} the root element at line ${at.line}, column ${at.column}: ${what}.`, value: snippet(body, lt) }, lt);
+    }
+    if (msg === SAXES_MESSAGE.secondRoot) {
+      // Normally caught at `opentagstart`; kept for completeness.
+      const lt = body.lastIndexOf('<', pos);
+      this.#stop({ code: 'multiple-roots', requirement: rules.wellFormed, message: `A second root element at line ${this.#locate(lt).line}: a document has exactly one root.` }, lt);
+    }
+    if (msg === SAXES_MESSAGE.noRoot && body.indexOf('<', this.#cursor) < 0) {
+      this.#stop({ code: 'no-root-element', requirement: rules.wellFormed, message: 'The document has no root element.' }, 0);
+    }
+    if (msg === SAXES_MESSAGE.undefinedEntity || msg === SAXES_MESSAGE.badCharacterReference) {
+      const amp = body.lastIndexOf('&', pos - 1);
+      const semi = body.indexOf(';', amp);
+      const ref = body.slice(amp + 1, semi < 0 ? pos : semi);
+      const at = this.#locate(amp);
+      if (msg === SAXES_MESSAGE.undefinedEntity) {
+        this.#stop({ code: 'undeclared-entity', requirement: rules.entities, message: `Line ${at.line}, column ${at.column} refers to entity &${ref}; only the five predefined entities (&amp; &lt; &gt; &quot; &apos;) and character references are allowed.`, value: `&${ref};` }, amp);
+      }
+      const cp = characterReferenceValue(ref);
+      if (cp !== null) {
+        const u = codePointLabel(cp);
+        this.#stop({ code: 'invalid-character', requirement: rules.characters, message: `The character reference &${ref}; at line ${at.line}, column ${at.column} names ${u}, which XML does not allow.`, value: `&${ref};` }, amp);
+      }
+      this.#notWellFormed(amp, `&${ref}; is not a character reference`);
+    }
+    const amp = this.#unterminatedReference();
+    if (amp >= 0) this.#notWellFormed(amp, `"&" starts a reference that no ";" ends (a literal & is written &amp;)`);
+    if (msg.startsWith(SAXES_MESSAGE.unclosedTag)) {
+      const el = this.#open[this.#open.length - 1];
+      const offset = el === undefined ? body.length : el.location.offset - this.#bodyOffset;
+      this.#notWellFormed(offset, `<${el?.name ?? msg.slice(SAXES_MESSAGE.unclosedTag.length)}> is not closed`);
+    }
+    if (msg === SAXES_MESSAGE.unexpectedCloseTag) {
+      const lt = body.lastIndexOf('</', pos - 1);
+      const name = body.slice(lt + 2, body.indexOf('>', lt)).trim();
+      this.#notWellFormed(lt, `</${name}> closes no open element`);
+    }
+    // Anything else: the character saxes just read is where it went wrong; at the end of the text,
+    // the construct left open is.
+    let offset: number;
+    if (atEnd) {
+      const lt = body.indexOf('<', this.#cursor);
+      offset = lt >= 0 ? lt : body.length;
+    } else {
+      offset = lastReadOffset(body, pos);
+    }
+    this.#notWellFormed(offset, `${atEnd ? 'the text ends inside this markup: ' : ''}${msg.replace(/\.$/, '')}`);
+  }
+}
+
+// XML 1.0 §2.3 Name, fifth edition (xmlchars, the tables saxes itself uses).
+const NAME = `[${NAME_START_CHAR}][${NAME_CHAR}]*`;
+// §2.3 PubidChar, without the quote that delimits the literal.
+const PUBID_DQ = `[\\x20\\x0D\\x0Aa-zA-Z0-9\\-'()+,./:=?;!*#@$_%]*`;
+const PUBID_SQ = `[\\x20\\x0D\\x0Aa-zA-Z0-9\\-()+,./:=?;!*#@$_%]*`;
+const SYSTEM_LITERAL = `(?:"[^"]*"|'[^']*')`;
+// What saxes hands over for `<!DOCTYPE …>`: the text between `<!DOCTYPE` and the closing `>`.
+// §2.8 doctypedecl: S Name (S ExternalID)? S? ('[' intSubset ']' S?)?
+const DOCTYPE_CONTENT = new RegExp(
+  `^[ \\t\\r\\n]+(${NAME})(?:[ \\t\\r\\n]+(?:SYSTEM[ \\t\\r\\n]+${SYSTEM_LITERAL}|PUBLIC[ \\t\\r\\n]+(?:"${PUBID_DQ}"|'${PUBID_SQ}')[ \\t\\r\\n]+${SYSTEM_LITERAL}))?[ \\t\\r\\n]*(?:\\[([\\s\\S]*)\\][ \\t\\r\\n]*)?$`,
+  'u',
+);
+
+/** The name and internal subset of a DOCTYPE's content, or null when it is not well-formed. */
+function readDoctype(content: string): { name: string; internalSubset: string | null } | null {
+  const m = DOCTYPE_CONTENT.exec(content);
+  if (m === null) return null;
+  return { name: m[1] as string, internalSubset: m[2] ?? null };
+}
+
+/** The code point a character reference body (`#65`, `#x41`) names, when it is well-formed. */
+function characterReferenceValue(ref: string): number | null {
+  const m = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(ref);
+  if (m === null) return null;
+  const cp = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2] as string, 10);
+  return Number.isFinite(cp) && cp <= 0x10ffff ? cp : null;
+}
+
+/** Offset of the character just before `pos` (a surrogate pair or a CRLF counts as one). */
+function lastReadOffset(body: string, pos: number): number {
+  let at = Math.min(pos, body.length) - 1;
+  if (at <= 0) return 0;
+  const c = body.charCodeAt(at);
+  const before = body.charCodeAt(at - 1);
+  if (c >= 0xdc00 && c <= 0xdfff && before >= 0xd800 && before <= 0xdbff) at--;
+  else if (c === 10 && before === 13) at--;
+  return at;
+}
+
 // XML 1.0 `Char` excludes these (surrogates are allowed only as pairs, checked by hand below).
 const SUSPECT_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/g;
 
@@ -174,567 +632,34 @@ function findInvalidChar(text: string): number {
   }
   return -1;
 }
-const XML_DECL = /^<\?xml\s+version\s*=\s*(["'])1\.[0-9]+\1(?:\s+encoding\s*=\s*(["'])([A-Za-z][A-Za-z0-9._-]*)\2)?(?:\s+standalone\s*=\s*(["'])(?:yes|no)\4)?\s*\?>$/;
-const ENTITY_REF = /&(#x[0-9A-Fa-f]+|#[0-9]+|[A-Za-z_:][\w.:-]*);/g;
-const PREDEFINED: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
-/**
- * Parses `text` as a policy document under `rules` and `limits`.
- *
- * Returns `null` when the document cannot be used at all (every such reason is pushed to
- * `diagnostics` as an error naming its requirement). Never throws.
- */
-export function parseXmlDocument(
-  text: string,
-  rules: XmlRules,
-  diagnostics: Diagnostic[],
-  limits: Partial<XmlLimits> = {},
-): XmlDocument | null {
-  const lim: XmlLimits = { ...DEFAULT_XML_LIMITS, ...limits };
-  // The builder recurses per level: a caller's larger limit must not become a stack overflow.
-  if (!(lim.maxDepth <= MAX_XML_DEPTH)) lim.maxDepth = MAX_XML_DEPTH;
-  const report = (
-    code: XmlDiagnosticCode,
-    requirement: RequirementId,
-    message: string,
-    where: SourceLocation,
-    value?: string,
-    severity: Diagnostic['severity'] = 'error',
-  ): void => {
-    const d: Diagnostic = { severity, code, message, line: where.line, column: where.column, requirement };
-    if (value !== undefined) d.value = value;
-    diagnostics.push(d);
-  };
-  const start: SourceLocation = { line: 1, column: 1, offset: 0 };
-
-  // Size first: nothing below runs on an unbounded input.
-  if (text.length > lim.maxLength) {
-    report('input-too-large', rules.limits, `Policy text is ${text.length} characters long; the limit is ${lim.maxLength}.`, start, String(text.length));
-    return null;
-  }
-  const lines = new LineMap(text);
-
-  let body = text;
-  let bodyOffset = 0;
-  const bom = text.charCodeAt(0) === 0xfeff;
-  if (bom) {
-    if (!rules.allowBom) {
-      report('byte-order-mark', rules.bom, 'Policy text starts with a byte order mark (U+FEFF), which this format does not accept.', start, 'U+FEFF');
-      return null;
-    }
-    report('byte-order-mark', rules.bom, 'Policy text starts with a byte order mark (U+FEFF); it is skipped.', start, 'U+FEFF', 'info');
-    body = text.slice(1);
-    bodyOffset = 1;
-  }
-
-  const badIndex = findInvalidChar(body);
-  if (badIndex >= 0) {
-    const at = lines.locate(badIndex + bodyOffset);
-    const code = body.charCodeAt(badIndex);
-    report('invalid-character', rules.characters, `Character U+${code.toString(16).toUpperCase().padStart(4, '0')} at line ${at.line}, column ${at.column} is not allowed in XML.`, at, `U+${code.toString(16).toUpperCase().padStart(4, '0')}`);
-    return null;
-  }
-
-  const firstNonSpace = body.search(/\S/);
-  let leadingWhitespace = false;
-  if (firstNonSpace > 0) {
-    leadingWhitespace = true;
-    if (!rules.allowLeadingWhitespace && body.startsWith('<?xml', firstNonSpace) && /\s/.test(body.charAt(firstNonSpace + 5))) {
-      const at = lines.locate(bodyOffset);
-      report('leading-whitespace', rules.leadingWhitespace, 'Whitespace before the XML declaration: the declaration must be the first thing in the file.', at);
-      return null;
-    }
-    if (rules.allowLeadingWhitespace) {
-      report('leading-whitespace', rules.leadingWhitespace, 'Whitespace before the first markup is skipped.', lines.locate(bodyOffset), undefined, 'info');
-      bodyOffset += firstNonSpace;
-      body = body.slice(firstNonSpace);
-    }
-  }
-  if (firstNonSpace < 0) {
-    report('no-root-element', rules.wellFormed, 'The policy text is empty: there is no root element.', start);
-    return null;
-  }
-
-  const valid = XMLValidator.validate(body, { allowBooleanAttributes: false });
-  if (valid !== true) {
-    const { msg } = valid.err;
-    // The validator leaves `col` (and sometimes `line`) undefined for some errors, e.g. an
-    // unterminated processing instruction; a diagnostic always carries a position, so fall back
-    // to the start of the text rather than print "column undefined".
-    const line = Number.isInteger(valid.err.line) && valid.err.line > 0 ? valid.err.line : 1;
-    const col = Number.isInteger(valid.err.col) && valid.err.col > 0 ? valid.err.col : 1;
-    // The validator counts lines in `body`; shift to the original text when we skipped a prefix.
-    const at = bodyOffset === 0 ? { line, column: col, offset: -1 } : shiftLocation(lines, bodyOffset, line, col);
-    report('not-well-formed', rules.wellFormed, `Not well-formed XML at line ${at.line}, column ${at.column}: ${msg}`, at);
-    return null;
-  }
-
-  // Top level: the prolog (declaration, Misc, one DOCTYPE) ends where the root element starts.
-  // The validator has accepted the text; the scans below still bound every loop by its length.
-  const prolog = scanProlog(body);
-  if (prolog.error === null) {
-    report('no-root-element', rules.wellFormed, 'The document has no root element.', start);
-    return null;
-  }
-  const rootStart = prolog.errorOffset;
-  if (prolog.notWellFormed === true) {
-    const at = lines.locate(prolog.errorOffset + bodyOffset);
-    report('not-well-formed', rules.wellFormed, `Not well-formed XML at line ${at.line}, column ${at.column}: ${prolog.error}.`, at, snippet(body, prolog.errorOffset));
-    return null;
-  }
-  if (!isElementStart(body, rootStart)) {
-    const at = lines.locate(prolog.errorOffset + bodyOffset);
-    report('content-outside-root', rules.contentOutsideRoot, `Content before the root element at line ${at.line}, column ${at.column}: ${prolog.error}`, at, snippet(body, prolog.errorOffset));
-    return null;
-  }
-
-  // Build the typed tree, enforcing depth, attribute and element limits as we go. Its diagnostics
-  // wait until the checks around the root have run: those name the more basic problem.
-  const treeDiagnostics: Diagnostic[] = [];
-  const treeReport = (code: XmlDiagnosticCode, requirement: RequirementId, message: string, where: SourceLocation, value?: string): void => {
-    const d: Diagnostic = { severity: 'error', code, message, line: where.line, column: where.column, requirement };
-    if (value !== undefined) d.value = value;
-    treeDiagnostics.push(d);
-  };
-  const ctx: BuildContext = { body, bodyOffset, lines, lim, rules, report: treeReport, elements: 0, pos: 0 };
-  const root = buildElement(rootStart, 1, ctx);
-  const rootEnd = root === null ? skipElement(body, rootStart) : ctx.pos;
-
-  const epilog = scanMisc(body, rootEnd, body.length);
-  if (epilog !== null) {
-    const at = lines.locate(epilog.offset + bodyOffset);
-    if (epilog.notWellFormed === true) {
-      report('not-well-formed', rules.wellFormed, `Not well-formed XML at line ${at.line}, column ${at.column}: ${epilog.message}.`, at, snippet(body, epilog.offset));
-      return null;
-    }
-    if (isElementStart(body, epilog.offset)) {
-      const name = readName(body, epilog.offset + 1);
-      report('multiple-roots', rules.wellFormed, `A second root element <${name}> at line ${at.line}, column ${at.column}: a document has exactly one root.`, at, name);
-      return null;
-    }
-    report('content-outside-root', rules.contentOutsideRoot, `Content after the root element at line ${at.line}, column ${at.column}: ${epilog.message}`, at, snippet(body, epilog.offset));
-    return null;
-  }
-
-  let doctype: XmlDoctype | null = null;
-  if (prolog.doctype) {
-    const at = lines.locate(prolog.doctype.offset + bodyOffset);
-    doctype = { name: prolog.doctype.name, internalSubset: prolog.doctype.internalSubset, location: at };
-    if (prolog.doctype.internalSubset !== null && prolog.doctype.internalSubset.trim() !== '') {
-      report('internal-dtd-subset', rules.entities, `The DOCTYPE at line ${at.line} has an internal subset; declarations in it (entities included) are never applied to a policy.`, at, prolog.doctype.internalSubset.trim().slice(0, 120));
-      return null;
-    }
-  }
-
-  if (root === null) {
-    for (const d of treeDiagnostics) diagnostics.push(d);
-    return null;
-  }
-
-  return {
-    root,
-    bom,
-    leadingWhitespace,
-    declaredEncoding: prolog.encoding,
-    doctype,
-  };
+/** `U+0000`-style label of a code point. */
+function codePointLabel(cp: number): string {
+  return `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-interface BuildContext {
-  body: string;
-  bodyOffset: number;
-  lines: LineMap;
-  lim: XmlLimits;
-  rules: XmlRules;
-  report: (code: XmlDiagnosticCode, requirement: RequirementId, message: string, where: SourceLocation, value?: string) => void;
-  /** Elements built so far (for `maxElements`). */
-  elements: number;
-  /** Where the last built element ended (just past its end tag or `/>`). */
-  pos: number;
+/** Whether `<?xml` followed by whitespace or `?` (an XML declaration, not a PI named xml-…) is at `i`. */
+function isXmlDeclarationAt(text: string, i: number): boolean {
+  if (!text.startsWith('<?xml', i)) return false;
+  const c = text.charCodeAt(i + 5);
+  return isXmlSpace(c) || c === 63 /* ? */;
 }
 
-/**
- * Builds the element whose start tag begins at `start` (a `<` followed by a name), and its
- * subtree, straight from the text: one pass, exact offsets for elements, attributes and text.
- * Returns null after reporting when a limit is exceeded or the markup is not what a well-formed
- * document holds (fail closed). On success `ctx.pos` is the offset just past the element.
- */
-function buildElement(start: number, depth: number, ctx: BuildContext): XmlElement | null {
-  const { body, lim, rules } = ctx;
-  const n = body.length;
-  let i = start + 1;
-  while (i < n) {
-    const c = body.charCodeAt(i);
-    if (isXmlSpace(c) || c === 47 /* / */ || c === 62 /* > */) break;
-    i++;
-  }
-  const name = body.slice(start + 1, i);
-  const location = ctx.lines.locate(start + ctx.bodyOffset);
-  ctx.elements++;
-  if (ctx.elements > lim.maxElements) {
-    ctx.report('too-many-elements', rules.limits, `More than ${lim.maxElements} elements (at line ${location.line}).`, location, name);
-    return null;
-  }
-  if (depth > lim.maxDepth) {
-    ctx.report('too-deep', rules.limits, `Element <${name}> at line ${location.line}, column ${location.column} is nested ${depth} deep; the limit is ${lim.maxDepth}.`, location, name);
-    return null;
-  }
-
-  // Attributes: name, optional space, '=', optional space, a quoted value.
-  const attrStarts: number[] = [];
-  const attrNames: string[] = [];
-  const attrValues: string[] = [];
-  let selfClosing = false;
-  for (;;) {
-    while (i < n && isXmlSpace(body.charCodeAt(i))) i++;
-    if (i >= n) return malformed(ctx, start, `the start tag of <${name}> is not closed`);
-    const c = body.charCodeAt(i);
-    if (c === 62) {
-      i++;
-      break;
-    }
-    if (c === 47 && body.charCodeAt(i + 1) === 62) {
-      i += 2;
-      selfClosing = true;
-      break;
-    }
-    const nameStart = i;
-    while (i < n) {
-      const d = body.charCodeAt(i);
-      if (isXmlSpace(d) || d === 61 /* = */ || d === 62 || d === 47) break;
-      i++;
-    }
-    const attrName = body.slice(nameStart, i);
-    while (i < n && isXmlSpace(body.charCodeAt(i))) i++;
-    if (attrName === '' || body.charCodeAt(i) !== 61) return malformed(ctx, nameStart, `attribute ${attrName || '(unnamed)'} of <${name}> has no value`);
-    i++;
-    while (i < n && isXmlSpace(body.charCodeAt(i))) i++;
-    const q = body.charCodeAt(i);
-    if (q !== 34 && q !== 39) return malformed(ctx, nameStart, `attribute ${attrName} of <${name}> is not quoted`);
-    const close = body.indexOf(q === 34 ? '"' : "'", i + 1);
-    if (close < 0) return malformed(ctx, nameStart, `attribute ${attrName} of <${name}> is not closed`);
-    attrStarts.push(nameStart);
-    attrNames.push(attrName);
-    attrValues.push(normalizeLineEnds(body.slice(i + 1, close)));
-    i = close + 1;
-  }
-  if (attrNames.length > lim.maxAttributes) {
-    ctx.report('too-many-attributes', rules.limits, `Element <${name}> at line ${location.line} has ${attrNames.length} attributes; the limit is ${lim.maxAttributes}.`, location, name);
-    return null;
-  }
-  const attributes: XmlAttribute[] = [];
-  for (let k = 0; k < attrNames.length; k++) {
-    const attrName = attrNames[k] as string;
-    const rawValue = attrValues[k] as string;
-    const attrLocation = ctx.lines.locate((attrStarts[k] as number) + ctx.bodyOffset);
-    if (rawValue.length > lim.maxAttributeLength) {
-      ctx.report('attribute-too-long', rules.limits, `Attribute ${attrName} of <${name}> at line ${attrLocation.line} is ${rawValue.length} characters long; the limit is ${lim.maxAttributeLength}.`, attrLocation, rawValue.slice(0, 64));
-      return null;
-    }
-    const value = decodeReferences(rawValue);
-    if (value === null) {
-      ctx.report('undeclared-entity', rules.entities, `Attribute ${attrName} of <${name}> at line ${attrLocation.line} refers to entity &${lastBadEntity}; only the five predefined entities are allowed.`, attrLocation, `&${lastBadEntity};`);
-      return null;
-    }
-    attributes.push({ name: attrName, value, rawValue, location: attrLocation });
-  }
-
-  const children: XmlNode[] = [];
-  if (selfClosing) {
-    ctx.pos = i;
-    return { kind: 'element', name, attributes, children, location };
-  }
-  for (;;) {
-    const lt = body.indexOf('<', i);
-    if (lt < 0) return malformed(ctx, start, `<${name}> is not closed`);
-    if (lt > i) {
-      const raw = normalizeLineEnds(body.slice(i, lt));
-      // Point at the first non-whitespace character: that is what a diagnostic is about.
-      let lead = i;
-      while (lead < lt && isXmlSpace(body.charCodeAt(lead))) lead++;
-      const loc = ctx.lines.locate((lead === lt ? i : lead) + ctx.bodyOffset);
-      const text = decodeReferences(raw);
-      if (text === null) {
-        ctx.report('undeclared-entity', rules.entities, `Text inside <${name}> at line ${loc.line} refers to entity &${lastBadEntity}; only the five predefined entities are allowed.`, loc, `&${lastBadEntity};`);
-        return null;
-      }
-      children.push({ kind: 'text', text, cdata: false, location: loc });
-    }
-    i = lt;
-    const next = body.charCodeAt(i + 1);
-    if (next === 47 /* </ */) {
-      const close = body.indexOf('>', i + 2);
-      if (close < 0) return malformed(ctx, i, `the end tag of <${name}> is not closed`);
-      const endName = body.slice(i + 2, close).trimEnd();
-      if (endName !== name) return malformed(ctx, i, `</${endName}> does not close <${name}>`);
-      ctx.pos = close + 1;
-      return { kind: 'element', name, attributes, children, location };
-    }
-    if (body.startsWith('<!--', i)) {
-      const close = body.indexOf('-->', i + 4);
-      if (close < 0) return malformed(ctx, i, 'a comment is not closed');
-      children.push({ kind: 'comment', text: normalizeLineEnds(body.slice(i + 4, close)), location: ctx.lines.locate(i + ctx.bodyOffset) });
-      i = close + 3;
-    } else if (body.startsWith('<![CDATA[', i)) {
-      const close = body.indexOf(']]>', i + 9);
-      if (close < 0) return malformed(ctx, i, 'a CDATA section is not closed');
-      children.push({ kind: 'text', text: normalizeLineEnds(body.slice(i + 9, close)), cdata: true, location: ctx.lines.locate(i + ctx.bodyOffset) });
-      i = close + 3;
-    } else if (next === 63 /* <? */) {
-      const close = body.indexOf('?>', i + 2);
-      if (close < 0) return malformed(ctx, i, 'a processing instruction is not closed');
-      const target = readName(body, i + 2);
-      // XML 1.0 §2.6: targets matching [Xx][Mm][Ll] are reserved; `<?xml` belongs at the start only.
-      if (target.toLowerCase() === 'xml') return malformed(ctx, i, 'an XML declaration is only allowed at the very start');
-      if (!isPiStart(body, i)) return malformed(ctx, i, 'a processing instruction without a valid target');
-      children.push({ kind: 'pi', target, location: ctx.lines.locate(i + ctx.bodyOffset) });
-      i = close + 2;
-    } else if (isElementStart(body, i)) {
-      const child = buildElement(i, depth + 1, ctx);
-      if (child === null) return null;
-      children.push(child);
-      i = ctx.pos;
-    } else {
-      return malformed(ctx, i, `unexpected markup inside <${name}>`);
-    }
-  }
-}
-
-/** Reports markup the validator let through but a well-formed document cannot hold; returns null. */
-function malformed(ctx: BuildContext, offset: number, what: string): null {
-  const at = ctx.lines.locate(Math.min(offset, ctx.body.length) + ctx.bodyOffset);
-  ctx.report('not-well-formed', ctx.rules.wellFormed, `Not well-formed XML at line ${at.line}, column ${at.column}: ${what}.`, at, snippet(ctx.body, offset));
-  return null;
-}
-
-/** Whether a start tag (`<` and a name character) begins at `i`. */
-function isElementStart(body: string, i: number): boolean {
-  if (body.charCodeAt(i) !== 60) return false;
-  const c = body.charCodeAt(i + 1);
-  return !(Number.isNaN(c) || c === 33 /* ! */ || c === 63 /* ? */ || c === 47 /* / */ || isXmlSpace(c) || c === 62 || c === 60);
-}
-
-// XML 1.0 §2.3 Name, for PI targets (non-ASCII name characters admitted wholesale).
-const PI_TARGET = /^[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7-\uFFFF-]*$/;
-/** Whether the `<?` at `i` opens a PI: a Name, then whitespace or `?>` (XML 1.0 §2.6). */
-function isPiStart(text: string, i: number): boolean {
-  const target = readName(text, i + 2);
-  if (!PI_TARGET.test(target)) return false;
-  const after = i + 2 + target.length;
-  const c = text.charCodeAt(after);
-  return isXmlSpace(c) || (c === 63 && text.charCodeAt(after + 1) === 62);
-}
-
-/** The name starting at `i` (up to whitespace, `/`, `>`, `?`). */
-function readName(body: string, i: number): string {
-  let j = i;
-  while (j < body.length) {
-    const c = body.charCodeAt(j);
-    if (isXmlSpace(c) || c === 47 || c === 62 || c === 63) break;
-    j++;
-  }
-  return body.slice(i, j);
-}
-
-/**
- * Offset just past the element starting at `start`, without building it (used only after the
- * builder gave up, to find what follows the root). Counts start and end tags; every loop is
- * bounded by the text's length.
- */
-function skipElement(body: string, start: number): number {
-  let depth = 0;
-  let i = start;
-  const n = body.length;
-  while (i < n) {
-    const lt = body.indexOf('<', i);
-    if (lt < 0) return n;
-    i = lt;
-    if (body.startsWith('<!--', i)) {
-      const close = body.indexOf('-->', i + 4);
-      i = close < 0 ? n : close + 3;
-    } else if (body.startsWith('<![CDATA[', i)) {
-      const close = body.indexOf(']]>', i + 9);
-      i = close < 0 ? n : close + 3;
-    } else if (body.charCodeAt(i + 1) === 63) {
-      const close = body.indexOf('?>', i + 2);
-      i = close < 0 ? n : close + 2;
-    } else if (body.charCodeAt(i + 1) === 47) {
-      const close = body.indexOf('>', i + 2);
-      i = close < 0 ? n : close + 1;
-      depth--;
-      if (depth <= 0) return i;
-    } else if (isElementStart(body, i)) {
-      const end = scanStartTag(body, i);
-      i = end;
-      if (body.charCodeAt(end - 2) !== 47) depth++;
-      else if (depth === 0) return i;
-    } else {
-      i++;
-    }
-  }
-  return n;
-}
-
-/** XML end-of-line handling: CRLF and lone CR become LF. */
-function normalizeLineEnds(s: string): string {
-  if (s.indexOf('\r') < 0) return s;
-  return s.replace(/\r\n?/g, '\n');
-}
-
-// The entity that made the last decodeReferences call fail (read right after a null result).
-let lastBadEntity = '';
-
-/** Decodes the predefined entities and character references; `null` otherwise (see lastBadEntity). */
-function decodeReferences(raw: string): string | null {
-  if (raw.indexOf('&') < 0) return raw;
-  let failed = false;
-  const out = raw.replace(ENTITY_REF, (whole, ref: string) => {
-    if (failed) return whole;
-    if (ref.charCodeAt(0) === 35 /* # */) {
-      const cp = ref.charCodeAt(1) === 120 /* x */ ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      // A reference must still name an XML Char; &#0; is as illegal as a raw NUL.
-      if (!Number.isFinite(cp) || cp > 0x10ffff || (cp < 0x20 && cp !== 9 && cp !== 10 && cp !== 13) || (cp >= 0xd800 && cp <= 0xdfff) || cp === 0xfffe || cp === 0xffff) {
-        failed = true;
-        lastBadEntity = ref;
-        return whole;
-      }
-      return String.fromCodePoint(cp);
-    }
-    const v = PREDEFINED[ref];
-    if (v === undefined) {
-      failed = true;
-      lastBadEntity = ref;
-      return whole;
-    }
-    return v;
-  });
-  return failed ? null : out;
-}
-
+/** XML 1.0 §2.3 S: space, tab, CR, LF — and nothing else (no U+00A0, no U+3000). */
 function isXmlSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 13 || c === 9;
 }
 
 /**
- * Offset just past the `>` of the start tag at `start`, skipping quoted attribute values; the
- * text's length if the tag is not closed.
+ * .NET's `Char.IsWhiteSpace` for one UTF-16 unit: the Unicode space, line and paragraph
+ * separators (Zs, Zl, Zp), tab, LF, vertical tab, form feed, CR, U+0085 and U+00A0. Moonlight's
+ * policy readers skip these before the XML reader sees the text (SL-XML-7).
  */
-function scanStartTag(body: string, start: number): number {
-  const n = body.length;
-  let i = start + 1;
-  while (i < n) {
-    const c = body.charCodeAt(i);
-    if (c === 62) return i + 1;
-    if (c === 34 || c === 39) {
-      const close = body.indexOf(c === 34 ? '"' : "'", i + 1);
-      if (close < 0) return n;
-      i = close + 1;
-    } else i++;
-  }
-  return n;
-}
-
-function shiftLocation(lines: LineMap, bodyOffset: number, line: number, col: number): SourceLocation {
-  const base = lines.locate(bodyOffset);
-  return line === 1 ? { line: base.line, column: base.column + col - 1, offset: -1 } : { line: base.line + line - 1, column: col, offset: -1 };
+export function isDotNetWhiteSpace(c: number): boolean {
+  if (c <= 0xff) return c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0xa0;
+  return c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
 function snippet(text: string, offset: number): string {
   return text.slice(offset, offset + 40).replace(/\s+/g, ' ').trim();
-}
-
-interface PrologScan {
-  error: string | null;
-  /** The error is a well-formedness error (a malformed declaration), not content outside the root. */
-  notWellFormed?: boolean;
-  errorOffset: number;
-  encoding: string | null;
-  doctype: { name: string; internalSubset: string | null; offset: number } | null;
-}
-
-/**
- * Scans the text before the root element: `XMLDecl? Misc* (doctypedecl Misc*)?` of XML 1.0.
- * Anything else (text, a second DOCTYPE, a declaration not at the start) is content outside the root.
- */
-function scanProlog(prolog: string): PrologScan {
-  const result: PrologScan = { error: null, errorOffset: 0, encoding: null, doctype: null };
-  let i = 0;
-  if (prolog.startsWith('<?xml') && /[\s?]/.test(prolog.charAt(5))) {
-    const end = prolog.indexOf('?>');
-    if (end < 0) return { ...result, error: 'unterminated XML declaration', errorOffset: 0 };
-    // XML 1.0 §2.8 XMLDecl: version, then optional encoding and standalone, in that order.
-    const decl = XML_DECL.exec(prolog.slice(0, end + 2));
-    if (decl === null) return { ...result, error: 'malformed XML declaration', errorOffset: 0, notWellFormed: true };
-    result.encoding = decl[3] ?? null;
-    i = end + 2;
-  }
-  for (;;) {
-    const misc = scanMisc(prolog, i, prolog.length, true);
-    if (misc === null) return result;
-    // scanMisc stopped at something that is not Misc: a DOCTYPE is allowed once.
-    if (prolog.startsWith('<!DOCTYPE', misc.offset) && result.doctype === null) {
-      const dt = scanDoctype(prolog, misc.offset);
-      if (dt === null) return { ...result, error: 'malformed DOCTYPE', errorOffset: misc.offset, notWellFormed: true };
-      result.doctype = { name: dt.name, internalSubset: dt.internalSubset, offset: misc.offset };
-      i = dt.end;
-      continue;
-    }
-    return { ...result, error: misc.message, errorOffset: misc.offset, notWellFormed: misc.notWellFormed === true };
-  }
-}
-
-/** Skips whitespace, comments and PIs from `i` to `end`; returns the first other thing, or null. */
-function scanMisc(text: string, i: number, end: number, stopAtDoctype = false): { offset: number; message: string; notWellFormed?: boolean } | null {
-  while (i < end) {
-    const c = text.charAt(i);
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      i++;
-    } else if (text.startsWith('<!--', i)) {
-      const close = text.indexOf('-->', i + 4);
-      if (close < 0 || close + 3 > end) return { offset: i, message: 'unterminated comment' };
-      i = close + 3;
-    } else if (text.startsWith('<?', i)) {
-      if (/^<\?xml[\s?]/i.test(text.slice(i, i + 6))) return { offset: i, message: 'an XML declaration is only allowed at the very start' };
-      if (!isPiStart(text, i)) return { offset: i, message: 'a processing instruction without a valid target', notWellFormed: true };
-      const close = text.indexOf('?>', i + 2);
-      if (close < 0 || close + 2 > end) return { offset: i, message: 'unterminated processing instruction' };
-      i = close + 2;
-    } else if (stopAtDoctype && text.startsWith('<!DOCTYPE', i)) {
-      return { offset: i, message: 'a second DOCTYPE' };
-    } else {
-      const what = c === '<' ? 'markup that is not a comment or processing instruction' : `text "${snippet(text, i)}"`;
-      return { offset: i, message: what };
-    }
-  }
-  return null;
-}
-
-// XML 1.0 §2.8 doctypedecl up to the internal subset: name, then an optional ExternalID.
-const DOCTYPE_HEAD = /<!DOCTYPE\s+([A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7-\uFFFF-]*)(?:\s+(?:SYSTEM\s+(?:"[^"]*"|'[^']*')|PUBLIC\s+(?:"[^"]*"|'[^']*')\s+(?:"[^"]*"|'[^']*')))?\s*/y;
-
-/** Reads `<!DOCTYPE name ExternalID? S? ('[' internal ']' S?)? >` starting at `i`; null if malformed. */
-function scanDoctype(text: string, i: number): { name: string; internalSubset: string | null; end: number } | null {
-  DOCTYPE_HEAD.lastIndex = i;
-  const head = DOCTYPE_HEAD.exec(text);
-  if (!head) return null;
-  let j = DOCTYPE_HEAD.lastIndex;
-  let subset: string | null = null;
-  if (text.charCodeAt(j) === 91 /* [ */) {
-    // The internal subset: find the closing `]` outside quoted literals. Never interpreted.
-    const subsetStart = j + 1;
-    let quote = 0;
-    for (j = subsetStart; j < text.length; j++) {
-      const c = text.charCodeAt(j);
-      if (quote) {
-        if (c === quote) quote = 0;
-      } else if (c === 34 || c === 39) quote = c;
-      else if (c === 93 /* ] */) break;
-    }
-    if (j >= text.length) return null;
-    subset = text.slice(subsetStart, j);
-    j++;
-    while (j < text.length && isXmlSpace(text.charCodeAt(j))) j++;
-  }
-  if (text.charCodeAt(j) !== 62 /* > */) return null;
-  return { name: head[1] as string, internalSubset: subset, end: j + 1 };
 }

@@ -28,7 +28,7 @@ describe('Silverlight document rules (SL-XML)', () => {
     expect(r.reqs).toContain('SL-XML-2');
     const t = parse(simple().trimEnd() + 'junk');
     expect(t.policy).toBeNull();
-    expect(t.reqs).toEqual(['SL-XML-1']);
+    expect(t.reqs).toEqual(['SL-XML-2']);
   });
   it('SL-XML-3: the root must be access-policy, case-sensitively', () => {
     for (const root of ['cross-domain-policy', 'Access-Policy', 'x:access-policy']) {
