@@ -61,6 +61,8 @@ describe('strict XML front end: checks the validator leaves out', () => {
     ['an XML declaration inside the root', '<?xml version="1.0"?><r><?xml version="1.0"?></r>', 'not-well-formed'],
     ['a PI whose target is not a name', '<?x"y?><r/>', 'not-well-formed'],
     ['a PI target glued to markup', '<?xmlpolicy>?><r/>', 'not-well-formed'],
+    ['a PI target followed by "?" and data (saxes reads it as data)', '<?pi?x?><r/>', 'not-well-formed'],
+    ['the same inside the root', '<r><?pi??></r>', 'not-well-formed'],
     ['a DOCTYPE whose name is not a name', '<!DOCTYPE r" SYSTEM "x"><r/>', 'not-well-formed'],
     ['a DOCTYPE with a bare system id', '<!DOCTYPE r SYSTEM x><r/>', 'not-well-formed'],
     ['a DOCTYPE inside the root', '<r><!DOCTYPE x SYSTEM "y"></r>', 'not-well-formed'],

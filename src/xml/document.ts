@@ -343,7 +343,7 @@ class DocumentReader {
     const p = this.#parser;
     p.on('xmldecl', (decl) => this.#onXmlDecl(decl));
     p.on('doctype', (dt) => this.#onDoctype(dt));
-    p.on('processinginstruction', (pi) => this.#onMarkup({ kind: 'pi', target: pi.target, location: this.#nextMarkupLocation() }));
+    p.on('processinginstruction', (pi) => this.#onProcessingInstruction(pi.target));
     p.on('comment', (c) => this.#onMarkup({ kind: 'comment', text: c, location: this.#nextMarkupLocation() }));
     p.on('cdata', (c) => this.#onMarkup({ kind: 'text', text: c, cdata: true, location: this.#nextMarkupLocation() }));
     p.on('text', (t) => this.#onText(t));
@@ -418,6 +418,18 @@ class DocumentReader {
       const at = this.#locate(offset);
       this.#stop({ code: 'internal-dtd-subset', requirement: this.#rules.entities, message: `The DOCTYPE at line ${at.line} has an internal subset; declarations in it (entities included) are never applied to a policy.`, value: internalSubset.trim().slice(0, 120) }, offset);
     }
+  }
+
+  #onProcessingInstruction(target: string): void {
+    const lt = this.#body.indexOf('<', this.#cursor);
+    const location = this.#nextMarkupLocation();
+    // XML 1.0 §2.6: the target is followed by whitespace or by the closing `?>`. saxes takes
+    // `<?pi?x?>` as target "pi" with data "?x" (found by the expat differential).
+    const after = lt + 2 + target.length;
+    if (!isXmlSpace(this.#body.charCodeAt(after)) && this.#cursor !== after + 2) {
+      this.#notWellFormed(after, `the target of the processing instruction <?${target} must be followed by whitespace or "?>"`);
+    }
+    this.#onMarkup({ kind: 'pi', target, location });
   }
 
   #onMarkup(node: XmlComment | XmlProcessingInstruction | XmlText): void {
