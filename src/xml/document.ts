@@ -247,7 +247,7 @@ export function parseXmlDocument(
   }
 
   const reader = new DocumentReader(body, bodyOffset, lines, lim, rules);
-  const result = reader.read();
+  const result = reader.readDocument();
   if (result.problem !== null) {
     report(result.problem, lines.locate(result.problem.offset + bodyOffset));
     return null;
@@ -286,6 +286,10 @@ interface ReadResult {
   doctype: { name: string; internalSubset: string | null; offset: number } | null;
 }
 
+/** saxes as a non-namespace-aware, non-validating XML 1.0 reader; positions are ours (LineMap). */
+const READER_OPTIONS = { xmlns: false, position: false, forceXMLVersion: true, defaultXMLVersion: '1.0' } as const;
+type ReaderOptions = typeof READER_OPTIONS;
+
 /** Thrown from an event handler to stop saxes at the first problem; never escapes this module. */
 const STOP: unique symbol = Symbol('stop reading');
 
@@ -315,13 +319,12 @@ const SAXES_MESSAGE = {
  * its `=` and quoted value, which cannot contain its own quote. Both are exact for every document
  * saxes accepts, and an event is only ever used before the first error.
  */
-class DocumentReader {
+class DocumentReader extends SaxesParser<ReaderOptions> {
   readonly #body: string;
   readonly #bodyOffset: number;
   readonly #lines: LineMap;
   readonly #lim: XmlLimits;
   readonly #rules: XmlRules;
-  readonly #parser = new SaxesParser({ xmlns: false, position: false, forceXMLVersion: true, defaultXMLVersion: '1.0' });
   /** Offset just past the last construct read (declaration, DOCTYPE, tag, comment, PI, CDATA). */
   #cursor = 0;
   readonly #open: XmlElement[] = [];
@@ -334,29 +337,32 @@ class DocumentReader {
   #declaredEncoding: string | null = null;
   #doctype: ReadResult['doctype'] = null;
 
+  // A subclass that sets its handlers in the constructor, rather than a parser given handlers
+  // afterwards: V8 keeps the parser's properties fast only when they are all added while it is
+  // being constructed; eleven handlers added later made every saxes property access slow (5×).
   constructor(body: string, bodyOffset: number, lines: LineMap, lim: XmlLimits, rules: XmlRules) {
+    super(READER_OPTIONS);
     this.#body = body;
     this.#bodyOffset = bodyOffset;
     this.#lines = lines;
     this.#lim = lim;
     this.#rules = rules;
-    const p = this.#parser;
-    p.on('xmldecl', (decl) => this.#onXmlDecl(decl));
-    p.on('doctype', (dt) => this.#onDoctype(dt));
-    p.on('processinginstruction', (pi) => this.#onProcessingInstruction(pi.target));
-    p.on('comment', (c) => this.#onMarkup({ kind: 'comment', text: c, location: this.#nextMarkupLocation() }));
-    p.on('cdata', (c) => this.#onMarkup({ kind: 'text', text: c, cdata: true, location: this.#nextMarkupLocation() }));
-    p.on('text', (t) => this.#onText(t));
-    p.on('opentagstart', (tag) => this.#onOpenTagStart(tag));
-    p.on('attribute', (attr) => this.#onAttribute(attr));
-    p.on('opentag', () => this.#onOpenTag());
-    p.on('closetag', () => this.#onCloseTag());
-    p.on('error', (err) => this.#onError(err));
+    this.on('xmldecl', this.#onXmlDecl.bind(this));
+    this.on('doctype', this.#onDoctype.bind(this));
+    this.on('processinginstruction', this.#onProcessingInstruction.bind(this));
+    this.on('comment', this.#onComment.bind(this));
+    this.on('cdata', this.#onCdata.bind(this));
+    this.on('text', this.#onText.bind(this));
+    this.on('opentagstart', this.#onOpenTagStart.bind(this));
+    this.on('attribute', this.#onAttribute.bind(this));
+    this.on('opentag', this.#onOpenTag.bind(this));
+    this.on('closetag', this.#onCloseTag.bind(this));
+    this.on('error', this.#onError.bind(this));
   }
 
-  read(): ReadResult {
+  readDocument(): ReadResult {
     try {
-      this.#parser.write(this.#body).close();
+      this.write(this.#body).close();
     } catch (e) {
       if (e !== STOP) throw e;
     }
@@ -371,7 +377,7 @@ class DocumentReader {
   /** Where the markup that saxes just finished began; the cursor moves past it. */
   #nextMarkupLocation(): SourceLocation {
     const lt = this.#body.indexOf('<', this.#cursor);
-    this.#cursor = this.#parser.position;
+    this.#cursor = this.position;
     return this.#locate(lt < 0 ? this.#cursor : lt);
   }
 
@@ -404,12 +410,12 @@ class DocumentReader {
 
   #onXmlDecl(decl: XMLDecl): void {
     this.#declaredEncoding = decl.encoding ?? null;
-    this.#cursor = this.#parser.position;
+    this.#cursor = this.position;
   }
 
   #onDoctype(content: string): void {
     const offset = this.#body.indexOf('<', this.#cursor);
-    this.#cursor = this.#parser.position;
+    this.#cursor = this.position;
     const dt = readDoctype(content);
     if (dt === null) this.#notWellFormed(offset, 'a DOCTYPE must be a name, then optionally SYSTEM "uri" or PUBLIC "id" "uri", then optionally [internal subset]');
     const { name, internalSubset } = dt;
@@ -420,7 +426,15 @@ class DocumentReader {
     }
   }
 
-  #onProcessingInstruction(target: string): void {
+  #onComment(text: string): void {
+    this.#onMarkup({ kind: 'comment', text, location: this.#nextMarkupLocation() });
+  }
+
+  #onCdata(text: string): void {
+    this.#onMarkup({ kind: 'text', text, cdata: true, location: this.#nextMarkupLocation() });
+  }
+
+  #onProcessingInstruction({ target }: { target: string }): void {
     const lt = this.#body.indexOf('<', this.#cursor);
     const location = this.#nextMarkupLocation();
     // XML 1.0 §2.6: the target is followed by whitespace or by the closing `?>`. saxes takes
@@ -473,7 +487,7 @@ class DocumentReader {
     const el = this.#starting as XmlElement;
     const body = this.#body;
     // saxes is just past the closing quote; the opening one is the previous quote of that kind.
-    const end = this.#parser.position;
+    const end = this.position;
     const quote = body.charAt(end - 1);
     const open = body.lastIndexOf(quote, end - 2);
     let j = open - 1;
@@ -499,7 +513,7 @@ class DocumentReader {
   }
 
   #onOpenTag(): void {
-    this.#cursor = this.#parser.position;
+    this.#cursor = this.position;
     const el = this.#starting as XmlElement;
     this.#starting = null;
     const parent = this.#open[this.#open.length - 1];
@@ -509,7 +523,7 @@ class DocumentReader {
   }
 
   #onCloseTag(): void {
-    this.#cursor = this.#parser.position;
+    this.#cursor = this.position;
     this.#open.pop();
     if (this.#open.length === 0) this.#rootClosed = true;
   }
@@ -519,7 +533,7 @@ class DocumentReader {
     const msg = err.message;
     const body = this.#body;
     const rules = this.#rules;
-    const pos = this.#parser.position;
+    const pos = this.position;
     const atEnd = pos >= body.length;
     if (msg === SAXES_MESSAGE.textOutsideRoot) {
       let i = this.#cursor;
