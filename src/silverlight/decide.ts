@@ -28,7 +28,7 @@ import {
   type SilverlightSocketResource,
 } from './model.js';
 import { parseSilverlightPolicy } from './parse.js';
-import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, rawRequestPath } from './paths.js';
+import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, rawRequestPath, unresolvedRequestPath } from './paths.js';
 
 /** A Silverlight decider over one world (same shape as the Flash one). */
 export interface SilverlightDecider {
@@ -555,8 +555,10 @@ export function createSilverlightDecider(world: WorldSnapshot): SilverlightDecid
     const raw = rawRequestPath(target);
     const forbidden = findForbiddenPathSequence(raw);
     if (forbidden !== null) {
+      const unresolved = unresolvedRequestPath(raw);
+      const shown = unresolved === raw ? JSON.stringify(raw) : `${JSON.stringify(raw)} (read by the URL parser as ${JSON.stringify(unresolved)})`;
       if (!compiled.wholeSite) {
-        trace.push({ step: 'no-match', location, why: `the request path ${JSON.stringify(raw)} contains "${forbidden}" and the policy is not a lone path="/" grant with subpaths`, requirements: ['SL-PATH-5', 'SL-PATH-6'] });
+        trace.push({ step: 'no-match', location, why: `the request path ${shown} contains "${forbidden}" and the policy is not a lone path="/" grant with subpaths`, requirements: ['SL-PATH-5', 'SL-PATH-6'] });
         return finish('deny', `the request path contains "${forbidden}" before the query, which Silverlight refuses unless the policy grants the whole site; denied`, ['SL-PATH-5'], location);
       }
       trace.push({ step: 'note', location, why: `the request path contains "${forbidden}", allowed because the policy is a lone path="/" grant with subpaths`, requirements: ['SL-PATH-6'] });
