@@ -38,7 +38,7 @@ import {
   type UrlTarget,
 } from '../world/locations.js';
 import { responseHeader } from '../world/parse.js';
-import type { WorldResponse, WorldSnapshot } from '../world/world.js';
+import { endedByClose, type WorldResponse, type WorldSnapshot } from '../world/world.js';
 import {
   compileFlashPolicy,
   findAccessGrant,
@@ -218,6 +218,11 @@ export function fetchSocketPolicy(world: IndexedWorld, loc: SocketLocation, mast
   }
   // FLASH-SOCK-2
   const framed = extractSocketPolicyText(response.body);
+  // FLASH-SOCK-2: without a NUL only the server's close ends the read; a response still open (or
+  // reset, or cut at the recorder's limit) is what the player had read so far, not a policy.
+  if (framed.terminatedBy === 'close' && !endedByClose(response)) {
+    return { ...base, answered: `unfinished (${response.end})`, response, why: `no NUL arrived and the server did not close the connection (the response ended by ${response.end}): the player never finished reading a policy`, requirements: ['FLASH-SOCK-2'] };
+  }
   if (framed.text === null) {
     return { ...base, answered: 'empty', response, why: 'the response was empty: no policy', requirements: ['FLASH-SOCK-2'] };
   }
@@ -418,6 +423,8 @@ export function fetchUrlPolicy(world: IndexedWorld, requested: UrlLocation, mast
     const redirectTo = status >= 300 && status < 400 ? responseHeader(response, 'location') : undefined;
     if (redirectTo === undefined) {
       if (status !== 200) return fail(`status ${status}`, `HTTP status ${status}, not 200: no policy`, ['FLASH-URL-6'], response);
+      // FLASH-URL-6: a body that did not complete is a failed load, not a shorter policy.
+      if (!endedByClose(response)) return fail(`unfinished (${response.end})`, `the response body did not complete (it ended by ${response.end}): no policy`, ['FLASH-URL-6'], response);
       break;
     }
     // FLASH-URL-8
