@@ -6,33 +6,67 @@
  * @module
  */
 import type { ClientProfile, Decision } from '../src/decision/types.js';
-import type { WorldResponse, WorldSnapshot } from '../src/world/world.js';
+import type { WorldEnd, WorldResponse, WorldSnapshot } from '../src/world/world.js';
 import type { Analyzers } from './analyze.js';
-import type { ExchangeResult } from './client.js';
+import type { EndReason, ExchangeResult } from './client.js';
 import { expandPorts, ruleAppliesTo, type Expectations } from './expect.js';
 import type { HttpFetchResult } from './http.js';
 import type { Prober } from './probe.js';
 import { formatHost, type Target } from './target.js';
 
-/** The world entry for a socket exchange. */
-export function socketWorldResponse(r: ExchangeResult): WorldResponse {
-  if (r.endReason === 'refused') return { body: '', error: 'refused' };
-  if (r.bytes.length === 0 && (r.endReason === 'timeout' || r.endReason === 'connect-timeout')) return { body: '', error: 'timeout' };
-  if (r.bytes.length === 0 && r.endReason === 'reset') return { body: '', error: 'reset' };
-  return { body: r.bytes.toString('utf8') };
+/** How a socket exchange ended, in the world's terms (WIRE-HARNESS-4). */
+function socketEnd(endReason: Exclude<EndReason, 'refused'>): WorldEnd {
+  switch (endReason) {
+    case 'closed':
+      return 'close';
+    case 'overflow':
+      return 'limit';
+    case 'reset':
+    case 'client-reset':
+    case 'error':
+      return 'reset';
+    // The budget ran out, or the harness stopped after the NUL grace (or an abort) while the
+    // server still held the connection open.
+    case 'timeout':
+    case 'connect-timeout':
+    case 'client-done':
+      return 'timeout';
+  }
 }
 
-/** The world entry for an HTTP fetch. */
+// WIRE-HARNESS-4
+/**
+ * The world entry for a socket exchange: the bytes received and how the response ended, so that
+ * a response the server never finished (no NUL and no close, a reset, the byte budget) is never
+ * recorded as a complete answer. Each client's decision reads it by its own rule: Flash up to the
+ * first NUL or the close (FLASH-SOCK-2), Silverlight up to the close (SL-SOCK-4).
+ */
+export function socketWorldResponse(r: ExchangeResult): WorldResponse {
+  if (r.endReason === 'refused') return { body: '', error: 'refused' };
+  const end = socketEnd(r.endReason);
+  if (r.bytes.length === 0 && end !== 'close') return { body: '', error: end === 'reset' ? 'reset' : 'timeout' };
+  const out: WorldResponse = { body: r.bytes.toString('utf8') };
+  if (end !== 'close') out.end = end;
+  return out;
+}
+
+// WIRE-HARNESS-4
+/**
+ * The world entry for an HTTP fetch: a response whose body did not complete (the budget ran out,
+ * a reset, the byte budget) keeps its status and headers but says how it ended, so that no
+ * decision reads a cut body as the policy.
+ */
 export function httpWorldResponse(r: HttpFetchResult): WorldResponse {
   if (r.outcome === 'refused') return { body: '', error: 'refused' };
-  if (r.outcome === 'timeout' && r.status === undefined) return { body: '', error: 'timeout' };
-  if (r.outcome === 'reset' && r.status === undefined) return { body: '', error: 'reset' };
-  const out: WorldResponse = { body: r.body.toString('utf8'), status: r.status ?? 0 };
+  if (r.status === undefined) return { body: '', error: r.outcome === 'timeout' ? 'timeout' : r.outcome === 'reset' ? 'reset' : 'refused' };
+  const out: WorldResponse = { body: r.body.toString('utf8'), status: r.status };
   const { 'content-type': contentType, ...rest } = r.headers;
   if (contentType !== undefined) out.contentType = contentType;
   const keep: Record<string, string> = {};
   for (const [k, v] of Object.entries(rest)) if (k === 'x-permitted-cross-domain-policies' || k === 'location') keep[k] = v;
   if (Object.keys(keep).length > 0) out.headers = keep;
+  const end: WorldEnd = r.outcome === 'ok' ? 'close' : r.outcome === 'overflow' ? 'limit' : r.outcome === 'timeout' ? 'timeout' : 'reset';
+  if (end !== 'close') out.end = end;
   return out;
 }
 

@@ -11,7 +11,11 @@ import { fetchBounded } from '../conformance/http.js';
 import { defaultRunOptions } from '../conformance/model.js';
 import { runCertification, type CertifyReport } from '../conformance/run.js';
 import { parseTarget, type Target } from '../conformance/target.js';
-import { startFixture, type Fixture, type FixtureKind } from '../conformance/test-support/servers.js';
+import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY, startFixture, type Fixture, type FixtureKind } from '../conformance/test-support/servers.js';
+import { socketWorldResponse } from '../conformance/world.js';
+import { decide } from '../src/decision/decide.js';
+import type { ClientProfile } from '../src/decision/types.js';
+import { parseWorld } from '../src/world/parse.js';
 
 const BUDGET = { timeoutMs: 1000, maxBytes: 64 * 1024 };
 
@@ -222,5 +226,97 @@ describe.concurrent('a whole certification of each hostile server ends with verd
     } finally {
       await f.close();
     }
+  });
+});
+
+/** The world as `--record` writes it, read back as `decide --world` reads it. */
+function replay(world: unknown): Parameters<typeof decide>[1] {
+  const parsed = parseWorld(JSON.parse(JSON.stringify(world)));
+  expect(parsed.errors).toEqual([]);
+  return parsed.world!;
+}
+
+/** Certifies one target with short budgets, running one case only (the world is recorded regardless). */
+async function record(url: string, client: ClientProfile, pattern: string): Promise<CertifyReport> {
+  return runCertification({
+    targets: [parseTarget(url) as Target],
+    client,
+    pattern,
+    options: defaultRunOptions({ timeoutMs: 1000 }),
+    analyzers: await loadAnalyzers(),
+  });
+}
+
+const matrixCell = (r: CertifyReport, origin: string, column: string): string | undefined => {
+  const m = r.matrices[0]!;
+  return m.rows[m.origins.indexOf(origin)]?.[m.columns.indexOf(column)]?.decision;
+};
+
+describe.concurrent('an unfinished answer is recorded as unfinished (WIRE-HARNESS-4)', () => {
+  it('Flash: a policy without the NUL on a connection never closed is recorded with end "timeout"; the matrix and decide --world deny (FLASH-SOCK-2)', async () => {
+    const f = await startFixture('unterminated');
+    try {
+      const r = await record(f.url, 'flash', 'flash/response/nul-terminator');
+      expect(r.world[f.url]).toEqual({ body: FIXTURE_FLASH_POLICY, end: 'timeout' });
+      // The same answer, also recorded at 843 where it would be deployed, grants nothing either.
+      expect(r.world['xmlsocket://127.0.0.1:843']).toEqual({ body: FIXTURE_FLASH_POLICY, end: 'timeout' });
+      expect(matrixCell(r, 'http://www.example.com/app.swf', '4502')).toBe('deny');
+      const d = decide({ client: 'flash', origin: 'http://www.example.com/app.swf', target: 'socket://127.0.0.1:4502' }, replay(r.world));
+      expect(d.decision).toBe('deny');
+      expect(d.trace.map((e) => e.why).join(' ')).toMatch(/never finished reading/);
+      expect(statusOf(r, 'flash/response/nul-terminator')).toBe('fail');
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('Silverlight: a policy on a connection never closed is recorded with end "timeout"; the matrix and decide --world deny (SL-SOCK-4)', async () => {
+    const f = await startFixture('unterminated-silverlight');
+    try {
+      const r = await record(f.url, 'silverlight', 'silverlight/response/no-nul');
+      expect(r.world[f.url]).toEqual({ body: FIXTURE_SILVERLIGHT_POLICY, end: 'timeout' });
+      expect(matrixCell(r, 'http://www.example.com/app.swf', '4502')).toBe('deny');
+      const d = decide({ client: 'silverlight', origin: 'http://www.example.com/app.xap', target: 'socket://127.0.0.1:4502' }, replay(r.world));
+      expect(d.decision).toBe('deny');
+      expect(d.decidedBy.requirements).toContain('SL-SOCK-12');
+    } finally {
+      await f.close();
+    }
+  });
+
+  it('HTTP: a 200 whose body stalls before its Content-Length is recorded with end "timeout"; decide --world denies (FLASH-URL-6)', async () => {
+    const { createServer: createHttp } = await import('node:http');
+    const policy = '<?xml version="1.0"?>\n<cross-domain-policy>\n  <allow-access-from domain="*"/>\n</cross-domain-policy>\n';
+    const server = createHttp((_req, res) => {
+      // A complete document, but the message promises 100 more bytes and never sends them.
+      res.writeHead(200, { 'content-type': 'text/x-cross-domain-policy', 'content-length': String(Buffer.byteLength(policy) + 100) });
+      res.write(policy);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/crossdomain.xml`;
+    try {
+      const r = await record(url, 'flash', 'http/status');
+      expect(r.world[url]).toMatchObject({ body: policy, status: 200, end: 'timeout' });
+      expect(matrixCell(r, 'http://www.example.com/app.swf', '/data.xml')).toBe('deny');
+      const d = decide({ client: 'flash', origin: 'http://www.example.com/app.swf', target: new URL('/data.xml', url).href }, replay(r.world));
+      expect(d.decision).toBe('deny');
+      expect(d.trace.map((e) => e.why).join(' ')).toMatch(/did not complete/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('each way an exchange ends is recorded: close as is, a NUL then a held connection as timeout, overflow as limit, reset as reset', () => {
+    const base = { truncated: false, connected: true, endMs: 1, bytesBeforeFirstWrite: 0, writeFailed: false };
+    const bytes = Buffer.from(`${FIXTURE_FLASH_POLICY}\u0000`);
+    expect(socketWorldResponse({ ...base, bytes, endReason: 'closed' })).toEqual({ body: bytes.toString('utf8') });
+    expect(socketWorldResponse({ ...base, bytes, endReason: 'client-done' })).toEqual({ body: bytes.toString('utf8'), end: 'timeout' });
+    expect(socketWorldResponse({ ...base, bytes, endReason: 'overflow', truncated: true })).toEqual({ body: bytes.toString('utf8'), end: 'limit' });
+    expect(socketWorldResponse({ ...base, bytes, endReason: 'reset' })).toEqual({ body: bytes.toString('utf8'), end: 'reset' });
+    expect(socketWorldResponse({ ...base, bytes: Buffer.alloc(0), endReason: 'timeout' })).toEqual({ body: '', error: 'timeout' });
+    // A NUL ends Flash's read whatever happened after it: the held-open answer above still grants.
+    const world = { 'xmlsocket://h.test:843': socketWorldResponse({ ...base, bytes, endReason: 'client-done' }) };
+    expect(decide({ client: 'flash', origin: 'http://www.example.com/app.swf', target: 'socket://h.test:4502' }, replay(world)).decision).toBe('allow');
   });
 });

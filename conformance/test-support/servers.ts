@@ -1,15 +1,19 @@
 /**
  * Fixture servers for the harness's own tests (loopback only, test-only code): a minimal correct
  * Flash/Silverlight socket policy server, and hostile ones — stream forever, never answer, drip a
- * byte a second, reset, answer garbage. Every one is bounded: it stops when closed, and closing
- * destroys its sockets.
+ * byte a second, reset, answer garbage, answer and never end the answer. Every one is bounded: it
+ * stops when closed, and closing destroys its sockets.
  *
  * @module
  */
 import { createServer, type Server, type Socket } from 'node:net';
 
-/** The kinds of fixture server. */
-export type FixtureKind = 'good' | 'good-silverlight' | 'stream' | 'silent' | 'drip' | 'reset' | 'garbage' | 'on-connect';
+/**
+ * The kinds of fixture server. `unterminated` answers the Flash request with a complete policy
+ * document but no NUL and never closes; `unterminated-silverlight` answers the Silverlight request
+ * with its policy and never closes: a client reading until the NUL or the close gets nothing.
+ */
+export type FixtureKind = 'good' | 'good-silverlight' | 'stream' | 'silent' | 'drip' | 'reset' | 'garbage' | 'on-connect' | 'unterminated' | 'unterminated-silverlight';
 
 /** A running fixture. */
 export interface Fixture {
@@ -51,6 +55,16 @@ export async function startFixture(kind: FixtureKind, options: { idleMs?: number
           buf += chunk.toString('latin1');
           if (buf.startsWith(request)) socket.end(answer);
           else if (!request.startsWith(buf)) socket.destroy();
+        });
+        break;
+      }
+      case 'unterminated':
+      case 'unterminated-silverlight': {
+        const [request, answer] = kind === 'unterminated' ? [FLASH_REQUEST, FIXTURE_FLASH_POLICY] : [SL_REQUEST, FIXTURE_SILVERLIGHT_POLICY];
+        let buf = '';
+        socket.on('data', (chunk) => {
+          buf += chunk.toString('latin1');
+          if (buf === request) socket.write(answer);
         });
         break;
       }

@@ -33,7 +33,9 @@ procedure over a world of policy files, and explains the decision.
   --target URL        socket://host:port for a socket connection, or an http(s):// URL for a data load
   --world FILE        JSON object keyed by policy location (xmlsocket://host:port or
                       http(s)://host[:port]/path); each value is {"body": string, "status"?: number,
-                      "contentType"?: string, "headers"?: {name: value}, "error"?: "timeout"|"refused"|"reset"}
+                      "contentType"?: string, "headers"?: {name: value}, "error"?: "timeout"|"refused"|"reset",
+                      "end"?: "close"|"timeout"|"reset"|"limit"}; "end" says how the answer in body
+                      ended (absent: close); without a NUL, only close ends a socket answer
   --policy FILE       shorthand: a world in which only the target's master location serves FILE
                       (xmlsocket://host:843 for sockets, NUL-terminated; /crossdomain.xml at the
                       target's scheme, host and port for URLs, as text/x-cross-domain-policy);

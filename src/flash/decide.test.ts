@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../decision/decide.js';
+import { encodedPathEscape, MAX_PATH_DECODE_ROUNDS } from './decide.js';
 import type { Decision, DecisionRequest } from '../decision/types.js';
 import type { WorldResponse, WorldSnapshot } from '../world/world.js';
 import { effectiveMetaPolicy, metaPolicyPermits, parseMetaPolicyHeader } from './meta.js';
@@ -277,6 +278,34 @@ describe('chapter 8: URL policies and data loads', () => {
     expect(d.decision).toBe('deny');
     expect(allReqs(d)).toContain('FLASH-URL-4');
     expect(verdict(world, A, 'http://b.com/subway/x.xml', { loadPolicy: ['http://b.com/sub/policy.xml'] })).toBe('deny');
+  });
+  it('FLASH-URL-13 below the root, an encoded separator or dot segment takes the path out of scope', () => {
+    const world = {
+      'http://b.com/crossdomain.xml': xml(policy('<site-control permitted-cross-domain-policies="all"/>')),
+      'http://b.com/public/crossdomain.xml': xml(open),
+    };
+    const lp = { loadPolicy: ['http://b.com/public/crossdomain.xml'] };
+    expect(verdict(world, A, 'http://b.com/public/data.xml', lp)).toBe('allow');
+    for (const p of ['/public/..%2fprivate/s.xml', '/public/..%5Cprivate/s.xml', '/public/%2E%2E%2Fprivate/s.xml', '/public/%252e%252e/private/s.xml', '/public/x%25252fy']) {
+      const d = run(world, A, `http://b.com${p}`, lp);
+      expect(d.decision, p).toBe('deny');
+      expect(allReqs(d), p).toContain('FLASH-URL-13');
+    }
+    for (const p of ['/public/a%2eb.xml', '/public/100%25.xml', '/public/caf%C3%A9.xml']) expect(verdict(world, A, `http://b.com${p}`, lp), p).toBe('allow');
+    // The master's scope is the whole host: the rule does not apply at the root.
+    const master = { 'http://b.com/crossdomain.xml': xml(open) };
+    expect(verdict(master, A, 'http://b.com/public/..%2fprivate/s.xml')).toBe('allow');
+  });
+  it('FLASH-URL-13 encodedPathEscape: what a decoding server reads that the URL parser did not', () => {
+    expect(encodedPathEscape('/public/data.xml')).toBeNull();
+    expect(encodedPathEscape('/public/..%2fprivate/x')).toEqual({ kind: 'separator', decoded: '/public/../private/x' });
+    expect(encodedPathEscape('/public/a%5cb')).toEqual({ kind: 'separator', decoded: '/public/a\\b' });
+    expect(encodedPathEscape('/public/%252e%252e/x')).toEqual({ kind: 'dot-segment', decoded: '/public/../x' });
+    expect(encodedPathEscape('/public/a%2eb')).toBeNull();
+    expect(encodedPathEscape('/public/100%25')).toBeNull();
+    // An escape still there after the last round is refused rather than followed further.
+    expect(encodedPathEscape(`/public/x%${'25'.repeat(MAX_PATH_DECODE_ROUNDS)}41`)?.kind).toBe('depth');
+    expect(encodedPathEscape(`/public/x%${'25'.repeat(MAX_PATH_DECODE_ROUNDS - 1)}41`)).toBeNull();
   });
   it('FLASH-URL-5 a loadPolicyFile policy is honoured only as the meta-policy allows', () => {
     const world = { 'http://b.com/crossdomain.xml': xml(policy('<site-control permitted-cross-domain-policies="all"/>')), 'http://b.com/api/p.xml': xml(open) };

@@ -38,7 +38,7 @@ import {
   type UrlTarget,
 } from '../world/locations.js';
 import { responseHeader } from '../world/parse.js';
-import type { WorldResponse, WorldSnapshot } from '../world/world.js';
+import { endedByClose, type WorldResponse, type WorldSnapshot } from '../world/world.js';
 import {
   compileFlashPolicy,
   findAccessGrant,
@@ -218,6 +218,11 @@ export function fetchSocketPolicy(world: IndexedWorld, loc: SocketLocation, mast
   }
   // FLASH-SOCK-2
   const framed = extractSocketPolicyText(response.body);
+  // FLASH-SOCK-2: without a NUL only the server's close ends the read; a response still open (or
+  // reset, or cut at the recorder's limit) is what the player had read so far, not a policy.
+  if (framed.terminatedBy === 'close' && !endedByClose(response)) {
+    return { ...base, answered: `unfinished (${response.end})`, response, why: `no NUL arrived and the server did not close the connection (the response ended by ${response.end}): the player never finished reading a policy`, requirements: ['FLASH-SOCK-2'] };
+  }
   if (framed.text === null) {
     return { ...base, answered: 'empty', response, why: 'the response was empty: no policy', requirements: ['FLASH-SOCK-2'] };
   }
@@ -418,6 +423,8 @@ export function fetchUrlPolicy(world: IndexedWorld, requested: UrlLocation, mast
     const redirectTo = status >= 300 && status < 400 ? responseHeader(response, 'location') : undefined;
     if (redirectTo === undefined) {
       if (status !== 200) return fail(`status ${status}`, `HTTP status ${status}, not 200: no policy`, ['FLASH-URL-6'], response);
+      // FLASH-URL-6: a body that did not complete is a failed load, not a shorter policy.
+      if (!endedByClose(response)) return fail(`unfinished (${response.end})`, `the response body did not complete (it ended by ${response.end}): no policy`, ['FLASH-URL-6'], response);
       break;
     }
     // FLASH-URL-8
@@ -461,7 +468,56 @@ export function fetchUrlPolicy(world: IndexedWorld, requested: UrlLocation, mast
   };
 }
 
-// FLASH-URL-3, FLASH-URL-4
+/** How many times FLASH-URL-13 percent-decodes a path; an escape still left after that is refused. */
+export const MAX_PATH_DECODE_ROUNDS = 3;
+
+/** What a decoding server could read in a path that the URL parser did not (FLASH-URL-13). */
+export interface EncodedPathEscape {
+  /** `separator`: an encoded `/` or `\`; `dot-segment`: a segment that decodes to `.` or `..`; `depth`: still encoded after {@link MAX_PATH_DECODE_ROUNDS} rounds. */
+  kind: 'separator' | 'dot-segment' | 'depth';
+  /** The path as it reads after the decoding round that showed it. */
+  decoded: string;
+}
+
+const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
+
+function countSeparators(path: string): number {
+  let n = 0;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c === 0x2f || c === 0x5c) n++;
+  }
+  return n;
+}
+
+// FLASH-URL-13
+/**
+ * Whether a (URL-normalised) request path reads differently to a server that percent-decodes it,
+ * once or again: a decoding round that yields a new `/` or `\` (`..%2f`, `%5c`, `%252f`) or a
+ * `.`/`..` segment (`%252e%252e`), or an escape still left after {@link MAX_PATH_DECODE_ROUNDS}
+ * rounds. `null` when decoding changes no segment boundary and makes no dot segment.
+ */
+export function encodedPathEscape(path: string): EncodedPathEscape | null {
+  const separators = countSeparators(path);
+  let current = path;
+  for (let round = 0; round < MAX_PATH_DECODE_ROUNDS; round++) {
+    if (!PERCENT_ESCAPE.test(current)) return null;
+    // One round of percent-decoding, byte for byte; only '/', '\\' and '.' matter here.
+    const next = current.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    if (countSeparators(next) > separators) return { kind: 'separator', decoded: next };
+    if (next.split(/[/\\]/).some((segment) => segment === '.' || segment === '..')) return { kind: 'dot-segment', decoded: next };
+    current = next;
+  }
+  return PERCENT_ESCAPE.test(current) ? { kind: 'depth', decoded: current } : null;
+}
+
+const ESCAPE_WHY: Readonly<Record<EncodedPathEscape['kind'], string>> = {
+  separator: 'holds an encoded "/" or "\\"',
+  'dot-segment': 'holds an encoded "." or ".." segment',
+  depth: `is still percent-encoded after ${MAX_PATH_DECODE_ROUNDS} rounds of decoding`,
+};
+
+// FLASH-URL-3, FLASH-URL-4, FLASH-URL-13
 /** Whether a URL policy at `policy` covers `target`: same scheme, host and port, and within its directory subtree. */
 export function policyCoversTarget(policy: UrlLocation, target: UrlTarget): { covers: boolean; why: string; requirement: RequirementId } {
   if (policy.scheme !== target.scheme || policy.host !== target.host || policy.port !== target.port) {
@@ -470,6 +526,14 @@ export function policyCoversTarget(policy: UrlLocation, target: UrlTarget): { co
   const dir = directoryOf(policy.path);
   if (!target.path.startsWith(dir)) {
     return { covers: false, why: `a policy at ${policy.key} applies only below ${dir}, not to ${target.path}`, requirement: 'FLASH-URL-4' };
+  }
+  // FLASH-URL-13: below the root, a path that a decoding server may read as another directory is
+  // not in scope (fail closed; Flash's own behaviour is unverified).
+  if (dir !== '/') {
+    const escape = encodedPathEscape(target.path);
+    if (escape !== null) {
+      return { covers: false, why: `a policy at ${policy.key} applies only below ${dir}; ${target.path} ${ESCAPE_WHY[escape.kind]} (decoded: ${JSON.stringify(escape.decoded)}), which a server that decodes it may serve from outside ${dir}`, requirement: 'FLASH-URL-13' };
+    }
   }
   return { covers: true, why: `covers ${target.path} (below ${dir})`, requirement: 'FLASH-URL-4' };
 }

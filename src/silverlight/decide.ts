@@ -12,7 +12,7 @@
  */
 import type { Diagnostic, RequirementId } from '../diagnostics.js';
 import type { Decision, DecisionRequest, TraceEntry, TraceRule } from '../decision/types.js';
-import type { WorldResponse, WorldSnapshot } from '../world/world.js';
+import { endedByClose, type WorldResponse, type WorldSnapshot } from '../world/world.js';
 import { classifyDomainUri, defaultPort, matchDomainPattern, parseCaller, type SilverlightCaller, type SilverlightDomainPattern } from './domains.js';
 import { parseSilverlightFlashSubset, SILVERLIGHT_ACCEPTED_META_POLICIES } from './flash-subset.js';
 import { disallowedHeaders, isHeaderAllowed, isMethodAllowed } from './headers.js';
@@ -28,7 +28,7 @@ import {
   type SilverlightSocketResource,
 } from './model.js';
 import { parseSilverlightPolicy } from './parse.js';
-import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, rawRequestPath } from './paths.js';
+import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, rawRequestPath, unresolvedRequestPath } from './paths.js';
 
 /** A Silverlight decider over one world (same shape as the Flash one). */
 export interface SilverlightDecider {
@@ -412,6 +412,9 @@ export function createSilverlightDecider(world: WorldSnapshot): SilverlightDecid
       result = { ok: false, answered: r.error, why: `the connection failed (${r.error})`, requirements: ['SL-HTTP-3'] };
     } else if ((r.status ?? 200) !== 200) {
       result = { ok: false, answered: `status ${r.status}`, why: `the response status is ${r.status}, not 200 (redirects are not followed)`, requirements: ['SL-HTTP-3'] };
+    } else if (!endedByClose(r)) {
+      // SL-HTTP-3: a body that did not complete is a failed download, not a shorter policy.
+      result = { ok: false, answered: `unfinished (${r.end})`, why: `the response body did not complete (it ended by ${r.end})`, requirements: ['SL-HTTP-3'] };
     } else if (!isAcceptedPolicyContentType(r.contentType)) {
       result = { ok: false, answered: 'content-type', why: `Content-Type ${r.contentType === undefined ? '(none)' : JSON.stringify(r.contentType)} is not text/* or application/xml`, requirements: ['SL-HTTP-4'] };
     } else {
@@ -479,6 +482,9 @@ export function createSilverlightDecider(world: WorldSnapshot): SilverlightDecid
       const r = lookup(location);
       if (r === undefined) fetched = { ok: false, answered: 'refused', why: 'nothing listens on port 943', requirements: ['SL-SOCK-12'] };
       else if (r.error !== undefined) fetched = { ok: false, answered: r.error, why: `the connection to port 943 failed (${r.error})`, requirements: ['SL-SOCK-12'] };
+      // SL-SOCK-4: only the server's close ends the response; one still open (or reset, or cut at
+      // the recorder's limit) is what Silverlight had read so far, not a policy.
+      else if (!endedByClose(r)) fetched = { ok: false, answered: `unfinished (${r.end})`, why: `port 943 did not close the connection (the response ended by ${r.end}); Silverlight reads until the close`, requirements: ['SL-SOCK-4', 'SL-SOCK-12'] };
       else if (r.body === '') fetched = { ok: false, answered: 'empty', why: 'port 943 closed the connection without sending a policy', requirements: ['SL-SOCK-4', 'SL-SOCK-12'] };
       else {
         // SL-SOCK-4, SL-SOCK-5: the bytes up to the close, in Silverlight's own format only.
@@ -555,8 +561,10 @@ export function createSilverlightDecider(world: WorldSnapshot): SilverlightDecid
     const raw = rawRequestPath(target);
     const forbidden = findForbiddenPathSequence(raw);
     if (forbidden !== null) {
+      const unresolved = unresolvedRequestPath(raw);
+      const shown = unresolved === raw ? JSON.stringify(raw) : `${JSON.stringify(raw)} (read by the URL parser as ${JSON.stringify(unresolved)})`;
       if (!compiled.wholeSite) {
-        trace.push({ step: 'no-match', location, why: `the request path ${JSON.stringify(raw)} contains "${forbidden}" and the policy is not a lone path="/" grant with subpaths`, requirements: ['SL-PATH-5', 'SL-PATH-6'] });
+        trace.push({ step: 'no-match', location, why: `the request path ${shown} contains "${forbidden}" and the policy is not a lone path="/" grant with subpaths`, requirements: ['SL-PATH-5', 'SL-PATH-6'] });
         return finish('deny', `the request path contains "${forbidden}" before the query, which Silverlight refuses unless the policy grants the whole site; denied`, ['SL-PATH-5'], location);
       }
       trace.push({ step: 'note', location, why: `the request path contains "${forbidden}", allowed because the policy is a lone path="/" grant with subpaths`, requirements: ['SL-PATH-6'] });

@@ -13,8 +13,11 @@ import type { SilverlightPolicy, SilverlightResource } from './model.js';
 /** The request path as written: after the authority, before the first `?` or `#` (SL-PATH-7). */
 export function rawRequestPath(target: string): string {
   const schemeEnd = target.indexOf('://');
-  let rest = schemeEnd < 0 ? target : target.slice(schemeEnd + 3);
+  // The parser skips any further '/' or '\' before the host (WHATWG "special authority ignore slashes").
+  let rest = schemeEnd < 0 ? target : target.slice(schemeEnd + 3).replace(/^[/\\]+/, '');
   // The authority ends at the first '/', '\', '?' or '#' (WHATWG treats '\' like '/' for http).
+  // A tab or newline (which the parser removes) cannot form any of these, so the boundaries found
+  // here are the parser's.
   const authorityEnd = rest.search(/[/\\?#]/);
   rest = authorityEnd < 0 ? '' : rest.slice(authorityEnd);
   const cut = rest.search(/[?#]/);
@@ -35,11 +38,25 @@ export function localRequestPath(target: string): string | null {
 export const FORBIDDEN_PATH_SEQUENCES: readonly string[] = ['..', './', '%'];
 
 /**
- * The first forbidden sequence (`%`, `./`, `..`) in the undecoded request path, or `null`
- * (SL-PATH-5). A plain substring test, as Silverlight's: `/a..b` is refused too.
+ * The request path as the URL parser reads it before it resolves dot segments or decodes anything
+ * (SL-PATH-5): the path as written with every ASCII tab, LF and CR removed and every `\` read as
+ * `/`, the two rewrites an http(s) URL parser makes before it resolves `.` and `..` segments.
+ * `/a/.\b` is read as `/a/./b`, `/x/.<TAB>.` as `/x/..`.
+ */
+export function unresolvedRequestPath(rawPath: string): string {
+  return rawPath.replace(/[\t\n\r]/g, '').replace(/\\/g, '/');
+}
+
+/**
+ * The first forbidden sequence (`..`, `./`, `%`) in the request path, or `null` (SL-PATH-5). The
+ * path is taken as written (from {@link rawRequestPath}) and read as the URL parser reads it
+ * ({@link unresolvedRequestPath}), so a `\` or a tab cannot hide a dot segment from the test. A plain
+ * substring test, as Silverlight's: `/a..b` is refused too.
  */
 export function findForbiddenPathSequence(rawPath: string): string | null {
-  for (const seq of FORBIDDEN_PATH_SEQUENCES) if (rawPath.includes(seq)) return seq;
+  // SL-PATH-5: look at what the parser will resolve, not only at the characters as written.
+  const path = unresolvedRequestPath(rawPath);
+  for (const seq of FORBIDDEN_PATH_SEQUENCES) if (path.includes(seq)) return seq;
   return null;
 }
 

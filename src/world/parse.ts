@@ -8,11 +8,12 @@
  * @module
  */
 import { parsePolicyLocation } from './locations.js';
-import type { WorldError, WorldResponse, WorldSnapshot } from './world.js';
+import type { WorldEnd, WorldError, WorldResponse, WorldSnapshot } from './world.js';
 
 const WORLD_ERRORS: readonly WorldError[] = ['timeout', 'refused', 'reset'];
-const URL_FIELDS = new Set(['body', 'status', 'contentType', 'headers', 'error']);
-const SOCKET_FIELDS = new Set(['body', 'error']);
+const WORLD_ENDS: readonly WorldEnd[] = ['close', 'reset', 'timeout', 'limit'];
+const URL_FIELDS = new Set(['body', 'status', 'contentType', 'headers', 'error', 'end']);
+const SOCKET_FIELDS = new Set(['body', 'error', 'end']);
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -29,8 +30,9 @@ function describe(value: unknown): string {
  * - two keys may not name the same location once normalised;
  * - each value is an object with `body` (string; may be omitted only when `error` is set),
  *   and for URL locations optionally `status` (integer 100–599), `contentType` (string),
- *   `headers` (object of strings); `error` is `timeout`, `refused` or `reset`;
- * - socket locations take only `body` and `error` (status and headers mean nothing there);
+ *   `headers` (object of strings); `error` is `timeout`, `refused` or `reset`; `end` (how the
+ *   response ended after `body`) is `close`, `reset`, `timeout` or `limit`;
+ * - socket locations take only `body`, `error` and `end` (status and headers mean nothing there);
  * - any other field is an error.
  */
 export function parseWorld(json: unknown): { world: WorldSnapshot | null; errors: string[] } {
@@ -71,7 +73,7 @@ function parseWorldResponse(key: string, value: unknown, kind: 'socket' | 'url',
     if (!allowed.has(field)) {
       errors.push(
         URL_FIELDS.has(field)
-          ? `world key '${key}': field '${field}' does not apply to a socket location (only body and error)`
+          ? `world key '${key}': field '${field}' does not apply to a socket location (only body, error and end)`
           : `world key '${key}': unknown field '${field}' (expected ${[...allowed].join(', ')})`,
       );
     }
@@ -82,6 +84,13 @@ function parseWorldResponse(key: string, value: unknown, kind: 'socket' | 'url',
       errors.push(`world key '${key}': 'error' must be one of ${WORLD_ERRORS.join(', ')}, not ${JSON.stringify(v.error)}`);
     } else {
       out.error = v.error as WorldError;
+    }
+  }
+  if (v.end !== undefined) {
+    if (typeof v.end !== 'string' || !WORLD_ENDS.includes(v.end as WorldEnd)) {
+      errors.push(`world key '${key}': 'end' must be one of ${WORLD_ENDS.join(', ')}, not ${JSON.stringify(v.end)}`);
+    } else {
+      out.end = v.end as WorldEnd;
     }
   }
   if (v.body === undefined) {

@@ -12,6 +12,7 @@ import {
   resolveRedirect,
 } from './locations.js';
 import { parseWorld, responseHeader } from './parse.js';
+import { endedByClose } from './world.js';
 
 describe('world locations', () => {
   it.each([
@@ -103,6 +104,21 @@ describe('parseWorld', () => {
     expect(responseHeader(world!['http://a.com/crossdomain.xml']!, 'x-permitted-cross-domain-policies')).toBe('all');
   });
 
+  it('WIRE-HARNESS-4 reads how an answer ended (end), on socket and URL locations', () => {
+    const { world, errors } = parseWorld({
+      'xmlsocket://a.com:843': { body: '<cross-domain-policy/>', end: 'timeout' },
+      'xmlsocket://a.com:943': { body: '<access-policy/>', end: 'close' },
+      'http://a.com/crossdomain.xml': { body: '<cross-domain-policy>', status: 200, contentType: 'text/xml', end: 'limit' },
+      'http://a.com/other.xml': { body: 'x', end: 'reset' },
+    });
+    expect(errors).toEqual([]);
+    expect(world!['xmlsocket://a.com:843']).toEqual({ body: '<cross-domain-policy/>', end: 'timeout' });
+    expect(endedByClose(world!['xmlsocket://a.com:843']!)).toBe(false);
+    expect(endedByClose(world!['xmlsocket://a.com:943']!)).toBe(true);
+    expect(endedByClose({ body: 'x' })).toBe(true);
+    expect(world!['http://a.com/crossdomain.xml']!.end).toBe('limit');
+  });
+
   it.each([
     [[], 'must be a JSON object'],
     [null, 'must be a JSON object'],
@@ -115,6 +131,8 @@ describe('parseWorld', () => {
     [{ 'http://a.com/crossdomain.xml': { body: '', status: '200' } }, "'status' must be an integer"],
     [{ 'http://a.com/crossdomain.xml': { body: '', status: 99 } }, "'status' must be an integer"],
     [{ 'http://a.com/crossdomain.xml': { body: '', error: 'eof' } }, "'error' must be one of"],
+    [{ 'xmlsocket://a.com:843': { body: '', end: 'nul' } }, "'end' must be one of close, reset, timeout, limit"],
+    [{ 'http://a.com/crossdomain.xml': { body: '', end: true } }, "'end' must be one of"],
     [{ 'http://a.com/crossdomain.xml': { body: '', headers: ['a'] } }, "'headers' must be an object"],
     [{ 'http://a.com/crossdomain.xml': { body: '', headers: { 'X A': 'b' } } }, 'is not a valid HTTP header name'],
     [{ 'http://a.com/crossdomain.xml': { body: '', headers: { A: 1 } } }, "header 'A' must have a string value"],

@@ -14,6 +14,21 @@
 /** How a connection to a location failed, instead of answering. */
 export type WorldError = 'timeout' | 'refused' | 'reset';
 
+/**
+ * How a response ended after its `body`, as the recorder saw it (WIRE-HARNESS-4):
+ * - `close`: the server closed the connection (socket), or the HTTP message was complete;
+ * - `reset`: the connection was reset (or failed) before that;
+ * - `timeout`: the server still held the connection open, sending nothing more, when the
+ *   recorder stopped waiting;
+ * - `limit`: the recorder stopped reading at its byte limit while the server was still sending.
+ *
+ * Only `close` ends a read that nothing else ended: Flash reads a socket until the first NUL or the
+ * close (FLASH-SOCK-2), Silverlight until the close (SL-SOCK-4), and an HTTP body that did not
+ * complete is no response (FLASH-URL-6, SL-HTTP-3). So a body that ended any other way is what the
+ * client had read so far, not an answer.
+ */
+export type WorldEnd = 'close' | 'reset' | 'timeout' | 'limit';
+
 /** What one policy location answered. */
 export interface WorldResponse {
   /** The bytes the server sent (a socket `body` includes its trailing NUL if the server sent one). */
@@ -29,6 +44,13 @@ export interface WorldResponse {
   headers?: Record<string, string>;
   /** The connection failed this way instead of answering; `body` is then ignored. */
   error?: WorldError;
+  /** How the response ended after `body` (see {@link WorldEnd}); absent means `close`, a finished answer. */
+  end?: WorldEnd;
+}
+
+/** Whether the response ended with the server's close (or a complete HTTP message): `end` absent or `close`. */
+export function endedByClose(response: WorldResponse): boolean {
+  return response.end === undefined || response.end === 'close';
 }
 
 /** A world snapshot: policy location → what it answered. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyDomainUri, matchDomainUri } from '../../src/silverlight/domains.js';
 import { isHeaderAllowed, isMethodAllowed } from '../../src/silverlight/headers.js';
-import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, rawRequestPath } from '../../src/silverlight/paths.js';
+import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, rawRequestPath, unresolvedRequestPath } from '../../src/silverlight/paths.js';
 import { parseSilverlightPolicy } from '../../src/silverlight/parse.js';
 import { simple, wrap } from './helpers.js';
 
@@ -119,6 +119,35 @@ describe('Silverlight resource paths (SL-PATH)', () => {
     expect(findForbiddenPathSequence(rawRequestPath('http://a/test/using%20x'))).toBe('%');
     expect(findForbiddenPathSequence(rawRequestPath('http://a/a..b'))).toBe('..');
     expect(findForbiddenPathSequence(rawRequestPath('http://a/test/x'))).toBeNull();
+  });
+  it('SL-PATH-5: the test reads \\ as / and drops tab, LF and CR, as the URL parser does before resolving', () => {
+    expect(unresolvedRequestPath('/a/.\\b')).toBe('/a/./b');
+    expect(unresolvedRequestPath('/x/.\t.')).toBe('/x/..');
+    expect(findForbiddenPathSequence(rawRequestPath('http://a/test/.\\x'))).toBe('./');
+    expect(findForbiddenPathSequence(rawRequestPath('http://a/test/x/.\t.'))).toBe('..');
+    expect(findForbiddenPathSequence(rawRequestPath('http://a/test/x/.\n.'))).toBe('..');
+    expect(findForbiddenPathSequence(rawRequestPath('http://a/test/.\r/x'))).toBe('./');
+    expect(findForbiddenPathSequence(rawRequestPath('http://a/test/x/.\\.\\'))).toBe('./');
+    // Near misses: a \\ or a tab that forms no dot segment is not refused.
+    expect(findForbiddenPathSequence(rawRequestPath('http://a/test\\x'))).toBeNull();
+    expect(findForbiddenPathSequence(rawRequestPath('http://a/test/a.\tb'))).toBeNull();
+    // The host starts after any run of / and \\ (WHATWG), so the path is the parser's path.
+    expect(rawRequestPath('http://\\\\a/./x')).toBe('/./x');
+  });
+  it('SL-PATH-5: a path that passes the test is one the URL parser resolves no dot segment in (property)', () => {
+    // Apart from a final "/." (which Moonlight's check lets through too), a path the parser would
+    // rewrite by resolving "." or ".." segments must be refused.
+    const chars = fc.constantFrom('a', '.', '/', '\\', '\t', '\n', '\r', '%', '2', 'e', 'E');
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 12 }), (cs) => {
+        const target = `http://h.test/${cs.join('')}`;
+        const raw = rawRequestPath(target);
+        if (findForbiddenPathSequence(raw) !== null) return;
+        const pathname = new URL(target).pathname;
+        expect(pathname, JSON.stringify(target)).toBe(unresolvedRequestPath(raw).replace(/\/\.$/, '/'));
+      }),
+      { numRuns: 2000 },
+    );
   });
   it('SL-PATH-6: only a lone path="/" grant with subpaths is the whole-site exception', () => {
     const whole = parseSilverlightPolicy(simple('*', '<resource path="/" include-subpaths="true"/>')).policy!;
