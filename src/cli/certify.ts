@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAnalyzers } from '../../conformance/analyze.js';
@@ -27,6 +27,7 @@ import type { ClientProfile } from '../decision/types.js';
 import { startPolicyServer } from '../server/index.js';
 import type { WorldResponse, WorldSnapshot } from '../world/world.js';
 import { UsageError, type CliIO } from './io.js';
+import { EXPECTATIONS_FILE_LIMIT, readBoundedFile } from './read.js';
 
 /** The usage text of `certify`. */
 export const CERTIFY_USAGE = `usage: xdpolicy certify [URL...] [options]
@@ -217,13 +218,9 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
 
   let expectations: Expectations | null = null;
   if (values.expect !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(resolve(io.cwd, values.expect), 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read --expect ${values.expect}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    const e = parseExpectations(text);
+    const read = await readBoundedFile(resolve(io.cwd, values.expect), EXPECTATIONS_FILE_LIMIT);
+    if (!read.ok) throw new UsageError(`cannot read --expect ${values.expect}: ${read.reason}`);
+    const e = parseExpectations(read.text);
     if ('error' in e) throw new UsageError(`--expect ${values.expect}: ${e.error}`);
     expectations = e;
   }
