@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT } from '../src/cli/read.js';
 import { DEFAULT_XML_LIMITS } from '../src/xml/document.js';
 import { captureIO } from './support/cli.js';
 
@@ -62,5 +63,16 @@ describe('bounded reading of CLI inputs', { timeout: 60_000 }, () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect((JSON.parse(r.out) as { files: string[] }).files).toEqual(['policy.fifo']);
+  });
+
+  it('SRV-RELOAD-3: regularOnly refuses a FIFO after fstat without waiting for a writer, and reads a regular file through a symbolic link', async () => {
+    const fifo = join(dir, 'nobody-writes.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(await readBoundedFile(fifo, POLICY_FILE_LIMIT, { regularOnly: true })).toEqual({ ok: false, reason: 'is not a regular file (a FIFO)' });
+    execFileSync('ln', ['-s', 'socket.xml', join(dir, 'link.xml')]);
+    const viaLink = await readBoundedFile(join(dir, 'link.xml'), POLICY_FILE_LIMIT, { regularOnly: true });
+    expect(viaLink.ok && viaLink.text).toBe(POLICY);
+    expect(await readBoundedFile(join(dir, 'missing.xml'), WORLD_FILE_LIMIT)).toEqual({ ok: false, reason: 'no such file (ENOENT)' });
+    expect(await readBoundedFile(dir, WORLD_FILE_LIMIT)).toEqual({ ok: false, reason: 'is a directory' });
   });
 });
