@@ -98,7 +98,7 @@ const VALUE_OPTIONS = new Set(['--client', '--origin', '--target', '--world', '-
 
 /** Parses `decide`'s arguments; throws {@link UsageError} naming the problem. `null` means `--help`. */
 export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
-  const single: Record<string, string> = {};
+  const single = new Map<string, string>();
   const loadPolicy: string[] = [];
   const headers: string[] = [];
   let json = false;
@@ -124,18 +124,18 @@ export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
     }
     if (name === '--load-policy') loadPolicy.push(value);
     else if (name === '--header') headers.push(value);
-    else if (single[name] !== undefined) throw new UsageError(`option ${name} is given twice`);
-    else single[name] = value;
+    else if (single.has(name)) throw new UsageError(`option ${name} is given twice`);
+    else single.set(name, value);
   }
-  const client = single['--client'];
+  const client = single.get('--client');
   if (client === undefined) throw new UsageError(`--client is required (one of: ${CLIENTS.join(', ')})`);
   if (!CLIENTS.includes(client as ClientProfile)) throw new UsageError(`unknown client '${client}' (expected one of: ${CLIENTS.join(', ')})`);
-  const origin = single['--origin'];
+  const origin = single.get('--origin');
   if (origin === undefined) throw new UsageError('--origin URL is required');
-  const target = single['--target'];
+  const target = single.get('--target');
   if (target === undefined) throw new UsageError('--target URL is required');
-  const world = single['--world'] ?? null;
-  const policy = single['--policy'] ?? null;
+  const world = single.get('--world') ?? null;
+  const policy = single.get('--policy') ?? null;
   if (world === null && policy === null) throw new UsageError('one of --world FILE or --policy FILE is required');
   if (world !== null && policy !== null) throw new UsageError('--world and --policy cannot be used together');
   const o = parseOriginUrl(origin);
