@@ -63,8 +63,10 @@ a NUL), the Silverlight socket policy (answers <policy-file-request/>), and over
 
 Sockets passed by systemd socket activation (LISTEN_FDS, named by LISTEN_FDNAMES flash, silverlight,
 http, or taken in that order) are used instead of binding.
-Signals: SIGHUP reloads every policy (an invalid one keeps the old), SIGUSR1 prints the counters,
-SIGTERM/SIGINT stop accepting, drain and exit 0.
+Policy files are read only as regular files (symbolic links followed) of at most 4 MiB.
+Signals: SIGHUP reloads every policy (an invalid or unreadable one keeps the old), SIGUSR1 prints
+the counters, SIGTERM/SIGINT stop accepting (after accepting what the kernel already queued), drain
+and exit 0.
 Exit status: 0 after shutdown, 1 when a port cannot be bound or --user fails, 2 for a usage error,
 an unreadable file or an invalid policy.
 `;
