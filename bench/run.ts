@@ -10,6 +10,7 @@ import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import os from 'node:os';
+import { maxOf } from '../src/collections.js';
 import { fmt, type BenchResult, type BenchSuite } from './suite.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -27,7 +28,7 @@ async function loadSuites(filters: string[]): Promise<BenchSuite[]> {
 }
 
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const widths = rows[0]!.map((_, c) => maxOf(rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
 }
 

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { maxOf } from '../src/collections.js';
 import type { CaseResult } from './model.js';
 import type { CertifyReport, PlannedTarget } from './run.js';
 
@@ -43,7 +44,7 @@ export function textReport(report: CertifyReport): string {
   const head = ['target (client)', 'cases', 'pass', 'fail', 'warn', 'skip', 'error'];
   const rows = [...groups.entries()].map(([k, rs]) => [k, String(rs.length), ...(['pass', 'fail', 'warn', 'skip', 'error'] as const).map((s) => String(rs.filter((r) => r.verdict.status === s).length))]);
   rows.push(['total', String(report.summary.total), String(report.summary.pass), String(report.summary.fail), String(report.summary.warn), String(report.summary.skip), String(report.summary.error)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = head.map((h, i) => Math.max(h.length, maxOf(rows.map((r) => r[i]!.length))));
   const fmt = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   lines.push(fmt(head));
   lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
@@ -75,7 +76,7 @@ export function textReport(report: CertifyReport): string {
   const quick = report.results.filter((r) => !r.slow);
   const slow = report.results.filter((r) => r.slow);
   if (slow.length > 0 && quick.length > 0) {
-    const longest = (rs: CaseResult[]): number => Math.max(...rs.map((r) => r.durationMs));
+    const longest = (rs: CaseResult[]): number => maxOf(rs.map((r) => r.durationMs));
     lines.push(`Timing: the longest ordinary case took ${longest(quick)} ms; the ${slow.length} deliberate timeout probes (run in parallel) up to ${longest(slow)} ms.`);
   }
   for (const w of report.warnings) lines.push(`WARNING: ${w}`);

@@ -15,6 +15,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pushAll } from '../src/collections.js';
 import { parseFlashPolicy } from '../src/flash/parse.js';
 import { parseSilverlightPolicy } from '../src/silverlight/parse.js';
 import type { Diagnostic } from '../src/diagnostics.js';
@@ -86,7 +87,7 @@ function filesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    if (statSync(p).isDirectory()) pushAll(out, filesUnder(p));
     else if (/\.(xml|txt|policy)$/i.test(name)) out.push(p);
   }
   return out;

@@ -186,7 +186,9 @@ export function renderLintSpec(): string {
     '',
     '| Severity | Meaning |',
     '|---|---|',
-    ...SEVERITIES.map((s) => `| ${s} | ${SEVERITY_MEANING[s] ?? ''} |`),
+  );
+  for (const s of SEVERITIES) out.push(`| ${s} | ${SEVERITY_MEANING[s] ?? ''} |`);
+  out.push(
     '',
     '## Today\'s scanners, mapped to these checks',
     '',

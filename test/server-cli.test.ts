@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +124,54 @@ describe('xdpolicy serve (CLI contract)', { timeout: 90_000 }, () => {
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
     const last = lines.map((l) => JSON.parse(l) as { event: string; served?: number; final?: boolean }).find((e) => e.event === 'counters' && e.final);
     expect(last?.served).toBe(1);
+  });
+
+  it('SRV-RELOAD-3 SRV-RELOAD-2: a policy replaced by a link to /dev/zero, a FIFO or a file over the limit is refused on reload; the old policy is served throughout', async () => {
+    const d = dir({ 'flash.xml': FLASH, 'huge.xml': `<cross-domain-policy>${' '.repeat(4 * 1024 * 1024)}</cross-domain-policy>` });
+    const c = serve(['--flash', 'flash.xml', '--flash-port', '0'], { cwd: d });
+    const port = portFrom(await c.waitForLine(/listening flash xmlsocket:\/\/127\.0\.0\.1:(\d+)/));
+    expect(port).toBeGreaterThan(0);
+    const replaceWith = (make: (path: string) => void) => {
+      rmSync(join(d, 'flash.xml'));
+      make(join(d, 'flash.xml'));
+    };
+    const refusals = () => c.stdout().split('\n').filter((l) => l.startsWith('reload refused'));
+
+    replaceWith((p) => symlinkSync('/dev/zero', p));
+    c.proc.kill('SIGHUP');
+    expect(await waitFor(() => refusals().length === 1, 20_000)).toBe(true);
+    expect(refusals()[0]).toBe('reload refused, cannot read flash.xml: is not a regular file (a character device); kept the previous policies');
+    expect((await rawExchange({ port, chunks: [REQUEST] })).bytes.toString()).toBe(FLASH + '\0');
+
+    // Nobody ever opens this FIFO for writing: an open that waited for a writer would never return.
+    replaceWith((p) => execFileSync('mkfifo', [p]));
+    c.proc.kill('SIGHUP');
+    expect(await waitFor(() => refusals().length === 2, 20_000)).toBe(true);
+    expect(refusals()[1]).toBe('reload refused, cannot read flash.xml: is not a regular file (a FIFO); kept the previous policies');
+    expect((await rawExchange({ port, chunks: [REQUEST] })).bytes.toString()).toBe(FLASH + '\0');
+
+    replaceWith((p) => symlinkSync('huge.xml', p));
+    c.proc.kill('SIGHUP');
+    expect(await waitFor(() => refusals().length === 3, 20_000)).toBe(true);
+    expect(refusals()[2]).toMatch(/^reload refused, cannot read flash\.xml: is 4194347 bytes; the limit for a policy file is 4194304 bytes \(4 MiB, DEFAULT_XML_LIMITS\.maxLength\); kept the previous policies$/);
+
+    // A link to a regular file is read as that file.
+    writeFileSync(join(d, 'b.xml'), FLASH_B);
+    replaceWith((p) => symlinkSync('b.xml', p));
+    c.proc.kill('SIGHUP');
+    expect(await c.waitForLine(/^reloaded .*flash/)).not.toBeNull();
+    expect((await rawExchange({ port, chunks: [REQUEST] })).bytes.toString()).toBe(FLASH_B + '\0');
+    c.proc.kill('SIGTERM');
+    expect(await c.exited()).toBe(0);
+  });
+
+  it('SRV-RELOAD-3: a policy that is not a regular file stops the server before it binds (exit 2, file and reason named)', async () => {
+    const d = dir({});
+    symlinkSync('/dev/zero', join(d, 'flash.xml'));
+    const c = serve(['--flash', 'flash.xml', '--flash-port', '0'], { cwd: d });
+    expect(await c.exited()).toBe(2);
+    expect(c.stderr()).toBe('xdpolicy serve: cannot read flash.xml: is not a regular file (a character device)\n');
+    expect(c.stdout()).not.toContain('listening');
   });
 
   it('SRV-BIND-3: adopts a listening socket passed by systemd socket activation (LISTEN_FDS, fd 3)', async () => {

@@ -11,6 +11,7 @@
  */
 import { execFile } from 'node:child_process';
 import * as net from 'node:net';
+import { pushAll } from '../../src/collections.js';
 
 const REQUEST = Buffer.from('<policy-file-request/>\0', 'latin1');
 
@@ -141,7 +142,7 @@ export async function openIdleSockets(port: number, count: number): Promise<net.
       s.once('connect', () => resolve(s));
       s.once('error', reject);
     }));
-    sockets.push(...(await Promise.all(batch)));
+    pushAll(sockets, await Promise.all(batch));
   }
   for (const s of sockets) s.on('error', () => {});
   return sockets;

@@ -5,6 +5,7 @@
  * with 1,000 idle sockets held open; and a soak checking the server's descriptors and memory.
  */
 import os from 'node:os';
+import { maxOf, minOf } from '../../src/collections.js';
 import type { BenchFigure, BenchResult, BenchTarget } from '../suite.js';
 import { openIdleSockets, runCLoad, runLoad, type LoadOptions, type LoadResult } from './loadgen.js';
 import { benchPolicy, buildCLoadGenerator, pinLoadGenerator, processCpuMs, processFootprint, processRunQueueWaitMs, startCServer, startMinimalNode, startPolicyfile, startXdpolicy, writeBenchPolicy, type Pinning } from './servers.js';
@@ -92,8 +93,8 @@ export function summarise(rounds: Measured[]): Summary {
     generatorUsPerConn: median(rounds.map((r) => r.generatorUsPerConn)),
     serverWaitPct: median(rounds.map((r) => r.serverWaitPct)),
     rounds,
-    minRate: Math.min(...rates),
-    maxRate: Math.max(...rates),
+    minRate: minOf(rates),
+    maxRate: maxOf(rates),
   };
 }
 

@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { maxOf } from '../../src/collections.js';
 import { renderPage, type NavGroup, type NavLink, type SiteFrame } from './layout.js';
 import { checkLinks, collectAnchors } from './links.js';
 import { escapeHtml, inlineMarkdown, linkRequirementIds, relativeHref, renderMarkdown, type RenderedHeading } from './markdown.js';
@@ -423,7 +424,7 @@ function renderTraceability(
     })
     .join('\n');
   const table = (rs: readonly TraceRow[], first: string): string => `<div class="table-wrap"><table class="trace">
-<colgroup><col style="width:${(Math.max(12, ...rs.map((r) => r.requirement.id.length)) * 0.5 + 1.2).toFixed(1)}rem"><col style="width:16%"><col><col><col></colgroup>
+<colgroup><col style="width:${(Math.max(12, maxOf(rs.map((r) => r.requirement.id.length))) * 0.5 + 1.2).toFixed(1)}rem"><col style="width:16%"><col><col><col></colgroup>
 <thead><tr><th>${first}</th><th>Title</th><th>Code</th><th>Tests</th><th>Corpus cases</th></tr></thead>
 <tbody>
 ${tableRows(rs)}

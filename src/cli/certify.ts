@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAnalyzers } from '../../conformance/analyze.js';
@@ -22,9 +22,12 @@ import { defaultRunOptions, matchCasePattern } from '../../conformance/model.js'
 import { htmlReport, jsonReport, junitReport, planText, progressLine, textReport } from '../../conformance/report.js';
 import { allCases, runCertification } from '../../conformance/run.js';
 import { parseTarget, type Target } from '../../conformance/target.js';
+import { dictionary, maxOf, pushAll } from '../collections.js';
 import type { ClientProfile } from '../decision/types.js';
 import { startPolicyServer } from '../server/index.js';
+import type { WorldResponse, WorldSnapshot } from '../world/world.js';
 import { UsageError, type CliIO } from './io.js';
+import { EXPECTATIONS_FILE_LIMIT, readBoundedFile } from './read.js';
 
 /** The usage text of `certify`. */
 export const CERTIFY_USAGE = `usage: xdpolicy certify [URL...] [options]
@@ -215,13 +218,9 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
 
   let expectations: Expectations | null = null;
   if (values.expect !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(resolve(io.cwd, values.expect), 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read --expect ${values.expect}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    const e = parseExpectations(text);
+    const read = await readBoundedFile(resolve(io.cwd, values.expect), EXPECTATIONS_FILE_LIMIT);
+    if (!read.ok) throw new UsageError(`cannot read --expect ${values.expect}: ${read.reason}`);
+    const e = parseExpectations(read.text);
     if ('error' in e) throw new UsageError(`--expect ${values.expect}: ${e.error}`);
     expectations = e;
   }
@@ -240,7 +239,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
     }
     server = s;
     const b = bundledTargets(s);
-    targets.push(...b.targets);
+    pushAll(targets, b.targets);
     clientByTarget = b.clients;
     expectations ??= DEFAULT_EXPECTATIONS;
     human.write(`No URL given: started the bundled reference server (${s.listeners.map((l) => `${l.kind} ${l.url}`).join(', ')}) with its default policies.\n`);
@@ -302,6 +301,13 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
   }
 }
 
+/** One world of every location the groups recorded (a later group's answer wins, as before). */
+function mergeWorlds(worlds: readonly WorldSnapshot[]): WorldSnapshot {
+  const merged = dictionary<WorldResponse>();
+  for (const world of worlds) for (const [location, response] of Object.entries(world)) merged[location] = response;
+  return merged;
+}
+
 /** Combines the reports of groups run side by side into one. */
 function mergeReports(reports: Awaited<ReturnType<typeof runCertification>>[]): Awaited<ReturnType<typeof runCertification>> {
   const first = reports[0]!;
@@ -311,14 +317,14 @@ function mergeReports(reports: Awaited<ReturnType<typeof runCertification>>[]): 
   const codes = reports.map((r) => r.exitCode);
   return {
     ...first,
-    durationMs: Math.max(...reports.map((r) => r.durationMs)),
+    durationMs: maxOf(reports.map((r) => r.durationMs), 0),
     targets: reports.flatMap((r) => r.targets),
     results,
     summary,
     // The precedence of exitCodeOf: an unreachable target, then a failure, then a harness error.
     exitCode: reports.some((r) => r.targets.some((t) => !t.reachable)) ? 3 : codes.includes(1) ? 1 : codes.includes(3) ? 3 : 0,
     warnings: [...new Set(reports.flatMap((r) => r.warnings))],
-    world: Object.assign({}, ...reports.map((r) => r.world)),
+    world: mergeWorlds(reports.map((r) => r.world)),
     matrices: reports.flatMap((r) => r.matrices),
   };
 }

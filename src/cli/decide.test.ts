@@ -72,7 +72,7 @@ describe('xdpolicy decide', () => {
     [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml', '--world', 'world.json'], 'cannot be used together'],
     [['--client', 'flash', '--origin', 'nope', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], "--origin: origin 'nope'"],
     [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com', '--policy', 'socket.xml'], '--target: socket target'],
-    [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'missing.xml'], '--policy missing.xml: cannot read the file (ENOENT)'],
+    [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'missing.xml'], '--policy missing.xml: cannot read the file: no such file (ENOENT)'],
     [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--world', 'not-json.json'], '--world not-json.json: not valid JSON'],
     [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--world', 'bad-world.json'], "world key 'xmlsocket://b.com'"],
     [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--world', 'bad-world.json'], "unknown field 'contenttype'"],

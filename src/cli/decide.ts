@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createDecider } from '../decision/decide.js';
 import type { ClientProfile, Decision, DecisionRequest } from '../decision/types.js';
@@ -19,6 +18,7 @@ import { SILVERLIGHT_POLICY_PORT } from '../silverlight/model.js';
 import { parseWorld } from '../world/parse.js';
 import type { WorldSnapshot } from '../world/world.js';
 import { UsageError, type CliIO } from './io.js';
+import { POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT, type InputLimit } from './read.js';
 
 /** The help text of `xdpolicy decide`. */
 export const DECIDE_USAGE = `usage: xdpolicy decide --client flash --origin URL --target URL (--world FILE | --policy FILE)
@@ -100,7 +100,7 @@ const VALUE_OPTIONS = new Set(['--client', '--origin', '--target', '--world', '-
 
 /** Parses `decide`'s arguments; throws {@link UsageError} naming the problem. `null` means `--help`. */
 export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
-  const single: Record<string, string> = {};
+  const single = new Map<string, string>();
   const loadPolicy: string[] = [];
   const headers: string[] = [];
   let json = false;
@@ -126,18 +126,18 @@ export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
     }
     if (name === '--load-policy') loadPolicy.push(value);
     else if (name === '--header') headers.push(value);
-    else if (single[name] !== undefined) throw new UsageError(`option ${name} is given twice`);
-    else single[name] = value;
+    else if (single.has(name)) throw new UsageError(`option ${name} is given twice`);
+    else single.set(name, value);
   }
-  const client = single['--client'];
+  const client = single.get('--client');
   if (client === undefined) throw new UsageError(`--client is required (one of: ${CLIENTS.join(', ')})`);
   if (!CLIENTS.includes(client as ClientProfile)) throw new UsageError(`unknown client '${client}' (expected one of: ${CLIENTS.join(', ')})`);
-  const origin = single['--origin'];
+  const origin = single.get('--origin');
   if (origin === undefined) throw new UsageError('--origin URL is required');
-  const target = single['--target'];
+  const target = single.get('--target');
   if (target === undefined) throw new UsageError('--target URL is required');
-  const world = single['--world'] ?? null;
-  const policy = single['--policy'] ?? null;
+  const world = single.get('--world') ?? null;
+  const policy = single.get('--policy') ?? null;
   if (world === null && policy === null) throw new UsageError('one of --world FILE or --policy FILE is required');
   if (world !== null && policy !== null) throw new UsageError('--world and --policy cannot be used together');
   const o = parseOriginUrl(origin);
@@ -150,19 +150,16 @@ export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
   return { client: client as ClientProfile, origin, target, world, policy, loadPolicy, headers, json };
 }
 
-function readInput(io: CliIO, option: string, file: string): string {
-  try {
-    return readFileSync(resolve(io.cwd, file), 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(`${option} ${file}: cannot read the file${code ? ` (${code})` : ''}`);
-  }
+async function readInput(io: CliIO, option: string, file: string, limit: InputLimit): Promise<string> {
+  const read = await readBoundedFile(resolve(io.cwd, file), limit);
+  if (!read.ok) throw new UsageError(`${option} ${file}: cannot read the file: ${read.reason}`);
+  return read.text;
 }
 
 /** Loads the world the options name (`--world` or `--policy`); throws {@link UsageError} on bad input. */
-export function loadDecideWorld(options: DecideOptions, io: CliIO): WorldSnapshot {
+export async function loadDecideWorld(options: DecideOptions, io: CliIO): Promise<WorldSnapshot> {
   if (options.world !== null) {
-    const text = readInput(io, '--world', options.world);
+    const text = await readInput(io, '--world', options.world, WORLD_FILE_LIMIT);
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -173,7 +170,7 @@ export function loadDecideWorld(options: DecideOptions, io: CliIO): WorldSnapsho
     if (world === null) throw new UsageError(`--world ${options.world}: not a valid world:\n  ${errors.join('\n  ')}`);
     return world;
   }
-  const text = readInput(io, '--policy', options.policy!);
+  const text = await readInput(io, '--policy', options.policy!, POLICY_FILE_LIMIT);
   const place = POLICY_PLACEMENTS[options.client];
   if (!place) throw new UsageError(`--policy is not supported for --client ${options.client} yet; use --world`);
   const placed = place(options.target, text);
@@ -206,7 +203,7 @@ export async function runDecide(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(DECIDE_USAGE);
     return 0;
   }
-  const world = loadDecideWorld(options, io);
+  const world = await loadDecideWorld(options, io);
   const request: DecisionRequest = { client: options.client, origin: options.origin, target: options.target };
   if (options.loadPolicy.length) request.loadPolicy = options.loadPolicy;
   if (options.headers.length) request.headers = options.headers;

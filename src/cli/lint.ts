@@ -7,12 +7,12 @@
  *
  * @module
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LINT_CLIENTS, parseServedFrom, type LintClient } from '../lint/context.js';
 import { isSeverity, reaches, SEVERITIES, type Finding, type Severity } from '../lint/finding.js';
 import { lintTextReport } from '../lint/lint.js';
 import { UsageError, type CliIO } from './io.js';
+import { POLICY_FILE_LIMIT, readBoundedFile } from './read.js';
 
 /** The command's usage text. */
 export const LINT_USAGE = `usage: xdpolicy lint FILE... [--served-from URL] [--client flash|silverlight|all] [--json] [--fail-on SEVERITY]
@@ -29,7 +29,8 @@ Report security findings in cross-domain policy files (catalogue: spec/lint.md).
   --json              print {"files": [...], "findings": [...]} instead of text
   --fail-on S         exit 1 when a finding is at least S: ${SEVERITIES.join(', ')} (default medium)
 
-Exit status: 0 no finding reaches --fail-on, 1 one does, 2 usage error.
+Exit status: 0 no finding reaches --fail-on, 1 one does, 2 usage error or unreadable file
+(a FILE larger than 4 MiB, the XML length limit, is unreadable).
 `;
 
 /** Parsed arguments of `lint`. */
@@ -121,12 +122,9 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   // Read every file first: an unreadable one is a usage error, reported before any output.
   const texts: string[] = [];
   for (const file of opts.files) {
-    try {
-      texts.push(readFileSync(resolve(io.cwd, file), 'utf8'));
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError(`cannot read '${file}'${code === 'ENOENT' ? ': no such file' : code === 'EISDIR' ? ': is a directory' : code !== undefined ? ` (${code})` : ''}`);
-    }
+    const read = await readBoundedFile(resolve(io.cwd, file), POLICY_FILE_LIMIT);
+    if (!read.ok) throw new UsageError(`cannot read '${file}': ${read.reason}`);
+    texts.push(read.text);
   }
   const all: FileFinding[] = [];
   opts.files.forEach((file, i) => {

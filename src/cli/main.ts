@@ -2,7 +2,8 @@
  * `xdpolicy`: the command-line entry point. Each command lives in its own module and owns its
  * argument parsing; this file only dispatches and maps failures to exit statuses.
  *
- * Exit statuses common to every command: 2 for a usage error or unreadable input.
+ * Exit statuses common to every command: 2 for a usage error or unreadable input, 70 for an
+ * unexpected error (one line on stderr, never a stack trace; see {@link describeUnexpected}).
  *
  * @module
  */
@@ -57,6 +58,51 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.stderr.write(`xdpolicy ${name}: ${err.message}\n`);
       return 2;
     }
-    throw err;
+    try {
+      io.stderr.write(`${describeUnexpected(`xdpolicy ${name}`, err, io.env)}\n`);
+    } catch {
+      // stderr itself is broken: the exit status is all that is left to say it.
+    }
+    return EXIT_UNEXPECTED;
   }
+}
+
+/** Exit status for an error no command anticipated (sysexits.h EX_SOFTWARE). */
+export const EXIT_UNEXPECTED = 70;
+
+/**
+ * The one line printed for an unexpected error: what failed, never a stack trace (unless
+ * `XDPOLICY_DEBUG` is set, for whoever reports or fixes the bug). A system error (a failed write
+ * to a full disk or a closed pipe) is the environment's, not a bug, and is said plainly.
+ */
+export function describeUnexpected(who: string, err: unknown, env: Record<string, string | undefined>): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  const code = (e as NodeJS.ErrnoException).code;
+  const system = typeof code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+  const firstLine = (text: string): string => text.split('\n', 1)[0] ?? '';
+  if (env['XDPOLICY_DEBUG']) return `${who}: unexpected error: ${e.stack ?? e.message}`;
+  if (system) return `${who}: ${firstLine(e.message)}`;
+  return `${who}: unexpected error (a bug in xdpolicy; XDPOLICY_DEBUG=1 shows where): ${e.name}: ${firstLine(e.message)}`;
+}
+
+/**
+ * Runs the CLI as the process (what `bin/xdpolicy.js` calls): sets the exit status, and turns an
+ * error thrown outside any command's control (an 'error' event of stdout, a throw in a server's
+ * event handler) into one line and exit 70 instead of Node's stack trace.
+ */
+export function runProcess(argv: string[]): void {
+  const io = processIO();
+  const command = argv[0] && COMMANDS[argv[0]] ? `xdpolicy ${argv[0]}` : 'xdpolicy';
+  const fatal = (err: unknown): void => {
+    try {
+      process.stderr.write(`${describeUnexpected(command, err, io.env)}\n`);
+    } finally {
+      process.exit(EXIT_UNEXPECTED);
+    }
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  main(argv, io).then((code) => {
+    process.exitCode = code;
+  }, fatal);
 }

@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -33,6 +34,7 @@ import {
   type RunningPolicyServer,
 } from '../server/index.js';
 import { UsageError, type CliIO } from './io.js';
+import { POLICY_FILE_LIMIT, readBoundedFile } from './read.js';
 
 /** The help text of `xdpolicy serve`. */
 export const SERVE_USAGE = `usage: xdpolicy serve [--flash FILE] [--flash-port 843] [--silverlight FILE] [--silverlight-port 943]
@@ -61,8 +63,10 @@ a NUL), the Silverlight socket policy (answers <policy-file-request/>), and over
 
 Sockets passed by systemd socket activation (LISTEN_FDS, named by LISTEN_FDNAMES flash, silverlight,
 http, or taken in that order) are used instead of binding.
-Signals: SIGHUP reloads every policy (an invalid one keeps the old), SIGUSR1 prints the counters,
-SIGTERM/SIGINT stop accepting, drain and exit 0.
+Policy files are read only as regular files (symbolic links followed) of at most 4 MiB.
+Signals: SIGHUP reloads every policy (an invalid or unreadable one keeps the old), SIGUSR1 prints
+the counters, SIGTERM/SIGINT stop accepting (after accepting what the kernel already queued), drain
+and exit 0.
 Exit status: 0 after shutdown, 1 when a port cannot be bound or --user fails, 2 for a usage error,
 an unreadable file or an invalid policy.
 `;
@@ -261,6 +265,11 @@ function dropPrivileges(user: string, ids: { uid: number; gid: number }): string
   return null;
 }
 
+/** What --watch compares to see that a file changed. */
+function stampOf(st: { ino: number; size: number; mtimeMs: number }): string {
+  return `${st.ino}:${st.size}:${st.mtimeMs}`;
+}
+
 /** Runs `xdpolicy serve`; resolves with the exit status when the server has stopped. */
 export async function runServe(args: string[], io: CliIO): Promise<number> {
   const a = parseServeArgs(args);
@@ -271,23 +280,24 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
   const files = slotFiles(a);
   const names: Partial<Record<PolicySlot, string>> = {};
   const readStamps = new Map<string, string>();
-  const readAll = (): { texts: Partial<Record<PolicySlot, string>> } | { error: string } => {
+  // SRV-RELOAD-3: only regular files, bounded, read asynchronously (at start and on every reload),
+  // so a policy replaced by a FIFO or a link to /dev/zero is refused instead of stalling the
+  // listeners; the reason is logged and the old policies stay.
+  const readAll = async (): Promise<{ texts: Partial<Record<PolicySlot, string>> } | { error: string }> => {
     const texts: Partial<Record<PolicySlot, string>> = {};
     for (const [slot, file] of Object.entries(files) as [PolicySlot, string][]) {
       names[slot] = file;
-      try {
-        const path = resolve(io.cwd, file);
-        // Stat before reading: a write racing with the read then shows up as a change to --watch.
-        const st = statSync(path);
-        readStamps.set(path, `${st.ino}:${st.size}:${st.mtimeMs}`);
-        texts[slot] = readFileSync(path, 'utf8');
-      } catch (err) {
-        return { error: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` };
-      }
+      const path = resolve(io.cwd, file);
+      const read = await readBoundedFile(path, POLICY_FILE_LIMIT, { regularOnly: true });
+      if (!read.ok) return { error: `cannot read ${file}: ${read.reason}` };
+      // The stamp is the fstat taken before reading: a write racing with the read then shows up
+      // as a change to --watch.
+      readStamps.set(path, stampOf(read.stat));
+      texts[slot] = read.text;
     }
     return { texts };
   };
-  const first = readAll();
+  const first = await readAll();
   if ('error' in first) {
     io.stderr.write(`xdpolicy serve: ${first.error}\n`);
     return 2;
@@ -378,8 +388,8 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
   }
 
   // SRV-RELOAD-1, SRV-RELOAD-2
-  const reloadFromFiles = () => {
-    const again = readAll();
+  const reloadOnce = async (): Promise<void> => {
+    const again = await readAll();
     if ('error' in again) {
       log.line('reload', { ok: false, message: again.error }, `reload refused, ${again.error}; kept the previous policies`);
       return;
@@ -398,32 +408,58 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
       for (const p of r.problems) for (const e of p.errors) io.stderr.write(`${names[p.slot] ?? p.slot}:${e.line}:${e.column}: error: ${e.message} [${e.requirement}]\n`);
     }
   };
+  // One reload at a time: a request arriving during one (SIGHUP while --watch reloads) runs once
+  // after it, so the last reload always reads the files as they are now.
+  let reloading: Promise<void> | null = null;
+  let reloadAgain = false;
+  const reloadFromFiles = (): void => {
+    if (reloading) {
+      reloadAgain = true;
+      return;
+    }
+    reloading = (async () => {
+      do {
+        reloadAgain = false;
+        try {
+          await reloadOnce();
+        } catch (err) {
+          log.line('reload', { ok: false, message: (err as Error).message }, `reload refused, ${(err as Error).message}; kept the previous policies`);
+        }
+      } while (reloadAgain);
+      reloading = null;
+    })();
+  };
 
   // --watch: poll each file against the stat taken when it was last read, so a change made
   // at any moment after the read (even before the first poll) is seen. Polling also survives
   // editors that replace a file by renaming a new one over it.
   let poller: NodeJS.Timeout | null = null;
   if (a.watch) {
-    const stamp = (path: string): string => {
+    const stamp = async (path: string): Promise<string> => {
       try {
-        const st = statSync(path);
-        return `${st.ino}:${st.size}:${st.mtimeMs}`;
+        return stampOf(await stat(path));
       } catch {
         return 'missing';
       }
     };
     const paths = [...new Set(Object.values(files))].map((f) => resolve(io.cwd, f));
-    const seen = new Map(paths.map((p) => [p, readStamps.get(p) ?? stamp(p)]));
+    const seen = new Map(paths.map((p) => [p, readStamps.get(p) ?? 'missing']));
+    let polling = false;
     poller = setInterval(() => {
-      let changed = false;
-      for (const p of paths) {
-        const now = stamp(p);
-        if (now !== seen.get(p)) {
-          seen.set(p, now);
-          changed = true;
+      if (polling) return;
+      polling = true;
+      void (async () => {
+        let changed = false;
+        for (const p of paths) {
+          const now = await stamp(p);
+          if (now !== seen.get(p)) {
+            seen.set(p, now);
+            changed = true;
+          }
         }
-      }
-      if (changed) reloadFromFiles();
+        polling = false;
+        if (changed) reloadFromFiles();
+      })();
     }, 250);
     poller.unref();
   }

@@ -6,6 +6,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dictionary } from '../collections.js';
 import type { WorldResponse } from '../world/world.js';
 import type { CorpusCase, CorpusCaseFile } from './types.js';
 
@@ -63,7 +64,7 @@ export function loadCorpus(dir: string = defaultCorpusDir(), subdir = ''): Corpu
         throw new Error(`corpus/${path}: names a file that does not exist: ${name}`);
       }
     };
-    const resolvedWorld: Record<string, WorldResponse> = {};
+    const resolvedWorld = dictionary<WorldResponse>();
     for (const [location, entry] of Object.entries(file.world ?? {})) {
       const { bodyFile, appendNul, body, ...rest } = entry;
       let text = bodyFile !== undefined ? read(bodyFile) : (body ?? '');

@@ -70,7 +70,12 @@ export function serializeFlashPolicy(policy: FlashPolicy, options: FlashSerializ
     children.push(['<allow-access-from-identity>', '    <signatory>', ...certs, '    </signatory>', '  </allow-access-from-identity>'].join('\n'));
   }
   if (children.length === 0) lines.push('<cross-domain-policy/>');
-  else lines.push('<cross-domain-policy>', ...children.map((c) => `  ${c}`), '</cross-domain-policy>');
+  else {
+    // One child per rule, however many: appended in a loop, never as call arguments.
+    lines.push('<cross-domain-policy>');
+    for (const c of children) lines.push(`  ${c}`);
+    lines.push('</cross-domain-policy>');
+  }
   return lines.join('\n') + '\n';
 }
 

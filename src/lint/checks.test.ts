@@ -87,6 +87,12 @@ describe('LINT-4: the context decides which rules apply', () => {
     expect(ids(flash('  <allow-access-from domain="www.example.com" to-ports="9100"/>'), { servedFrom: SOCK, client: 'silverlight' })).toContain('LINT-CONTEXT-CLIENT');
     expect(ids(flash('  <allow-access-from domain="www.example.com" to-ports="9100"/>'), { servedFrom: SOCK, client: 'all' })).not.toContain('LINT-CONTEXT-CLIENT');
   });
+  it('LINT-4: every response header given is kept, one named __proto__ included', () => {
+    const headers = JSON.parse('{"__proto__": "x", "X-Permitted-Cross-Domain-Policies": "none"}') as Record<string, string>;
+    const { context } = resolveLintContext('<cross-domain-policy/>', { headers });
+    expect(Object.keys(context.headers!)).toEqual(['__proto__', 'x-permitted-cross-domain-policies']);
+    expect(context.headers!['__proto__']).toBe('x');
+  });
   it('LINT-4: served-from fixes kind, scheme, port and master', () => {
     expect(ctx({ servedFrom: 'https://h/sub/policy.xml' })).toMatchObject({ kind: 'url', scheme: 'https', port: 443, master: false });
     expect(ctx({ servedFrom: 'xmlsocket://h:5000' })).toMatchObject({ kind: 'socket', port: 5000, master: false });

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { dictionary } from '../collections.js';
 import type { FlashUrlScheme } from '../flash/model.js';
 
 /** Which client's reading of the file the checks follow. */
@@ -160,7 +161,7 @@ export function resolveLintContext(text: string, options: LintOptions = {}): { c
   const withKnown = (c: LintContext): LintContext => {
     if (options.contentType !== undefined) c.contentType = options.contentType;
     if (options.headers !== undefined) {
-      const h: Record<string, string> = {};
+      const h = dictionary<string>();
       for (const [k, v] of Object.entries(options.headers)) h[k.toLowerCase()] = v;
       c.headers = h;
     }

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { pushAll } from '../collections.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { FlashParseContext, FlashPolicy } from '../flash/model.js';
 import { parseFlashPolicy } from '../flash/parse.js';
@@ -38,8 +39,10 @@ const COVERED_BY_CHECKS = new Set(['domain-never-matches']);
 export function lint(policy: AnyPolicy, context: LintContext): Finding[] {
   const findings: Finding[] = [...checkContext(policy.format, context)];
   const profile = CHECK_PROFILES[context.client] ?? CHECK_PROFILES.all;
-  if (policy.format === 'flash') for (const check of profile.flash) findings.push(...check(policy, context));
-  else for (const check of profile.silverlight) findings.push(...check(policy, context));
+  // A check can return one finding per rule, and a policy can hold 100,000 rules: append in a
+  // loop, never as call arguments (src/collections.ts).
+  if (policy.format === 'flash') for (const check of profile.flash) pushAll(findings, check(policy, context));
+  else for (const check of profile.silverlight) pushAll(findings, check(policy, context));
   return sortFindings(findings);
 }
 
@@ -92,8 +95,8 @@ export function lintTextReport(text: string, options: LintOptions = {}): LintRep
     ({ policy, diagnostics } = parseFlashPolicy(text, parseContext));
   }
   const findings = diagnostics.filter((d) => !(policy !== null && d.severity !== 'error' && COVERED_BY_CHECKS.has(d.code))).map((d) => diagnosticToFinding(d, policy === null));
-  if (policy) findings.push(...lint(policy, context));
-  else findings.push(...checkContext(context.format, context));
+  if (policy) pushAll(findings, lint(policy, context));
+  else pushAll(findings, checkContext(context.format, context));
   const report: LintReport = { context, policy, diagnostics, findings: sortFindings(findings) };
   if (resolved.error !== undefined) report.servedFromError = resolved.error;
   return report;

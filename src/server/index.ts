@@ -13,7 +13,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { zeroCounters, type ListenerKind, type PolicyServerCounters, type PolicyServerEvent, type PolicyServerEventSink } from './events.js';
 import { nodePolicyHandler, notFoundResponse } from './http.js';
-import { ConnectionTracker } from './limits.js';
+import { ConnectionTracker, monotonicClock } from './limits.js';
 import { preparePolicy, describeProblems, type PolicyProblem, type PolicySet, type PolicySlot, type PreparedPolicy } from './policies.js';
 import { expireSocket, socketPolicyConnectionHandler, type SocketListenerContext } from './socket.js';
 import type { PolicyWarning } from './validate.js';
@@ -106,7 +106,11 @@ export interface RunningPolicyServer {
   policies(): PolicySet;
   /** Replaces policies atomically; an invalid one leaves every policy as it was and says why. */
   reload(next: PolicyReload): ReloadResult;
-  /** Stops accepting, lets connections in flight finish (at most their deadline), then resolves. */
+  /**
+   * Stops accepting — after accepting the connections already waiting in the kernel's accept
+   * queue, which closing at once would reset — lets connections in flight finish (at most their
+   * deadline), then resolves.
+   */
   close(): Promise<void>;
 }
 
@@ -224,6 +228,42 @@ function listen(server: net.Server, kind: ListenerKind, host: string, bind: Bind
     if (bind.fd !== undefined) server.listen({ fd: bind.fd, exclusive: true });
     else server.listen({ port: bind.port ?? defaultPort, host, exclusive: true, backlog: 1024 });
   });
+}
+
+/** The most turns of the event loop a close spends accepting queued connections (see below). */
+const ACCEPT_QUEUE_TURNS = 4096;
+
+/** One turn of the event loop: resolves in the next check phase (setImmediate). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Keeps the listeners open until their kernel accept queues are empty; resolves then.
+ *
+ * Closing a listening socket makes the kernel reset every connection still in its accept queue:
+ * connections whose handshake it completed, whose clients may have sent their request already,
+ * that the process simply had not accepted yet. libuv (1.46, Node 20) accepts one connection per
+ * listener each time a poll finds the listener readable, and a poll finds it readable as long as
+ * its queue is not empty (epoll is level-triggered). Between two check-phase callbacks there is
+ * exactly one poll (a pending callback makes it return at once), so: turn after turn, until a
+ * whole poll passes in which no listener accepted anything — every queue was empty then. That
+ * poll has also read what the last connections accepted had sent, so the HTTP listener sees
+ * their requests in progress rather than idle connections to close.
+ *
+ * Bounded: under a load that never lets a queue empty, at most {@link ACCEPT_QUEUE_TURNS} turns
+ * (Linux's default somaxconn, the most a queue holds unless raised: every connection queued when
+ * close() was called has been accepted by then) and at most `timeoutMs`.
+ */
+// SRV-OPS-2
+async function acceptWhatIsQueued(acceptedSoFar: () => number, timeoutMs: number): Promise<void> {
+  const until = monotonicClock() + timeoutMs;
+  await nextTurn();
+  let before = acceptedSoFar();
+  for (let turn = 0; turn < ACCEPT_QUEUE_TURNS && monotonicClock() < until; turn++) {
+    await nextTurn();
+    const now = acceptedSoFar();
+    if (now === before) return;
+    before = now;
+  }
 }
 
 /**
@@ -377,6 +417,8 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<R
   const close = (): Promise<void> => {
     closing ??= (async () => {
       emit?.({ type: 'closing' });
+      // Every connection accepted or refused over a limit passed through a 'connection' event.
+      await acceptWhatIsQueued(() => counters.accepted + counters.overLimit, timeoutMs);
       const drained = runtimes.map(
         (rt) =>
           new Promise<void>((resolve) => {

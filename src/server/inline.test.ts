@@ -15,6 +15,15 @@ const servers: net.Server[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => { s.close(() => r()); (s as http.Server).closeAllConnections?.(); })));
 });
+/** Polls `predicate` every 20 ms until it holds or `ms` pass; returns whether it held. */
+async function waitFor(predicate: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await predicate()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return predicate();
+}
 async function listen<S extends net.Server>(s: S): Promise<number> {
   servers.push(s);
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
@@ -59,6 +68,40 @@ describe('inline mode on an HTTP server', () => {
     const port = await listen(server);
     const r = await rawExchange({ port, chunks: [REQUEST], deadlineMs: 3000 });
     expect(r.bytes.toString()).not.toContain('cross-domain-policy');
+  });
+});
+
+describe('inline mode: the deadline (SRV-INLINE-3)', () => {
+  const openOn = (server: net.Server): Promise<number> => new Promise((r) => server.getConnections((_e, n) => r(n)));
+
+  it('SRV-INLINE-3: an answered client that never closes its side does not keep the application socket', async () => {
+    // An HTTP server allows half-open sockets: after the answer, the old responder waited for the
+    // client's FIN for ever.
+    const server = http.createServer((_req, res) => res.end('app'));
+    attachPolicyResponder(server, { policies, timeoutMs: 300 });
+    const port = await listen(server);
+    const client = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    client.on('error', () => {});
+    const got: Buffer[] = [];
+    client.on('data', (d: Buffer) => got.push(d));
+    const ended = new Promise<void>((r) => client.once('end', () => r()));
+    client.write(REQUEST);
+    await ended; // the policy and the server's FIN; the client keeps its side open
+    expect(Buffer.concat(got).toString()).toBe(FLASH + '\0');
+    expect(await waitFor(async () => (await openOn(server)) === 0, 10_000)).toBe(true);
+    client.destroy();
+  });
+
+  it('SRV-INLINE-3 SRV-TIME-1: a request dripped byte by byte is closed at the deadline, unanswered, however often bytes arrive', async () => {
+    const server = http.createServer((_req, res) => res.end('app'));
+    const responder = attachPolicyResponder(server, { policies, timeoutMs: 300 });
+    const port = await listen(server);
+    // 23 bytes 100 ms apart take 2.2 s; every byte would re-arm an idle timer of 300 ms.
+    const r = await rawExchange({ port, chunks: [...REQUEST], gapMs: 100, deadlineMs: 10_000 });
+    expect(r.end).not.toBe('deadline');
+    expect(r.bytes.length).toBe(0);
+    expect(responder.counters()).toEqual({ served: 0, refused: 0, timedOut: 1, handedOver: 0 });
+    expect(await waitFor(async () => (await openOn(server)) === 0, 10_000)).toBe(true);
   });
 });
 

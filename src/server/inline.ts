@@ -12,20 +12,27 @@
  * Suited to protocols where the client speaks first (HTTP, WebSocket, most custom protocols): a
  * connection that sends nothing is handed to the application after `timeoutMs`.
  *
+ * While the responder holds a connection it keeps the dedicated server's deadline (SRV-INLINE-3):
+ * absolute from accept, on the monotonic clock, enforced by one sweeping timer — so neither a
+ * client dripping its request nor one that never closes its side after the answer holds an
+ * application socket past `timeoutMs`.
+ *
  * @module
  */
 import type { Server, Socket } from 'node:net';
 import type { PolicyServerEventSink } from './events.js';
 import { FLASH_POLICY_REQUEST, matchRequestChunk } from './framing.js';
 import type { PolicySource } from './http.js';
+import { ConnectionTracker, type TrackedConnection } from './limits.js';
 
 /** Options of {@link attachPolicyResponder}. */
 export interface InlineResponderOptions {
   /** Where the Flash socket policy comes from (slot `flash`; prepare it for the application's port). */
   policies: PolicySource;
   /**
-   * How long to wait for the first bytes before handing a silent connection to the application,
-   * and the deadline of a policy request once it has begun (default 5000 ms).
+   * The deadline of every connection the responder examines, counted from accept, however often
+   * bytes arrive (default 5000 ms). By then a connection that sent nothing has been handed to the
+   * application, and one that began a policy request has been closed, answered or not.
    */
   timeoutMs?: number;
   /** Receives `served`, `refused` and `timeout` events (kind `flash`). */
@@ -50,6 +57,10 @@ export interface AttachedPolicyResponder {
 
 type Emit = Server['emit'];
 
+// What the deadline does to a connection the responder still holds, stored on the socket.
+const kOnDeadline = Symbol('xdpolicy.inlineDeadline');
+type InlineSocket = Socket & { [kOnDeadline]?: () => void };
+
 /**
  * Attaches a Flash policy responder to `server` (a `net.Server`, or an `http`/`https` server, which
  * are `net.Server`s). Call it before `listen`, or at any time: it applies to later connections.
@@ -62,21 +73,34 @@ export function attachPolicyResponder(server: Server, options: InlineResponderOp
   const originalEmit: Emit = server.emit;
   const current = () => (typeof options.policies === 'function' ? options.policies() : options.policies);
   let attached = true;
+  // SRV-INLINE-3: the dedicated listeners' tracker, without their caps (the application's server
+  // has its own): it only keeps each connection's deadline.
+  const tracker = new ConnectionTracker<InlineSocket>(
+    { maxConnections: Infinity, maxConnectionsPerAddress: Infinity, timeoutMs },
+    (socket) => socket[kOnDeadline]?.(),
+    () => undefined,
+  );
 
   const deliver = (socket: Socket) => (originalEmit as (this: Server, event: string, ...args: unknown[]) => boolean).call(server, 'connection', socket);
 
-  const examine = (socket: Socket) => {
+  const examine = (socket: InlineSocket) => {
     let matched = 0;
+    let answered = false;
+    // Never a refusal: the tracker has no caps.
+    const tracked = tracker.admit(socket) as TrackedConnection<InlineSocket>;
+    const release = () => tracker.release(tracked);
     const finish = () => {
       socket.off('data', onData);
       socket.off('end', onEnd);
-      socket.off('timeout', onTimeout);
-      socket.setTimeout(0);
     };
-    // SRV-INLINE-2: not a policy request. Give back what was read and let the application have it.
+    // SRV-INLINE-2: not a policy request. Give back what was read and let the application have it;
+    // from then on the connection, and its lifetime, are the application's.
     const handOver = (bytes: Buffer | null) => {
       socket.pause();
       finish();
+      release();
+      socket.off('close', release);
+      delete socket[kOnDeadline];
       if (bytes && bytes.length > 0) socket.unshift(bytes);
       counters.handedOver++;
       deliver(socket);
@@ -114,6 +138,11 @@ export function attachPolicyResponder(server: Server, options: InlineResponderOp
           }
           counters.served++;
           emit?.({ type: 'served', kind: 'flash', remoteAddress: socket.remoteAddress });
+          answered = true;
+          // SRV-INLINE-3: close once the policy and our FIN are written, without waiting for the
+          // client's FIN (an HTTP server allows half-open sockets, which a client that never
+          // closes would hold forever); the deadline closes a client that does not even read.
+          socket.once('finish', () => socket.destroy());
           socket.end(bytes);
           return;
         }
@@ -127,15 +156,17 @@ export function attachPolicyResponder(server: Server, options: InlineResponderOp
         socket.destroy();
       }
     }
-    function onTimeout() {
-      if (matched > 0) refuse(true);
+    // SRV-INLINE-3, SRV-TIME-1: the deadline is absolute; bytes arriving do not extend it.
+    function onDeadline() {
+      if (answered) socket.destroy();
+      else if (matched > 0) refuse(true);
       else handOver(null);
     }
+    socket[kOnDeadline] = onDeadline;
     socket.on('error', () => {});
     socket.on('data', onData);
     socket.on('end', onEnd);
-    socket.on('timeout', onTimeout);
-    socket.setTimeout(timeoutMs);
+    socket.once('close', release);
   };
 
   const interceptingEmit = function (this: Server, event: string | symbol, ...args: unknown[]): boolean {

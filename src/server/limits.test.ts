@@ -132,4 +132,33 @@ describe('connection tracker', () => {
     expect(expired).toEqual([1, 3]);
     expect(t.size).toBe(0);
   });
+
+  it('SRV-TIME-2: the wall clock stepped back an hour does not move a deadline', () => {
+    // Fake timers move Date and performance together; setSystemTime then steps only the wall
+    // clock, as NTP or an operator would.
+    vi.useFakeTimers();
+    const expired: number[] = [];
+    const { t } = tracker(100, 100, 1000, (c) => expired.push(c.id));
+    t.admit({ id: 1, address: 'a' });
+    vi.setSystemTime(Date.now() - 3_600_000);
+    t.admit({ id: 2, address: 'a' });
+    vi.advanceTimersByTime(1200);
+    expect(expired).toEqual([1, 2]);
+    expect(t.size).toBe(0);
+  });
+
+  it('SRV-TIME-2: deadlines are read from the clock the tracker is given', () => {
+    vi.useFakeTimers();
+    let now = 5_000;
+    const expired: number[] = [];
+    const t = new ConnectionTracker<Conn>({ maxConnections: 10, maxConnectionsPerAddress: 10, timeoutMs: 1000 }, (c) => expired.push(c.id), (c) => c.address, () => now);
+    trackers.push(t);
+    const first = t.admit({ id: 1, address: 'a' }) as TrackedConnection<Conn>;
+    expect(first.deadline).toBe(6_000);
+    vi.advanceTimersByTime(5000); // the sweep runs, but on this clock no time has passed
+    expect(expired).toEqual([]);
+    now = 6_000;
+    vi.advanceTimersByTime(100);
+    expect(expired).toEqual([1]);
+  });
 });

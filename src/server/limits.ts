@@ -1,7 +1,8 @@
 /**
  * Connection accounting for the socket listeners: a total cap, a cap per client address (so that
  * one address cannot take every slot), and one deadline per connection enforced by a single
- * sweeping timer rather than a timer per socket.
+ * sweeping timer rather than a timer per socket. Deadlines run on a monotonic clock, never the
+ * wall clock (SRV-TIME-2).
  *
  * @module
  */
@@ -36,10 +37,24 @@ export function addressKey(remoteAddress: string | undefined): string {
   }
 }
 
+/**
+ * What the tracker reads the time from, in milliseconds. Only differences matter: the origin is
+ * the clock's own.
+ */
+export type Clock = () => number;
+
+/**
+ * The default clock: `performance.now()`, monotonic. The wall clock (`Date.now()`) can be stepped
+ * back or forward (NTP, an operator, a VM resumed): stepped back an hour, it would let every open
+ * connection outlive its deadline by that hour.
+ */
+// SRV-TIME-2
+export const monotonicClock: Clock = () => performance.now();
+
 /** One admitted connection: what {@link ConnectionTracker.admit} returns and {@link ConnectionTracker.release} takes back. */
 export interface TrackedConnection<C> {
   readonly connection: C;
-  /** When the connection expires (ms since the epoch). */
+  /** When the connection expires, on the tracker's clock (ms). */
   readonly deadline: number;
 }
 
@@ -88,15 +103,18 @@ export class ConnectionTracker<C extends object> {
   readonly #limits: ConnectionLimits;
   readonly #onExpire: (connection: C) => void;
   readonly #remoteAddressOf: (connection: C) => string | undefined;
+  readonly #now: Clock;
 
   /**
    * `remoteAddressOf` gives a connection's client address; it is called only while per-address
-   * counting is on, at most once per connection.
+   * counting is on, at most once per connection. `clock` is where deadlines are read from
+   * (default {@link monotonicClock}; tests pass their own).
    */
-  constructor(limits: ConnectionLimits, onExpire: (connection: C) => void, remoteAddressOf: (connection: C) => string | undefined) {
+  constructor(limits: ConnectionLimits, onExpire: (connection: C) => void, remoteAddressOf: (connection: C) => string | undefined, clock: Clock = monotonicClock) {
     this.#limits = limits;
     this.#onExpire = onExpire;
     this.#remoteAddressOf = remoteAddressOf;
+    this.#now = clock;
   }
 
   /** Connections currently open. */
@@ -120,7 +138,8 @@ export class ConnectionTracker<C extends object> {
     if (this.#size >= this.#limits.maxConnections) return 'total';
     const entry: Entry<C> = {
       connection,
-      deadline: Date.now() + this.#limits.timeoutMs,
+      // SRV-TIME-1, SRV-TIME-2
+      deadline: this.#now() + this.#limits.timeoutMs,
       key: undefined,
       countedIn: 0,
       prev: this.#tail,
@@ -217,7 +236,8 @@ export class ConnectionTracker<C extends object> {
   }
 
   #sweep(): void {
-    const now = Date.now();
+    // SRV-TIME-2
+    const now = this.#now();
     while (this.#head && this.#head.deadline <= now) {
       const expired = this.#head;
       this.release(expired);

@@ -1,5 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import * as net from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FLASH_POLICY_REQUEST, SILVERLIGHT_POLICY_REQUEST, matchRequestChunk } from './framing.js';
 import { PolicyServerStartError, preparePolicies, startPolicyServer, type PolicyServerOptions, type RunningPolicyServer } from './index.js';
@@ -249,13 +251,78 @@ describe('socket listeners on loopback', () => {
     inFlight.write(REQUEST.slice(0, 10));
     expect(await waitFor(() => s.counters().open === 1)).toBe(true);
     const closing = s.close();
-    const late = await rawExchange({ port, chunks: [REQUEST], deadlineMs: 2000 });
+    // close() first accepts what the kernel already queued (the test below); then nothing more.
+    let late = await rawExchange({ port, chunks: [REQUEST], deadlineMs: 2000 });
+    for (let i = 0; i < 100 && late.end !== 'refused'; i++) late = await rawExchange({ port, chunks: [REQUEST], deadlineMs: 2000 });
     expect(late.end).toBe('refused');
     inFlight.write(REQUEST.slice(10));
     await ended;
     await closing;
     expect(Buffer.concat(got).toString()).toBe(FLASH + '\0');
     running = running.filter((x) => x !== s);
+  });
+});
+
+describe('closing with connections in the accept queue', () => {
+  // A worker thread opens the connections while this thread's event loop is blocked: the kernel
+  // completes every handshake and queues the connections (with their requests) in the listeners'
+  // accept queues, where this process has not accepted them yet. Then close() runs at once.
+  const CLIENTS = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    const net = require('node:net');
+    const { targets, flag } = workerData;
+    const total = targets.reduce((n, t) => n + t.count, 0);
+    const results = [];
+    let connected = 0;
+    parentPort.once('message', () => {
+      for (const t of targets) {
+        for (let i = 0; i < t.count; i++) {
+          const chunks = [];
+          let settled = false;
+          const settle = (error) => {
+            if (settled) return;
+            settled = true;
+            results.push({ kind: t.kind, text: Buffer.concat(chunks).toString('latin1'), error });
+            if (results.length === total) parentPort.postMessage(results);
+          };
+          const s = net.connect({ port: t.port, host: '127.0.0.1' });
+          s.on('data', (d) => chunks.push(d));
+          s.on('error', (e) => settle(e.code));
+          s.on('close', () => settle(null));
+          s.on('connect', () => {
+            s.write(t.request);
+            if (++connected === total) { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); }
+          });
+        }
+      }
+    });`;
+
+  it('SRV-OPS-2: connections the kernel had queued when close() was called are served, not reset', async () => {
+    const s = await start({ http: { port: 0, flashPolicy: FLASH } });
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const targets = [
+      { kind: 'flash', port: portOf(s, 'flash'), request: REQUEST, count: 40 },
+      { kind: 'http', port: portOf(s, 'http'), request: 'GET /crossdomain.xml HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', count: 20 },
+    ];
+    const worker = new Worker(CLIENTS, { eval: true, workerData: { targets, flag } });
+    try {
+      await once(worker, 'online');
+      const answers = once(worker, 'message') as Promise<[{ kind: string; text: string; error: string | null }[]]>;
+      worker.postMessage('go');
+      // Block this thread until every client is connected and has sent its request.
+      expect(Atomics.wait(flag, 0, 0, 20_000)).not.toBe('timed-out');
+      const closing = s.close();
+      const [results] = await answers;
+      await closing;
+      running = running.filter((x) => x !== s);
+      const flash = results.filter((r) => r.kind === 'flash');
+      const http = results.filter((r) => r.kind === 'http');
+      expect(flash.filter((r) => r.error !== null || r.text !== FLASH + '\0')).toEqual([]);
+      expect(http.filter((r) => r.error !== null || !r.text.startsWith('HTTP/1.1 200 ') || !r.text.endsWith(FLASH))).toEqual([]);
+      expect(s.counters().served).toBe(60);
+    } finally {
+      await worker.terminate();
+    }
   });
 });
 

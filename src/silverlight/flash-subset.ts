@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { dictionary } from '../collections.js';
 import type { Diagnostic, RequirementId, SourceLocation } from '../diagnostics.js';
 import { parseXmlDocument, XML_DIAGNOSTIC_CODES, type XmlElement, type XmlLimits } from '../xml/document.js';
 import { SILVERLIGHT_XML_RULES } from './grammar.js';
@@ -46,7 +47,8 @@ export interface SilverlightFlashSubsetResult {
 }
 
 function sourceOf(el: XmlElement): SilverlightElementSource {
-  const raw: Record<string, string> = {};
+  // Keyed by the document's attribute names: no prototype, so `__proto__` is kept (src/collections.ts).
+  const raw = dictionary<string>();
   for (const a of el.attributes) raw[a.name] = a.value;
   return { location: el.location, raw };
 }

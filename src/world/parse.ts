@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { dictionary } from '../collections.js';
 import { parsePolicyLocation } from './locations.js';
 import type { WorldEnd, WorldError, WorldResponse, WorldSnapshot } from './world.js';
 
@@ -34,13 +35,17 @@ function describe(value: unknown): string {
  *   response ended after `body`) is `close`, `reset`, `timeout` or `limit`;
  * - socket locations take only `body`, `error` and `end` (status and headers mean nothing there);
  * - any other field is an error.
+ *
+ * The world and its `headers` objects have no prototype, so every key of the input is kept as
+ * written (`__proto__` included).
  */
 export function parseWorld(json: unknown): { world: WorldSnapshot | null; errors: string[] } {
   const errors: string[] = [];
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     return { world: null, errors: [`the world must be a JSON object keyed by policy location, not ${describe(json)}`] };
   }
-  const world: WorldSnapshot = {};
+  // Keyed by input: no prototype, so that no key is lost to it (src/collections.ts).
+  const world: WorldSnapshot = dictionary();
   const firstKeyFor = new Map<string, string>();
   for (const [key, value] of Object.entries(json as Record<string, unknown>)) {
     const loc = parsePolicyLocation(key);
@@ -115,7 +120,9 @@ function parseWorldResponse(key: string, value: unknown, kind: 'socket' | 'url',
     if (v.headers === null || typeof v.headers !== 'object' || Array.isArray(v.headers)) {
       errors.push(`world key '${key}': 'headers' must be an object of header name to string value, not ${describe(v.headers)}`);
     } else {
-      const headers: Record<string, string> = {};
+      // A header named __proto__ is a header like any other: in a plain object it would set the
+      // prototype and vanish (src/collections.ts).
+      const headers = dictionary<string>();
       const seen = new Map<string, string>();
       for (const [name, hv] of Object.entries(v.headers as Record<string, unknown>)) {
         if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {

@@ -119,6 +119,25 @@ describe('parseWorld', () => {
     expect(world!['http://a.com/crossdomain.xml']!.end).toBe('limit');
   });
 
+  it('keeps a header named __proto__ (JSON.parse makes it an own key; a plain object would drop it)', () => {
+    const json: unknown = JSON.parse('{"http://a.com/crossdomain.xml": {"body": "x", "headers": {"__proto__": "kept", "X-Permitted-Cross-Domain-Policies": "all"}}}');
+    const { world, errors } = parseWorld(json);
+    expect(errors).toEqual([]);
+    const response = world!['http://a.com/crossdomain.xml']!;
+    expect(Object.keys(response.headers!)).toEqual(['__proto__', 'X-Permitted-Cross-Domain-Policies']);
+    expect(responseHeader(response, '__proto__')).toBe('kept');
+    expect(JSON.parse(JSON.stringify(world))).toEqual(json);
+    // No key of the world reads an inherited member either.
+    expect(world!['constructor']).toBeUndefined();
+    expect(response.headers!['toString']).toBeUndefined();
+  });
+
+  it('reports a world key named __proto__ rather than dropping it', () => {
+    const { world, errors } = parseWorld(JSON.parse('{"__proto__": {"body": ""}}'));
+    expect(world).toBeNull();
+    expect(errors.join('\n')).toContain("world key '__proto__'");
+  });
+
   it.each([
     [[], 'must be a JSON object'],
     [null, 'must be a JSON object'],

@@ -292,7 +292,11 @@ function setup(api: PlaygroundApi): void {
   // The form lives in the URL's fragment, so that a link shows someone else the same matrix.
   const encodeState = (): string => {
     const state = { c: client.value, k: kind.value, h: host.value, o: origins.value, x: columns.value, p: policy.value };
-    return btoa(String.fromCharCode(...new TextEncoder().encode(JSON.stringify(state))));
+    // One character per byte, appended in a loop: spreading the bytes into fromCharCode would
+    // overflow the stack for a large pasted policy (src/collections.ts).
+    let binary = '';
+    for (const byte of new TextEncoder().encode(JSON.stringify(state))) binary += String.fromCharCode(byte);
+    return btoa(binary);
   };
   const restoreState = (): void => {
     const m = /^#s=([A-Za-z0-9+/=]+)$/.exec(location.hash);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { pushAll } from '../../collections.js';
 import type { FlashPolicy } from '../../flash/model.js';
 import { parseDomainPattern } from '../../flash/domains.js';
 import { classifyDomainUri } from '../../silverlight/domains.js';
@@ -71,13 +72,13 @@ export const checkFlashDomains = (policy: FlashPolicy, context: LintContext): Fi
         }
         break;
       case 'suffix':
-        out.push(...judgeGrantHost(name, value, where, null, pattern.suffix));
+        pushAll(out, judgeGrantHost(name, value, where, null, pattern.suffix));
         break;
       case 'name':
-        out.push(...judgeGrantHost(name, value, where, pattern.name, null));
+        pushAll(out, judgeGrantHost(name, value, where, pattern.name, null));
         break;
       case 'ip':
-        out.push(...judgeGrantHost(name, value, where, pattern.address, null));
+        pushAll(out, judgeGrantHost(name, value, where, pattern.address, null));
         break;
       case 'invalid':
         out.push(finding('LINT-DOMAIN-NEVER-MATCHES', `${name} domain="${value}" can never match: ${pattern.reason}.`, where, value, pattern.requirement ?? 'FLASH-DOM-6'));
@@ -114,11 +115,11 @@ export const checkSilverlightDomains = (policy: SilverlightPolicy, _context: Lin
             out.push(finding('LINT-SL-LOCAL-FILE', `<domain uri="${value}"/> admits applications run from the visitor's own disk.`, where, value, 'SL-DOM-4'));
             break;
           case 'subdomains':
-            out.push(...judgeGrantHost('domain uri', value, where, null, pattern.suffix, true));
+            pushAll(out, judgeGrantHost('domain uri', value, where, null, pattern.suffix, true));
             break;
           case 'root':
           case 'application':
-            out.push(...judgeGrantHost('domain uri', value, where, pattern.host, null, true));
+            pushAll(out, judgeGrantHost('domain uri', value, where, pattern.host, null, true));
             break;
           case 'never':
             out.push(finding('LINT-DOMAIN-NEVER-MATCHES', `<domain uri="${value}"/> can never match: ${pattern.reason}.`, where, value, 'SL-DOM-8'));

@@ -1,12 +1,5 @@
-// Runs the xdpolicy CLI from source (under tsx), so CLI tests need no build.
-import { main } from '../../cli/main.js';
+// Runs the xdpolicy CLI from source (under tsx), so CLI tests need no build: the same entry point
+// bin/xdpolicy.js calls on the compiled code.
+import { runProcess } from '../../cli/main.js';
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`${String(err)}\n`);
-    process.exitCode = 70;
-  },
-);
+runProcess(process.argv.slice(2));
