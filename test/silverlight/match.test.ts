@@ -143,7 +143,9 @@ describe('Silverlight resource paths (SL-PATH)', () => {
         const target = `http://h.test/${cs.join('')}`;
         const raw = rawRequestPath(target);
         if (findForbiddenPathSequence(raw) !== null) return;
-        const pathname = new URL(target).pathname;
+        // A final "/." is left alone on both sides: Node's parser keeps it after an empty segment
+        // ("http://h.test//.a/."), where WHATWG drops it; either way it names the same directory.
+        const pathname = new URL(target).pathname.replace(/\/\.$/, '/');
         expect(pathname, JSON.stringify(target)).toBe(unresolvedRequestPath(raw).replace(/\/\.$/, '/'));
       }),
       { numRuns: 2000 },
