@@ -109,3 +109,11 @@ describe('strict XML front end: depth bound', () => {
     expect(diagnostics.map((d) => d.code)).toEqual(['too-deep']);
   });
 });
+
+describe('attribute records keyed by input', () => {
+  it('an attribute named __proto__ is kept in the raw attributes of a Flash rule (and so in its trace)', async () => {
+    const { parseFlashPolicy } = await import('../src/flash/parse.js');
+    const flash = parseFlashPolicy('<cross-domain-policy><allow-access-from domain="*" __proto__="x"/></cross-domain-policy>', { kind: 'url', scheme: 'http' });
+    expect(Object.keys(flash.policy?.allowAccessFrom[0]?.source?.raw ?? {})).toEqual(['domain', '__proto__']);
+  });
+});

@@ -14,6 +14,7 @@
  * @module
  */
 import type { Diagnostic, DiagnosticSeverity, RequirementId, SourceLocation } from '../diagnostics.js';
+import { dictionary } from '../collections.js';
 import { parseXmlDocument, XML_DIAGNOSTIC_CODES, type XmlAttribute, type XmlElement, type XmlLimits } from '../xml/document.js';
 import { parseDomainPattern } from './domains.js';
 import {
@@ -222,7 +223,8 @@ function report(
 }
 
 function sourceOf(el: XmlElement): ElementSource {
-  const raw: Record<string, string> = {};
+  // Keyed by input: a prototype-less record keeps an attribute named __proto__.
+  const raw = dictionary<string>();
   for (const a of el.attributes) raw[a.name] = a.value;
   return { location: el.location, raw };
 }

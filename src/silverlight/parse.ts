@@ -13,6 +13,7 @@
  * @module
  */
 import type { Diagnostic, RequirementId, SourceLocation } from '../diagnostics.js';
+import { dictionary } from '../collections.js';
 import { parseXmlDocument, XML_DIAGNOSTIC_CODES, type XmlAttribute, type XmlElement, type XmlLimits } from '../xml/document.js';
 import { classifyDomainUri } from './domains.js';
 import { SILVERLIGHT_XML_RULES, SL_ALLOW_FROM_ATTRIBUTES, SL_ELEMENTS, SL_RESOURCE_ATTRIBUTES, SL_SOCKET_RESOURCE_ATTRIBUTES } from './grammar.js';
@@ -103,7 +104,8 @@ class Walker {
 }
 
 function sourceOf(el: XmlElement): SilverlightElementSource {
-  const raw: Record<string, string> = {};
+  // Keyed by input: a prototype-less record keeps an attribute named __proto__.
+  const raw = dictionary<string>();
   for (const a of el.attributes) raw[a.name] = a.value;
   return { location: el.location, raw };
 }
