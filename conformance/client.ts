@@ -82,11 +82,39 @@ export interface ExchangeOptions {
   stopAfterBytes?: number;
   /** Ends the exchange early (`client-done`) when aborted. */
   signal?: AbortSignal;
+  /** Called once the first `write` step has been handed to the socket (or the exchange ended without one). */
+  onFirstWrite?: () => void;
+  /** Called with the result as the exchange ends (the harness's record of the target's vitals). */
+  observe?: (result: ExchangeResult) => void;
+}
+
+/** Sockets of the harness not destroyed yet: every exchange, idle holder and connect check registers here. */
+const openSockets = new Set<Socket>();
+
+/** How many of the harness's sockets are open now (0 once every verdict is in: nothing is left behind). */
+export function openSocketCount(): number {
+  return openSockets.size;
+}
+
+/** Opens a socket the harness tracks; it leaves the registry when destroyed or closed. */
+export function trackedConnect(host: string, port: number, localAddress?: string): Socket {
+  const socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
+  openSockets.add(socket);
+  socket.once('close', () => openSockets.delete(socket));
+  return socket;
+}
+
+/** Destroys a tracked socket now (with a reset when `reset`), and drops it from the registry. */
+export function destroyTracked(socket: Socket, reset = false): void {
+  // A socket still connecting is destroyed: a reset would wait for a handshake that may never come.
+  if (reset && !socket.destroyed && !socket.connecting) socket.resetAndDestroy();
+  else socket.destroy();
+  openSockets.delete(socket);
 }
 
 /** Runs one exchange. Resolves on every path; never rejects. */
 export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
-  const { host, port, localAddress, steps, timeoutMs, maxBytes, nulGraceMs = 500, stopAfterBytes, signal } = options;
+  const { host, port, localAddress, steps, timeoutMs, maxBytes, nulGraceMs = 500, stopAfterBytes, signal, onFirstWrite, observe } = options;
   const start = performance.now();
   const since = (): number => Math.round((performance.now() - start) * 10) / 10;
   return new Promise<ExchangeResult>((resolve) => {
@@ -107,6 +135,12 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
     const stepTimers = new Set<NodeJS.Timeout>();
 
     let socket: Socket;
+    let firstWriteSignalled = false;
+    const firstWrite = (): void => {
+      if (firstWriteSignalled) return;
+      firstWriteSignalled = true;
+      onFirstWrite?.();
+    };
     const finish = (endReason: EndReason, error?: string): void => {
       if (done) return;
       done = true;
@@ -116,7 +150,7 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
       for (const t of stepTimers) clearTimeout(t);
       socket.removeAllListeners('data');
       // A quiet close: never wait for the peer; destroy releases the descriptor at once.
-      socket.destroy();
+      destroyTracked(socket);
       const result: ExchangeResult = {
         bytes: Buffer.concat(chunks, received),
         truncated,
@@ -131,6 +165,8 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
       if (firstByteMs !== undefined) result.firstByteMs = firstByteMs;
       if (requestSentMs !== undefined) result.requestSentMs = requestSentMs;
       if (nulMs !== undefined) result.nulMs = nulMs;
+      observe?.(result);
+      firstWrite();
       resolve(result);
     };
     const budgetTimer = setTimeout(() => finish(connected ? 'timeout' : 'connect-timeout'), timeoutMs);
@@ -146,7 +182,7 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
       if (nulMs !== undefined && graceTimer === undefined) graceTimer = setTimeout(() => finish('client-done'), nulGraceMs);
     };
 
-    socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
+    socket = trackedConnect(host, port, localAddress);
     if (signal?.aborted) queueMicrotask(onAbort);
     socket.setNoDelay(true);
     socket.on('error', (err: NodeJS.ErrnoException) => {
@@ -207,10 +243,11 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
             return;
           }
           requestSentMs = since();
+          firstWrite();
         } else if ('end' in step) {
           socket.end();
         } else if ('reset' in step) {
-          socket.resetAndDestroy();
+          destroyTracked(socket, true);
           finish('client-reset');
           return;
         }
@@ -219,6 +256,48 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
       armGrace();
     };
   });
+}
+
+/** What a connect check saw. */
+export interface ConnectCheck {
+  /** `up`: the handshake completed; `down`: refused, or no handshake within the budget, or an error. */
+  state: 'up' | 'down';
+  /** How it went, for people: `connected in 1.2 ms`, `connection refused`, `no connection within 2.00 s`. */
+  detail: string;
+  /** When the check ended, in ms since it started. */
+  endMs: number;
+}
+
+/**
+ * Connects and resets at once, without a byte sent: does the target still complete TCP handshakes?
+ * The reset (not a FIN) leaves no half-closed connection behind for a server that mishandles one.
+ */
+export function connectCheck(host: string, port: number, timeoutMs: number, observe?: (r: ExchangeResult) => void): Promise<ConnectCheck> {
+  const start = performance.now();
+  return new Promise((resolve) => {
+    const socket = trackedConnect(host, port);
+    let done = false;
+    const finish = (state: 'up' | 'down', detail: string, endReason: EndReason): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      destroyTracked(socket, state === 'up');
+      const endMs = performance.now() - start;
+      observe?.({ bytes: Buffer.alloc(0), truncated: false, connected: state === 'up', endReason, endMs, bytesBeforeFirstWrite: 0, writeFailed: false, ...(state === 'up' ? { connectMs: endMs } : {}) });
+      resolve({ state, detail, endMs });
+    };
+    const timer = setTimeout(() => finish('down', `no connection within ${seconds(timeoutMs)}`, 'connect-timeout'), timeoutMs);
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? err.message;
+      finish('down', code === 'ECONNREFUSED' ? 'connection refused' : `connection failed (${code})`, code === 'ECONNREFUSED' ? 'refused' : 'error');
+    });
+    socket.on('connect', () => finish('up', `connected in ${(performance.now() - start).toFixed(1)} ms`, 'client-reset'));
+  });
+}
+
+/** Milliseconds as seconds for reports: `10.03 s`. */
+export function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
 }
 
 /** The 23-byte Flash request: `<policy-file-request/>` followed by one NUL (FLASH-SOCK-1). */
