@@ -13,6 +13,8 @@ import type { WorldSnapshot } from '../src/world/world.js';
 import type { FlashPolicy } from '../src/flash/model.js';
 import { parseFlashPolicy } from '../src/flash/parse.js';
 import { parseSilverlightPolicy } from '../src/silverlight/parse.js';
+import { parseDomainPattern } from '../src/flash/domains.js';
+import { classifyDomainUri, defaultPort } from '../src/silverlight/domains.js';
 import { decide } from '../src/decision/decide.js';
 import { lintText } from '../src/lint/lint.js';
 import type { LintOptions } from '../src/lint/context.js';
@@ -60,9 +62,30 @@ export interface Analyzers {
   flashModel(text: string, context: ServeContext): FlashPolicy | null;
   /** Null when no linter is available. */
   lint(text: string, client: ClientProfile, context: ServeContext): LintFindingLike[] | null;
+  /**
+   * What a served policy names, as decision-matrix axes: the edges of every port range it grants
+   * (and the ports just outside them), a caller origin for every domain it admits, and the paths of
+   * a Silverlight policy's resources. Null when the parser rejects the policy.
+   */
+  policyAxes(text: string, client: ClientProfile, context: ServeContext): PolicyAxes | null;
   /** Null when no decision function is available. */
   decide(request: DecisionRequest, world: WorldSnapshot): Decision | null;
 }
+
+/** The ports, origins and paths a served policy names. */
+export interface PolicyAxes {
+  ports: number[];
+  origins: string[];
+  paths: string[];
+}
+
+/** A range's edges and the ports just outside it: where a grant starts and stops. */
+function rangeEdges(from: number, to: number): number[] {
+  return [from - 1, from, to, to + 1].filter((p) => p >= 1 && p <= 65535);
+}
+
+/** The host of a URL, bracketed when it is an IPv6 address. */
+const urlHost = (h: string): string => (h.includes(':') ? `[${h}]` : h);
 
 /** The library's analyzers: the format parsers, the linter and `decide`. */
 export async function loadAnalyzers(): Promise<Analyzers> {
@@ -71,6 +94,14 @@ export async function loadAnalyzers(): Promise<Analyzers> {
     ...(context.scheme ? { scheme: context.scheme } : {}),
     master: context.master ?? false,
   });
+  const flashModel = (text: string, context: ServeContext): FlashPolicy | null => {
+    try {
+      return parseFlashPolicy(text, flashContext(context)).policy;
+    } catch {
+      // The parser never throws by contract; if it does, there is no model to read.
+      return null;
+    }
+  };
   return {
     validate(text, format, context) {
       const checkedBy = format === 'flash' ? 'flash-parser' : 'silverlight-parser';
@@ -86,19 +117,51 @@ export async function loadAnalyzers(): Promise<Analyzers> {
         };
       }
     },
-    flashModel(text, context) {
-      try {
-        return parseFlashPolicy(text, flashContext(context)).policy;
-      } catch {
-        // The parser never throws by contract; if it does, there is no model to read.
-        return null;
-      }
-    },
+    flashModel,
     lint(text, client, context) {
       const options: LintOptions = { servedFrom: context.servedFrom, client };
       if (context.contentType !== undefined) options.contentType = context.contentType;
       if (context.headers !== undefined) options.headers = context.headers;
       return lintText(text, options);
+    },
+    policyAxes(text, client, context) {
+      const axes: PolicyAxes = { ports: [], origins: [], paths: [] };
+      if (client === 'flash') {
+        const model = flashModel(text, context);
+        if (!model) return null;
+        for (const a of model.allowAccessFrom) {
+          if (a.toPorts && !a.toPorts.any) for (const r of a.toPorts.ranges) axes.ports.push(...rangeEdges(r.from, r.to));
+          const d = parseDomainPattern(a.domain);
+          // A caller each named domain admits; `*` and never-matching values add none.
+          if (d.kind === 'name') axes.origins.push(`http://${d.name}/app.swf`);
+          else if (d.kind === 'suffix') axes.origins.push(`http://sub.${d.suffix}/app.swf`);
+          else if (d.kind === 'ip') axes.origins.push(`http://${urlHost(d.address)}/app.swf`);
+        }
+        return axes;
+      }
+      let policy;
+      try {
+        policy = parseSilverlightPolicy(text).policy;
+      } catch {
+        return null;
+      }
+      if (!policy || policy.format !== 'silverlight') return null;
+      for (const entry of policy.policies) {
+        for (const allow of entry.allowFrom) {
+          for (const d of allow.domains) {
+            const c = classifyDomainUri(d.uri);
+            const port = (scheme: 'http' | 'https', p: number): string => (p === defaultPort(scheme) ? '' : `:${p}`);
+            if (c.kind === 'root') axes.origins.push(`${c.scheme}://${urlHost(c.host)}${port(c.scheme, c.port)}/app.xap`);
+            else if (c.kind === 'application') axes.origins.push(`${c.scheme}://${urlHost(c.host)}${port(c.scheme, c.port)}${c.path}`);
+            else if (c.kind === 'subdomains') axes.origins.push(`${c.scheme}://sub.${c.suffix}${port(c.scheme, c.port)}/app.xap`);
+          }
+        }
+        for (const grant of entry.grantTo) {
+          for (const r of grant.socketResources) axes.ports.push(...rangeEdges(r.from, r.to));
+          for (const r of grant.resources) axes.paths.push(r.path, ...(r.includeSubpaths ? [`${r.path.replace(/\/$/, '')}/sub/data.xml`] : []));
+        }
+      }
+      return axes;
     },
     decide(request, world) {
       const d = decide(request, world);

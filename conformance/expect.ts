@@ -22,7 +22,10 @@
  * - `client` is `flash`, `silverlight` or `all` (default `all`): each rule applies to the clients
  *   a target is certified for.
  * - `accept` lists lint finding IDs the operator accepts: they no longer fail the lint case.
- * - `matrix` chooses the origins and ports of the HTML report's decision matrix.
+ * - `matrix` replaces an axis of the decision matrix (HTML and JSON reports): `origins` (caller
+ *   URLs, the rows), `ports` (socket targets' columns, numbers or ranges), `paths` (URL targets'
+ *   columns). Without it, each axis is what the served policy and the rules name, plus a standard
+ *   set (ports 80, 443, 843, 943, 1023, 1024, 4502, 4534, 8080; four origins, one hostile).
  *
  * @module
  */
@@ -42,7 +45,7 @@ export interface ExpectationRule {
 export interface Expectations {
   accept: string[];
   rules: ExpectationRule[];
-  matrix?: { origins?: string[]; ports?: (number | string)[] };
+  matrix?: { origins?: string[]; ports?: (number | string)[]; paths?: string[] };
 }
 
 /** At most this many ports are expanded from one rule's ranges (keeps a run bounded). */
@@ -106,7 +109,32 @@ export function parseExpectations(text: string): Expectations | { error: string 
     }
   }
   const result: Expectations = { accept: accept as string[], rules: rules as ExpectationRule[] };
-  if (doc['matrix'] !== undefined) result.matrix = doc['matrix'] as Expectations['matrix'] & object;
+  if (doc['matrix'] !== undefined) {
+    const m = doc['matrix'];
+    if (typeof m !== 'object' || m === null || Array.isArray(m)) return { error: '"matrix" must be an object with "origins", "ports" or "paths"' };
+    const matrix = m as Record<string, unknown>;
+    const unknownKey = Object.keys(matrix).find((k) => !['origins', 'ports', 'paths'].includes(k));
+    if (unknownKey !== undefined) return { error: `matrix.${unknownKey} is not a matrix axis (origins, ports, paths)` };
+    const origins = matrix['origins'];
+    if (origins !== undefined) {
+      if (!Array.isArray(origins) || origins.length === 0 || !origins.every((o) => typeof o === 'string')) return { error: 'matrix.origins must be a non-empty array of URLs' };
+      for (const o of origins as string[]) {
+        try {
+          new URL(o);
+        } catch {
+          return { error: `matrix.origins: '${o}' is not a URL (e.g. http://a.example/app.swf)` };
+        }
+      }
+    }
+    if (matrix['ports'] !== undefined) {
+      if (!Array.isArray(matrix['ports']) || matrix['ports'].length === 0) return { error: 'matrix.ports must be a non-empty array of ports or ranges' };
+      const e = expandPorts(matrix['ports'] as (number | string)[]);
+      if ('error' in e) return { error: `matrix.ports: ${e.error}` };
+    }
+    const paths = matrix['paths'];
+    if (paths !== undefined && (!Array.isArray(paths) || paths.length === 0 || !paths.every((x) => typeof x === 'string'))) return { error: 'matrix.paths must be a non-empty array of paths or URLs' };
+    result.matrix = matrix as Expectations['matrix'] & object;
+  }
   return result;
 }
 

@@ -240,28 +240,72 @@ export function decideExpectations(analyzers: Analyzers, world: WorldSnapshot, p
   return rows;
 }
 
-/** Default matrix axes when the expectations name none. */
+/** The standard matrix origins: a local, a named http and https, and a hostile caller. */
 export const DEFAULT_MATRIX_ORIGINS = ['http://localhost/app.swf', 'http://www.example.com/app.swf', 'https://www.example.com/app.swf', 'http://evil.example/attack.swf'];
-/** Default matrix ports: low, high, the policy ports and Silverlight's window edges. */
+/** The standard matrix ports: low, high, the policy ports and Silverlight's window edges. */
 export const DEFAULT_MATRIX_PORTS = [80, 443, 843, 943, 1023, 1024, 4502, 4534, 8080];
-/** Default matrix paths for URL targets. */
+/** The standard matrix paths for URL targets. */
 export const DEFAULT_MATRIX_PATHS = ['/data.xml', '/api/v1/data.json', '/private/secret.txt'];
+/** At most this many origins (rows) and columns in one matrix. */
+export const MAX_MATRIX_ORIGINS = 16;
+export const MAX_MATRIX_COLUMNS = 40;
 
-/** The origin × port (or path) decision matrix of one target and client. */
+/** `xs` without repeats, in first-seen order. */
+function unique<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+/** What the served policy names (its ports, origins, paths), read from the world the matrix is decided over. */
+function servedAxes(analyzers: Analyzers, world: WorldSnapshot, p: ProbedTarget): { ports: number[]; origins: string[]; paths: string[] } {
+  const entry = world[p.target.url];
+  if (!entry || entry.error !== undefined) return { ports: [], origins: [], paths: [] };
+  // Flash reads a socket answer up to its NUL (FLASH-SOCK-2); the rest is not the policy.
+  const text = p.target.kind === 'socket' && p.client === 'flash' ? entry.body.split('\u0000')[0]! : entry.body;
+  const context = p.target.kind === 'socket'
+    ? { kind: 'socket' as const, master: true, servedFrom: p.target.url }
+    : { kind: 'url' as const, scheme: p.target.scheme, master: true, servedFrom: p.target.url };
+  return analyzers.policyAxes(text, p.client, context) ?? { ports: [], origins: [], paths: [] };
+}
+
+// WIRE-HARNESS-8
+/**
+ * The origin × port (or path) decision matrix of one target and client. Its axes are the ports,
+ * origins (and for URL targets the paths) that the served policy and the expectations name, plus
+ * the standard ones — so a policy granting 5000–5010 shows 4999, 5000, 5010 and 5011, and the
+ * origins it admits. The expectations' `matrix` replaces an axis outright when the operator gives one.
+ */
 export function decisionMatrix(analyzers: Analyzers, world: WorldSnapshot, p: ProbedTarget, expectations: Expectations | null): { origins: string[]; columns: string[]; rows: DecisionRow[][] } {
-  const ruleOrigins = [...new Set((expectations?.rules ?? []).flatMap((r) => r.origins))];
-  const origins = expectations?.matrix?.origins ?? (ruleOrigins.length > 0 ? ruleOrigins.slice(0, 12) : DEFAULT_MATRIX_ORIGINS);
+  const served = servedAxes(analyzers, world, p);
+  const rules = (expectations?.rules ?? []).filter((r) => ruleAppliesTo(r, p.client));
+  const named = unique([...served.origins, ...rules.flatMap((r) => r.origins)]);
+  const origins = expectations?.matrix?.origins ?? unique([...DEFAULT_MATRIX_ORIGINS, ...named]).slice(0, Math.max(MAX_MATRIX_ORIGINS, DEFAULT_MATRIX_ORIGINS.length));
   let targets: string[];
   let columns: string[];
   if (p.target.kind === 'socket') {
-    const wanted = expectations?.matrix?.ports ?? DEFAULT_MATRIX_PORTS;
-    const ports = expandPorts(wanted);
-    const list = ('error' in ports ? DEFAULT_MATRIX_PORTS : ports).slice(0, 40);
-    columns = list.map(String);
-    targets = list.map((port) => `socket://${formatHost(p.target.host)}:${port}`);
+    const explicit = expectations?.matrix?.ports ? expandPorts(expectations.matrix.ports) : null;
+    let ports: number[];
+    if (explicit && !('error' in explicit)) ports = explicit.slice(0, MAX_MATRIX_COLUMNS);
+    else {
+      const ruled = rules.flatMap((r) => {
+        const e = r.ports ? expandPorts(r.ports) : [];
+        return 'error' in e ? [] : e.length > 8 ? [e[0]!, e[e.length - 1]!] : e;
+      });
+      // What the policy and the expectations name first; the standard ports fill what is left.
+      const wanted = unique([...served.ports, ...ruled]).slice(0, MAX_MATRIX_COLUMNS);
+      ports = unique([...wanted, ...DEFAULT_MATRIX_PORTS]).slice(0, Math.max(MAX_MATRIX_COLUMNS, wanted.length)).sort((a, b) => a - b);
+    }
+    columns = ports.map(String);
+    targets = ports.map((port) => `socket://${formatHost(p.target.host)}:${port}`);
   } else {
-    columns = DEFAULT_MATRIX_PATHS;
-    targets = columns.map((c) => new URL(c, p.target.url).href);
+    const explicit = expectations?.matrix?.paths;
+    columns = explicit ?? unique([...DEFAULT_MATRIX_PATHS, ...served.paths, ...rules.flatMap((r) => r.urls ?? [])]).slice(0, MAX_MATRIX_COLUMNS);
+    targets = columns.map((c) => {
+      try {
+        return new URL(c, p.target.url).href;
+      } catch {
+        return c;
+      }
+    });
   }
   const rows = origins.map((o) => targets.map((t) => decideRow(analyzers, world, p.client, o, t)));
   return { origins, columns, rows };
