@@ -152,7 +152,8 @@ export async function runMisbehaving(kind: Misbehaviour, options: MisbehavingOpt
       return;
     }
   };
-  const server = createServer({ pauseOnConnect: kind === 'one-at-a-time' }, (socket) => {
+  // The spinner keeps its side open on the client's FIN, as a .NET socket does (Node would end it).
+  const server = createServer({ pauseOnConnect: kind === 'one-at-a-time', allowHalfOpen: kind === 'half-close-spinner' }, (socket) => {
     accepted++;
     if (kind === 'dies-after' && accepted >= o.dieAfter) process.exit(0);
     if (kind === 'backlog') block(o.acceptCostMs);
