@@ -7,7 +7,8 @@
  */
 import type { ClientProfile } from '../src/decision/types.js';
 import { splitAtNul, showBytes, type ExchangeResult } from './client.js';
-import { loadProbe } from './load.js';
+import { identicalFailureLimit, loadProbe, type LoadFailure, type LoadResult } from './load.js';
+import { seconds } from './client.js';
 import { verdict, type CaseContext, type CaseDefinition, type RunOptions, type Verdict } from './model.js';
 import { DELAYED_REQUEST_MS, describeExchange, holdsCompletePolicy, socketPolicyText } from './probe.js';
 import type { Target } from './target.js';
@@ -38,6 +39,11 @@ async function servedPolicy(ctx: CaseContext, expected: string[]): Promise<{ tex
   if (t.kind === 'socket') {
     const b = await baselineOrVerdict(ctx, expected);
     if ('verdict' in b) return b;
+    // WIRE-POL-1, WIRE-HARNESS-8: an answer that never ended is no policy; parsing its first 256 KiB would report
+    // whatever the cut fell on (an attribute cut in half) instead of what happened.
+    if (b.r.endReason === 'overflow' && (ctx.client === 'silverlight' || !b.r.bytes.includes(0))) {
+      return { verdict: verdict.fail(expected, `no policy: the answer exceeded ${ctx.options.maxBytes.toLocaleString('en-US')} bytes (the byte budget) with no ${ctx.client === 'flash' ? 'NUL and no ' : ''}close, and the server was still sending`, { overflow: true }) };
+    }
     // Judged as deployed: an answer from a non-standard port is read as if served from 843/943 of
     // the same host, as the decisions and the recorded world read it (see world.ts).
     const std = standardPort(ctx.client);
@@ -408,6 +414,15 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
   },
 ];
 
+/**
+ * The soak's budget: every round of `loadConcurrency` connections takes at most one timeout, then
+ * the final request; 10 % and 2 s of slack for a loaded machine (WIRE-HARNESS-5).
+ */
+export function soakBudgetMs(o: RunOptions): number {
+  const rounds = Math.ceil(o.load / Math.max(1, o.loadConcurrency));
+  return Math.ceil((rounds + 1) * o.timeoutMs * 1.1) + 2000;
+}
+
 /** The load probe (`--load N`). */
 export const LOAD_CASES: readonly CaseDefinition[] = [
   {
@@ -417,9 +432,10 @@ export const LOAD_CASES: readonly CaseDefinition[] = [
     requirementIds: ['WIRE-CONN-4'],
     strict: false,
     slow: true,
+    phase: 'soak',
     appliesTo: onSocket('flash'),
     enabled: (o) => o.load > 0,
-    budgetMs: (o) => Math.max(30_000, o.load * 20 + o.timeoutMs * 4),
+    budgetMs: soakBudgetMs,
     run: (ctx) => runLoadCase(ctx, 'flash'),
   },
   {
@@ -429,16 +445,40 @@ export const LOAD_CASES: readonly CaseDefinition[] = [
     requirementIds: ['WIRE-CONN-4'],
     strict: false,
     slow: true,
+    phase: 'soak',
     appliesTo: onSocket('silverlight'),
     enabled: (o) => o.load > 0,
-    budgetMs: (o) => Math.max(30_000, o.load * 20 + o.timeoutMs * 4),
+    budgetMs: soakBudgetMs,
     run: (ctx) => runLoadCase(ctx, 'silverlight'),
   },
 ];
 
+const FAILURE_TEXT: Record<LoadFailure, string> = {
+  unconnected: 'never completed the TCP handshake',
+  refused: 'refused',
+  timeout: 'connected but got no whole answer within the timeout',
+  reset: 'reset with nothing sent',
+  empty: 'closed with nothing sent',
+  partial: 'closed mid-answer',
+  error: 'failed otherwise',
+};
+
+/** One line of a soak's counts. */
+export function soakSummary(r: LoadResult, timeoutMs: number): string {
+  const failed = (Object.keys(r.failures) as LoadFailure[]).filter((k) => r.failures[k] > 0).map((k) => `${r.failures[k]} ${FAILURE_TEXT[k]}`);
+  if (r.lateHandshakes > 0) failed.push(`${r.lateHandshakes} of the failed completed their handshake only after a SYN retransmission (a full listen backlog)`);
+  const head = `${r.ok} of ${r.attempted} connections got the whole policy${failed.length ? ` (${failed.join(', ')})` : ''} in ${seconds(r.elapsedMs)} over ${r.sourceAddresses} source address${r.sourceAddresses === 1 ? '' : 'es'}`;
+  const stopped = r.stoppedEarly
+    ? `; stopped early after ${r.stoppedEarly.inARow} identical failures in a row (${FAILURE_TEXT[r.stoppedEarly.kind].replace('the timeout', seconds(timeoutMs))}) at connection ${r.stoppedEarly.atConnection} of ${r.connections}, ${seconds(r.stoppedEarly.atMs)} in; ${r.abandoned} connections in flight were destroyed`
+    : r.attempted < r.connections ? `; cancelled at connection ${r.attempted} of ${r.connections}` : '';
+  const refused = r.firstRefusedMs !== undefined ? `; the first refusal came ${seconds(r.firstRefusedMs)} in` : '';
+  return `${head}${stopped}${refused}; afterwards: ${r.after}`;
+}
+
 async function runLoadCase(ctx: CaseContext, client: ClientProfile): Promise<Verdict> {
   if (ctx.target.kind !== 'socket') return verdict.skip('not a socket target');
   const base = await ctx.probe.baseline(client);
+  // WIRE-CONN-4: a soak that stops on its verdict and destroys every socket of it then.
   const r = await loadProbe({
     host: ctx.target.host,
     port: ctx.target.port,
@@ -448,10 +488,13 @@ async function runLoadCase(ctx: CaseContext, client: ClientProfile): Promise<Ver
     timeoutMs: ctx.options.timeoutMs,
     maxBytes: ctx.options.maxBytes,
     expectedBytes: base.bytes.length > 0 ? base.bytes.length : undefined,
+    signal: ctx.signal,
+    stopAfterIdentical: identicalFailureLimit(ctx.options.loadConcurrency),
+    send: (steps, overrides) => ctx.probe.exchange(steps, overrides),
   });
   const expected = [`all ${ctx.options.load} connections get the whole policy`, 'afterwards, an ordinary request still gets the policy'];
   const details = { ...r };
-  const summary = `${r.ok}/${r.connections} got the whole policy (${r.failures.empty} empty, ${r.failures.partial} partial, ${r.failures.reset} reset, ${r.failures.timeout} timed out, ${r.failures.refused} refused, ${r.failures.error} other) in ${r.elapsedMs} ms over ${r.sourceAddresses} source addresses; afterwards: ${r.after}`;
+  const summary = soakSummary(r, ctx.options.timeoutMs);
   return r.ok === r.connections && r.afterOk ? verdict.pass(expected, summary, details) : verdict.fail(expected, summary, details);
 }
 

@@ -86,6 +86,8 @@ export interface ExchangeOptions {
   onFirstWrite?: () => void;
   /** Called with the result as the exchange ends (the harness's record of the target's vitals). */
   observe?: (result: ExchangeResult) => void;
+  /** Called when the TCP handshake completes. */
+  onConnect?: () => void;
 }
 
 /** Sockets of the harness not destroyed yet: every exchange, idle holder and connect check registers here. */
@@ -114,7 +116,7 @@ export function destroyTracked(socket: Socket, reset = false): void {
 
 /** Runs one exchange. Resolves on every path; never rejects. */
 export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
-  const { host, port, localAddress, steps, timeoutMs, maxBytes, nulGraceMs = 500, stopAfterBytes, signal, onFirstWrite, observe } = options;
+  const { host, port, localAddress, steps, timeoutMs, maxBytes, nulGraceMs = 500, stopAfterBytes, signal, onFirstWrite, observe, onConnect } = options;
   const start = performance.now();
   const since = (): number => Math.round((performance.now() - start) * 10) / 10;
   return new Promise<ExchangeResult>((resolve) => {
@@ -215,6 +217,7 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
     socket.on('connect', () => {
       connected = true;
       connectMs = since();
+      onConnect?.();
       void runSteps();
     });
 
@@ -256,6 +259,18 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
       armGrace();
     };
   });
+}
+
+/**
+ * A handshake that took a SYN retransmission (the first retransmission comes after 1 s): the
+ * server's accept queue was full and the kernel dropped the SYN. Such a connection can look
+ * connected to the client while the server never accepted it (its final ACK was dropped too).
+ */
+export const LATE_HANDSHAKE_MS = 900;
+
+/** True when a connection completed its handshake only after a SYN retransmission. */
+export function lateHandshake(r: ExchangeResult): boolean {
+  return r.connected && (r.connectMs ?? 0) >= LATE_HANDSHAKE_MS;
 }
 
 /** What a connect check saw. */

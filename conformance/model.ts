@@ -11,8 +11,26 @@ import type { Prober } from './probe.js';
 import type { Analyzers } from './analyze.js';
 import type { WorldSnapshot } from '../src/world/world.js';
 
-/** How a case ended. `warn` is a SHOULD-level failure outside `--strict`; `error` is the harness's own failure. */
-export type VerdictStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error';
+/**
+ * How a case ended. `warn` is a SHOULD-level failure outside `--strict`; `error` is the harness's
+ * own failure; `untested` means the case could not be judged: the target stopped accepting (or
+ * answering) before or while it ran, so what it saw says nothing about the case (WIRE-HARNESS-5).
+ */
+export type VerdictStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error' | 'untested';
+
+/**
+ * The phases of a run against a socket target, in order (WIRE-HARNESS-5). Cases of one phase never
+ * run beside cases of another, so a case that holds connections cannot starve an ordinary one:
+ * - `ordinary`: the client's request, whole or split, and the checks of the answer;
+ * - `odd-input`: input other than the request (garbage, near misses, oversize), started one at a
+ *   time, each followed by a connect check, so a server that dies on one is caught at that case;
+ * - `holding`: cases that hold connections open on purpose (idle, slow, half-closed clients, crowds);
+ * - `soak`: the load probe, alone and last.
+ */
+export type Phase = 'ordinary' | 'odd-input' | 'holding' | 'soak';
+
+/** The phases in the order they run. */
+export const PHASES: readonly Phase[] = ['ordinary', 'odd-input', 'holding', 'soak'];
 
 /** What a case found: h2spec's `TestError{Expected, Actual}` made a value for every outcome. */
 export interface Verdict {
@@ -36,6 +54,11 @@ export interface CaseContext {
   analyzers: Analyzers;
   /** The world snapshot this target's answer makes (see `world.ts`), memoised. */
   world(): Promise<WorldSnapshot>;
+  /**
+   * Aborted once the case's verdict is in, or when its budget or the run's runs out: every socket
+   * the case opened through `probe` is destroyed then. Sockets a case opens itself must follow it.
+   */
+  signal: AbortSignal;
 }
 
 /** An immutable case definition. */
@@ -54,6 +77,10 @@ export interface CaseDefinition {
   readonly appliesTo: (target: Target, client: ClientProfile) => boolean;
   /** True for deliberate timeout probes (they wait on purpose; reported apart in timings). */
   readonly slow?: boolean;
+  /** The phase the case runs in (default `ordinary`). */
+  readonly phase?: Phase;
+  /** True for cases that open many connections at once: they run alone within their phase. */
+  readonly crowd?: boolean;
   /** Whether the case is part of a run with these options (e.g. load probes need `--load`). */
   readonly enabled?: (options: RunOptions) => boolean;
   /** The hard time budget of the whole case in ms, given the run's options. */
@@ -74,8 +101,17 @@ export interface CaseResult {
   verdict: Verdict;
   /** True for deliberate timeout probes. */
   slow: boolean;
+  /** The phase it ran in. */
+  phase: Phase;
+  /** When the case started, in ms since the run started. */
+  startMs: number;
   /** Wall time of the case in ms. */
   durationMs: number;
+  /**
+   * Set when the case failed beside other cases and was run again alone: what it saw the first
+   * time. The verdict is the one it got alone (WIRE-HARNESS-5).
+   */
+  besideOthers?: { status: VerdictStatus; actual: string };
 }
 
 /** Options of one run, complete (defaults filled by {@link defaultRunOptions}). */
@@ -84,7 +120,10 @@ export interface RunOptions {
   timeoutMs: number;
   /** Byte budget of one response: reading stops there (no unbounded buffer). */
   maxBytes: number;
-  /** How long a deliberate idle/slow probe waits for the server to close it. */
+  /**
+   * How long certify waits for a server to close a connection by its own timeout (`--idle-window`):
+   * the bound of WIRE-CONN-1 and WIRE-REQ-5, 30 s by default (WIRE-HARNESS-6).
+   */
   idleWindowMs: number;
   /** `--strict`: SHOULD failures count. */
   strict: boolean;
@@ -103,12 +142,15 @@ export interface RunOptions {
   insecure: boolean;
 }
 
+/** The default idle window: the bound on a server's own timeout that certify states and waits for. */
+export const DEFAULT_IDLE_WINDOW_MS = 30_000;
+
 /** The defaults: h2spec-like budgets, with room for Flash's 3-second wait. */
 export function defaultRunOptions(overrides: Partial<RunOptions> = {}): RunOptions {
   const {
     timeoutMs = 4000,
     maxBytes = 256 * 1024,
-    idleWindowMs = 10_000,
+    idleWindowMs = DEFAULT_IDLE_WINDOW_MS,
     strict = false,
     concurrency = 8,
     load = 0,
@@ -132,6 +174,9 @@ export const verdict = {
   },
   error(expected: string[], actual: string): Verdict {
     return { status: 'error', expected, actual };
+  },
+  untested(expected: string[], reason: string, details?: Record<string, unknown>): Verdict {
+    return details ? { status: 'untested', expected, actual: reason, details } : { status: 'untested', expected, actual: reason };
   },
 };
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { ClientProfile } from '../src/decision/types.js';
-import { exchange, FLASH_REQUEST, SILVERLIGHT_REQUEST, type ExchangeOptions, type ExchangeResult, type SendStep } from './client.js';
+import { exchange, FLASH_REQUEST, seconds, SILVERLIGHT_REQUEST, type ExchangeOptions, type ExchangeResult, type SendStep } from './client.js';
 import { fetchBounded, type HttpFetchResult } from './http.js';
 import type { RunOptions } from './model.js';
 import type { Target } from './target.js';
@@ -27,6 +27,22 @@ export interface Prober {
    * locations a client consults beside the target (Silverlight's `crossdomain.xml` fallback).
    */
   httpAt(url: string): Promise<HttpFetchResult>;
+  /**
+   * A prober for one case: its exchanges follow the case's signal and hooks, and it shares only the
+   * target's baselines and HTTP fetches (made once, alone, before any case); every other probe is
+   * made afresh, so a case run again alone does not read what it saw beside others.
+   */
+  forCase(hooks: ProbeHooks): Prober;
+}
+
+/** What a case's prober reports to the runner. */
+export interface ProbeHooks {
+  /** Aborts every exchange of the case (their sockets are destroyed). */
+  signal?: AbortSignal;
+  /** Sees every exchange as it ends (the target's vitals, the case's connection failures). */
+  observe?: (r: ExchangeResult) => void;
+  /** Called once a request byte of the case has been sent (the runner staggers odd input on it). */
+  onFirstWrite?: () => void;
 }
 
 /** How long the delayed probe waits before sending the request (bytes before then were sent on connect). */
@@ -40,9 +56,10 @@ export function requestFor(client: ClientProfile): Buffer {
 }
 
 /** Creates the prober of one target. */
-export function createProber(target: Target, options: RunOptions): Prober {
-  const memo = new Map<string, Promise<unknown>>();
+export function createProber(target: Target, options: RunOptions, hooks: ProbeHooks = {}, shared: Map<string, Promise<unknown>> = new Map()): Prober {
+  const own = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
+    const memo = key.startsWith('baseline:') || key.startsWith('http:') ? shared : own;
     let p = memo.get(key) as Promise<T> | undefined;
     if (!p) {
       p = make();
@@ -56,7 +73,7 @@ export function createProber(target: Target, options: RunOptions): Prober {
   };
   const prober: Prober = {
     exchange(steps, overrides = {}) {
-      return exchange({ ...socketOnly(), steps, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, ...overrides });
+      return exchange({ ...socketOnly(), steps, timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, ...hooks, ...overrides });
     },
     baseline(client, signal) {
       // The first caller's signal governs the memoised exchange (only client inference passes one).
@@ -77,6 +94,9 @@ export function createProber(target: Target, options: RunOptions): Prober {
     },
     httpAt(url) {
       return once(`http:${url}`, () => fetchBounded(url, { timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, insecure: options.insecure }));
+    },
+    forCase(caseHooks) {
+      return createProber(target, options, caseHooks, shared);
     },
   };
   return prober;
@@ -111,7 +131,7 @@ export function describeExchange(r: ExchangeResult): string {
     case 'refused':
       return 'connection refused (nothing listens)';
     case 'connect-timeout':
-      return `no connection within ${Math.round(r.endMs)} ms`;
+      return `the TCP handshake did not complete within ${seconds(r.endMs)}`;
     case 'error':
       return `connection failed (${r.error ?? 'error'})`;
     default:
@@ -119,9 +139,9 @@ export function describeExchange(r: ExchangeResult): string {
   parts.push(`${r.bytes.length}${r.truncated ? '+' : ''} bytes received`);
   if (r.firstByteMs !== undefined) parts.push(`first byte at ${Math.round(r.firstByteMs)} ms`);
   const how: Record<string, string> = {
-    closed: 'then the server closed',
-    reset: `then the connection was reset (${r.error ?? 'RST'})`,
-    timeout: `then nothing more until the ${Math.round(r.endMs)} ms budget ran out`,
+    closed: `then the server closed at ${seconds(r.endMs)}`,
+    reset: `then the connection was reset at ${seconds(r.endMs)} (${r.error ?? 'RST'})`,
+    timeout: `then nothing more: still open when certify stopped waiting at ${seconds(r.endMs)}`,
     overflow: 'and the byte budget ran out (the server kept sending)',
     'client-done': 'the server still held the connection open after the NUL',
     'client-reset': 'the client reset the connection',

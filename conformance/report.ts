@@ -6,24 +6,55 @@
  *
  * @module
  */
-import { maxOf } from '../src/collections.js';
+import { maxOf, minOf } from '../src/collections.js';
+import { seconds } from './client.js';
+import { diagnosisText } from './diagnose.js';
 import type { CaseResult } from './model.js';
-import type { CertifyReport, PlannedTarget } from './run.js';
+import { formatDuration } from './phases.js';
+import type { CertifyReport, PlannedTarget, RunBudget } from './run.js';
 
-const MARK: Record<string, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ' };
+const MARK: Record<string, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ', untested: 'NOT TESTED' };
 
 /** One progress line for a finished case. */
 export function progressLine(r: CaseResult): string {
   return `  ${MARK[r.verdict.status]} ${r.id}${r.strict ? ' (SHOULD)' : ''} [${r.client} ${r.target}] ${r.durationMs} ms\n`;
 }
 
+const CLIENT_NAME: Record<string, string> = { flash: 'Flash', silverlight: 'Silverlight' };
+
+// WIRE-HARNESS-8
+/** How a target was planned: which clients it is tested as (not a verdict), or why it could not be tested. */
+export function planLine(t: PlannedTarget): string {
+  if (!t.reachable) return `target ${t.url}: could not be tested: ${t.error}`;
+  return `target ${t.url}: tested as ${t.clients.map((c) => CLIENT_NAME[c]).join(' and ')} (${t.clientReason})`;
+}
+
 /** How each target was planned, for the top of the report. */
 export function planText(targets: readonly PlannedTarget[]): string {
-  return (
-    targets
-      .map((t) => `target ${t.url}: ${t.reachable ? `certified for ${t.clients.join(' and ')} (${t.clientReason})` : `could not be tested: ${t.error}`}`)
-      .join('\n') + '\n'
-  );
+  return `${targets.map(planLine).join('\n')}\n`;
+}
+
+/** The run's stated bound, printed before it starts (WIRE-HARNESS-5). */
+export function budgetText(budget: RunBudget): string {
+  const lines = [`budget: this run ends within ${formatDuration(budget.ms)}`];
+  for (const t of budget.targets) {
+    lines.push(`  ${t.target}: at most ${formatDuration(t.ms)} (${t.phases.map((p) => `${p.phase} ${p.cases} case${p.cases === 1 ? '' : 's'} ≤ ${formatDuration(p.ms)}`).join(', ')})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The untested cases of a run, grouped by the reason they could not be judged. */
+function untestedText(results: readonly CaseResult[]): string[] {
+  const untested = results.filter((r) => r.verdict.status === 'untested');
+  if (untested.length === 0) return [];
+  const byReason = new Map<string, CaseResult[]>();
+  for (const r of untested) byReason.set(r.verdict.actual, [...(byReason.get(r.verdict.actual) ?? []), r]);
+  const lines = ['', `Not tested (${untested.length} case${untested.length === 1 ? '' : 's'}):`];
+  for (const [reason, rs] of byReason) {
+    lines.push(`  ${reason}:`);
+    lines.push(`    ${rs.map((r) => r.id).join(', ')}`);
+  }
+  return lines;
 }
 
 /** The human summary: a table of counts per target and client, then every failing case in detail. */
@@ -31,7 +62,14 @@ export function textReport(report: CertifyReport): string {
   const lines: string[] = [];
   lines.push('');
   for (const w of report.warnings) lines.push(`WARNING: ${w}`);
+  // WIRE-HARNESS-7: the root causes first, each with what to change.
+  const diagnosis = diagnosisText(report.diagnoses);
+  if (diagnosis.length > 0) {
+    for (const l of diagnosis) lines.push(l);
+    lines.push('');
+  }
   lines.push(planText(report.targets).trimEnd());
+  for (const t of report.targets) if (t.serving) lines.push(`  ${t.url} ${t.serving.detail}`);
   for (const m of report.matrices) {
     for (const c of m.consulted ?? []) lines.push(`  ${m.client} decisions for ${m.target} also read ${c.url} (${c.answered}); it is in the recorded world`);
   }
@@ -41,9 +79,10 @@ export function textReport(report: CertifyReport): string {
     const key = `${r.target} (${r.client})`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
-  const head = ['target (client)', 'cases', 'pass', 'fail', 'warn', 'skip', 'error'];
-  const rows = [...groups.entries()].map(([k, rs]) => [k, String(rs.length), ...(['pass', 'fail', 'warn', 'skip', 'error'] as const).map((s) => String(rs.filter((r) => r.verdict.status === s).length))]);
-  rows.push(['total', String(report.summary.total), String(report.summary.pass), String(report.summary.fail), String(report.summary.warn), String(report.summary.skip), String(report.summary.error)]);
+  const head = ['target (client)', 'cases', 'pass', 'fail', 'warn', 'skip', 'error', 'not tested'];
+  const statuses = ['pass', 'fail', 'warn', 'skip', 'error', 'untested'] as const;
+  const rows = [...groups.entries()].map(([k, rs]) => [k, String(rs.length), ...statuses.map((s) => String(rs.filter((r) => r.verdict.status === s).length))]);
+  rows.push(['total', String(report.summary.total), ...statuses.map((s) => String(report.summary[s]))]);
   const widths = head.map((h, i) => Math.max(h.length, maxOf(rows.map((r) => r[i]!.length))));
   const fmt = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   lines.push(fmt(head));
@@ -62,8 +101,10 @@ export function textReport(report: CertifyReport): string {
       lines.push(`  Requirement: ${r.requirement}`);
       for (const e of r.verdict.expected) lines.push(`  Expected:    ${e}`);
       lines.push(`  Actual:      ${r.verdict.actual}`);
+      if (r.besideOthers) lines.push(`  Alone:       this is the verdict run alone; beside other cases it was ${r.besideOthers.status}: ${r.besideOthers.actual}`);
     }
   }
+  for (const l of untestedText(report.results)) lines.push(l);
   lines.push('');
   const verdictLine =
     report.exitCode === 0
@@ -72,15 +113,18 @@ export function textReport(report: CertifyReport): string {
         ? `NOT CERTIFIED: ${report.results.filter((r) => r.verdict.status === 'fail').length} case(s) failed.`
         : report.targets.some((t) => !t.reachable)
           ? 'NOT TESTED: a target could not be tested at all.'
-          : `NOT TESTED: ${report.summary.error} case(s) ended in a harness error, so the run could not test what it reports.`;
+          : report.summary.error > 0
+            ? `NOT TESTED: ${report.summary.error} case(s) ended in a harness error, so the run could not test what it reports.`
+            : `NOT TESTED: ${report.summary.untested} case(s) could not be tested.`;
   const quick = report.results.filter((r) => !r.slow);
   const slow = report.results.filter((r) => r.slow);
   if (slow.length > 0 && quick.length > 0) {
     const longest = (rs: CaseResult[]): number => maxOf(rs.map((r) => r.durationMs));
-    lines.push(`Timing: the longest ordinary case took ${longest(quick)} ms; the ${slow.length} deliberate timeout probes (run in parallel) up to ${longest(slow)} ms.`);
+    lines.push(`Timing: the longest ordinary case took ${longest(quick)} ms; the ${slow.length} case${slow.length === 1 ? '' : 's'} that wait for the server's own timeout (in their own phase) up to ${longest(slow)} ms.`);
   }
   for (const w of report.warnings) lines.push(`WARNING: ${w}`);
-  lines.push(`${report.summary.total} cases, ${report.summary.pass} passed, ${report.summary.fail} failed, ${report.summary.warn} warnings, ${report.summary.skip} skipped, ${report.summary.error} errors in ${report.durationMs} ms. ${verdictLine}`);
+  const untested = report.summary.untested > 0 ? `, ${report.summary.untested} not tested` : '';
+  lines.push(`${report.summary.total} cases, ${report.summary.pass} passed, ${report.summary.fail} failed, ${report.summary.warn} warnings, ${report.summary.skip} skipped, ${report.summary.error} errors${untested} in ${seconds(report.durationMs)} (budget ${formatDuration(report.budget.ms)}). ${verdictLine}`);
   return lines.join('\n') + '\n';
 }
 
@@ -109,15 +153,19 @@ export function junitReport(report: CertifyReport): string {
   }
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const s = report.summary;
-  out.push(`<testsuites name="xdpolicy certify" tests="${s.total}" failures="${s.fail}" errors="${s.error}" skipped="${s.skip + s.warn}" time="${(report.durationMs / 1000).toFixed(3)}">`);
+  // WIRE-HARNESS-8: a warning is a SHOULD not met: a passing test case that says so, never <skipped> (CI views hide those).
+  out.push(`<testsuites name="xdpolicy certify" tests="${s.total}" failures="${s.fail}" errors="${s.error}" skipped="${s.skip + s.untested}" time="${(report.durationMs / 1000).toFixed(3)}">`);
   for (const [name, rs] of groups) {
     const count = (st: string): number => rs.filter((r) => r.verdict.status === st).length;
-    const time = rs.reduce((t, r) => t + r.durationMs, 0) / 1000;
-    out.push(`  <testsuite name="${escapeXml(name)}" tests="${rs.length}" failures="${count('fail')}" errors="${count('error')}" skipped="${count('skip') + count('warn')}" time="${time.toFixed(3)}">`);
+    // Cases run side by side: a suite's time is the wall time it spanned, not the sum of its cases.
+    const time = (maxOf(rs.map((r) => r.startMs + r.durationMs), 0) - minOf(rs.map((r) => r.startMs), 0)) / 1000;
+    out.push(`  <testsuite name="${escapeXml(name)}" tests="${rs.length}" failures="${count('fail')}" errors="${count('error')}" skipped="${count('skip') + count('untested')}" time="${time.toFixed(3)}">`);
     // Run warnings (e.g. --insecure) on every suite: CI views often show one suite at a time.
-    if (report.warnings.length > 0) {
+    const warned = count('warn');
+    if (report.warnings.length > 0 || warned > 0) {
       out.push('    <properties>');
       for (const w of report.warnings) out.push(`      <property name="warning" value="${escapeXml(w)}"/>`);
+      if (warned > 0) out.push(`      <property name="should-warnings" value="${warned}"/>`);
       out.push('    </properties>');
     }
     for (const r of rs) {
@@ -125,13 +173,16 @@ export function junitReport(report: CertifyReport): string {
       const body = `Requirement (${r.requirementIds.join(', ')}): ${r.requirement}\nExpected: ${r.verdict.expected.join(' | ')}\nActual: ${r.verdict.actual}`;
       if (r.verdict.status === 'fail') out.push(`      <failure message="${escapeXml(r.verdict.actual)}" type="${r.strict ? 'SHOULD' : 'MUST'}">${escapeXml(body)}</failure>`);
       else if (r.verdict.status === 'error') out.push(`      <error message="${escapeXml(r.verdict.actual)}">${escapeXml(body)}</error>`);
-      else if (r.verdict.status === 'skip') out.push(`      <skipped message="${escapeXml(r.verdict.actual)}"/>`);
-      else if (r.verdict.status === 'warn') out.push(`      <skipped message="${escapeXml(`SHOULD not met (counts only under --strict): ${r.verdict.actual}`)}"/>`);
-      else out.push(`      <system-out>${escapeXml(r.verdict.actual)}</system-out>`);
+      else if (r.verdict.status === 'skip' || r.verdict.status === 'untested') out.push(`      <skipped message="${escapeXml(r.verdict.actual)}"/>`);
+      else if (r.verdict.status === 'warn') {
+        out.push(`      <system-out>${escapeXml(r.verdict.actual)}</system-out>`);
+        out.push(`      <system-err>${escapeXml(`WARNING: SHOULD not met (counts only under --strict): ${r.verdict.actual}\n${body}`)}</system-err>`);
+      } else out.push(`      <system-out>${escapeXml(r.verdict.actual)}</system-out>`);
       out.push('    </testcase>');
     }
     // The JUnit schema puts system-err after the test cases.
-    if (report.warnings.length > 0) out.push(`    <system-err>${escapeXml(report.warnings.map((w) => `WARNING: ${w}`).join('\n'))}</system-err>`);
+    const suiteWarnings = [...report.warnings.map((w) => `WARNING: ${w}`), ...rs.filter((r) => r.verdict.status === 'warn').map((r) => `WARNING: SHOULD not met: ${r.id}: ${r.verdict.actual}`)];
+    if (suiteWarnings.length > 0) out.push(`    <system-err>${escapeXml(suiteWarnings.join('\n'))}</system-err>`);
     out.push('  </testsuite>');
   }
   out.push('</testsuites>');
@@ -144,15 +195,16 @@ export function htmlReport(report: CertifyReport): string {
   const s = report.summary;
   const status = report.exitCode === 0 ? 'CERTIFIED' : report.exitCode === 1 ? 'NOT CERTIFIED' : 'NOT TESTED';
   // Failures first, then warnings and errors, then the rest, in run order within each group.
-  const rank: Record<string, number> = { fail: 0, error: 1, warn: 2, skip: 3, pass: 4 };
+  const rank: Record<string, number> = { fail: 0, error: 1, warn: 2, untested: 3, skip: 4, pass: 5 };
   const rows = [...report.results]
     .sort((a, b) => rank[a.verdict.status]! - rank[b.verdict.status]!)
     .map((r) => {
       const detail = `<div class="req"><b>${e(r.requirementIds.join(', '))}</b> ${e(r.requirement)}</div>` +
         `<div><b>Expected:</b> ${r.verdict.expected.map(e).join('<br>') || '—'}</div>` +
         `<div><b>Actual:</b> ${e(r.verdict.actual)}</div>` +
+        (r.besideOthers ? `<div class="note">Run again alone; beside other cases it was ${e(r.besideOthers.status)}: ${e(r.besideOthers.actual)}</div>` : '') +
         (r.verdict.details ? `<details><summary>details</summary><pre>${e(JSON.stringify(r.verdict.details, null, 2))}</pre></details>` : '');
-      return `<tr class="${r.verdict.status}"><td class="st">${r.verdict.status.toUpperCase()}</td><td><code>${e(r.id)}</code><div class="desc">${e(r.desc)}</div></td><td>${r.strict ? 'SHOULD' : 'MUST'}</td><td>${e(r.client)}<br><code>${e(r.target)}</code></td><td>${detail}</td><td class="num">${r.durationMs}</td></tr>`;
+      return `<tr class="${r.verdict.status}"><td class="st">${r.verdict.status === 'untested' ? 'NOT TESTED' : r.verdict.status.toUpperCase()}</td><td><code>${e(r.id)}</code><div class="desc">${e(r.desc)}</div></td><td>${r.strict ? 'SHOULD' : 'MUST'}</td><td>${e(r.client)}<br><code>${e(r.target)}</code></td><td>${detail}</td><td class="num">${r.durationMs}</td></tr>`;
     })
     .join('\n');
   const matrices = report.matrices
@@ -167,21 +219,28 @@ export function htmlReport(report: CertifyReport): string {
       return `<h3>${e(m.client)} — <code>${e(m.target)}</code></h3>${note}<table class="matrix">${head}\n${body}</table>`;
     })
     .join('\n');
-  const targets = report.targets.map((t) => `<li><code>${e(t.url)}</code>: ${t.reachable ? `certified for ${e(t.clients.join(' and '))} (${e(t.clientReason)})` : `<b>could not be tested</b>: ${e(t.error ?? '')}`}</li>`).join('');
+  const targets = report.targets
+    .map((t) => `<li><code>${e(t.url)}</code>: ${t.reachable ? `tested as ${e(t.clients.map((c) => CLIENT_NAME[c]).join(' and '))} (${e(t.clientReason)})${t.serving ? `; ${e(t.serving.detail)}` : ''}` : `<b>could not be tested</b>: ${e(t.error ?? '')}`}</li>`)
+    .join('');
+  const diagnoses = report.diagnoses
+    .map((d) => `<li class="diag ${d.level === 'MUST' ? 'must' : 'should'}"><b>[${d.level}] ${e(d.title)}</b> <span class="note">(${e(d.target)}, ${e(d.client)}; ${e(d.requirementIds.join(', '))})</span><div><b>Fix:</b> ${e(d.fix)}</div><ul>${d.cases.map((c) => `<li><code>${e(c.id)}</code> ${e(c.status.toUpperCase())}: ${e(c.actual)}</li>`).join('')}${d.notes.map((n) => `<li class="note">${e(n)}</li>`).join('')}</ul></li>`)
+    .join('\n');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>xdpolicy certify — ${e(status)}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
 h1 .st{padding:.1em .5em;border-radius:4px;color:#fff;background:${report.exitCode === 0 ? '#2a7d2a' : report.exitCode === 1 ? '#b32' : '#777'}}
 table{border-collapse:collapse;margin:1em 0}table.cases{width:100%}table.cases td:nth-child(2){width:24%}table.cases td:nth-child(5){width:46%}td,th{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
-tr.pass .st{background:#dfd}tr.fail .st{background:#f99}tr.warn .st{background:#fe9}tr.skip .st{background:#eee}tr.error .st{background:#c9f}
+tr.pass .st{background:#dfd}tr.fail .st{background:#f99}tr.warn .st{background:#fe9}tr.skip .st{background:#eee}tr.error .st{background:#c9f}tr.untested .st{background:#ccc}
+li.diag{margin:.5em 0}li.diag.must>b{color:#b32}
 .desc{color:#555;font-size:12px}.req{font-size:12px;color:#333}.num{text-align:right}
 .matrix td{text-align:center;font-weight:bold}.d-allow{background:#cfc}.d-deny{background:#fcc}.d-unavailable{background:#eee}
 .warning{background:#fe9;border:2px solid #c90;padding:.5em 1em;font-weight:bold}.note{color:#555}pre{max-width:60em;overflow:auto;font-size:11px}
 </style></head><body>
 <h1>xdpolicy certify <span class="st">${e(status)}</span></h1>
-<p>${s.total} cases: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings (SHOULD, counted only with --strict), ${s.skip} skipped, ${s.error} errors — ${report.durationMs} ms, started ${e(report.startedAt)}${report.strict ? ', strict' : ''}.</p>
+<p>${s.total} cases: ${s.pass} passed, ${s.fail} failed, ${s.warn} warnings (SHOULD, counted only with --strict), ${s.skip} skipped, ${s.error} errors, ${s.untested} not tested — ${report.durationMs} ms (budget ${e(formatDuration(report.budget.ms))}), started ${e(report.startedAt)}${report.strict ? ', strict' : ''}.</p>
 ${report.warnings.map((w) => `<p class="warning"><b>WARNING:</b> ${e(w)}</p>`).join('\n')}
+${diagnoses ? `<h2>Diagnosis</h2>\n<ol>${diagnoses}</ol>` : ''}
 <ul>${targets}</ul>
 <h2>Cases</h2>
 <table class="cases"><tr><th>verdict</th><th>case</th><th>level</th><th>client / target</th><th>requirement, expected, actual</th><th>ms</th></tr>

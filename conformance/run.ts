@@ -5,14 +5,17 @@
  *
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import type { ClientProfile } from '../src/decision/types.js';
+import { diagnose, type Diagnosis } from './diagnose.js';
 import type { WorldSnapshot } from '../src/world/world.js';
 import type { Analyzers } from './analyze.js';
 import { BUILTIN_CASES } from './cases.js';
-import { matchCasePattern, verdict, type CaseDefinition, type CaseResult, type RunOptions, type Verdict } from './model.js';
+import { matchCasePattern, PHASES, verdict, type CaseDefinition, type CaseResult, type Phase, type RunOptions, type Verdict } from './model.js';
 import { createProber, describeExchange, holdsCompletePolicy, socketPolicyText, type Prober } from './probe.js';
 import type { ExchangeResult } from './client.js';
 import { clientFromPath, clientFromPort, type Target } from './target.js';
+import { livenessOf, phaseOf, probeCapacity, runTargetPhases, targetBudget, Vitals, type Job, type JobRunner, type Ran, type ServingMode, type TargetBudget } from './phases.js';
 import { loadWireScenarios, wireCase } from './wire.js';
 import { decisionMatrix, worldOf, type ConsultedLocation, type DecisionRow, type ProbedTarget, type TargetWorld } from './world.js';
 
@@ -26,6 +29,8 @@ export interface PlannedTarget {
   /** False when the target could not be tested at all (nothing listens, DNS, …). */
   reachable: boolean;
   error?: string;
+  /** How a socket target serves clients, from the capacity probe (WIRE-HARNESS-5). */
+  serving?: ServingMode;
 }
 
 /** One decision matrix of the report. */
@@ -49,6 +54,14 @@ export interface RunSummary {
   warn: number;
   skip: number;
   error: number;
+  untested: number;
+}
+
+/** The bound on a run, computed before it starts and enforced during it (WIRE-HARNESS-5). */
+export interface RunBudget {
+  /** The whole run: targets run side by side, so the largest of theirs. */
+  ms: number;
+  targets: TargetBudget[];
 }
 
 /** Everything a run found; the JSON report is this value. */
@@ -58,6 +71,10 @@ export interface CertifyReport {
   durationMs: number;
   strict: boolean;
   timeoutMs: number;
+  /** The idle window: how long certify waited for a server to close a connection by its own timeout. */
+  idleWindowMs: number;
+  /** The run's stated bound (printed at its start). */
+  budget: RunBudget;
   targets: PlannedTarget[];
   results: CaseResult[];
   summary: RunSummary;
@@ -70,6 +87,8 @@ export interface CertifyReport {
   insecure: boolean;
   /** Warnings about the run itself that every report format shows (e.g. an unauthenticated transport). */
   warnings: string[];
+  /** The failures and warnings grouped by root cause, each with a fix hint (WIRE-HARNESS-7). */
+  diagnoses: Diagnosis[];
   /** The `decide --world` snapshot of what the targets answered (what `--record` writes). */
   world: WorldSnapshot;
   matrices: MatrixReport[];
@@ -90,6 +109,26 @@ export interface RunInput {
   onResult?: (r: CaseResult) => void;
   /** Called once the targets are planned. */
   onPlan?: (t: PlannedTarget[]) => void;
+  /** Called before anything is sent, with the run's bound. */
+  onBudget?: (b: RunBudget) => void;
+}
+
+/** The result of one job. */
+function resultOf(job: Job, v: Verdict, startMs: number, durationMs: number): CaseResult {
+  return {
+    id: job.def.id,
+    desc: job.def.desc,
+    requirement: job.def.requirement,
+    requirementIds: [...job.def.requirementIds],
+    strict: job.def.strict,
+    target: job.target.url,
+    client: job.client,
+    verdict: v,
+    slow: job.def.slow === true,
+    phase: phaseOf(job.def),
+    startMs: Math.round(startMs),
+    durationMs: Math.round(durationMs),
+  };
 }
 
 /** Every case definition: the corpus's wire scenarios, then the built-in checks. */
@@ -153,6 +192,9 @@ export async function planTarget(target: Target, probe: Prober, client: ClientPr
     if (r.endReason === 'refused' || r.endReason === 'connect-timeout' || r.endReason === 'error') {
       return { ...base, clients, clientReason, reachable: false, error: describeExchange(r) };
     }
+    // Every client's baseline is made now, alone, before any case: the cases and the liveness
+    // checks compare against it, and nothing beside it can have disturbed it.
+    for (const c of clients.slice(1)) await probe.baseline(c);
   } else {
     const r = await probe.http();
     if (r.status === undefined && r.outcome !== 'timeout') {
@@ -164,11 +206,17 @@ export async function planTarget(target: Target, probe: Prober, client: ClientPr
   return { ...base, clients, clientReason, reachable: true };
 }
 
-/** Runs `run` under a hard budget: a case that overruns gets an `error` verdict, never a hang. */
-async function withBudget(def: CaseDefinition, run: () => Promise<Verdict>, budgetMs: number): Promise<Verdict> {
+/**
+ * Runs `run` under a hard budget: a case that overruns gets an `error` verdict, never a hang; so
+ * does a case still running when `signal` (the run's own budget) is aborted.
+ */
+async function withBudget(def: CaseDefinition, run: () => Promise<Verdict>, budgetMs: number, signal: AbortSignal): Promise<Verdict> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const overrun = new Promise<Verdict>((resolve) => {
     timer = setTimeout(() => resolve(verdict.error([def.requirement], `the case overran its ${budgetMs} ms budget`)), budgetMs);
+    onAbort = () => resolve(verdict.error([def.requirement], 'the case was stopped: the run\'s budget ran out, or the target stopped accepting'));
+    signal.addEventListener('abort', onAbort, { once: true });
   });
   try {
     return await Promise.race([
@@ -177,26 +225,13 @@ async function withBudget(def: CaseDefinition, run: () => Promise<Verdict>, budg
     ]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
-}
-
-/** Runs `tasks` with at most `limit` at once. */
-async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const i = next++;
-      out[i] = await tasks[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
-  return out;
 }
 
 /** Counts the statuses of a list of results. */
 export function summarize(results: readonly CaseResult[]): RunSummary {
-  const s: RunSummary = { total: results.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
+  const s: RunSummary = { total: results.length, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, untested: 0 };
   for (const r of results) s[r.verdict.status]++;
   return s;
 }
@@ -213,7 +248,8 @@ export function summarize(results: readonly CaseResult[]): RunSummary {
 export function exitCodeOf(targets: readonly PlannedTarget[], results: readonly CaseResult[]): 0 | 1 | 3 {
   if (targets.length === 0 || targets.some((t) => !t.reachable)) return 3;
   if (results.some((r) => r.verdict.status === 'fail')) return 1;
-  if (results.some((r) => r.verdict.status === 'error')) return 3;
+  // A case left untested (the run's budget ran out) is "could not test" too (WIRE-HARNESS-5).
+  if (results.some((r) => r.verdict.status === 'error' || r.verdict.status === 'untested')) return 3;
   return 0;
 }
 
@@ -239,9 +275,26 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
   const t0 = performance.now();
   const defs = (input.cases ?? allCases()).filter((d) => (d.enabled ? d.enabled(options) : true) && (!input.pattern || matchCasePattern(d.id, input.pattern)));
 
-  const probers = targets.map((t) => createProber(t, options));
+  const t0Abs = t0;
+  // The clients each target may be certified for, before planning decides: the bound must hold for any.
+  const mayTest = (t: Target): ClientProfile[] => {
+    if (input.client === 'all') return ['flash', 'silverlight'];
+    if (input.client) return [input.client];
+    const c = t.kind === 'http' ? (clientFromPath(t.path) ?? 'flash') : clientFromPort(t.port);
+    return c ? [c] : ['flash', 'silverlight'];
+  };
+  const byPhase = (t: Target, clients: readonly ClientProfile[]): Map<Phase, CaseDefinition[]> => {
+    const m = new Map<Phase, CaseDefinition[]>(PHASES.map((p) => [p, []]));
+    for (const c of clients) for (const d of defs) if (d.appliesTo(t, c)) m.get(phaseOf(d))!.push(d);
+    return m;
+  };
+  const targetBudgets = targets.map((t) => targetBudget(t, mayTest(t).length, byPhase(t, mayTest(t)), options));
+  const budget: RunBudget = { ms: targetBudgets.reduce((a, b) => Math.max(a, b.ms), 0), targets: targetBudgets };
+  input.onBudget?.(budget);
+
+  const vitals = targets.map(() => new Vitals(t0Abs));
+  const probers = targets.map((t, i) => createProber(t, options, { observe: vitals[i]!.observer('planning') }));
   const planned = await Promise.all(targets.map((t, i) => planTarget(t, probers[i]!, input.client)));
-  input.onPlan?.(planned);
 
   const socketUrls = new Set(targets.filter((t) => t.kind === 'socket').map((t) => t.url));
   const worldMemo = new Map<string, Promise<TargetWorld>>();
@@ -255,53 +308,79 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
     return w;
   };
 
-  type Job = { def: CaseDefinition; target: Target; client: ClientProfile; probe: Prober };
-  const jobs: Job[] = [];
-  targets.forEach((target, i) => {
+  const runTarget = async (target: Target, i: number): Promise<CaseResult[]> => {
     const plan = planned[i]!;
-    if (!plan.reachable) return;
-    for (const client of plan.clients) {
-      for (const def of defs) if (def.appliesTo(target, client)) jobs.push({ def, target, client, probe: probers[i]! });
+    if (!plan.reachable) return [];
+    const probe = probers[i]!;
+    const vital = vitals[i]!;
+    // WIRE-HARNESS-5: the stated bound, enforced: past it, whatever still runs is stopped (it never should be).
+    const deadline = new AbortController();
+    setMaxListeners(0, deadline.signal);
+    const timer = setTimeout(() => deadline.abort(), Math.max(0, targetBudgets[i]!.ms - (performance.now() - t0)));
+    try {
+      const clients = await Promise.all(plan.clients.map(async (client) => ({ client, reference: target.kind === 'socket' ? livenessOf(await probe.baseline(client), client) : ('answers' as const) })));
+      let mode: ServingMode = { mode: 'concurrent', detail: 'a URL target' };
+      if (target.kind === 'socket') {
+        const first = clients[0]!;
+        mode = first.reference === 'answers'
+          ? await probeCapacity(target, first.client, options, vital.observer('capacity probe'), deadline.signal)
+          : { mode: 'concurrent', detail: 'not probed: the ordinary request gets no policy, so there is nothing for other clients to block' };
+        plan.serving = mode;
+      }
+      const jobs: Job[] = [];
+      for (const client of plan.clients) for (const def of defs) if (def.appliesTo(target, client)) jobs.push({ def, target, client });
+      const runJob: JobRunner = async (job, hooks) => {
+        const ac = new AbortController();
+        // A crowd case's exchanges each listen to it.
+        setMaxListeners(0, ac.signal);
+        const stop = (): void => ac.abort();
+        deadline.signal.addEventListener('abort', stop, { once: true });
+        hooks.signal?.addEventListener('abort', stop, { once: true });
+        let connectFailed = false;
+        const caseProbe = probe.forCase({
+          signal: ac.signal,
+          observe: (r) => {
+            vital.record(job.def.id, r);
+            if (!r.connected && (r.endReason === 'refused' || r.endReason === 'connect-timeout')) connectFailed = true;
+          },
+          ...(hooks.onFirstWrite ? { onFirstWrite: hooks.onFirstWrite } : {}),
+        });
+        const startMs = vital.now();
+        const p: ProbedTarget = { target: job.target, client: job.client, probe };
+        let v = await withBudget(
+          job.def,
+          () => job.def.run({ target: job.target, client: job.client, probe: caseProbe, options, analyzers, signal: ac.signal, world: async () => (await worldFor(p)).world }),
+          job.def.budgetMs(options),
+          ac.signal,
+        );
+        // The verdict is in: every socket the case opened is destroyed now.
+        ac.abort();
+        deadline.signal.removeEventListener('abort', stop);
+        hooks.signal?.removeEventListener('abort', stop);
+        // SHOULD-level failures count only under --strict; otherwise they are warnings.
+        if (v.status === 'fail' && job.def.strict && !options.strict) v = { ...v, status: 'warn' };
+        const endMs = vital.now();
+        return { result: resultOf(job, v, startMs, endMs - startMs), connectFailed, endMs } satisfies Ran;
+      };
+      return await runTargetPhases({
+        target,
+        clients,
+        jobs,
+        options,
+        mode,
+        vitals: vital,
+        probe,
+        signal: deadline.signal,
+        runJob,
+        untested: (job, reason, startMs, seen) => resultOf(job, verdict.untested([], reason, seen ? { seen: { status: seen.status, actual: seen.actual } } : undefined), startMs, 0),
+        ...(input.onResult ? { onResult: input.onResult } : {}),
+      });
+    } finally {
+      clearTimeout(timer);
     }
-  });
-
-  const runJob = async (job: Job): Promise<CaseResult> => {
-    const start = performance.now();
-    const budget = job.def.budgetMs(options);
-    const p: ProbedTarget = { target: job.target, client: job.client, probe: job.probe };
-    let v = await withBudget(
-      job.def,
-      () => job.def.run({ target: job.target, client: job.client, probe: job.probe, options, analyzers, world: async () => (await worldFor(p)).world }),
-      budget,
-    );
-    // SHOULD-level failures count only under --strict; otherwise they are warnings.
-    if (v.status === 'fail' && job.def.strict && !options.strict) v = { ...v, status: 'warn' };
-    const result: CaseResult = {
-      id: job.def.id,
-      desc: job.def.desc,
-      requirement: job.def.requirement,
-      requirementIds: [...job.def.requirementIds],
-      strict: job.def.strict,
-      target: job.target.url,
-      client: job.client,
-      verdict: v,
-      slow: job.def.slow === true,
-      durationMs: Math.round(performance.now() - start),
-    };
-    input.onResult?.(result);
-    return result;
   };
-
-  // Deliberate timeout probes all start at once, outside the pool, so they overlap each other and
-  // everything else; the ordinary cases share the pool.
-  const slow = jobs.filter((j) => j.def.slow);
-  const quick = jobs.filter((j) => !j.def.slow);
-  const [slowResults, quickResults] = await Promise.all([Promise.all(slow.map(runJob)), pool(quick.map((j) => () => runJob(j)), options.concurrency)]);
-  const order = new Map(jobs.map((j, i) => [j, i]));
-  const byJob = new Map<Job, CaseResult>();
-  slow.forEach((j, i) => byJob.set(j, slowResults[i]!));
-  quick.forEach((j, i) => byJob.set(j, quickResults[i]!));
-  const results = [...byJob.entries()].sort((a, b) => order.get(a[0])! - order.get(b[0])!).map(([, r]) => r);
+  const perTarget = await Promise.all(targets.map(runTarget));
+  const results = perTarget.flat();
 
   // The recorded world and the decision matrices, from the same memoised probes.
   const world: WorldSnapshot = {};
@@ -327,12 +406,15 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
     durationMs: Math.round(performance.now() - t0),
     strict: options.strict,
     timeoutMs: options.timeoutMs,
+    idleWindowMs: options.idleWindowMs,
+    budget,
     targets: planned,
     results,
     summary: summarize(results),
     exitCode: exitCodeOf(planned, results),
     insecure: options.insecure,
     warnings: runWarnings(targets, options),
+    diagnoses: diagnose(results, (url) => planned.find((t) => t.url === url)?.serving),
     world,
     matrices,
   };

@@ -92,7 +92,7 @@ describe('certify: exit statuses against live servers', () => {
   it('exit 0 for a conforming server (selected cases), inferring the client by probing both requests (WIRE-REQ-1)', async () => {
     const r = await certify([good.url, '--cases', 'wire/flash/exact-request,flash/response', '--timeout', '1000']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/certified for flash \(probed both requests/);
+    expect(r.out).toMatch(/tested as Flash \(probed both requests/);
     expect(r.out).toMatch(/CERTIFIED/);
   });
 

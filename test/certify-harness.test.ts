@@ -280,7 +280,7 @@ describe('harness errors are "could not test" at every level (WIRE-HARNESS-1)', 
 
   it('exitCodeOf: unreachable 3, fail 1, error 3 whatever the level, else 0', () => {
     const t: PlannedTarget = { url: 'x', kind: 'http', clients: ['flash'], clientReason: '', reachable: true };
-    const res = (status: 'pass' | 'fail' | 'error', strict: boolean) => ({ id: 'c', desc: '', requirement: '', requirementIds: [], strict, target: 'x', client: 'flash' as const, verdict: { status, expected: [], actual: '' }, slow: false, durationMs: 0 });
+    const res = (status: 'pass' | 'fail' | 'error', strict: boolean) => ({ id: 'c', desc: '', requirement: '', requirementIds: [], strict, target: 'x', client: 'flash' as const, verdict: { status, expected: [], actual: '' }, slow: false, phase: 'ordinary' as const, startMs: 0, durationMs: 0 });
     expect(exitCodeOf([t], [res('pass', false), res('pass', true)])).toBe(0);
     expect(exitCodeOf([t], [res('error', true)])).toBe(3);
     expect(exitCodeOf([t], [res('error', false)])).toBe(3);

@@ -138,7 +138,7 @@ describe.concurrent('corpus/wire: every scenario passes against a conforming fix
       const fixture = s.client === 'flash' ? flash : silverlight;
       const target = parseTarget(fixture.url) as SocketTarget;
       const options = defaultRunOptions({ timeoutMs: 3000 });
-      const ctx: CaseContext = { target, client: s.client, probe: createProber(target, options), options, analyzers: await loadAnalyzers(), world: async () => ({}) };
+      const ctx: CaseContext = { target, client: s.client, probe: createProber(target, options), options, analyzers: await loadAnalyzers(), world: async () => ({}), signal: new AbortController().signal };
       const v = await wireCase(s).run(ctx);
       expect(v.status, `${v.actual} (expected ${v.expected.join(' | ')})`).toBe('pass');
     });

@@ -3,24 +3,28 @@
  *
  * ```
  * xdpolicy certify [URL...] [--client flash|silverlight|all] [--expect FILE] [--strict] [--timeout MS]
- *                  [--json FILE|-] [--junit FILE] [--html FILE] [--record FILE] [--cases PATTERN] [--list]
- *                  [--load N] [--insecure]
+ *                  [--idle-window MS] [--json FILE|-] [--junit FILE] [--html FILE] [--record FILE]
+ *                  [--cases PATTERN] [--list] [--load N] [--insecure]
  * ```
  *
  * Exit 0: every MUST case passed; 1: a MUST case failed (or, under `--strict`, a SHOULD case);
- * 2: usage error; 3: a target could not be tested at all, or a case ended in a harness error. With no URL, the bundled reference server
- * is started on free loopback ports and certified (what `npm start` runs).
+ * 2: usage error (an output file that cannot be written included); 3: a target could not be tested
+ * at all, a case ended in a harness error or could not be tested, or a report could not be written
+ * after the run. With no URL, the bundled reference server is started on free loopback ports and
+ * certified (what `npm start` runs).
  *
  * @module
  */
 import { writeFileSync } from 'node:fs';
+import { checkOutputs, type OutputRequest } from './output.js';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAnalyzers } from '../../conformance/analyze.js';
 import { parseExpectations, type Expectations } from '../../conformance/expect.js';
 import { defaultRunOptions, matchCasePattern } from '../../conformance/model.js';
-import { htmlReport, jsonReport, junitReport, planText, progressLine, textReport } from '../../conformance/report.js';
+import { budgetText, htmlReport, jsonReport, junitReport, planText, progressLine, textReport } from '../../conformance/report.js';
 import { allCases, runCertification } from '../../conformance/run.js';
+import { diagnose } from '../../conformance/diagnose.js';
 import { parseTarget, type Target } from '../../conformance/target.js';
 import { dictionary, maxOf, pushAll } from '../collections.js';
 import type { ClientProfile } from '../decision/types.js';
@@ -42,21 +46,31 @@ Options:
   --expect FILE     the operator's expectations: origins that must be allowed or denied
   --strict          SHOULD-level cases count (otherwise their failures are warnings)
   --timeout MS      per-probe budget (default 4000)
+  --idle-window MS  how long to wait for the server to close a connection by its own
+                    timeout (default 30000: the bound spec/conformance.md states);
+                    verdicts say when it closed ("closed at 10.03 s")
   --json FILE|-     write the JSON report (- : stdout carries only the JSON)
   --junit FILE      write a JUnit XML report
   --html FILE       write a self-contained HTML report with decision matrices
   --record FILE     write what the targets answered as a decide --world snapshot
   --cases PATTERN   run only cases whose ID starts with PATTERN or matches a glob (a,b,…)
   --list            list the cases (ID, level, description) and exit
-  --load N          add a load probe: N connections, then one ordinary request
+  --load N          add a soak, alone and last: N connections, then one ordinary request;
+                    it stops early after many identical failures in a row
   --load-concurrency N   connections at once in the load probe (default 50)
   --insecure        do not verify TLS certificates of https targets (self-signed test
                     servers); every report then warns that the transport was not
                     authenticated
 
+Cases run in phases (ordinary requests; other input; connection-holding cases;
+the soak, alone and last), with a check that the target still answers after each.
+The run's bound is printed before it starts.
+
 Exit status: 0 every MUST case passed; 1 a case failed (a SHOULD case only under
---strict); 2 usage error; 3 a target could not be tested at all, or a case of any
-level ended in a harness error (the run could not test what it reports).
+--strict), or the target stopped answering; 2 usage error, or an output file that
+cannot be written; 3 a target could not be tested at all, a case of any level ended
+in a harness error or could not be tested, or a report could not be written after
+the run (the run could not test, or report, what it claims).
 `;
 
 /** The bundled server's default Flash socket policy: one named site, Silverlight's port window. */
@@ -172,6 +186,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
         expect: { type: 'string' },
         strict: { type: 'boolean' },
         timeout: { type: 'string' },
+        'idle-window': { type: 'string' },
         json: { type: 'string' },
         junit: { type: 'string' },
         html: { type: 'string' },
@@ -195,6 +210,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
   const client = values.client;
   if (client !== undefined && !['flash', 'silverlight', 'all'].includes(client)) throw new UsageError(`--client must be flash, silverlight or all, got '${client}'`);
   const timeoutMs = positiveInt('timeout', values.timeout, 100, 600_000);
+  const idleWindowMs = positiveInt('idle-window', values['idle-window'], 100, 600_000);
   const load = positiveInt('load', values.load, 1, 1_000_000);
   const loadConcurrency = positiveInt('load-concurrency', values['load-concurrency'], 1, 10_000);
 
@@ -225,6 +241,15 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
     expectations = e;
   }
 
+  // WIRE-HARNESS-1: every report file is checked before anything runs: a path that cannot be written is a usage error.
+  const outputs: OutputRequest[] = [];
+  if (values.json !== undefined && values.json !== '-') outputs.push({ flag: '--json', file: values.json });
+  if (values.junit !== undefined) outputs.push({ flag: '--junit', file: values.junit });
+  if (values.html !== undefined) outputs.push({ flag: '--html', file: values.html });
+  if (values.record !== undefined) outputs.push({ flag: '--record', file: values.record });
+  const outputProblem = checkOutputs(outputs, io.cwd);
+  if (outputProblem) throw new UsageError(outputProblem);
+
   // With --json -, stdout carries the JSON document alone; everything for people goes to stderr.
   const jsonToStdout = values.json === '-';
   const human = jsonToStdout ? io.stderr : io.stdout;
@@ -247,6 +272,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
 
   const options = defaultRunOptions({
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(idleWindowMs !== undefined ? { idleWindowMs } : {}),
     ...(load !== undefined ? { load } : {}),
     ...(loadConcurrency !== undefined ? { loadConcurrency } : {}),
     strict: values.strict ?? false,
@@ -260,7 +286,14 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
     const groups: { targets: Target[]; client: ClientProfile | 'all' | undefined }[] = clientByTarget
       ? (['flash', 'silverlight'] as const).map((c) => ({ targets: targets.filter((t) => clientByTarget!.get(t.url) === c), client: (client as ClientProfile | 'all' | undefined) ?? c }))
       : [{ targets, client: client as ClientProfile | 'all' | undefined }];
-    io.stderr.write(`certify: ${targets.length} target(s), timeout ${options.timeoutMs} ms${options.strict ? ', strict' : ''}${options.insecure ? ', INSECURE: TLS certificates not verified' : ''}\n`);
+    io.stderr.write(`certify: ${targets.length} target(s), timeout ${options.timeoutMs} ms, idle window ${options.idleWindowMs} ms${options.strict ? ', strict' : ''}${options.insecure ? ', INSECURE: TLS certificates not verified' : ''}\n`);
+    // WIRE-HARNESS-5: the bound, before anything is sent. Groups run side by side: the larger bound holds.
+    const budgets: Parameters<typeof budgetText>[0][] = [];
+    const groupCount = groups.filter((g) => g.targets.length > 0).length;
+    const onBudget = (b: Parameters<typeof budgetText>[0]): void => {
+      budgets.push(b);
+      if (budgets.length === groupCount) io.stderr.write(budgetText({ ms: maxOf(budgets.map((x) => x.ms), 0), targets: budgets.flatMap((x) => x.targets) }));
+    };
     const reports = await Promise.all(
       groups
         .filter((g) => g.targets.length > 0)
@@ -272,6 +305,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
             ...(g.client ? { client: g.client } : {}),
             ...(values.cases ? { pattern: values.cases } : {}),
             cases,
+            onBudget,
             onPlan: (planned) => io.stderr.write(planText(planned)),
             onResult: (r) => io.stderr.write(progressLine(r)),
           }),
@@ -280,11 +314,13 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
     const report = reports.length === 1 ? reports[0]! : mergeReports(reports);
 
     human.write(textReport(report));
+    let writeFailed = false;
     const write = (flag: string, file: string, text: string): void => {
       try {
         writeFileSync(resolve(io.cwd, file), text);
         io.stderr.write(`wrote ${flag} ${file}\n`);
       } catch (err) {
+        writeFailed = true;
         io.stderr.write(`xdpolicy certify: cannot write ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
       }
     };
@@ -295,6 +331,12 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
     if (values.junit !== undefined) write('--junit', values.junit, junitReport(report));
     if (values.html !== undefined) write('--html', values.html, htmlReport(report));
     if (values.record !== undefined) write('--record', values.record, `${JSON.stringify(report.world, null, 2)}\n`);
+    // WIRE-HARNESS-1: a report that could not be written is "could not report" (3), unless the
+    // server is already known not to conform (1).
+    if (writeFailed && report.exitCode !== 1) {
+      io.stderr.write('xdpolicy certify: exit 3: a report could not be written, so the run is not complete\n');
+      return 3;
+    }
     return report.exitCode;
   } finally {
     await server?.close();
@@ -312,18 +354,21 @@ function mergeWorlds(worlds: readonly WorldSnapshot[]): WorldSnapshot {
 function mergeReports(reports: Awaited<ReturnType<typeof runCertification>>[]): Awaited<ReturnType<typeof runCertification>> {
   const first = reports[0]!;
   const results = reports.flatMap((r) => r.results);
-  const summary = { total: 0, pass: 0, fail: 0, warn: 0, skip: 0, error: 0 };
+  const summary = { total: 0, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, untested: 0 };
   for (const r of reports) for (const k of Object.keys(summary) as (keyof typeof summary)[]) summary[k] += r.summary[k];
   const codes = reports.map((r) => r.exitCode);
   return {
     ...first,
     durationMs: maxOf(reports.map((r) => r.durationMs), 0),
+    // The groups ran side by side: the run's bound is the larger of theirs.
+    budget: { ms: maxOf(reports.map((r) => r.budget.ms), 0), targets: reports.flatMap((r) => r.budget.targets) },
     targets: reports.flatMap((r) => r.targets),
     results,
     summary,
     // The precedence of exitCodeOf: an unreachable target, then a failure, then a harness error.
     exitCode: reports.some((r) => r.targets.some((t) => !t.reachable)) ? 3 : codes.includes(1) ? 1 : codes.includes(3) ? 3 : 0,
     warnings: [...new Set(reports.flatMap((r) => r.warnings))],
+    diagnoses: diagnose(results, (url) => reports.flatMap((r) => r.targets).find((t) => t.url === url)?.serving),
     world: mergeWorlds(reports.map((r) => r.world)),
     matrices: reports.flatMap((r) => r.matrices),
   };
