@@ -90,7 +90,7 @@ export interface ExchangeOptions {
   onConnect?: () => void;
 }
 
-/** Sockets of the harness not destroyed yet: every exchange, idle holder and connect check registers here. */
+/** Sockets of the harness not destroyed yet: every exchange and held connection registers here. */
 const openSockets = new Set<Socket>();
 
 /** How many of the harness's sockets are open now (0 once every verdict is in: nothing is left behind). */
@@ -271,43 +271,6 @@ export const LATE_HANDSHAKE_MS = 900;
 /** True when a connection completed its handshake only after a SYN retransmission. */
 export function lateHandshake(r: ExchangeResult): boolean {
   return r.connected && (r.connectMs ?? 0) >= LATE_HANDSHAKE_MS;
-}
-
-/** What a connect check saw. */
-export interface ConnectCheck {
-  /** `up`: the handshake completed; `down`: refused, or no handshake within the budget, or an error. */
-  state: 'up' | 'down';
-  /** How it went, for people: `connected in 1.2 ms`, `connection refused`, `no connection within 2.00 s`. */
-  detail: string;
-  /** When the check ended, in ms since it started. */
-  endMs: number;
-}
-
-/**
- * Connects and resets at once, without a byte sent: does the target still complete TCP handshakes?
- * The reset (not a FIN) leaves no half-closed connection behind for a server that mishandles one.
- */
-export function connectCheck(host: string, port: number, timeoutMs: number, observe?: (r: ExchangeResult) => void): Promise<ConnectCheck> {
-  const start = performance.now();
-  return new Promise((resolve) => {
-    const socket = trackedConnect(host, port);
-    let done = false;
-    const finish = (state: 'up' | 'down', detail: string, endReason: EndReason): void => {
-      if (done) return;
-      done = true;
-      clearTimeout(timer);
-      destroyTracked(socket, state === 'up');
-      const endMs = performance.now() - start;
-      observe?.({ bytes: Buffer.alloc(0), truncated: false, connected: state === 'up', endReason, endMs, bytesBeforeFirstWrite: 0, writeFailed: false, ...(state === 'up' ? { connectMs: endMs } : {}) });
-      resolve({ state, detail, endMs });
-    };
-    const timer = setTimeout(() => finish('down', `no connection within ${seconds(timeoutMs)}`, 'connect-timeout'), timeoutMs);
-    socket.on('error', (err: NodeJS.ErrnoException) => {
-      const code = err.code ?? err.message;
-      finish('down', code === 'ECONNREFUSED' ? 'connection refused' : `connection failed (${code})`, code === 'ECONNREFUSED' ? 'refused' : 'error');
-    });
-    socket.on('connect', () => finish('up', `connected in ${(performance.now() - start).toFixed(1)} ms`, 'client-reset'));
-  });
 }
 
 /** Milliseconds as seconds for reports: `10.03 s`. */

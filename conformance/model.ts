@@ -23,7 +23,7 @@ export type VerdictStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'error' | 'untes
  * run beside cases of another, so a case that holds connections cannot starve an ordinary one:
  * - `ordinary`: the client's request, whole or split, and the checks of the answer;
  * - `odd-input`: input other than the request (garbage, near misses, oversize), started one at a
- *   time, each followed by a connect check, so a server that dies on one is caught at that case;
+ *   time, each followed by the ordinary request, so a server that dies on one is caught at that case;
  * - `holding`: cases that hold connections open on purpose (idle, slow, half-closed clients, crowds);
  * - `soak`: the load probe, alone and last.
  */

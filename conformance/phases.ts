@@ -8,8 +8,8 @@
  *    after certify lets the silent connections go serves one at a time, and every phase then runs
  *    its cases one at a time (a silent case would otherwise starve the others).
  * 2. The phases of {@link PHASES}: `ordinary` cases at once (`concurrency` at a time); `odd-input`
- *    started one after another, each followed by a connect check once its first byte is sent, so a
- *    server that dies on an input is caught right after it; `holding` cases at once, crowds alone;
+ *    started one after another, each followed by the ordinary request once its first byte is sent,
+ *    so a server that dies on an input is caught right after it; `holding` cases at once, crowds alone;
  *    the `soak` alone and last.
  * 3. After each phase, the liveness check: the exact request again. A target that no longer
  *    answers (or no longer accepts) stopped at the time its vitals say, after the case that made
@@ -23,15 +23,13 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { ClientProfile } from '../src/decision/types.js';
-import { connectCheck, exchange, seconds, trackedConnect, destroyTracked, type ExchangeResult } from './client.js';
+import { exchange, seconds, trackedConnect, destroyTracked, type ExchangeResult } from './client.js';
 import { PHASES, verdict, type CaseDefinition, type CaseResult, type Phase, type RunOptions, type Verdict } from './model.js';
 import { BASELINE_NUL_GRACE_MS, describeExchange, holdsCompletePolicy, requestFor, socketPolicyText, type Prober } from './probe.js';
 import type { SocketTarget, Target } from './target.js';
 
-/** Pause between an odd input's first byte and the connect check after it: time for a server to die of it. */
+/** Pause between an odd input's first byte and the check after it: time for a server to die of it. */
 export const SETTLE_MS = 50;
-/** Budget of one connect check. */
-export const CONNECT_CHECK_MS = 2000;
 /** The connections the capacity probe holds silent while it asks (the most an `ordinary` phase opens at once, less one). */
 export const CAPACITY_HELD = 7;
 /** Slack added to each computed bound (timers fire late on a loaded machine). */
@@ -86,7 +84,7 @@ export class Vitals {
     return performance.now() - this.t0;
   }
 
-  /** Records one ended exchange (or connect check) of `caseId`. */
+  /** Records one ended exchange of `caseId`. */
   record(caseId: string, r: ExchangeResult): void {
     const start = this.now() - r.endMs;
     if (r.connected && r.connectMs !== undefined) {
@@ -248,7 +246,7 @@ export function targetBudget(target: Target, clients: number, defsByPhase: Reado
     let ms: number;
     if (phase === 'soak') ms = sum(b);
     else if (phase === 'odd-input') {
-      const per = SETTLE_MS + CONNECT_CHECK_MS + checkBound(options, 1);
+      const per = SETTLE_MS + checkBound(options, 1);
       const serial = sum(b) + defs.length * per;
       const concurrent = defs.length * (options.timeoutMs + per) + max(b);
       ms = Math.max(serial, concurrent + 2 * max(b));
@@ -455,7 +453,7 @@ async function runPhase(input: TargetPhasesInput, phase: Phase, jobs: Job[]): Pr
     return jobs.map((j) => (j.def.crowd ? b[crowds.indexOf(j)]! : a[singles.indexOf(j)]!));
   }
   // odd-input: start one case, wait for its first byte to be sent (or its end; in serial mode its
-  // end), let the server react, check that it still completes a handshake, then start the next.
+  // end), let the server react, check that it still answers, then start the next.
   const running: Promise<Ran>[] = [];
   const target = input.target as SocketTarget;
   // Stops the cases still waiting once the target is gone: what they see then is the death.
@@ -475,16 +473,14 @@ async function runPhase(input: TargetPhasesInput, phase: Phase, jobs: Job[]): Pr
     await Promise.race([serial ? p : Promise.race([firstByte, p]), new Promise((r) => (timer = setTimeout(r, options.timeoutMs)))]);
     clearTimeout(timer);
     await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const observe = input.vitals.observer(j.def.id);
-    const c = await connectCheck(target.host, target.port, Math.min(CONNECT_CHECK_MS, options.timeoutMs), observe);
-    if (c.state === 'down') {
-      // A handshake that did not complete may be a full backlog for a moment: ask once in full.
-      const { client, reference } = input.clients[0]!;
-      const r = await input.probe.exchange([{ write: requestFor(client) }], { nulGraceMs: 100, observe, signal });
-      if (RANK[livenessOf(r, client)] < RANK[reference]) {
-        stop = true;
-        gone.abort();
-      }
+    // The ordinary request, not a bare connect: the kernel completes handshakes for a process that
+    // has not read the odd input yet, but the process answers this only after handling that input
+    // (it was readable first), so a server that dies of it is caught here, at this case.
+    const { client, reference } = input.clients[0]!;
+    const r = await input.probe.exchange([{ write: requestFor(client) }], { nulGraceMs: 100, observe: input.vitals.observer(j.def.id), signal });
+    if (RANK[livenessOf(r, client)] < RANK[reference]) {
+      stop = true;
+      gone.abort();
     }
   }
   return Promise.all(running);
