@@ -465,14 +465,17 @@ const FAILURE_TEXT: Record<LoadFailure, string> = {
 
 /** One line of a soak's counts. */
 export function soakSummary(r: LoadResult, timeoutMs: number): string {
-  const failed = (Object.keys(r.failures) as LoadFailure[]).filter((k) => r.failures[k] > 0).map((k) => `${r.failures[k]} ${FAILURE_TEXT[k]}`);
-  if (r.lateHandshakes > 0) failed.push(`${r.lateHandshakes} of the failed completed their handshake only after a SYN retransmission (a full listen backlog)`);
-  const head = `${r.ok} of ${r.attempted} connections got the whole policy${failed.length ? ` (${failed.join(', ')})` : ''} in ${seconds(r.elapsedMs)} over ${r.sourceAddresses} source address${r.sourceAddresses === 1 ? '' : 'es'}`;
-  const stopped = r.stoppedEarly
-    ? `; stopped early after ${r.stoppedEarly.inARow} identical failures in a row (${FAILURE_TEXT[r.stoppedEarly.kind].replace('the timeout', seconds(timeoutMs))}) at connection ${r.stoppedEarly.atConnection} of ${r.connections}, ${seconds(r.stoppedEarly.atMs)} in; ${r.abandoned} connections in flight were destroyed`
-    : r.attempted < r.connections ? `; cancelled at connection ${r.attempted} of ${r.connections}` : '';
-  const refused = r.firstRefusedMs !== undefined ? `; the first refusal came ${seconds(r.firstRefusedMs)} in` : '';
-  return `${head}${stopped}${refused}; afterwards: ${r.after}`;
+  const text = (k: LoadFailure): string => FAILURE_TEXT[k].replace('the timeout', seconds(timeoutMs));
+  const failed = (Object.keys(r.failures) as LoadFailure[]).filter((k) => r.failures[k] > 0).map((k) => `${r.failures[k]} ${text(k)}`);
+  const parts = [`${r.ok} of ${r.attempted} connections got the whole policy in ${seconds(r.elapsedMs)} over ${r.sourceAddresses} source address${r.sourceAddresses === 1 ? '' : 'es'}`];
+  if (failed.length > 0) parts.push(`failed: ${failed.join(', ')}`);
+  if (r.lateHandshakes > 0) parts.push(`${r.lateHandshakes} of the failed completed their handshake only after a SYN retransmission, a sign of a full listen backlog`);
+  if (r.stoppedEarly) {
+    parts.push(`stopped early after ${r.stoppedEarly.inARow} identical failures in a row (${text(r.stoppedEarly.kind)}) at connection ${r.stoppedEarly.atConnection} of ${r.connections}, ${seconds(r.stoppedEarly.atMs)} in; the ${r.abandoned} connections in flight were destroyed`);
+  } else if (r.attempted < r.connections) parts.push(`cancelled at connection ${r.attempted} of ${r.connections}`);
+  if (r.firstRefusedMs !== undefined) parts.push(`the first refusal came ${seconds(r.firstRefusedMs)} in`);
+  parts.push(`afterwards: ${r.after}`);
+  return parts.join('; ');
 }
 
 async function runLoadCase(ctx: CaseContext, client: ClientProfile): Promise<Verdict> {

@@ -90,18 +90,25 @@ export interface ExchangeOptions {
   onConnect?: () => void;
 }
 
-/** Sockets of the harness not destroyed yet: every exchange and held connection registers here. */
-const openSockets = new Set<Socket>();
+/** Sockets of the harness not destroyed yet, with where they go: every exchange and held connection registers here. */
+const openSockets = new Map<Socket, string>();
 
-/** How many of the harness's sockets are open now (0 once every verdict is in: nothing is left behind). */
-export function openSocketCount(): number {
-  return openSockets.size;
+/**
+ * How many of the harness's sockets to `host:port` (or to anywhere) are open now: 0 once every
+ * verdict is in, since each case's sockets are destroyed with its verdict (WIRE-HARNESS-5).
+ */
+export function openSocketCount(to?: { host: string; port: number }): number {
+  if (!to) return openSockets.size;
+  const key = `${to.host}:${to.port}`;
+  let n = 0;
+  for (const where of openSockets.values()) if (where === key) n++;
+  return n;
 }
 
 /** Opens a socket the harness tracks; it leaves the registry when destroyed or closed. */
 export function trackedConnect(host: string, port: number, localAddress?: string): Socket {
   const socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
-  openSockets.add(socket);
+  openSockets.set(socket, `${host}:${port}`);
   socket.once('close', () => openSockets.delete(socket));
   return socket;
 }

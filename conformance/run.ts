@@ -13,7 +13,7 @@ import type { Analyzers } from './analyze.js';
 import { BUILTIN_CASES } from './cases.js';
 import { matchCasePattern, PHASES, verdict, type CaseDefinition, type CaseResult, type Phase, type RunOptions, type Verdict } from './model.js';
 import { createProber, describeExchange, holdsCompletePolicy, socketPolicyText, type Prober } from './probe.js';
-import type { ExchangeResult } from './client.js';
+import { openSocketCount, type ExchangeResult } from './client.js';
 import { clientFromPath, clientFromPort, type Target } from './target.js';
 import { livenessOf, phaseOf, probeCapacity, runTargetPhases, targetBudget, Vitals, type Job, type JobRunner, type Ran, type ServingMode, type TargetBudget } from './phases.js';
 import { loadWireScenarios, wireCase } from './wire.js';
@@ -87,6 +87,8 @@ export interface CertifyReport {
   insecure: boolean;
   /** Warnings about the run itself that every report format shows (e.g. an unauthenticated transport). */
   warnings: string[];
+  /** Sockets to the run's socket targets still open when the report was made (0: none left behind). */
+  socketsOpenAtEnd: number;
   /** The failures and warnings grouped by root cause, each with a fix hint (WIRE-HARNESS-7). */
   diagnoses: Diagnosis[];
   /** The `decide --world` snapshot of what the targets answered (what `--record` writes). */
@@ -414,6 +416,7 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
     exitCode: exitCodeOf(planned, results),
     insecure: options.insecure,
     warnings: runWarnings(targets, options),
+    socketsOpenAtEnd: targets.reduce((n, t) => n + (t.kind === 'socket' ? openSocketCount(t) : 0), 0),
     diagnoses: diagnose(results, (url) => planned.find((t) => t.url === url)?.serving),
     world,
     matrices,

@@ -127,7 +127,7 @@ async function certify(fixture: Fixture): Promise<CertifyReport> {
 
 const statusOf = (r: CertifyReport, id: string): string | undefined => r.results.find((x) => x.id === id)?.verdict.status;
 
-describe.concurrent('a whole certification of each hostile server ends with verdicts', () => {
+describe.concurrent('a whole certification of each hostile server ends with verdicts', { timeout: 90_000 }, () => {
   it('stream forever: fails the exact request and the NUL check, every case has a verdict (WIRE-REQ-1, WIRE-RESP-1)', async () => {
     const f = await startFixture('stream');
     try {

@@ -12,8 +12,10 @@ import { createServer, type Server, type Socket } from 'node:net';
  * The kinds of fixture server. `unterminated` answers the Flash request with a complete policy
  * document but no NUL and never closes; `unterminated-silverlight` answers the Silverlight request
  * with its policy and never closes: a client reading until the NUL or the close gets nothing.
+ * `single-read` compares only the first read with the request (Adobe's `flashpolicyd.py`), closing
+ * on anything else; `policy` answers the Flash request with the policy given in the options.
  */
-export type FixtureKind = 'good' | 'good-silverlight' | 'stream' | 'silent' | 'drip' | 'reset' | 'garbage' | 'on-connect' | 'unterminated' | 'unterminated-silverlight';
+export type FixtureKind = 'good' | 'good-silverlight' | 'stream' | 'silent' | 'drip' | 'reset' | 'garbage' | 'on-connect' | 'unterminated' | 'unterminated-silverlight' | 'single-read' | 'policy';
 
 /** A running fixture. */
 export interface Fixture {
@@ -33,7 +35,7 @@ const FLASH_REQUEST = '<policy-file-request/>\u0000';
 const SL_REQUEST = '<policy-file-request/>';
 
 /** Starts a fixture on 127.0.0.1 (a free port). */
-export async function startFixture(kind: FixtureKind, options: { idleMs?: number } = {}): Promise<Fixture> {
+export async function startFixture(kind: FixtureKind, options: { idleMs?: number; policy?: string } = {}): Promise<Fixture> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const idleMs = options.idleMs ?? 2000;
@@ -42,11 +44,20 @@ export async function startFixture(kind: FixtureKind, options: { idleMs?: number
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     switch (kind) {
+      case 'single-read': {
+        // One read, compared whole: a request split over reads is lost, and the connection closed.
+        const deadline = setTimeout(() => socket.destroy(), idleMs);
+        timers.add(deadline);
+        socket.on('close', () => clearTimeout(deadline));
+        socket.once('data', (chunk) => (chunk.toString('latin1') === FLASH_REQUEST ? socket.end(`${FIXTURE_FLASH_POLICY}\u0000`) : socket.destroy()));
+        break;
+      }
       case 'good':
-      case 'good-silverlight': {
+      case 'good-silverlight':
+      case 'policy': {
         // Accumulates the request across reads, answers exactly its client's request, and closes
         // every connection after an absolute deadline (a dripping client does not extend it).
-        const [request, answer] = kind === 'good' ? [FLASH_REQUEST, `${FIXTURE_FLASH_POLICY}\u0000`] : [SL_REQUEST, FIXTURE_SILVERLIGHT_POLICY];
+        const [request, answer] = kind === 'good-silverlight' ? [SL_REQUEST, FIXTURE_SILVERLIGHT_POLICY] : [FLASH_REQUEST, `${kind === 'policy' ? (options.policy ?? FIXTURE_FLASH_POLICY) : FIXTURE_FLASH_POLICY}\u0000`];
         let buf = '';
         const deadline = setTimeout(() => socket.destroy(), idleMs);
         timers.add(deadline);

@@ -368,6 +368,7 @@ function mergeReports(reports: Awaited<ReturnType<typeof runCertification>>[]): 
     // The precedence of exitCodeOf: an unreachable target, then a failure, then a harness error.
     exitCode: reports.some((r) => r.targets.some((t) => !t.reachable)) ? 3 : codes.includes(1) ? 1 : codes.includes(3) ? 3 : 0,
     warnings: [...new Set(reports.flatMap((r) => r.warnings))],
+    socketsOpenAtEnd: reports.reduce((n, r) => n + r.socketsOpenAtEnd, 0),
     diagnoses: diagnose(results, (url) => reports.flatMap((r) => r.targets).find((t) => t.url === url)?.serving),
     world: mergeWorlds(reports.map((r) => r.world)),
     matrices: reports.flatMap((r) => r.matrices),

@@ -1,0 +1,183 @@
+/**
+ * Each purpose-built misbehaving server (conformance/test-support/misbehaving.ts) must get the right
+ * verdict on every case, with and without a soak: the server conforms but for one defect, so every
+ * case but the ones that defect breaks must pass (WIRE-HARNESS-5). Small windows keep the runs
+ * short; nothing here asserts how fast anything is — only that every run stays within the bound it
+ * stated, leaves no socket open, and runs its phases one after another.
+ */
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { loadAnalyzers } from '../conformance/analyze.js';
+import { openSocketCount } from '../conformance/client.js';
+import { defaultRunOptions, PHASES, type RunOptions, type VerdictStatus } from '../conformance/model.js';
+import { textReport } from '../conformance/report.js';
+import { allCases, runCertification, type CertifyReport } from '../conformance/run.js';
+import { parseTarget, type SocketTarget } from '../conformance/target.js';
+import { startMisbehaving, type Misbehaviour, type MisbehavingOptions, type MisbehavingServer } from '../conformance/test-support/misbehaving.js';
+import type { ClientProfile } from '../src/decision/types.js';
+
+const started: MisbehavingServer[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((s) => s.close()));
+});
+
+/**
+ * The short windows of these tests: the servers' own timeout (3.5 s) sits inside the idle window
+ * (5 s) and well past the 2.3 s drip (a loaded machine stretches the drip's timers).
+ */
+const SERVER_IDLE_MS = 3500;
+const BASE: Partial<RunOptions> = { timeoutMs: 2000, idleWindowMs: 5000 };
+
+interface Run {
+  report: CertifyReport;
+  server: MisbehavingServer;
+  /** Sockets of the harness still open once the run resolved. */
+  openAfter: number;
+}
+
+async function certifyServer(kind: Misbehaviour, client: ClientProfile, server: MisbehavingOptions, options: Partial<RunOptions>, pattern?: string): Promise<Run> {
+  const s = await startMisbehaving(kind, { client, idleMs: SERVER_IDLE_MS, ...server });
+  started.push(s);
+  const report = await runCertification({
+    targets: [parseTarget(s.url) as SocketTarget],
+    client,
+    options: defaultRunOptions({ ...BASE, ...options }),
+    analyzers: await loadAnalyzers(),
+    ...(pattern ? { pattern } : {}),
+  });
+  return { report, server: s, openAfter: openSocketCount({ host: '127.0.0.1', port: s.port }) };
+}
+
+/** Every case that applies to a socket target of `client` with these options. */
+function applicable(client: ClientProfile, options: Partial<RunOptions>): string[] {
+  const t = parseTarget('xmlsocket://127.0.0.1:1') as SocketTarget;
+  const o = defaultRunOptions({ ...BASE, ...options });
+  return allCases().filter((d) => d.appliesTo(t, client) && (d.enabled ? d.enabled(o) : true)).map((d) => d.id);
+}
+
+/**
+ * Asserts the verdict of every case: `overrides` name the ones the server's defect decides;
+ * every other case passes (the expectations case skips: these runs have no --expect).
+ */
+function expectVerdicts(run: Run, client: ClientProfile, options: Partial<RunOptions>, overrides: Record<string, VerdictStatus>, otherwise: VerdictStatus = 'pass'): void {
+  const { report } = run;
+  const want = (id: string): VerdictStatus => overrides[id] ?? (id.endsWith('/policy/expectations') ? 'skip' : id.includes('/alive/') ? 'pass' : otherwise);
+  const got = report.results.map((r) => [r.id, r.verdict.status, r.verdict.actual]);
+  const wanted = report.results.map((r) => [r.id, want(r.id), r.verdict.actual]);
+  expect(got, textReport(report)).toEqual(wanted);
+  // Every applicable case has a verdict, and the liveness check of each phase that ran.
+  const ids = new Set(report.results.map((r) => r.id));
+  for (const id of applicable(client, options)) expect(ids.has(id), id).toBe(true);
+  for (const id of Object.keys(overrides)) expect(ids.has(id), id).toBe(true);
+  // The run kept its promises: within its stated bound, no socket left open, phases one after another.
+  expect(report.durationMs).toBeLessThanOrEqual(report.budget.ms);
+  expect(run.openAfter).toBe(0);
+  expect(report.socketsOpenAtEnd).toBe(0);
+  const ran = PHASES.filter((p) => report.results.some((r) => r.phase === p && r.verdict.status !== 'untested' && !r.id.includes('/alive/')));
+  for (let i = 1; i < ran.length; i++) {
+    const before = report.results.filter((r) => r.phase === ran[i - 1] && !r.besideOthers && r.verdict.status !== 'untested');
+    const after = report.results.filter((r) => r.phase === ran[i] && r.verdict.status !== 'untested' && !r.id.includes('/alive/'));
+    const lastEnd = Math.max(...before.map((r) => r.startMs + r.durationMs));
+    const firstStart = Math.min(...after.map((r) => r.startMs));
+    expect([ran[i], firstStart >= lastEnd - 1]).toEqual([ran[i], true]);
+  }
+}
+
+const causes = (r: CertifyReport): string[] => r.diagnoses.map((d) => `${d.level} ${d.cause}`);
+const resultOf = (r: CertifyReport, id: string) => r.results.find((x) => x.id === id)!;
+
+describe.concurrent('every case gets the right verdict against each misbehaving server (WIRE-HARNESS-5)', () => {
+  it('a backlog of 5: only the burst of 50 fails, diagnosed as a small backlog (WIRE-CONN-2, WIRE-HARNESS-7)', { timeout: 120_000 }, async () => {
+    const run = await certifyServer('backlog', 'flash', {}, {});
+    expectVerdicts(run, 'flash', {}, { 'wire/flash/many-concurrent': 'fail' });
+    expect(run.report.targets[0]!.serving?.mode).toBe('concurrent');
+    expect(causes(run.report)).toEqual(['MUST small-backlog']);
+    expect(resultOf(run.report, 'wire/flash/many-concurrent').verdict.actual).toMatch(/never completed the TCP handshake|only after a SYN retransmission/);
+    expect(run.report.exitCode).toBe(1);
+  });
+
+  it('a backlog of 5 under --load: the soak fails alone and last, and no ordinary case fails beside it (WIRE-CONN-4)', { timeout: 120_000 }, async () => {
+    const options = { load: 300, loadConcurrency: 50 };
+    const run = await certifyServer('backlog', 'flash', {}, options);
+    expectVerdicts(run, 'flash', options, { 'wire/flash/many-concurrent': 'fail', 'load/flash/soak': 'fail' });
+    const soak = resultOf(run.report, 'load/flash/soak').verdict.details as { failures: Record<string, number>; lateHandshakes: number };
+    expect(soak.failures['unconnected']! + soak.lateHandshakes).toBeGreaterThan(0);
+    expect(causes(run.report)).toEqual(['MUST small-backlog']);
+  });
+
+  it('a one-at-a-time accept loop: found by the capacity probe, cases run one at a time, only the idle crowd fails (WIRE-CONN-3)', { timeout: 120_000 }, async () => {
+    const run = await certifyServer('one-at-a-time', 'flash', {}, {});
+    expectVerdicts(run, 'flash', {}, { 'wire/flash/idle-crowd': 'fail' });
+    expect(run.report.targets[0]!.serving?.mode).toBe('serial');
+    expect(causes(run.report)).toEqual(['MUST one-at-a-time']);
+    expect(run.report.diagnoses[0]!.notes.join(' ')).toMatch(/serves one connection at a time/);
+  });
+
+  it('a server that dies after N connections: certified without a soak, caught by the soak with the time and the case (WIRE-CONN-4, WIRE-CONN-3)', { timeout: 120_000 }, async () => {
+    const quiet = await certifyServer('dies-after', 'flash', { dieAfter: 400 }, {});
+    expectVerdicts(quiet, 'flash', {}, {});
+    expect(quiet.report.exitCode).toBe(0);
+    const options = { load: 600, loadConcurrency: 20 };
+    const run = await certifyServer('dies-after', 'flash', { dieAfter: 400 }, options);
+    expectVerdicts(run, 'flash', options, { 'load/flash/soak': 'fail', 'flash/alive/after-soak': 'fail' });
+    expect(resultOf(run.report, 'flash/alive/after-soak').verdict.actual).toMatch(/^target stopped accepting at t=\d+\.\d\d s, after case load\/flash\/soak/);
+    const soak = resultOf(run.report, 'load/flash/soak').verdict;
+    expect(soak.actual).toMatch(/stopped early after 100 identical failures in a row \(refused\)/);
+    await vi.waitFor(() => expect(run.server.exited()).toBe(true), { timeout: 5000 });
+    expect(causes(run.report)).toEqual(['MUST stops-accepting']);
+  });
+
+  it('a server that closes idle clients at its own timeout: judged by when it closed, against the idle window (WIRE-HARNESS-6, WIRE-CONN-1, WIRE-REQ-5)', { timeout: 120_000 }, async () => {
+    const wide = await certifyServer('idle-closer', 'flash', {}, {});
+    expectVerdicts(wide, 'flash', {}, {});
+    expect(resultOf(wide.report, 'wire/flash/idle').verdict.actual).toMatch(/then the server closed at 3\.\d\d s/);
+    expect(resultOf(wide.report, 'wire/flash/flash7-request').verdict.actual).toMatch(/closed at 3\.\d\d s/);
+    // A window shorter than the server's timeout is a stricter bound: the same closes now come too late.
+    const narrow = await certifyServer('idle-closer', 'flash', {}, { idleWindowMs: 1500 });
+    expectVerdicts(narrow, 'flash', { idleWindowMs: 1500 }, {
+      'wire/flash/idle': 'warn',
+      'wire/flash/slowloris': 'warn',
+      'wire/flash/request-without-nul': 'fail',
+      'wire/flash/flash7-request': 'fail',
+      'wire/flash/oversize-64k': 'fail',
+    });
+    expect(resultOf(narrow.report, 'wire/flash/idle').verdict.actual).toMatch(/never closed the connection within 1\.50 s/);
+    expect(causes(narrow.report)).toEqual(['MUST no-timeout', 'MUST reads-without-bound']);
+  });
+
+  it('a half-close spinner (Silverlight): the new half-close case fails it; idle and slow clients warn (WIRE-CONN-5, WIRE-CONN-1)', { timeout: 120_000 }, async () => {
+    const options = { idleWindowMs: 2000 };
+    const run = await certifyServer('half-close-spinner', 'silverlight', { idleMs: null }, options);
+    expectVerdicts(run, 'silverlight', options, {
+      'wire/silverlight/half-close-without-request': 'fail',
+      'wire/silverlight/idle': 'warn',
+      'wire/silverlight/slowloris': 'warn',
+    });
+    expect(resultOf(run.report, 'wire/silverlight/half-close-without-request').verdict.actual).toMatch(/never closed the connection within 3\.00 s/);
+    expect(causes(run.report)).toEqual(['MUST ignores-half-close', 'SHOULD no-timeout']);
+  });
+
+  it('a process that exits on the first bad request: named after that case; every later case untested, never passed (WIRE-HARNESS-5, WIRE-CONN-3)', { timeout: 120_000 }, async () => {
+    const run = await certifyServer('exits-on-bad-request', 'flash', {}, {});
+    const later = Object.fromEntries(
+      run.report.results.filter((r) => r.phase === 'odd-input' || r.phase === 'holding').map((r) => [r.id, r.id.includes('/alive/') ? 'fail' : 'untested'] as const),
+    );
+    expectVerdicts(run, 'flash', {}, later);
+    const alive = resultOf(run.report, 'flash/alive/after-odd-input');
+    expect(alive.verdict.actual).toMatch(/^target stopped accepting at t=\d+\.\d\d s, after case wire\/flash\/binary-garbage /);
+    // The idle case did not pass on a dead process's close.
+    expect(resultOf(run.report, 'wire/flash/idle').verdict.actual).toMatch(/^not tested: the target stopped accepting/);
+    await vi.waitFor(() => expect(run.server.exited()).toBe(true), { timeout: 5000 });
+    expect(causes(run.report)).toEqual(['MUST stops-accepting']);
+    expect(run.report.exitCode).toBe(1);
+  });
+
+  it('the Silverlight idle crowd finds a one-at-a-time Silverlight server (WIRE-CONN-3)', { timeout: 60_000 }, async () => {
+    const run = await certifyServer('one-at-a-time', 'silverlight', {}, {}, 'wire/silverlight/idle-crowd,wire/silverlight/exact-request');
+    expect(run.report.results.map((r) => [r.id, r.verdict.status])).toEqual([
+      ['wire/silverlight/exact-request', 'pass'],
+      ['silverlight/alive/after-ordinary', 'pass'],
+      ['wire/silverlight/idle-crowd', 'fail'],
+      ['silverlight/alive/after-holding', 'pass'],
+    ]);
+  });
+});
