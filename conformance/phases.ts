@@ -122,17 +122,21 @@ export class Vitals {
     return (r) => this.record(caseId, r);
   }
 
-  /** How the target stopped, given the liveness check that found it so at `checkMs`. */
-  death(level: Liveness, checkMs: number, now: string): Death {
+  /**
+   * How the target stopped, given the liveness check that found it so at `checkMs`. `culprit` is the
+   * case right after which the target was found stopped, when the runner knows it (odd input is
+   * checked after each case); otherwise the case of the last good connection is named.
+   */
+  death(level: Liveness, checkMs: number, now: string, culprit?: string): Death {
     if (level === 'down') {
-      const last = this.lastConnect;
+      const last = this.lastConnect && culprit ? { ...this.lastConnect, caseId: culprit } : this.lastConnect;
       const atMs = this.firstDown?.ms ?? checkMs;
       const after = last ? `, after case ${last.caseId} (the last connection it accepted, at t=${seconds(last.ms)})` : '';
       return { stopped: 'accepting', atMs, afterCase: last?.caseId ?? null, lastGoodMs: last?.ms ?? 0, text: `target stopped accepting at t=${seconds(atMs)}${after}; now: ${now}` };
     }
     const last = this.lastAnswer;
-    const after = last ? `, after case ${last.caseId} (the last answer it sent, at t=${seconds(last.ms)})` : '';
-    return { stopped: 'answering', atMs: checkMs, afterCase: last?.caseId ?? null, lastGoodMs: last?.ms ?? 0, text: `target stopped answering: it accepts connections but the ordinary request got no policy at t=${seconds(checkMs)}${after}; now: ${now}` };
+    const after = culprit ? `, after case ${culprit}${last ? ` (its last answer was at t=${seconds(last.ms)})` : ''}` : last ? `, after case ${last.caseId} (the last answer it sent, at t=${seconds(last.ms)})` : '';
+    return { stopped: 'answering', atMs: checkMs, afterCase: culprit ?? last?.caseId ?? null, lastGoodMs: last?.ms ?? 0, text: `target stopped answering: it accepts connections but the ordinary request got no policy at t=${seconds(checkMs)}${after}; now: ${now}` };
   }
 }
 
@@ -377,7 +381,7 @@ export async function runTargetPhases(input: TargetPhasesInput): Promise<CaseRes
 
   // WIRE-HARNESS-5: the exact request again, for each client, after a phase; it must be answered as
   // well as before any case (answered, or at least accepted when it never was answered).
-  const check = async (phase: Phase): Promise<{ results: CaseResult[]; death: Death | null }> => {
+  const check = async (phase: Phase, culprit?: string): Promise<{ results: CaseResult[]; death: Death | null }> => {
     const results: CaseResult[] = [];
     let found: Death | null = null;
     for (const { client, reference } of input.clients) {
@@ -389,7 +393,7 @@ export async function runTargetPhases(input: TargetPhasesInput): Promise<CaseRes
       const seen = reference === 'answers' ? describeExchange(r) : 'the handshake completed (the target never answered the ordinary request, so only its handshake is checked)';
       if (RANK[level] >= RANK[reference]) v = verdict.pass(expected, `at t=${seconds(startMs)}: ${seen}`);
       else {
-        found ??= vitals.death(level, startMs, describeExchange(r));
+        found ??= vitals.death(level, startMs, describeExchange(r), culprit);
         v = verdict.fail(expected, found.text, { stopped: found.stopped, atMs: Math.round(found.atMs), afterCase: found.afterCase });
       }
       results.push(aliveResult(target, client, phase, startMs, vitals.now() - startMs, v));
@@ -405,12 +409,12 @@ export async function runTargetPhases(input: TargetPhasesInput): Promise<CaseRes
       for (const j of jobs) out.push(emit(input, input.untested(j, reason, vitals.now())));
       continue;
     }
-    const ran = await runPhase(input, phase, jobs);
+    const { ran, culprit } = await runPhase(input, phase, jobs);
     if (!socket) {
       for (const r of ran) out.push(emit(input, r.result));
       continue;
     }
-    let checked = await check(phase);
+    let checked = await check(phase, culprit);
     if (checked.death) {
       death = checked.death;
       deadCheckId = checked.results.find((r) => r.verdict.status === 'fail')!.id;
@@ -454,19 +458,22 @@ function jobOf(jobs: readonly Job[], r: Ran): Job {
   return jobs.find((j) => j.def.id === r.result.id && j.client === r.result.client)!;
 }
 
-/** Runs the jobs of one phase as the phase prescribes. */
-async function runPhase(input: TargetPhasesInput, phase: Phase, jobs: Job[]): Promise<Ran[]> {
+/**
+ * Runs the jobs of one phase as the phase prescribes. `culprit` is set when the odd-input phase saw
+ * the target stop right after one of its cases.
+ */
+async function runPhase(input: TargetPhasesInput, phase: Phase, jobs: Job[]): Promise<{ ran: Ran[]; culprit?: string }> {
   const { options, runJob, signal } = input;
   const serial = input.mode.mode === 'serial';
-  if (phase === 'ordinary') return pool(jobs.map((j) => () => runJob(j, { alone: serial })), serial ? 1 : options.concurrency);
-  if (phase === 'soak') return pool(jobs.map((j) => () => runJob(j, { alone: true })), 1);
+  if (phase === 'ordinary') return { ran: await pool(jobs.map((j) => () => runJob(j, { alone: serial })), serial ? 1 : options.concurrency) };
+  if (phase === 'soak') return { ran: await pool(jobs.map((j) => () => runJob(j, { alone: true })), 1) };
   if (phase === 'holding') {
     const singles = jobs.filter((j) => !j.def.crowd);
     const crowds = jobs.filter((j) => j.def.crowd);
     const a = await pool(singles.map((j) => () => runJob(j, { alone: serial })), serial ? 1 : singles.length);
     const b = await pool(crowds.map((j) => () => runJob(j, { alone: true })), 1);
     // Back in definition order.
-    return jobs.map((j) => (j.def.crowd ? b[crowds.indexOf(j)]! : a[singles.indexOf(j)]!));
+    return { ran: jobs.map((j) => (j.def.crowd ? b[crowds.indexOf(j)]! : a[singles.indexOf(j)]!)) };
   }
   // odd-input: start one case, wait for its first byte to be sent (or its end; in serial mode its
   // end), let the server react, check that it still answers, then start the next.
@@ -476,6 +483,7 @@ async function runPhase(input: TargetPhasesInput, phase: Phase, jobs: Job[]): Pr
   const gone = new AbortController();
   setMaxListeners(0, gone.signal);
   let stop = false;
+  let culprit: string | undefined;
   for (const j of jobs) {
     if (stop || signal.aborted) {
       running.push(Promise.resolve({ result: input.untested(j, 'not tested: the target stopped accepting connections before this case', input.vitals.now()), connectFailed: false, endMs: input.vitals.now() }));
@@ -496,8 +504,10 @@ async function runPhase(input: TargetPhasesInput, phase: Phase, jobs: Job[]): Pr
     const { level } = await askAlive(input.probe, client, reference, input.vitals.observer(j.def.id), signal);
     if (RANK[level] < RANK[reference]) {
       stop = true;
+      culprit = j.def.id;
       gone.abort();
     }
   }
-  return Promise.all(running);
+  const ran = await Promise.all(running);
+  return culprit ? { ran, culprit } : { ran };
 }

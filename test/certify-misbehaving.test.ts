@@ -171,6 +171,24 @@ describe.concurrent('every case gets the right verdict against each misbehaving 
     expect(run.report.exitCode).toBe(1);
   });
 
+  it('a server that reads once: the three splits fail as one root cause, first in the report, with the exact request passing beside them (WIRE-REQ-2, WIRE-HARNESS-7)', { timeout: 120_000 }, async () => {
+    const run = await certifyServer('single-read', 'flash', {}, {});
+    expectVerdicts(run, 'flash', {}, {
+      'wire/flash/split-bytewise': 'fail',
+      'wire/flash/split-halves': 'fail',
+      'wire/flash/split-before-nul': 'fail',
+      'wire/flash/drip-within-wait': 'warn',
+    });
+    expect(causes(run.report)).toEqual(['MUST single-read-framing']);
+    const d = run.report.diagnoses[0]!;
+    expect(d.cases.map((c) => c.id)).toEqual(['wire/flash/split-before-nul', 'wire/flash/split-bytewise', 'wire/flash/split-halves', 'wire/flash/drip-within-wait']);
+    expect(d.notes).toEqual(['wire/flash/exact-request passed: the same request in one write is answered']);
+    // First in the report: before the targets, the table and the case-by-case details.
+    const text = textReport(run.report);
+    expect(text.trimStart()).toMatch(/^Diagnosis: 1 root cause behind 4 failing or warning cases\n\n1\. \[MUST\] Your server answers only a request that arrives in one read/);
+    expect(text.indexOf('Diagnosis:')).toBeLessThan(text.indexOf('target xmlsocket://'));
+  });
+
   it('the Silverlight idle crowd finds a one-at-a-time Silverlight server (WIRE-CONN-3)', { timeout: 60_000 }, async () => {
     const run = await certifyServer('one-at-a-time', 'silverlight', {}, {}, 'wire/silverlight/idle-crowd,wire/silverlight/exact-request');
     expect(run.report.results.map((r) => [r.id, r.verdict.status])).toEqual([

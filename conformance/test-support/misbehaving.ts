@@ -19,6 +19,8 @@
  *   100 % CPU; this one yields a millisecond between turns so the tests stay quick.
  * - `exits-on-bad-request`: the process exits on the first byte that does not match the request
  *   (a PHP demo server).
+ * - `single-read`: compares only the first read with the request and closes on anything else, so
+ *   a request split over reads is lost (Adobe's `flashpolicyd.py`, npm `policyfile` inline, webbit).
  *
  * Each runs in its own process ({@link startMisbehaving}): a blocked accept loop or an exit must not
  * touch the harness that certifies it. `misbehaving-main.ts` is the entry point.
@@ -31,10 +33,10 @@ import { fileURLToPath } from 'node:url';
 import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY } from './servers.js';
 
 /** The misbehaviours, one per real server they model. */
-export type Misbehaviour = 'backlog' | 'one-at-a-time' | 'dies-after' | 'idle-closer' | 'half-close-spinner' | 'exits-on-bad-request';
+export type Misbehaviour = 'backlog' | 'one-at-a-time' | 'dies-after' | 'idle-closer' | 'half-close-spinner' | 'exits-on-bad-request' | 'single-read';
 
 /** Every misbehaviour, in the order the tests and the script run them. */
-export const MISBEHAVIOURS: readonly Misbehaviour[] = ['backlog', 'one-at-a-time', 'dies-after', 'idle-closer', 'half-close-spinner', 'exits-on-bad-request'];
+export const MISBEHAVIOURS: readonly Misbehaviour[] = ['backlog', 'one-at-a-time', 'dies-after', 'idle-closer', 'half-close-spinner', 'exits-on-bad-request', 'single-read'];
 
 /** Options of one misbehaving server. */
 export interface MisbehavingOptions {
@@ -113,6 +115,13 @@ function serve(kind: Misbehaviour, socket: Socket, o: Required<Omit<MisbehavingO
       };
       spin();
     });
+    return;
+  }
+
+  if (kind === 'single-read') {
+    // One read, compared whole (after flashpolicyd.py's strip of whitespace).
+    socket.once('data', (chunk: Buffer) => (chunk.toString('latin1').trim() === request.trim() ? socket.end(answer) : socket.destroy()));
+    socket.on('end', () => socket.destroy());
     return;
   }
 

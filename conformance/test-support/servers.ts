@@ -12,10 +12,9 @@ import { createServer, type Server, type Socket } from 'node:net';
  * The kinds of fixture server. `unterminated` answers the Flash request with a complete policy
  * document but no NUL and never closes; `unterminated-silverlight` answers the Silverlight request
  * with its policy and never closes: a client reading until the NUL or the close gets nothing.
- * `single-read` compares only the first read with the request (Adobe's `flashpolicyd.py`), closing
- * on anything else; `policy` answers the Flash request with the policy given in the options.
+ * `policy` answers the Flash request with the policy given in the options.
  */
-export type FixtureKind = 'good' | 'good-silverlight' | 'stream' | 'silent' | 'drip' | 'reset' | 'garbage' | 'on-connect' | 'unterminated' | 'unterminated-silverlight' | 'single-read' | 'policy';
+export type FixtureKind = 'good' | 'good-silverlight' | 'stream' | 'silent' | 'drip' | 'reset' | 'garbage' | 'on-connect' | 'unterminated' | 'unterminated-silverlight' | 'policy';
 
 /** A running fixture. */
 export interface Fixture {
@@ -44,14 +43,6 @@ export async function startFixture(kind: FixtureKind, options: { idleMs?: number
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
     switch (kind) {
-      case 'single-read': {
-        // One read, compared whole: a request split over reads is lost, and the connection closed.
-        const deadline = setTimeout(() => socket.destroy(), idleMs);
-        timers.add(deadline);
-        socket.on('close', () => clearTimeout(deadline));
-        socket.once('data', (chunk) => (chunk.toString('latin1') === FLASH_REQUEST ? socket.end(`${FIXTURE_FLASH_POLICY}\u0000`) : socket.destroy()));
-        break;
-      }
       case 'good':
       case 'good-silverlight':
       case 'policy': {
