@@ -16,6 +16,7 @@ import { parseSilverlightPolicy } from '../src/silverlight/parse.js';
 import { parseDomainPattern } from '../src/flash/domains.js';
 import { classifyDomainUri, defaultPort } from '../src/silverlight/domains.js';
 import { decide } from '../src/decision/decide.js';
+import { pushAll } from '../src/collections.js';
 import { lintText } from '../src/lint/lint.js';
 import type { LintOptions } from '../src/lint/context.js';
 
@@ -130,7 +131,7 @@ export async function loadAnalyzers(): Promise<Analyzers> {
         const model = flashModel(text, context);
         if (!model) return null;
         for (const a of model.allowAccessFrom) {
-          if (a.toPorts && !a.toPorts.any) for (const r of a.toPorts.ranges) axes.ports.push(...rangeEdges(r.from, r.to));
+          if (a.toPorts && !a.toPorts.any) for (const r of a.toPorts.ranges) pushAll(axes.ports, rangeEdges(r.from, r.to));
           const d = parseDomainPattern(a.domain);
           // A caller each named domain admits; `*` and never-matching values add none.
           if (d.kind === 'name') axes.origins.push(`http://${d.name}/app.swf`);
@@ -157,8 +158,11 @@ export async function loadAnalyzers(): Promise<Analyzers> {
           }
         }
         for (const grant of entry.grantTo) {
-          for (const r of grant.socketResources) axes.ports.push(...rangeEdges(r.from, r.to));
-          for (const r of grant.resources) axes.paths.push(r.path, ...(r.includeSubpaths ? [`${r.path.replace(/\/$/, '')}/sub/data.xml`] : []));
+          for (const r of grant.socketResources) pushAll(axes.ports, rangeEdges(r.from, r.to));
+          for (const r of grant.resources) {
+            axes.paths.push(r.path);
+            if (r.includeSubpaths) axes.paths.push(`${r.path.replace(/\/$/, '')}/sub/data.xml`);
+          }
         }
       }
       return axes;

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { maxOf } from '../src/collections.js';
 import type { ClientProfile } from '../src/decision/types.js';
 import type { CaseResult } from './model.js';
 import type { ServingMode } from './phases.js';
@@ -225,7 +226,7 @@ export function diagnosisText(diagnoses: readonly Diagnosis[]): string[] {
     lines.push('');
     lines.push(`${i + 1}. [${d.level}] ${d.title} (${d.target}, ${d.client}; ${d.requirementIds.join(', ')})`);
     lines.push(`   Fix: ${d.fix}`);
-    const width = Math.max(...d.cases.map((c) => c.id.length));
+    const width = maxOf(d.cases.map((c) => c.id.length), 0);
     for (const c of d.cases.slice(0, 8)) lines.push(`   ${c.status.toUpperCase().padEnd(4)} ${c.id.padEnd(width)}  ${c.actual}`);
     if (d.cases.length > 8) lines.push(`   … and ${d.cases.length - 8} more`);
     for (const n of d.notes) lines.push(`   (${n})`);

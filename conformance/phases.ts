@@ -22,6 +22,7 @@
  * @module
  */
 import { setMaxListeners } from 'node:events';
+import { maxOf } from '../src/collections.js';
 import type { ClientProfile } from '../src/decision/types.js';
 import { exchange, seconds, trackedConnect, destroyTracked, type ExchangeResult } from './client.js';
 import { PHASES, verdict, type CaseDefinition, type CaseResult, type Phase, type RunOptions, type Verdict } from './model.js';
@@ -429,7 +430,7 @@ export async function runTargetPhases(input: TargetPhasesInput): Promise<CaseRes
     const again = serial || phase === 'soak' ? [] : ran.filter((r) => r.result.verdict.status !== 'pass' && r.result.verdict.status !== 'skip' && (r.connectFailed || r.result.verdict.status === 'error') && !jobOf(jobs, r).def.crowd);
     if (again.length > 0) {
       // The reruns stop starting once they have taken as long as the longest case of the phase.
-      const until = performance.now() + Math.max(...ran.map((r) => r.result.durationMs), 1000);
+      const until = performance.now() + Math.max(maxOf(ran.map((r) => r.result.durationMs), 0), 1000);
       for (const r of again) {
         if (performance.now() > until || signal.aborted) break;
         const alone = await runJob(jobOf(jobs, r), { alone: true });

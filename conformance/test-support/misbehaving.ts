@@ -30,6 +30,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import type { Phase, VerdictStatus } from '../model.js';
 import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY } from './servers.js';
 
 /** The misbehaviours, one per real server they model. */
@@ -37,6 +38,54 @@ export type Misbehaviour = 'backlog' | 'one-at-a-time' | 'dies-after' | 'idle-cl
 
 /** Every misbehaviour, in the order the tests and the script run them. */
 export const MISBEHAVIOURS: readonly Misbehaviour[] = ['backlog', 'one-at-a-time', 'dies-after', 'idle-closer', 'half-close-spinner', 'exits-on-bad-request', 'single-read'];
+
+/** The client each server is certified as in the tests and the script (the spinner is Microsoft's Silverlight sample). */
+export const CLIENT_OF: Record<Misbehaviour, 'flash' | 'silverlight'> = {
+  backlog: 'flash',
+  'one-at-a-time': 'flash',
+  'dies-after': 'flash',
+  'idle-closer': 'flash',
+  'half-close-spinner': 'silverlight',
+  'exits-on-bad-request': 'flash',
+  'single-read': 'flash',
+};
+
+/**
+ * The right verdict of a case against a misbehaving server, in the standard configuration: the
+ * server's own timeout lies between 2.5 s (past the 2.3 s drip) and the idle window, the run has no
+ * --expect, and a soak (when there is one) makes more connections than `dieAfter`. Every case the
+ * defect does not touch passes; from the spec, not from running the harness:
+ * - backlog: the burst of 50 overflows a backlog of 5 (WIRE-CONN-2), and so does a soak (WIRE-CONN-4);
+ * - one-at-a-time: 100 silent connections ahead of a client starve it (WIRE-CONN-3);
+ * - dies-after: the soak reaches its N-th connection (WIRE-CONN-4), after which it answers nothing;
+ * - idle-closer: closing at its own timeout, inside the idle window, conforms (WIRE-CONN-1, WIRE-REQ-5);
+ * - half-close-spinner: never closes after a half-close (WIRE-CONN-5, MUST) nor an idle or slow
+ *   client (WIRE-CONN-1, SHOULD: warnings);
+ * - exits-on-bad-request: dies on the first odd input (WIRE-CONN-3): the check after that phase
+ *   fails, and everything from then on is untested;
+ * - single-read: a request split over reads is lost (WIRE-REQ-2), a dripped one too (WIRE-REQ-6, SHOULD).
+ */
+export function rightVerdict(kind: Misbehaviour, c: { id: string; phase: Phase }): VerdictStatus {
+  const name = c.id.split('/').pop()!;
+  if (name === 'expectations') return 'skip';
+  switch (kind) {
+    case 'backlog':
+      return name === 'many-concurrent' || c.id.startsWith('load/') ? 'fail' : 'pass';
+    case 'one-at-a-time':
+      return name === 'idle-crowd' ? 'fail' : 'pass';
+    case 'dies-after':
+      return c.phase === 'soak' ? 'fail' : 'pass';
+    case 'idle-closer':
+      return 'pass';
+    case 'half-close-spinner':
+      return name === 'half-close-without-request' ? 'fail' : name === 'idle' || name === 'slowloris' ? 'warn' : 'pass';
+    case 'exits-on-bad-request':
+      if (c.phase === 'ordinary') return 'pass';
+      return c.id.endsWith('/alive/after-odd-input') ? 'fail' : 'untested';
+    case 'single-read':
+      return /^split-/.test(name) ? 'fail' : name === 'drip-within-wait' ? 'warn' : 'pass';
+  }
+}
 
 /** Options of one misbehaving server. */
 export interface MisbehavingOptions {
