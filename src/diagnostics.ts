@@ -8,8 +8,10 @@
  * @module
  */
 
-/** A requirement identifier of spec/, such as `FLASH-SOCK-7` or `SL-PATH-3`. */
-export type RequirementId = string;
+import type { RequirementId } from './requirements.js';
+
+export type { RequirementId } from './requirements.js';
+export { REQUIREMENT_IDS } from './requirements.js';
 
 /** How bad a diagnostic is. `error` means the element (or the whole file) it names is not used. */
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';

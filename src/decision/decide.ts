@@ -9,6 +9,7 @@
  */
 import { createFlashDecider } from '../flash/decide.js';
 import { createSilverlightDecider } from '../silverlight/decide.js';
+import type { RequirementId } from '../diagnostics.js';
 import type { WorldSnapshot } from '../world/world.js';
 import type { ClientProfile, Decision, DecisionRequest } from './types.js';
 
@@ -19,8 +20,8 @@ export interface Decider {
 }
 
 /** A denial for a request the dispatcher cannot hand to any profile. */
-function denyUnreadable(request: DecisionRequest, client: ClientProfile, why: string, requirement: string | null): Decision {
-  const requirements = requirement === null ? [] : [requirement];
+function denyUnreadable(request: DecisionRequest, client: ClientProfile, why: string, requirement: RequirementId | null): Decision {
+  const requirements: RequirementId[] = requirement === null ? [] : [requirement];
   const origin = typeof request?.origin === 'string' ? request.origin : String(request?.origin);
   const target = typeof request?.target === 'string' ? request.target : String(request?.target);
   return {

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import type { RequirementId } from '../diagnostics.js';
 import type { Severity, FindingId } from './finding.js';
 import type { LintClient, PolicyFormat } from './context.js';
 
@@ -37,7 +38,7 @@ export interface CheckInfo {
   /** The formats the check reads. */
   formats: readonly PolicyFormat[];
   /** Requirements of spec/ the check rests on. */
-  requirements: readonly string[];
+  requirements: readonly RequirementId[];
   /** Rules of today's scanners (peers.md §2, S1–S21) this check covers. */
   scanners: readonly string[];
   /** What the check flags and why it matters. */
