@@ -11,7 +11,7 @@
  * @module
  */
 import type { RequirementId } from '../diagnostics.js';
-import type { Severity, FindingId } from './finding.js';
+import type { Severity } from './finding.js';
 import type { LintClient, PolicyFormat } from './context.js';
 
 /** A policy plus how it is served: a check's triggering example or near miss. */
@@ -27,9 +27,9 @@ export interface LintExample {
   headers?: Record<string, string>;
 }
 
-/** The metadata of one check. */
-export interface CheckInfo {
-  id: FindingId;
+/** The metadata of one check; `Id` is the closed set of catalogue IDs ({@link FindingId}). */
+export interface CheckInfo<Id extends string = FindingId> {
+  id: Id;
   /** A short title, as in the spec heading. */
   title: string;
   severity: Severity;
@@ -63,8 +63,9 @@ const HTTPS = 'https://www.example.com/crossdomain.xml';
 const HTTP = 'http://www.example.com/crossdomain.xml';
 const SL = 'https://www.example.com/clientaccesspolicy.xml';
 
-/** Every check, in catalogue order (family by family). */
-export const CHECKS: readonly CheckInfo[] = [
+// The catalogue as written, its IDs kept as literal types: FindingId is derived from it, so a
+// mistyped ID anywhere in the code is a compile error, not a run-time throw.
+const CATALOGUE = [
   // ---------------------------------------------------------------- parse: the parser's verdicts
   {
     id: 'LINT-PARSE-REJECTED',
@@ -600,7 +601,13 @@ export const CHECKS: readonly CheckInfo[] = [
     trigger: { policy: sl('        <domain uri="*"/>', '        <socket-resource port="4502-4534" protocol="tcp"/>'), servedFrom: 'xmlsocket://game.example.com:943' },
     nearMiss: { policy: sl('        <domain uri="*"/>', '        <socket-resource port="4530" protocol="tcp"/>'), servedFrom: 'xmlsocket://game.example.com:943' },
   },
-];
+] as const satisfies readonly CheckInfo<string>[];
+
+/** A finding ID of the catalogue, such as `LINT-DOMAIN-PUBLIC-SUFFIX`: the closed set of {@link CHECKS}' IDs. */
+export type FindingId = (typeof CATALOGUE)[number]['id'];
+
+/** Every check, in catalogue order (family by family). */
+export const CHECKS: readonly CheckInfo[] = CATALOGUE;
 
 /** A rule of today's scanners (peers.md §2), and how this catalogue covers it. */
 export interface ScannerRule {
@@ -638,14 +645,12 @@ export const SCANNER_RULES: readonly ScannerRule[] = [
   { id: 'S21', scanner: 'Burp "Flash/Silverlight cross-domain policy" (unverified)', condition: 'any-domain grants' },
 ];
 
-/** The metadata of `id`; throws for an unknown ID (a programming error, never input-driven). */
-export function checkInfo(id: FindingId): CheckInfo {
-  const info = CHECK_BY_ID.get(id);
-  if (!info) throw new Error(`unknown lint check ${id}`);
-  return info;
-}
+const CHECK_BY_ID = Object.fromEntries(CHECKS.map((c) => [c.id, c])) as Readonly<Record<FindingId, CheckInfo>>;
 
-const CHECK_BY_ID = new Map(CHECKS.map((c) => [c.id, c]));
+/** The metadata of `id` (every {@link FindingId} has a row: the type is derived from the catalogue). */
+export function checkInfo(id: FindingId): CheckInfo {
+  return CHECK_BY_ID[id];
+}
 
 /** Every catalogue ID, in catalogue order. */
 export const CHECK_IDS: readonly FindingId[] = CHECKS.map((c) => c.id);

@@ -17,7 +17,7 @@ import { parseSilverlightPolicy } from '../silverlight/parse.js';
 import { CHECK_PROFILES, checkContext } from './checks/index.js';
 import { finding } from './checks/check.js';
 import { resolveLintContext, type LintContext, type LintOptions } from './context.js';
-import { sortFindings, type Finding } from './finding.js';
+import { sortFindings, type Finding, type FindingId } from './finding.js';
 
 /** A policy of either format, as the parsers produce it. */
 export type AnyPolicy = FlashPolicy | SilverlightPolicy;
@@ -66,7 +66,7 @@ export function diagnosticToFinding(d: Diagnostic, rejected: boolean): Finding {
   // a finding always has a position, so fall back to the start of the line.
   const where = { line: Number.isInteger(d.line) && d.line >= 1 ? d.line : 1, column: Number.isInteger(d.column) && d.column >= 1 ? d.column : 1, offset: 0 };
   const value = d.value ?? '';
-  let id: string;
+  let id: FindingId;
   if (DTD_CODES.has(d.code)) id = 'LINT-PARSE-DTD';
   else if (d.severity === 'error') id = rejected ? 'LINT-PARSE-REJECTED' : 'LINT-PARSE-VOIDED';
   else if (d.severity === 'warning') id = 'LINT-PARSE-WARNING';
