@@ -47,6 +47,16 @@ export const DIAGNOSTIC_SEVERITY_RANK: Readonly<Record<DiagnosticSeverity, numbe
   info: 2,
 };
 
+/**
+ * Why a rule of a policy (or a whole response) can never grant in the context it is read in: a
+ * sentence and the requirement that says so. The effective policies (`src/flash/effective.ts`,
+ * `src/silverlight/effective.ts`) mark rules with it; the linter reports it.
+ */
+export interface NeverApplies {
+  why: string;
+  requirement: RequirementId;
+}
+
 /** True when any diagnostic in the list is an error. */
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');

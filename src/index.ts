@@ -28,15 +28,19 @@ export { SILVERLIGHT_XML_RULES } from './silverlight/grammar.js';
 export { parseSilverlightPolicy, SILVERLIGHT_DIAGNOSTIC_CODES } from './silverlight/parse.js';
 export type { SilverlightDiagnosticCode, SilverlightParseOptions, SilverlightParseResult } from './silverlight/parse.js';
 export { serializeSilverlightPolicy, withoutSource as silverlightWithoutSource, escapeXmlAttribute as escapeSilverlightAttribute } from './silverlight/serialize.js';
-export { classifyDomainUri, matchDomainPattern, matchDomainUri as matchSilverlightDomainUri, parseCaller as parseSilverlightCaller } from './silverlight/domains.js';
+export { classifyDomainUri, matchDomainPattern, matchDomainUri as matchSilverlightDomainUri, callerOf as silverlightCallerOf } from './silverlight/domains.js';
 export type { SilverlightCaller, SilverlightDomainPattern } from './silverlight/domains.js';
 export { isHeaderAllowed as isSilverlightHeaderAllowed, isMethodAllowed as isSilverlightMethodAllowed, parseHeaderList as parseSilverlightHeaderList } from './silverlight/headers.js';
-export { matchResourcePath as matchSilverlightResourcePath, findForbiddenPathSequence, isWholeSiteGrant, rawRequestPath as silverlightRawRequestPath, unresolvedRequestPath as silverlightUnresolvedRequestPath } from './silverlight/paths.js';
+export { matchResourcePath as matchSilverlightResourcePath, findForbiddenPathSequence, isWholeSiteGrant, localRequestPath as silverlightLocalRequestPath, unresolvedRequestPath as silverlightUnresolvedRequestPath } from './silverlight/paths.js';
 export { parseSilverlightFlashSubset, SILVERLIGHT_FLASH_SUBSET_DIAGNOSTIC_CODES, SILVERLIGHT_ACCEPTED_META_POLICIES } from './silverlight/flash-subset.js';
 export type { SilverlightFlashSubsetResult, SilverlightFlashSubsetDiagnosticCode } from './silverlight/flash-subset.js';
-export { createSilverlightDecider, decideSilverlight, compileSilverlightPolicy, isAcceptedPolicyContentType as isAcceptedSilverlightPolicyContentType } from './silverlight/decide.js';
-export type { OriginBuckets as SilverlightOriginBuckets, SilverlightDecider, CompiledSilverlightPolicy, CompiledAllowFrom as CompiledSilverlightAllowFrom, SilverlightSocketGrant, LinearSilverlightPolicy } from './silverlight/decide.js';
-export { admittingAllowFroms as silverlightAdmittingAllowFroms, findSocketGrant as findSilverlightSocketGrant } from './silverlight/decide.js';
+export { createSilverlightDecider } from './silverlight/decide.js';
+export type { SilverlightDecider } from './silverlight/decide.js';
+export { compileSilverlightPolicy } from './silverlight/compile.js';
+export type { OriginBuckets as SilverlightOriginBuckets, CompiledSilverlightPolicy, CompiledAllowFrom as CompiledSilverlightAllowFrom, SilverlightSocketGrant, LinearSilverlightPolicy } from './silverlight/compile.js';
+export { admittingAllowFroms as silverlightAdmittingAllowFroms, findSocketGrant as findSilverlightSocketGrant } from './silverlight/compile.js';
+export { effectiveSilverlightPolicy, readSilverlightPolicy, silverlightServingRefusal } from './silverlight/effective.js';
+export type { EffectiveSilverlightPolicy, EffectiveAllowFrom as EffectiveSilverlightAllowFrom, SilverlightPolicyContext, SilverlightPolicyRead, UnusedGrant as SilverlightUnusedGrant } from './silverlight/effective.js';
 export { SILVERLIGHT_POLICY_REQUEST as SILVERLIGHT_POLICY_REQUEST_TEXT, SILVERLIGHT_POLICY_REQUEST_BYTES, silverlightSocketPolicyLocation } from './silverlight/socket.js';
 // World snapshots and the decision function (spec/flash/5-8): world reader, locations, Flash procedure.
 export { parseWorld, responseHeader } from './world/parse.js';
@@ -46,38 +50,42 @@ export {
   normalizeHost,
   masterSocketLocation,
   masterUrlLocation,
+  socketLocation,
+  urlLocation,
   MASTER_SOCKET_PORT,
   parseSocketTarget,
   parseTarget,
   parseOriginUrl,
+  rawRequestPath,
   resolveRedirect,
   indexWorld,
   lookupLocation,
   directoryOf,
   socketLocationKey,
   urlLocationKey,
+  worldKeyReading,
+  LOCATION_DIAGNOSTIC_CODES,
 } from './world/locations.js';
-export type { Parsed, PolicyLocation, SocketLocation, UrlLocation, SocketTarget, UrlTarget, OriginUrl, IndexedWorld } from './world/locations.js';
-export { POLICY_FILE_REQUEST, POLICY_FILE_REQUEST_BYTES, extractSocketPolicyText } from './flash/socket.js';
+export type { Reading, PolicyLocation, SocketLocation, UrlLocation, SocketTarget, UrlTarget, Target, OriginUrl, OriginHostKind, IndexedWorld, LocationDiagnosticCode } from './world/locations.js';
+export type { WorldParseResult, WorldDiagnosticCode } from './world/parse.js';
+export { WORLD_DIAGNOSTIC_CODES } from './world/parse.js';
+export { acceptsPolicyContentType, acceptedPolicyContentTypes, mediaType } from './world/content-type.js';
+export { POLICY_FILE_REQUEST, POLICY_FILE_REQUEST_BYTES, extractSocketPolicyText, SOCKET_FRAMING_DIAGNOSTIC_CODES } from './flash/socket.js';
 export type { SocketPolicyText } from './flash/socket.js';
 export * from './flash/meta.js';
-export {
-  compileFlashPolicy,
-  findAccessGrant,
-  findAccessGrantLinear,
-  findHeaderGrants,
-  prepareLinear,
-  ruleOrigin,
-  effectiveSecure,
-  restrictToHighPorts,
-  headerPatternMatches,
-  HIGH_PORT_THRESHOLD,
-} from './flash/compile.js';
-export type { AccessTable, DomainIndex, HeaderBucket, CompiledFlashPolicy, CompiledAccessRule, CompiledHeaderRule, FlashPolicyContext, LinearPolicy, RuleOrigin, SkippedRule } from './flash/compile.js';
-export { createFlashDecider, decideFlash, fetchSocketPolicy, fetchUrlPolicy, policyCoversTarget, isAcceptedPolicyContentType, MAX_POLICY_REDIRECTS } from './flash/decide.js';
-export type { FlashDecider, FetchedFlashPolicy } from './flash/decide.js';
-export { decide, createDecider } from './decision/decide.js';
+export { compileFlashPolicy, findAccessGrant, findAccessGrantLinear, findHeaderGrants, prepareLinear, ruleOrigin, headerPatternMatches } from './flash/compile.js';
+export type { AccessTable, DomainIndex, HeaderBucket, CompiledFlashPolicy, CompiledAccessRule, CompiledHeaderRule, LinearPolicy, RuleOrigin } from './flash/compile.js';
+export { effectiveFlashPolicy, readFlashPolicy, flashServingRefusal, effectiveSecure, applyHighPortRule, restrictToHighPorts, lowestGrantablePort, HIGH_PORT_THRESHOLD } from './flash/effective.js';
+export type { EffectiveFlashPolicy, EffectiveAccessRule, EffectiveHeaderRule, FlashPolicyContext, FlashPolicyRead, FlashReadContext } from './flash/effective.js';
+export { createFlashDecider } from './flash/decide.js';
+export type { FlashDecider } from './flash/decide.js';
+export { fetchSocketPolicy, fetchUrlPolicy, MAX_POLICY_REDIRECTS } from './flash/fetch.js';
+export type { FetchedFlashPolicy } from './flash/fetch.js';
+export { policyCoversTarget } from './flash/scope.js';
+export { decide, createDecider, decideFlash, decideSilverlight } from './decision/decide.js';
 export type { Decider } from './decision/decide.js';
+export { readRequest, REQUEST_DIAGNOSTIC_CODES } from './decision/request.js';
+export type { RequestReadResult } from './decision/request.js';
 // The reference policy server (spec/server.md).
 export {
   startPolicyServer,

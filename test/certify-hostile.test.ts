@@ -232,7 +232,7 @@ describe.concurrent('a whole certification of each hostile server ends with verd
 /** The world as `--record` writes it, read back as `decide --world` reads it. */
 function replay(world: unknown): Parameters<typeof decide>[1] {
   const parsed = parseWorld(JSON.parse(JSON.stringify(world)));
-  expect(parsed.errors).toEqual([]);
+  expect(parsed.diagnostics).toEqual([]);
   return parsed.world!;
 }
 

@@ -60,7 +60,7 @@ describe('xdpolicy decide', () => {
     expect(JSON.parse(r.out).decidedBy.location).toBe('xmlsocket://b.com:5000');
     const lp = await run(['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:5000', '--world', 'world.json', '--load-policy', 'xmlsocket://b.com:9999']);
     expect(lp.code).toBe(0);
-    expect(lp.out).toContain('xmlsocket://b.com:9999 -> missing');
+    expect(lp.out).toContain('xmlsocket://b.com:9999 -> refused');
   });
 
   it.each([
