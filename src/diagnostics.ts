@@ -38,6 +38,12 @@ export interface Diagnostic {
   requirement: RequirementId;
   /** The offending value (an attribute value, an element name, a snippet), when there is one. */
   value?: string;
+  /**
+   * For an error that drops a granting element: what the element would have granted, had it been
+   * valid (`SWFs from any site socket connections to ports 843-9000`), so nothing is dropped
+   * without saying what was lost.
+   */
+  wouldGrant?: string;
 }
 
 /** Rank of each severity, worst first: used to sort and to compare against thresholds. */

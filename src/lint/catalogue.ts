@@ -331,6 +331,20 @@ const CATALOGUE = [
     trigger: { policy: flash('  <allow-access-from domain="*.example.com" to-ports="9100"/>\n  <allow-access-from domain="www.example.com" to-ports="9100"/>'), servedFrom: SOCK },
     nearMiss: { policy: flash('  <allow-access-from domain="*.example.com" to-ports="9100"/>\n  <allow-access-from domain="www.example.com" to-ports="9101"/>'), servedFrom: SOCK },
   },
+  {
+    id: 'LINT-RULE-NEVER-APPLIES',
+    title: 'A grant the client can never use',
+    severity: 'low',
+    formats: ['flash', 'silverlight'],
+    requirements: ['FLASH-META-2', 'FLASH-SOCK-6', 'FLASH-SOCK-7', 'FLASH-URL-7', 'SL-GRAM-5', 'SL-GRAM-7', 'SL-GRAM-9', 'SL-SOCK-11', 'SL-HTTP-4', 'LINT-4'],
+    scanners: [],
+    explanation:
+      'The client reads this grant but can never use it where the file is served: the master\'s meta-policy is `none` (which disables the master\'s own grants too), a socket policy served from a port of 1024 or higher lists only ports below 1024, the response\'s `Content-Type` makes the client ignore the file, a Silverlight `<allow-from>` lists no `<domain>`, or its `<policy>` grants nothing of the kind the file is read for (no `<grant-to>`, an empty one, `<resource>` in a socket policy, `<socket-resource>` in an HTTP one). The finding says why and what the grant would allow were it used — with the IDs the other checks would raise, which are not raised at their own severity: a grant that never applies exposes nothing today, but it is one edit away from doing so, and its author expected it to work.',
+    remediation: 'Delete the grant, or fix what voids it (the meta-policy, the port the policy is served from, the `Content-Type`, the missing `<domain>` or `<grant-to>`).',
+    confidence: 'Certain, given the right `--served-from` (and `Content-Type`, when it matters).',
+    trigger: { policy: flash('  <site-control permitted-cross-domain-policies="none"/>\n  <allow-access-from domain="*"/>'), servedFrom: HTTPS },
+    nearMiss: { policy: flash('  <site-control permitted-cross-domain-policies="master-only"/>\n  <allow-access-from domain="www.example.com"/>'), servedFrom: HTTPS },
+  },
   // ---------------------------------------------------------------- secure
   {
     id: 'LINT-SECURE-FALSE-HTTPS',
