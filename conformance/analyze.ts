@@ -10,9 +10,8 @@
 import type { Diagnostic } from '../src/diagnostics.js';
 import type { ClientProfile, Decision, DecisionRequest } from '../src/decision/types.js';
 import type { WorldSnapshot } from '../src/world/world.js';
-import type { FlashPolicy } from '../src/flash/model.js';
-import { parseFlashPolicy } from '../src/flash/parse.js';
-import { parseSilverlightPolicy } from '../src/silverlight/parse.js';
+import { readFlashPolicy, type EffectiveFlashPolicy, type FlashReadContext } from '../src/flash/effective.js';
+import { readSilverlightPolicy } from '../src/silverlight/effective.js';
 import { decide } from '../src/decision/decide.js';
 import { lintText } from '../src/lint/lint.js';
 import type { LintOptions } from '../src/lint/context.js';
@@ -54,10 +53,11 @@ export interface LintFindingLike {
 export interface Analyzers {
   validate(text: string, format: ClientProfile, context: ServeContext): PolicyValidity;
   /**
-   * The Flash parser's model of a served policy (null when the parser rejects it), so checks read
-   * `site-control` and the like from the one parser rather than re-reading the text.
+   * The Flash client's effective policy of a served policy (null when its reader rejects it), so
+   * checks read `site-control`, the meta-policy in force and the like from the client's one reader
+   * rather than re-reading the text.
    */
-  flashModel(text: string, context: ServeContext): FlashPolicy | null;
+  flashEffective(text: string, context: ServeContext): EffectiveFlashPolicy | null;
   /** Null when no linter is available. */
   lint(text: string, client: ClientProfile, context: ServeContext): LintFindingLike[] | null;
   /** Null when no decision function is available. */
@@ -66,16 +66,21 @@ export interface Analyzers {
 
 /** The library's analyzers: the format parsers, the linter and `decide`. */
 export async function loadAnalyzers(): Promise<Analyzers> {
-  const flashContext = (context: ServeContext): { kind: 'url' | 'socket'; scheme?: 'http' | 'https'; master: boolean } => ({
-    kind: context.kind,
-    ...(context.scheme ? { scheme: context.scheme } : {}),
-    master: context.master ?? false,
-  });
+  // The text a check hands over is the policy as the client reads it (a socket answer already cut at its NUL).
+  const flashContext = (context: ServeContext): FlashReadContext => {
+    const header = context.headers?.['x-permitted-cross-domain-policies'];
+    return {
+      kind: context.kind,
+      ...(context.scheme ? { scheme: context.scheme } : {}),
+      master: context.master ?? false,
+      ...(header !== undefined ? { metaPolicyHeader: header } : {}),
+    };
+  };
   return {
     validate(text, format, context) {
       const checkedBy = format === 'flash' ? 'flash-parser' : 'silverlight-parser';
       try {
-        const r = format === 'flash' ? parseFlashPolicy(text, flashContext(context)) : parseSilverlightPolicy(text);
+        const r = format === 'flash' ? readFlashPolicy(text, flashContext(context)) : readSilverlightPolicy(text, { kind: context.kind });
         return { valid: r.policy !== null, diagnostics: r.diagnostics, checkedBy };
       } catch (err) {
         // The parsers never throw by contract; if one does, the policy is not accepted.
@@ -86,11 +91,11 @@ export async function loadAnalyzers(): Promise<Analyzers> {
         };
       }
     },
-    flashModel(text, context) {
+    flashEffective(text, context) {
       try {
-        return parseFlashPolicy(text, flashContext(context)).policy;
+        return readFlashPolicy(text, flashContext(context)).effective;
       } catch {
-        // The parser never throws by contract; if it does, there is no model to read.
+        // The reader never throws by contract; if it does, there is no policy to read.
         return null;
       }
     },

@@ -14,7 +14,9 @@ import type { Target } from './target.js';
 import { decideExpectations, standardPort, type ProbedTarget } from './world.js';
 import { formatHost } from './target.js';
 import type { ServeContext } from './analyze.js';
-import { effectiveMetaPolicy, parseMetaPolicyHeader } from '../src/flash/meta.js';
+import { parseMetaPolicyHeader } from '../src/flash/meta.js';
+import { acceptedPolicyContentTypes, acceptsPolicyContentType } from '../src/world/content-type.js';
+import { requirementText } from './wire.js';
 
 /** Flash's wait for a socket policy at a default location (port 843 or the destination port). */
 export const FLASH_SOCKET_WAIT_MS = 3000;
@@ -97,7 +99,7 @@ export const RESPONSE_CASES: readonly CaseDefinition[] = [
   {
     id: 'flash/response/close-after-send',
     desc: 'Sends the exact request; the server closes the connection once the policy is sent',
-    requirement: 'The server SHOULD close the connection after sending the policy.',
+    requirement: requirementText('WIRE-RESP-3'),
     requirementIds: ['WIRE-RESP-3'],
     strict: true,
     appliesTo: onSocket('flash'),
@@ -107,7 +109,7 @@ export const RESPONSE_CASES: readonly CaseDefinition[] = [
   {
     id: 'silverlight/response/close-after-send',
     desc: 'Sends the 22-byte request; the server closes the connection once the policy is sent',
-    requirement: 'The server SHOULD close the connection after sending the policy.',
+    requirement: requirementText('WIRE-RESP-3'),
     requirementIds: ['WIRE-RESP-3'],
     strict: true,
     appliesTo: onSocket('silverlight'),
@@ -276,15 +278,6 @@ export const POLICY_CASES: readonly CaseDefinition[] = (['flash', 'silverlight']
   },
 ]);
 
-/** Content types Flash accepts for a URL policy; Silverlight accepts text/* and application/xml. */
-export function acceptableContentType(client: ClientProfile, contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (type.startsWith('text/')) return true;
-  if (type === 'application/xml') return true;
-  return client === 'flash' && type === 'application/xhtml+xml';
-}
-
 /** URL-policy checks. */
 export const HTTP_CASES: readonly CaseDefinition[] = [
   {
@@ -351,9 +344,10 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
     async run(ctx) {
       const r = await ctx.probe.http();
       const ct = r.headers['content-type'];
-      const expected = [ctx.client === 'flash' ? 'text/*, application/xml or application/xhtml+xml' : 'text/* or application/xml'];
+      const expected = [acceptedPolicyContentTypes(ctx.client)];
       if (r.status !== 200) return verdict.skip(`no policy (HTTP ${r.status ?? r.outcome})`);
-      return acceptableContentType(ctx.client, ct) ? verdict.pass(expected, `Content-Type ${ct}`) : verdict.fail(expected, `Content-Type ${ct ?? '(none)'}`);
+      // WIRE-HTTP-2: the client's own rule (FLASH-URL-7, SL-HTTP-4), from the library.
+      return acceptsPolicyContentType(ctx.client, ct) ? verdict.pass(expected, `Content-Type ${ct}`) : verdict.fail(expected, `Content-Type ${ct ?? '(none)'}`);
     },
   },
   {
@@ -393,13 +387,15 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
       if (h.noneThisResponse) return verdict.fail(expected, `header '${header}' says none-this-response: Flash does not use this response as a policy`);
       const t = ctx.target;
       const scheme = t.kind === 'http' ? t.scheme : 'http';
-      // Parsed as a master so the model keeps the site-control the operator wrote: the case compares
-      // the two declarations; that a non-master's site-control is ignored (FLASH-META-8) is lint's finding.
-      const model = ctx.analyzers.flashModel(r.body.toString('utf8'), { kind: 'url', scheme, master: true, servedFrom: t.url });
-      if (model === null) return verdict.pass(expected, `header '${header}'; the file's site-control is not checked: the parser rejects the file (see flash/policy/valid)`);
-      const fromFile = effectiveMetaPolicy(model, undefined, { kind: 'url', scheme });
-      const inForce = effectiveMetaPolicy(model, header, { kind: 'url', scheme });
-      const details = { header, siteControl: model.siteControl.map((sc) => sc.permittedCrossDomainPolicies), inForce: inForce.value, notes: inForce.notes };
+      // Read as a master so the effective policy keeps the site-control the operator wrote: the case
+      // compares the two declarations; that a non-master's site-control is ignored (FLASH-META-8) is lint's finding.
+      const body = r.body.toString('utf8');
+      const file = ctx.analyzers.flashEffective(body, { kind: 'url', scheme, master: true, servedFrom: t.url });
+      const served = ctx.analyzers.flashEffective(body, { kind: 'url', scheme, master: true, servedFrom: t.url, headers: { 'x-permitted-cross-domain-policies': header } });
+      if (file?.metaPolicy == null || served?.metaPolicy == null) return verdict.pass(expected, `header '${header}'; the file's site-control is not checked: the parser rejects the file (see flash/policy/valid)`);
+      const fromFile = file.metaPolicy;
+      const inForce = served.metaPolicy;
+      const details = { header, siteControl: file.policy.siteControl.map((sc) => sc.permittedCrossDomainPolicies), inForce: inForce.value, notes: inForce.notes };
       if (fromFile.source === 'site-control' && h.value !== null && h.value !== fromFile.value) {
         return verdict.fail(expected, `header '${header}' but the file's site-control says '${fromFile.value}' (in force: '${inForce.value}', the more restrictive)`, details);
       }

@@ -22,6 +22,9 @@ beforeAll(async () => {
     } else if (url === '/html/crossdomain.xml') {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-permitted-cross-domain-policies': 'all' });
       res.end(FIXTURE_FLASH_POLICY.replace('<cross-domain-policy>', '<cross-domain-policy>\n  <site-control permitted-cross-domain-policies="master-only"/>'));
+    } else if (url === '/bare-text/crossdomain.xml') {
+      res.writeHead(200, { 'content-type': 'text/' });
+      res.end(FIXTURE_FLASH_POLICY);
     } else if (url === '/away/crossdomain.xml') {
       res.writeHead(302, { location: 'http://elsewhere.example/crossdomain.xml' });
       res.end();
@@ -70,6 +73,12 @@ describe('URL policy targets', () => {
     expect(statusOf(r, 'http/meta-policy-header')).toBe('warn');
     expect(r.results.find((x) => x.id === 'http/meta-policy-header')!.verdict.actual).toMatch(/site-control says 'master-only'/);
     expect(r.exitCode).toBe(1);
+  });
+
+  it('WIRE-HTTP-2 asks the client\'s own rule (FLASH-URL-7): Content-Type "text/" has no subtype, so it fails as it is no policy to the client', async () => {
+    const r = await certify(`${base}/bare-text/crossdomain.xml`);
+    expect(statusOf(r, 'http/content-type')).toBe('fail');
+    expect(r.results.find((x) => x.id === 'http/content-type')!.verdict.actual).toContain('Content-Type text/');
   });
 
   it('a cross-host redirect fails; a same-host one passes the MUST case and warns the SHOULD one (WIRE-HTTP-4)', async () => {
