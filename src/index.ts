@@ -73,6 +73,7 @@ export { acceptsPolicyContentType, acceptedPolicyContentTypes, mediaType } from 
 export { POLICY_FILE_REQUEST, POLICY_FILE_REQUEST_BYTES, extractSocketPolicyText, SOCKET_FRAMING_DIAGNOSTIC_CODES } from './flash/socket.js';
 export type { SocketPolicyText } from './flash/socket.js';
 export * from './flash/meta.js';
+export type { HostFilter } from './host-filter.js';
 export { compileFlashPolicy, findAccessGrant, findAccessGrantLinear, findHeaderGrants, prepareLinear, ruleOrigin, headerPatternMatches } from './flash/compile.js';
 export type { AccessTable, DomainIndex, HeaderBucket, CompiledFlashPolicy, CompiledAccessRule, CompiledHeaderRule, LinearPolicy, RuleOrigin } from './flash/compile.js';
 export { effectiveFlashPolicy, readFlashPolicy, flashServingRefusal, effectiveSecure, applyHighPortRule, restrictToHighPorts, lowestGrantablePort, HIGH_PORT_THRESHOLD } from './flash/effective.js';
@@ -129,8 +130,8 @@ export * from './lint/finding.js';
 export type { LintClient, LintContext, LintOptions, PolicyFormat, ServedFrom } from './lint/context.js';
 export { LINT_CLIENTS, parseServedFrom, resolveLintContext, sniffRootElement } from './lint/context.js';
 export type { CheckInfo, LintExample, ScannerRule } from './lint/catalogue.js';
-export { CHECKS, CHECK_IDS, SCANNER_RULES, checkInfo } from './lint/catalogue.js';
-export type { Check, FlashCheck, SilverlightCheck } from './lint/checks/index.js';
+export { CATALOGUE, CHECKS, CHECK_IDS, SCANNER_RULES, checkInfo } from './lint/catalogue.js';
+export type { Check, CheckProfile, FlashCheck, SilverlightCheck } from './lint/checks/index.js';
 export {
   FLASH_CHECKS,
   SILVERLIGHT_CHECKS,
@@ -150,5 +151,5 @@ export {
   checkSilverlightServing,
   checkSiteControl,
 } from './lint/checks/index.js';
-export type { AnyPolicy, LintReport } from './lint/lint.js';
-export { diagnosticToFinding, lint, lintText, lintTextReport } from './lint/lint.js';
+export type { AnyEffectivePolicy, AnyPolicy, LintReport } from './lint/lint.js';
+export { diagnosticToFinding, lint, lintEffective, lintText, lintTextReport } from './lint/lint.js';

@@ -63,9 +63,12 @@ const HTTPS = 'https://www.example.com/crossdomain.xml';
 const HTTP = 'http://www.example.com/crossdomain.xml';
 const SL = 'https://www.example.com/clientaccesspolicy.xml';
 
-// The catalogue as written, its IDs kept as literal types: FindingId is derived from it, so a
-// mistyped ID anywhere in the code is a compile error, not a run-time throw.
-const CATALOGUE = [
+/**
+ * The catalogue as written, its IDs kept as literal types: {@link FindingId} is derived from it,
+ * so a mistyped ID anywhere in the code is a compile error, not a run-time throw. Read it as
+ * {@link CHECKS}.
+ */
+export const CATALOGUE = [
   // ---------------------------------------------------------------- parse: the parser's verdicts
   {
     id: 'LINT-PARSE-REJECTED',
