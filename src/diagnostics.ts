@@ -1,9 +1,24 @@
 /**
- * Diagnostics: what the parsers and the decision procedure report about their input.
+ * Diagnostics: what the readers of the core (parsers, the URL and request readers, the world
+ * reader) report about their input — and the core's one failure convention.
  *
- * Inside the library, failure is a value (a diagnostic in a list), never an exception; only the
- * CLI turns diagnostics into exit codes. Every diagnostic names the requirement of spec/ that it
- * enforces, so a reader can go from a message to the rule and back.
+ * **The failure convention.** A function of the core (everything under `src/` but the edges: the
+ * CLI and the server) that can fail to read its input gives no value — `null` — and says why in
+ * diagnostics:
+ * - a reader of a part (a URL, a location, a port list, an XML document) takes the `Diagnostic[]`
+ *   to report into and returns the value or `null` (`parseXmlDocument`, `parsePolicyLocation`,
+ *   `parseOriginUrl`, `parsePortRanges`, `parseServedFrom`);
+ * - a reader of a whole input returns its value or `null` beside the diagnostics, which it gives
+ *   on success too (warnings, notes): `{ policy, diagnostics }` of the policy parsers and readers,
+ *   `{ world, diagnostics }` of `parseWorld`, `{ request, diagnostics }` of `readRequest`.
+ *
+ * Nothing is thrown and nothing is returned as `{ ok: false }` or `{ error }`: a `null` always
+ * comes with at least one error diagnostic naming what is wrong, where, and the requirement of
+ * spec/ it enforces, so a reader can go from a message to the rule and back. Only the edges turn
+ * diagnostics into something else: the CLI into messages and exit statuses, the server into a
+ * refusal, certify into verdicts, and `decide` into a denial whose trace carries them (a decision
+ * itself never fails: it allows or denies). Absence is not failure: a lookup that finds nothing
+ * (`findAccessGrant`, `lookupLocation`) returns `null` or `undefined` with no diagnostic.
  *
  * @module
  */
