@@ -16,16 +16,16 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadAnalyzers } from '../../conformance/analyze.js';
-import { parseExpectations, type Expectations } from '../../conformance/expect.js';
-import { defaultRunOptions, matchCasePattern } from '../../conformance/model.js';
-import { htmlReport, jsonReport, junitReport, planText, progressLine, textReport } from '../../conformance/report.js';
-import { allCases, runCertification } from '../../conformance/run.js';
-import { parseTarget, type Target } from '../../conformance/target.js';
-import { dictionary, maxOf, pushAll } from '../collections.js';
-import type { ClientProfile } from '../decision/types.js';
-import { startPolicyServer } from '../server/index.js';
-import type { WorldResponse, WorldSnapshot } from '../world/world.js';
+import { loadAnalyzers } from '../conformance/analyze.js';
+import { parseExpectations, type Expectations } from '../conformance/expect.js';
+import { defaultRunOptions, matchCasePattern } from '../conformance/model.js';
+import { htmlReport, jsonReport, junitReport, planText, progressLine, textReport } from '../conformance/report.js';
+import { allCases, runCertification } from '../conformance/run.js';
+import { parseTarget, type Target } from '../conformance/target.js';
+import { dictionary, maxOf, pushAll } from '../src/collections.js';
+import type { ClientProfile } from '../src/decision/types.js';
+import { startPolicyServer } from '../src/server/index.js';
+import type { WorldResponse, WorldSnapshot } from '../src/world/world.js';
 import { UsageError, type CliIO } from './io.js';
 import { EXPECTATIONS_FILE_LIMIT, readBoundedFile } from './read.js';
 

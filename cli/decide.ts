@@ -11,12 +11,12 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { createDecider } from '../decision/decide.js';
-import type { ClientProfile, Decision, DecisionRequest } from '../decision/types.js';
-import { masterSocketLocation, masterUrlLocation, parseOriginUrl, parseTarget, socketLocationKey, urlLocationKey, type Parsed } from '../world/locations.js';
-import { SILVERLIGHT_POLICY_PORT } from '../silverlight/model.js';
-import { parseWorld } from '../world/parse.js';
-import type { WorldSnapshot } from '../world/world.js';
+import { createDecider } from '../src/decision/decide.js';
+import type { ClientProfile, Decision, DecisionRequest } from '../src/decision/types.js';
+import { masterSocketLocation, masterUrlLocation, parseOriginUrl, parseTarget, socketLocationKey, urlLocationKey, type Parsed } from '../src/world/locations.js';
+import { SILVERLIGHT_POLICY_PORT } from '../src/silverlight/model.js';
+import { parseWorld } from '../src/world/parse.js';
+import type { WorldSnapshot } from '../src/world/world.js';
 import { UsageError, type CliIO } from './io.js';
 import { POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT, type InputLimit } from './read.js';
 

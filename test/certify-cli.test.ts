@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { main } from '../cli/main.js';
 import { decide } from '../src/decision/decide.js';
 import { startFixture, type Fixture } from '../conformance/test-support/servers.js';
 import { matchCasePattern } from '../conformance/model.js';

@@ -18,7 +18,7 @@ import { htmlReport, jsonReport, junitReport, textReport } from '../conformance/
 import { exitCodeOf, runCertification, type CertifyReport, type PlannedTarget } from '../conformance/run.js';
 import { parseTarget, type Target } from '../conformance/target.js';
 import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY } from '../conformance/test-support/servers.js';
-import { main } from '../src/cli/main.js';
+import { main } from '../cli/main.js';
 import { decide } from '../src/decision/decide.js';
 import type { Expectations } from '../conformance/expect.js';
 import { captureIO } from './support/cli.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { main } from '../cli/main.js';
 import { parseFlashPolicy } from '../src/flash/parse.js';
 import { serializeFlashPolicy } from '../src/flash/serialize.js';
 import { lintText } from '../src/lint/lint.js';

@@ -153,8 +153,8 @@ async function main(): Promise<number> {
   const known = new Set(requirements.map((r) => r.id));
   const matcher = idMatcher(known);
   const isTest = (p: string): boolean => /\.test\.ts$/.test(p);
-  const codeFiles = [...walk('src', (p) => p.endsWith('.ts') && !isTest(p)), ...walk('conformance', (p) => p.endsWith('.ts') && !isTest(p))];
-  const testFiles = [...walk('src', isTest), ...walk('conformance', isTest), ...walk('test', isTest)];
+  const codeFiles = ['src', 'conformance', 'cli'].flatMap((dir) => walk(dir, (p) => p.endsWith('.ts') && !isTest(p)));
+  const testFiles = ['src', 'conformance', 'cli', 'test'].flatMap((dir) => walk(dir, isTest));
   const corpusFiles = walk('corpus', (p) => p.endsWith('.json'));
   const code = codeFiles.flatMap((f) => scanReferences(read(f), f, matcher));
   const tests = testFiles.flatMap((f) => scanReferences(read(f), f, matcher));

@@ -6,8 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { silverlightPolicyWorld } from '../../src/cli/decide.js';
+import { main } from '../../cli/main.js';
+import { silverlightPolicyWorld } from '../../cli/decide.js';
 import { simple } from './helpers.js';
 import { captureIO } from '../support/cli.js';
 
