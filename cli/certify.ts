@@ -21,7 +21,7 @@ import { parseExpectations, type Expectations } from '../conformance/expect.js';
 import { defaultRunOptions, matchCasePattern } from '../conformance/model.js';
 import { htmlReport, jsonReport, junitReport, planText, progressLine, textReport } from '../conformance/report.js';
 import { allCases, runCertification } from '../conformance/run.js';
-import { parseTarget, type Target } from '../conformance/target.js';
+import { parseCertifyTarget, type Target } from '../conformance/target.js';
 import { dictionary, maxOf, pushAll } from '../src/collections.js';
 import type { ClientProfile } from '../src/decision/types.js';
 import { startPolicyServer } from '../src/server/index.js';
@@ -136,17 +136,17 @@ function bundledTargets(server: BundledServer): { targets: Target[]; clients: Ma
   for (const l of server.listeners) {
     if (l.kind === 'http') {
       for (const [path, client] of [['/crossdomain.xml', 'flash'], ['/clientaccesspolicy.xml', 'silverlight']] as const) {
-        const t = parseTarget(`http://127.0.0.1:${l.port}${path}`);
-        if (!('error' in t)) {
-          targets.push(t);
-          clients.set(t.url, client);
+        const t = parseCertifyTarget(`http://127.0.0.1:${l.port}${path}`);
+        if (t.ok) {
+          targets.push(t.value);
+          clients.set(t.value.key, client);
         }
       }
     } else {
-      const t = parseTarget(`xmlsocket://127.0.0.1:${l.port}`);
-      if (!('error' in t)) {
-        targets.push(t);
-        clients.set(t.url, l.kind);
+      const t = parseCertifyTarget(`xmlsocket://127.0.0.1:${l.port}`);
+      if (t.ok) {
+        targets.push(t.value);
+        clients.set(t.value.key, l.kind);
       }
     }
   }
@@ -211,9 +211,9 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
 
   const targets: Target[] = [];
   for (const p of positionals) {
-    const t = parseTarget(p);
-    if ('error' in t) throw new UsageError(t.error);
-    targets.push(t);
+    const t = parseCertifyTarget(p);
+    if (!t.ok) throw new UsageError(t.reason);
+    targets.push(t.value);
   }
 
   let expectations: Expectations | null = null;
@@ -258,7 +258,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
   try {
     // The bundled server's targets each carry their own client; the others follow --client or inference.
     const groups: { targets: Target[]; client: ClientProfile | 'all' | undefined }[] = clientByTarget
-      ? (['flash', 'silverlight'] as const).map((c) => ({ targets: targets.filter((t) => clientByTarget!.get(t.url) === c), client: (client as ClientProfile | 'all' | undefined) ?? c }))
+      ? (['flash', 'silverlight'] as const).map((c) => ({ targets: targets.filter((t) => clientByTarget!.get(t.key) === c), client: (client as ClientProfile | 'all' | undefined) ?? c }))
       : [{ targets, client: client as ClientProfile | 'all' | undefined }];
     io.stderr.write(`certify: ${targets.length} target(s), timeout ${options.timeoutMs} ms${options.strict ? ', strict' : ''}${options.insecure ? ', INSECURE: TLS certificates not verified' : ''}\n`);
     const reports = await Promise.all(

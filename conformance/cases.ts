@@ -12,7 +12,6 @@ import { verdict, type CaseContext, type CaseDefinition, type RunOptions, type V
 import { DELAYED_REQUEST_MS, describeExchange, holdsCompletePolicy, socketPolicyText } from './probe.js';
 import type { Target } from './target.js';
 import { decideExpectations, standardPort, type ProbedTarget } from './world.js';
-import { formatHost } from './target.js';
 import type { ServeContext } from './analyze.js';
 import { effectiveMetaPolicy, parseMetaPolicyHeader } from '../src/flash/meta.js';
 
@@ -22,7 +21,7 @@ export const FLASH_SOCKET_WAIT_MS = 3000;
 export const SILVERLIGHT_SOCKET_WAIT_MS = 10_000;
 
 const onSocket = (client: ClientProfile) => (t: Target, c: ClientProfile): boolean => t.kind === 'socket' && c === client;
-const onHttp = (t: Target): boolean => t.kind === 'http';
+const onHttp = (t: Target): boolean => t.kind === 'url';
 const ordinary = (o: RunOptions): number => o.timeoutMs + 2000;
 
 /** The baseline exchange, or a verdict when nothing usable came back. */
@@ -41,12 +40,12 @@ async function servedPolicy(ctx: CaseContext, expected: string[]): Promise<{ tex
     // Judged as deployed: an answer from a non-standard port is read as if served from 843/943 of
     // the same host, as the decisions and the recorded world read it (see world.ts).
     const std = standardPort(ctx.client);
-    const servedFrom = t.port === std ? t.url : `xmlsocket://${formatHost(t.host)}:${std}`;
+    const servedFrom = t.port === std ? t.key : `xmlsocket://${t.host}:${std}`;
     return { text: socketPolicyText(b.r), serve: { kind: 'socket', master: ctx.client === 'flash', servedFrom } };
   }
   const r = await ctx.probe.http();
   if (r.outcome !== 'ok' || r.status !== 200) return { verdict: verdict.fail(expected, `no policy fetched: ${describeHttp(r)}`) };
-  const serve: ServeContext = { kind: 'url', scheme: t.scheme, master: /^\/(crossdomain|clientaccesspolicy)\.xml$/i.test(t.path), servedFrom: t.url, headers: r.headers };
+  const serve: ServeContext = { kind: 'url', scheme: t.scheme, master: /^\/(crossdomain|clientaccesspolicy)\.xml$/i.test(t.path), servedFrom: t.key, headers: r.headers };
   if (r.headers['content-type'] !== undefined) serve.contentType = r.headers['content-type'];
   return { text: r.body.toString('utf8'), serve };
 }
@@ -317,11 +316,11 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
       const loc = r.headers['location'];
       let host: string | null = null;
       try {
-        host = loc ? new URL(loc, ctx.target.url).hostname : null;
+        host = loc ? new URL(loc, ctx.target.key).hostname : null;
       } catch {
         host = null;
       }
-      if (host !== null && host === new URL(ctx.target.url).hostname) return verdict.pass(expected, `same-host redirect to ${loc}`);
+      if (host !== null && host === new URL(ctx.target.key).hostname) return verdict.pass(expected, `same-host redirect to ${loc}`);
       return verdict.fail(expected, `HTTP ${r.status} redirect to ${loc ?? '(no Location)'}`);
     },
   },
@@ -362,7 +361,7 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
     requirement: 'A Flash URL policy SHOULD be served as text/x-cross-domain-policy, the only type the by-content-type meta-policy honours.',
     requirementIds: ['WIRE-HTTP-2'],
     strict: true,
-    appliesTo: (t, c) => t.kind === 'http' && c === 'flash',
+    appliesTo: (t, c) => t.kind === 'url' && c === 'flash',
     budgetMs: ordinary,
     async run(ctx) {
       const r = await ctx.probe.http();
@@ -378,7 +377,7 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
     requirement: 'An X-Permitted-Cross-Domain-Policies header SHOULD carry a defined value that agrees with the policy\'s own site-control.',
     requirementIds: ['WIRE-HTTP-3'],
     strict: true,
-    appliesTo: (t, c) => t.kind === 'http' && c === 'flash',
+    appliesTo: (t, c) => t.kind === 'url' && c === 'flash',
     budgetMs: ordinary,
     async run(ctx) {
       const r = await ctx.probe.http();
@@ -392,10 +391,10 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
       if (h.unknown.length > 0) return verdict.fail(expected, `header '${header}': unknown value ${h.unknown.map((u) => `'${u}'`).join(', ')} (Flash reads it as 'none')`);
       if (h.noneThisResponse) return verdict.fail(expected, `header '${header}' says none-this-response: Flash does not use this response as a policy`);
       const t = ctx.target;
-      const scheme = t.kind === 'http' ? t.scheme : 'http';
+      const scheme = t.kind === 'url' ? t.scheme : 'http';
       // Parsed as a master so the model keeps the site-control the operator wrote: the case compares
       // the two declarations; that a non-master's site-control is ignored (FLASH-META-8) is lint's finding.
-      const model = ctx.analyzers.flashModel(r.body.toString('utf8'), { kind: 'url', scheme, master: true, servedFrom: t.url });
+      const model = ctx.analyzers.flashModel(r.body.toString('utf8'), { kind: 'url', scheme, master: true, servedFrom: t.key });
       if (model === null) return verdict.pass(expected, `header '${header}'; the file's site-control is not checked: the parser rejects the file (see flash/policy/valid)`);
       const fromFile = effectiveMetaPolicy(model, undefined, { kind: 'url', scheme });
       const inForce = effectiveMetaPolicy(model, header, { kind: 'url', scheme });

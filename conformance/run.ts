@@ -102,7 +102,7 @@ export const INFERENCE_GRACE_MS = 500;
 
 /** Chooses the clients of a target and checks it can be reached at all. */
 export async function planTarget(target: Target, probe: Prober, client: ClientProfile | 'all' | undefined): Promise<PlannedTarget> {
-  const base = { url: target.url, kind: target.kind } as const;
+  const base = { url: target.key, kind: target.kind } as const;
   let clients: ClientProfile[];
   let clientReason: string;
   if (client === 'all') {
@@ -111,7 +111,7 @@ export async function planTarget(target: Target, probe: Prober, client: ClientPr
   } else if (client) {
     clients = [client];
     clientReason = `--client ${client}`;
-  } else if (target.kind === 'http') {
+  } else if (target.kind === 'url') {
     const c = clientFromPath(target.path) ?? 'flash';
     clients = [c];
     clientReason = `inferred from the path ${target.path}`;
@@ -222,7 +222,7 @@ export function exitCodeOf(targets: readonly PlannedTarget[], results: readonly 
 export function runWarnings(targets: readonly Target[], options: RunOptions): string[] {
   const warnings: string[] = [];
   if (options.insecure) {
-    const https = targets.filter((t) => t.kind === 'http' && t.scheme === 'https').map((t) => t.url);
+    const https = targets.filter((t) => t.kind === 'url' && t.scheme === 'https').map((t) => t.key);
     warnings.push(
       https.length > 0
         ? `--insecure: TLS certificates were NOT verified for ${https.join(', ')}; the transport was not authenticated, so what was certified may not be what the real host serves`
@@ -243,10 +243,10 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
   const planned = await Promise.all(targets.map((t, i) => planTarget(t, probers[i]!, input.client)));
   input.onPlan?.(planned);
 
-  const socketUrls = new Set(targets.filter((t) => t.kind === 'socket').map((t) => t.url));
+  const socketUrls = new Set(targets.filter((t) => t.kind === 'socket').map((t) => t.key));
   const worldMemo = new Map<string, Promise<TargetWorld>>();
   const worldFor = (p: ProbedTarget): Promise<TargetWorld> => {
-    const key = `${p.target.url}|${p.client}`;
+    const key = `${p.target.key}|${p.client}`;
     let w = worldMemo.get(key);
     if (!w) {
       w = worldOf(p, socketUrls, { analyzers, expectations: options.expectations });
@@ -282,7 +282,7 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
       requirement: job.def.requirement,
       requirementIds: [...job.def.requirementIds],
       strict: job.def.strict,
-      target: job.target.url,
+      target: job.target.key,
       client: job.client,
       verdict: v,
       slow: job.def.slow === true,
@@ -314,7 +314,7 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
       const w = await worldFor(p);
       Object.assign(world, w.world);
       const m = decisionMatrix(analyzers, w.world, p, options.expectations);
-      const entry: MatrixReport = { target: target.url, client, ...m };
+      const entry: MatrixReport = { target: target.key, client, ...m };
       if (w.aliasedFrom) entry.aliasedFrom = w.aliasedFrom;
       if (w.consulted) entry.consulted = w.consulted;
       matrices.push(entry);
