@@ -5,8 +5,9 @@
  *
  * @module
  */
+import { dictionary, maxOf } from '../src/collections.js';
 import type { ClientProfile } from '../src/decision/types.js';
-import type { WorldSnapshot } from '../src/world/world.js';
+import type { WorldResponse, WorldSnapshot } from '../src/world/world.js';
 import type { Analyzers } from './analyze.js';
 import { BUILTIN_CASES } from './cases.js';
 import { matchCasePattern, verdict, type CaseDefinition, type CaseResult, type RunOptions, type Verdict } from './model.js';
@@ -335,5 +336,33 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
     warnings: runWarnings(targets, options),
     world,
     matrices,
+  };
+}
+
+/**
+ * Combines the reports of runs made side by side (certify's bundled server runs its Flash and
+ * Silverlight targets as two groups) into one report. The summary and the exit status are
+ * computed over the combined targets and results by {@link summarize} and {@link exitCodeOf}, so
+ * the precedence of exit statuses lives in one place. In the recorded world a later report's
+ * answer for a location wins.
+ */
+export function mergeReports(reports: readonly CertifyReport[]): CertifyReport {
+  const [first] = reports;
+  if (!first) throw new Error('mergeReports needs at least one report');
+  if (reports.length === 1) return first;
+  const targets = reports.flatMap((r) => r.targets);
+  const results = reports.flatMap((r) => r.results);
+  const world = dictionary<WorldResponse>();
+  for (const r of reports) for (const [location, response] of Object.entries(r.world)) world[location] = response;
+  return {
+    ...first,
+    durationMs: maxOf(reports.map((r) => r.durationMs), 0),
+    targets,
+    results,
+    summary: summarize(results),
+    exitCode: exitCodeOf(targets, results),
+    warnings: [...new Set(reports.flatMap((r) => r.warnings))],
+    world,
+    matrices: reports.flatMap((r) => r.matrices),
   };
 }

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzers } from '../conformance/analyze.js';
 import { defaultRunOptions, type CaseDefinition } from '../conformance/model.js';
 import { htmlReport, jsonReport, junitReport, textReport } from '../conformance/report.js';
-import { exitCodeOf, runCertification, type CertifyReport, type PlannedTarget } from '../conformance/run.js';
+import { exitCodeOf, mergeReports, runCertification, summarize, type CertifyReport, type PlannedTarget } from '../conformance/run.js';
 import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY, testTarget } from '../conformance/test-support/servers.js';
 import { main } from '../cli/main.js';
 import { decide } from '../src/decision/decide.js';
@@ -285,5 +285,25 @@ describe('harness errors are "could not test" at every level (WIRE-HARNESS-1)', 
     expect(exitCodeOf([t], [res('error', false)])).toBe(3);
     expect(exitCodeOf([t], [res('error', true), res('fail', false)])).toBe(1);
     expect(exitCodeOf([{ ...t, reachable: false }], [res('fail', false)])).toBe(3);
+  });
+
+  it('mergeReports: the combined report gets its summary and exit status from summarize and exitCodeOf', () => {
+    const t: PlannedTarget = { url: 'x', kind: 'url', clients: ['flash'], clientReason: '', reachable: true };
+    const res = (status: 'pass' | 'fail' | 'error') => ({ id: 'c', desc: '', requirement: '', requirementIds: [], strict: false, target: 'x', client: 'flash' as const, verdict: { status, expected: [], actual: '' }, slow: false, durationMs: 0 });
+    const report = (targets: PlannedTarget[], results: ReturnType<typeof res>[], world = {}): CertifyReport => ({
+      tool: 'xdpolicy certify', startedAt: '', durationMs: results.length, strict: false, timeoutMs: 1, targets, results,
+      summary: summarize(results), exitCode: exitCodeOf(targets, results), insecure: false, warnings: ['w'], world, matrices: [],
+    });
+    const failing = report([t], [res('pass'), res('fail')], { 'xmlsocket://a:843': { body: 'old' } });
+    const erring = report([t], [res('error')], { 'xmlsocket://a:843': { body: 'new' } });
+    const unreachable = report([{ ...t, reachable: false }], []);
+    const merged = mergeReports([failing, erring]);
+    expect(merged.exitCode).toBe(1);
+    expect(merged.summary).toEqual({ total: 3, pass: 1, fail: 1, warn: 0, skip: 0, error: 1 });
+    expect(merged.world).toEqual({ 'xmlsocket://a:843': { body: 'new' } });
+    expect(merged.warnings).toEqual(['w']);
+    expect(mergeReports([failing, unreachable]).exitCode).toBe(3);
+    expect(mergeReports([report([t], [res('pass')]), erring]).exitCode).toBe(3);
+    expect(mergeReports([erring])).toBe(erring);
   });
 });
