@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
-import { captureIO } from '../test/support/cli.js';
+import { captureIO } from './test-support/capture.js';
 
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-decide-'));

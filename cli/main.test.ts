@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
-import { captureIO } from '../test/support/cli.js';
+import { captureIO } from './test-support/capture.js';
 
 describe('xdpolicy (no command)', () => {
   it('--version prints the version of package.json, from source as from dist/', async () => {

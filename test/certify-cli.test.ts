@@ -14,7 +14,7 @@ import { matchCasePattern } from '../conformance/model.js';
 import { parseExpectations } from '../conformance/expect.js';
 import { parseCertifyTarget } from '../conformance/target.js';
 import { parsePolicyLocation } from '../src/world/locations.js';
-import { captureIO } from './support/cli.js';
+import { captureIO } from '../cli/test-support/capture.js';
 
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-certify-'));

@@ -20,7 +20,7 @@ import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY, testTarget } from '..
 import { main } from '../cli/main.js';
 import { decide } from '../src/decision/decide.js';
 import type { Expectations } from '../conformance/expect.js';
-import { captureIO } from './support/cli.js';
+import { captureIO } from '../cli/test-support/capture.js';
 
 /** A loopback HTTP server answering from a path → response table, counting requests per path. */
 interface Site {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import type { CertifyReport } from '../conformance/run.js';
-import { captureIO } from './support/cli.js';
+import { captureIO } from '../cli/test-support/capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-peers-'));
 

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
 import { POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT } from '../cli/read.js';
 import { DEFAULT_XML_LIMITS } from '../src/xml/document.js';
-import { captureIO } from './support/cli.js';
+import { captureIO } from '../cli/test-support/capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-read-'));
 const POLICY = '<cross-domain-policy>\n  <allow-access-from domain="www.example.com" to-ports="5000"/>\n</cross-domain-policy>\n';

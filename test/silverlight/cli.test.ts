@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import { silverlightPolicyWorld } from '../../cli/decide.js';
 import { simple } from './helpers.js';
-import { captureIO } from '../support/cli.js';
+import { captureIO } from '../../cli/test-support/capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-sl-decide-'));
 writeFileSync(join(dir, 'socket.xml'), simple('http://www.example.com', '<socket-resource port="4502-4510" protocol="tcp"/>'));
