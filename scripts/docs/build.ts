@@ -282,14 +282,11 @@ ${[...groupBy(chapters, (c) => c.group)]
   // --- Playground -------------------------------------------------------------------------------
   const pg = await buildPlayground({ root: ROOT, outFile: join(opts.out, 'playground', 'playground.js') });
   files.add('playground/playground.js');
-  for (const w of pg.warnings) warnings.push(`playground: ${w}`);
   for (const e of pg.errors) problems.push(`playground: ${e}`);
   const lintAnchors = lintChapter ? [...collectAnchors(pages.get(lintChapter.page) ?? '')] : [];
   const playgroundData = {
     requirements: Object.fromEntries([...reqPage].map(([id, p]) => [id, relativeHref('playground/index.html', p)])),
     findings: lintChapter ? Object.fromEntries(lintAnchors.map((a) => [a, relativeHref('playground/index.html', `${lintChapter.page}#${a}`)])) : {},
-    available: pg.available,
-    unavailable: pg.unavailable,
   };
   write(
     'playground/index.html',
@@ -366,7 +363,7 @@ ${[...groupBy(chapters, (c) => c.group)]
   const rel = relative(process.cwd(), opts.out) || '.';
   for (const w of warnings) process.stderr.write(`docs: warning: ${w}\n`);
   process.stdout.write(
-    `docs: ${chapters.length} chapters, ${requirements.length} requirements (${rows.filter((r) => r.code.length).length} with code, ${rows.filter((r) => r.tests.length).length} with tests, ${rows.filter((r) => r.corpus.length).length} with corpus cases), ${corpusFiles.length} corpus sidecars, ${pages.size} pages, playground API: ${pg.available.join(', ') || 'none'} — ${rel}/index.html in ${secs}s\n`,
+    `docs: ${chapters.length} chapters, ${requirements.length} requirements (${rows.filter((r) => r.code.length).length} with code, ${rows.filter((r) => r.tests.length).length} with tests, ${rows.filter((r) => r.corpus.length).length} with corpus cases), ${corpusFiles.length} corpus sidecars, ${pages.size} pages, playground bundle ${Math.round(pg.bytes / 1024)} KiB — ${rel}/index.html in ${secs}s\n`,
   );
   if (problems.length) {
     process.stderr.write(`docs: FAILED with ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);

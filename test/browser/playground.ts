@@ -92,87 +92,75 @@ async function main(): Promise<void> {
     await page.goto(`${site.url}playground/`);
     await page.waitForSelector('body[data-pg-ready="true"]', { timeout: 15_000 });
     check('playground starts without page errors', errors.length === 0, errors.join('; '));
-    const data = JSON.parse((await page.textContent('#xd-data')) ?? '{}') as { available: string[] };
-    const has = (name: string): boolean => data.available.includes(name);
-    process.stdout.write(`     library functions in this build: ${data.available.join(', ') || 'none'}\n`);
+    const status = (await page.textContent('#pg-status')) ?? '';
+    check('the page runs the library imported from xdpolicy', /parseFlashPolicy, parseSilverlightPolicy, lintText, decide \(imported from xdpolicy\)/.test(status), status);
 
     // 2. The matrix follows the policy.
-    if (!has('decide') || !has('parseFlashPolicy')) {
-      const text = (await page.textContent('#pg-matrix')) ?? '';
-      check('without decide, the matrix panel says so instead of failing', /not available in this build/.test(text), text.slice(0, 120));
-      skip('matrix follows the policy', 'decide or parseFlashPolicy is not in this build yet');
-    } else {
-      await page.selectOption('#pg-preset', '0');
-      await page.fill('#pg-origins', 'http://app.example.com/game.swf\nhttp://evil.test/attack.swf');
-      await page.fill('#pg-columns', '843, 9000, 9005, 9011');
-      await editPolicy(
-        page,
-        `<?xml version="1.0"?>
+    await page.selectOption('#pg-preset', '0');
+    await page.fill('#pg-origins', 'http://app.example.com/game.swf\nhttp://evil.test/attack.swf');
+    await page.fill('#pg-columns', '843, 9000, 9005, 9011');
+    await editPolicy(
+      page,
+      `<?xml version="1.0"?>
 <cross-domain-policy>
   <allow-access-from domain="*.example.com" to-ports="9000-9010"/>
 </cross-domain-policy>
 `,
-      );
-      const a = await readMatrix(page);
-      check(
-        '*.example.com to-ports 9000-9010 lets app.example.com reach 9005, not 9011, and not evil.test',
-        a['http://app.example.com/game.swf|9005'] === 'allow' && a['http://app.example.com/game.swf|9011'] === 'deny' && a['http://evil.test/attack.swf|9005'] === 'deny',
-        JSON.stringify(a),
-      );
-      await editPolicy(
-        page,
-        `<?xml version="1.0"?>
+    );
+    const a = await readMatrix(page);
+    check(
+      '*.example.com to-ports 9000-9010 lets app.example.com reach 9005, not 9011, and not evil.test',
+      a['http://app.example.com/game.swf|9005'] === 'allow' && a['http://app.example.com/game.swf|9011'] === 'deny' && a['http://evil.test/attack.swf|9005'] === 'deny',
+      JSON.stringify(a),
+    );
+    await editPolicy(
+      page,
+      `<?xml version="1.0"?>
 <cross-domain-policy>
   <allow-access-from domain="evil.test" to-ports="9011"/>
 </cross-domain-policy>
 `,
-      );
-      const b = await readMatrix(page);
-      check('editing the policy changes the matrix', JSON.stringify(a) !== JSON.stringify(b), JSON.stringify(b));
-      check(
-        'after the edit only evil.test reaches 9011',
-        b['http://evil.test/attack.swf|9011'] === 'allow' && b['http://app.example.com/game.swf|9005'] === 'deny' && b['http://app.example.com/game.swf|9011'] === 'deny',
-        JSON.stringify(b),
-      );
-      await page.click('#pg-matrix-table td[data-decision="allow"]');
-      const trace = (await page.textContent('#pg-trace')) ?? '';
-      check('clicking a cell shows its trace', /allow/.test(trace) && trace.length > 40, trace.slice(0, 120));
-      // The address is a shareable link: a new page opened on it shows the same matrix.
-      const shared = await browser.newPage();
-      await shared.goto(page.url());
-      await shared.waitForSelector('body[data-pg-ready="true"]');
-      const again = await readMatrix(shared);
-      check('a copied playground link restores the policy and the matrix', JSON.stringify(again) === JSON.stringify(b), JSON.stringify(again));
-      await shared.close();
-    }
+    );
+    const b = await readMatrix(page);
+    check('editing the policy changes the matrix', JSON.stringify(a) !== JSON.stringify(b), JSON.stringify(b));
+    check(
+      'after the edit only evil.test reaches 9011',
+      b['http://evil.test/attack.swf|9011'] === 'allow' && b['http://app.example.com/game.swf|9005'] === 'deny' && b['http://app.example.com/game.swf|9011'] === 'deny',
+      JSON.stringify(b),
+    );
+    await page.click('#pg-matrix-table td[data-decision="allow"]');
+    const trace = (await page.textContent('#pg-trace')) ?? '';
+    check('clicking a cell shows its trace', /allow/.test(trace) && trace.length > 40, trace.slice(0, 120));
+    // The address is a shareable link: a new page opened on it shows the same matrix.
+    const shared = await browser.newPage();
+    await shared.goto(page.url());
+    await shared.waitForSelector('body[data-pg-ready="true"]');
+    const again = await readMatrix(shared);
+    check('a copied playground link restores the policy and the matrix', JSON.stringify(again) === JSON.stringify(b), JSON.stringify(again));
+    await shared.close();
 
     // 2b. The Silverlight profile, through the same page: sockets only in 4502-4534.
-    if (has('decide') && has('parseSilverlightPolicy')) {
-      await page.selectOption('#pg-preset', '4'); // Silverlight socket policy granting 4502-4506
-      await page.waitForTimeout(200);
-      const sl = await readMatrix(page);
-      check(
-        'Silverlight: the policy on 943 lets http://app.example.com reach 4502, not 4507 nor 80, and nobody else',
-        sl['http://app.example.com/app.xap|4502'] === 'allow' &&
-          sl['http://app.example.com/app.xap|4507'] === 'deny' &&
-          sl['http://app.example.com/app.xap|80'] === 'deny' &&
-          sl['http://evil.test/attack.xap|4502'] === 'deny',
-        JSON.stringify(sl),
-      );
-    } else skip('Silverlight matrix', 'parseSilverlightPolicy or decide is not in this build yet');
+    await page.selectOption('#pg-preset', '4'); // Silverlight socket policy granting 4502-4506
+    await page.waitForTimeout(200);
+    const sl = await readMatrix(page);
+    check(
+      'Silverlight: the policy on 943 lets http://app.example.com reach 4502, not 4507 nor 80, and nobody else',
+      sl['http://app.example.com/app.xap|4502'] === 'allow' &&
+        sl['http://app.example.com/app.xap|4507'] === 'deny' &&
+        sl['http://app.example.com/app.xap|80'] === 'deny' &&
+        sl['http://evil.test/attack.xap|4502'] === 'deny',
+      JSON.stringify(sl),
+    );
 
     // 3. Diagnostics and findings.
-    if (has('parseFlashPolicy')) {
-      await page.selectOption('#pg-preset', '3'); // the DOCTYPE entity preset
-      await page.waitForTimeout(200);
-      const diag = (await page.textContent('#pg-diagnostics')) ?? '';
-      check('a DOCTYPE entity policy gets a parse diagnostic', /error/i.test(diag), diag.slice(0, 160));
-    } else skip('parse diagnostics', 'parseFlashPolicy is not in this build yet');
+    await page.selectOption('#pg-preset', '3'); // the DOCTYPE entity preset
+    await page.waitForTimeout(200);
+    const diag = (await page.textContent('#pg-diagnostics')) ?? '';
+    check('a DOCTYPE entity policy gets a parse diagnostic', /error/i.test(diag), diag.slice(0, 160));
     await page.selectOption('#pg-preset', '1'); // wide open
     await page.waitForTimeout(200);
     const findings = (await page.textContent('#pg-findings')) ?? '';
-    if (has('lint') || has('lintText')) check('a wide-open socket policy gets lint findings', /high|medium|error/i.test(findings), findings.slice(0, 160));
-    else check('without lint, the findings panel says so', /not available in this build/.test(findings), findings.slice(0, 120));
+    check('a wide-open socket policy gets lint findings', /high|medium|error/i.test(findings), findings.slice(0, 160));
 
     // 4. The screenshot for the README: the page's content with the first example.
     await page.selectOption('#pg-preset', '0');
