@@ -12,7 +12,6 @@ import { verdict, type CaseContext, type CaseDefinition, type RunOptions, type V
 import { DELAYED_REQUEST_MS, describeExchange, holdsCompletePolicy, socketPolicyText } from './probe.js';
 import type { Target } from './target.js';
 import { decideExpectations, standardPort, type ProbedTarget } from './world.js';
-import { formatHost } from './target.js';
 import type { ServeContext } from './analyze.js';
 import { parseMetaPolicyHeader } from '../src/flash/meta.js';
 import { acceptedPolicyContentTypes, acceptsPolicyContentType } from '../src/world/content-type.js';
@@ -24,7 +23,7 @@ export const FLASH_SOCKET_WAIT_MS = 3000;
 export const SILVERLIGHT_SOCKET_WAIT_MS = 10_000;
 
 const onSocket = (client: ClientProfile) => (t: Target, c: ClientProfile): boolean => t.kind === 'socket' && c === client;
-const onHttp = (t: Target): boolean => t.kind === 'http';
+const onHttp = (t: Target): boolean => t.kind === 'url';
 const ordinary = (o: RunOptions): number => o.timeoutMs + 2000;
 
 /** The baseline exchange, or a verdict when nothing usable came back. */
@@ -43,12 +42,12 @@ async function servedPolicy(ctx: CaseContext, expected: string[]): Promise<{ tex
     // Judged as deployed: an answer from a non-standard port is read as if served from 843/943 of
     // the same host, as the decisions and the recorded world read it (see world.ts).
     const std = standardPort(ctx.client);
-    const servedFrom = t.port === std ? t.url : `xmlsocket://${formatHost(t.host)}:${std}`;
+    const servedFrom = t.port === std ? t.key : `xmlsocket://${t.host}:${std}`;
     return { text: socketPolicyText(b.r), serve: { kind: 'socket', master: ctx.client === 'flash', servedFrom } };
   }
   const r = await ctx.probe.http();
   if (r.outcome !== 'ok' || r.status !== 200) return { verdict: verdict.fail(expected, `no policy fetched: ${describeHttp(r)}`) };
-  const serve: ServeContext = { kind: 'url', scheme: t.scheme, master: /^\/(crossdomain|clientaccesspolicy)\.xml$/i.test(t.path), servedFrom: t.url, headers: r.headers };
+  const serve: ServeContext = { kind: 'url', scheme: t.scheme, master: /^\/(crossdomain|clientaccesspolicy)\.xml$/i.test(t.path), servedFrom: t.key, headers: r.headers };
   if (r.headers['content-type'] !== undefined) serve.contentType = r.headers['content-type'];
   return { text: r.body.toString('utf8'), serve };
 }
@@ -310,11 +309,11 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
       const loc = r.headers['location'];
       let host: string | null = null;
       try {
-        host = loc ? new URL(loc, ctx.target.url).hostname : null;
+        host = loc ? new URL(loc, ctx.target.key).hostname : null;
       } catch {
         host = null;
       }
-      if (host !== null && host === new URL(ctx.target.url).hostname) return verdict.pass(expected, `same-host redirect to ${loc}`);
+      if (host !== null && host === new URL(ctx.target.key).hostname) return verdict.pass(expected, `same-host redirect to ${loc}`);
       return verdict.fail(expected, `HTTP ${r.status} redirect to ${loc ?? '(no Location)'}`);
     },
   },
@@ -356,7 +355,7 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
     requirement: 'A Flash URL policy SHOULD be served as text/x-cross-domain-policy, the only type the by-content-type meta-policy honours.',
     requirementIds: ['WIRE-HTTP-2'],
     strict: true,
-    appliesTo: (t, c) => t.kind === 'http' && c === 'flash',
+    appliesTo: (t, c) => t.kind === 'url' && c === 'flash',
     budgetMs: ordinary,
     async run(ctx) {
       const r = await ctx.probe.http();
@@ -372,7 +371,7 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
     requirement: 'An X-Permitted-Cross-Domain-Policies header SHOULD carry a defined value that agrees with the policy\'s own site-control.',
     requirementIds: ['WIRE-HTTP-3'],
     strict: true,
-    appliesTo: (t, c) => t.kind === 'http' && c === 'flash',
+    appliesTo: (t, c) => t.kind === 'url' && c === 'flash',
     budgetMs: ordinary,
     async run(ctx) {
       const r = await ctx.probe.http();
@@ -386,12 +385,12 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
       if (h.unknown.length > 0) return verdict.fail(expected, `header '${header}': unknown value ${h.unknown.map((u) => `'${u}'`).join(', ')} (Flash reads it as 'none')`);
       if (h.noneThisResponse) return verdict.fail(expected, `header '${header}' says none-this-response: Flash does not use this response as a policy`);
       const t = ctx.target;
-      const scheme = t.kind === 'http' ? t.scheme : 'http';
+      const scheme = t.kind === 'url' ? t.scheme : 'http';
       // Read as a master so the effective policy keeps the site-control the operator wrote: the case
       // compares the two declarations; that a non-master's site-control is ignored (FLASH-META-8) is lint's finding.
       const body = r.body.toString('utf8');
-      const file = ctx.analyzers.flashEffective(body, { kind: 'url', scheme, master: true, servedFrom: t.url });
-      const served = ctx.analyzers.flashEffective(body, { kind: 'url', scheme, master: true, servedFrom: t.url, headers: { 'x-permitted-cross-domain-policies': header } });
+      const file = ctx.analyzers.flashEffective(body, { kind: 'url', scheme, master: true, servedFrom: t.key });
+      const served = ctx.analyzers.flashEffective(body, { kind: 'url', scheme, master: true, servedFrom: t.key, headers: { 'x-permitted-cross-domain-policies': header } });
       if (file?.metaPolicy == null || served?.metaPolicy == null) return verdict.pass(expected, `header '${header}'; the file's site-control is not checked: the parser rejects the file (see flash/policy/valid)`);
       const fromFile = file.metaPolicy;
       const inForce = served.metaPolicy;

@@ -8,6 +8,7 @@
  * @module
  */
 import { connect, type Socket } from 'node:net';
+import { connectHost } from './target.js';
 
 /** One step of what the client sends. Steps run in order. */
 export type SendStep =
@@ -146,7 +147,7 @@ export function exchange(options: ExchangeOptions): Promise<ExchangeResult> {
       if (nulMs !== undefined && graceTimer === undefined) graceTimer = setTimeout(() => finish('client-done'), nulGraceMs);
     };
 
-    socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
+    socket = connect({ host: connectHost(host), port, ...(localAddress ? { localAddress } : {}) });
     if (signal?.aborted) queueMicrotask(onAbort);
     socket.setNoDelay(true);
     socket.on('error', (err: NodeJS.ErrnoException) => {

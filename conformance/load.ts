@@ -11,7 +11,7 @@
 import type { ClientProfile } from '../src/decision/types.js';
 import { exchange, type ExchangeResult } from './client.js';
 import { describeExchange, holdsCompletePolicy, requestFor, socketPolicyText } from './probe.js';
-import { isLoopback } from './target.js';
+import { isIpv4Loopback } from './target.js';
 
 /** Options of one load probe. */
 export interface LoadOptions {
@@ -45,7 +45,7 @@ export function rotatedSource(i: number): string {
 
 /** Runs the probe. Bounded: each connection has the per-exchange budget, and at most `concurrency` run at once. */
 export async function loadProbe(o: LoadOptions): Promise<LoadResult> {
-  const rotate = isLoopback(o.host) && o.host !== '::1' && o.host !== 'localhost';
+  const rotate = isIpv4Loopback(o.host);
   const failures = { empty: 0, partial: 0, reset: 0, timeout: 0, refused: 0, error: 0 };
   let ok = 0;
   let next = 0;

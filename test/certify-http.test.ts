@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzers, type Analyzers } from '../conformance/analyze.js';
 import { defaultRunOptions } from '../conformance/model.js';
 import { runCertification, type CertifyReport } from '../conformance/run.js';
-import { parseTarget, type Target } from '../conformance/target.js';
-import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY } from '../conformance/test-support/servers.js';
+import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY, testTarget } from '../conformance/test-support/servers.js';
 
 let server: Server;
 let base = '';
@@ -49,7 +48,7 @@ afterAll(async () => {
 
 async function certify(url: string, strict = false, analyzers?: Analyzers): Promise<CertifyReport> {
   return runCertification({
-    targets: [parseTarget(url) as Target],
+    targets: [testTarget(url)],
     options: defaultRunOptions({ timeoutMs: 1000, strict }),
     analyzers: analyzers ?? (await loadAnalyzers()),
   });
@@ -119,7 +118,7 @@ describe('the lint case (WIRE-POL-2), through an injected linter', () => {
     expect(statusOf(failing, 'flash/policy/lint')).toBe('fail');
     expect(failing.results.find((x) => x.id === 'flash/policy/lint')!.verdict.actual).toMatch(/LINT-TEST-WIDE-OPEN/);
     const accepted = await runCertification({
-      targets: [parseTarget(`${base}/crossdomain.xml`) as Target],
+      targets: [testTarget(`${base}/crossdomain.xml`)],
       options: defaultRunOptions({ timeoutMs: 1000, expectations: { accept: ['LINT-TEST-WIDE-OPEN'], rules: [] } }),
       analyzers: withLint(high),
     });
@@ -148,7 +147,7 @@ describe('Silverlight socket answers (WIRE-RESP-6, WIRE-REQ-3)', () => {
     try {
       const run = (strict: boolean) =>
         runCertification({
-          targets: [parseTarget(url) as Target],
+          targets: [testTarget(url)],
           client: 'silverlight',
           pattern: 'silverlight/response/no-nul,wire/silverlight/exact-request',
           options: defaultRunOptions({ timeoutMs: 1000, strict }),

@@ -6,11 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { main } from '../../cli/main.js';
 import { masterPolicyWorld } from '../../src/decision/placement.js';
 import { parseTarget } from '../../src/world/locations.js';
 import { simple } from './helpers.js';
-import { captureIO } from '../support/cli.js';
+import { captureIO } from '../../cli/test-support/capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-sl-decide-'));
 writeFileSync(join(dir, 'socket.xml'), simple('http://www.example.com', '<socket-resource port="4502-4510" protocol="tcp"/>'));

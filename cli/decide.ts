@@ -11,12 +11,12 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { createDecider } from '../decision/decide.js';
-import { masterPolicyWorld } from '../decision/placement.js';
-import { readRequest } from '../decision/request.js';
-import { CLIENT_PROFILES as CLIENTS, type ClientProfile, type Decision, type ParsedRequest } from '../decision/types.js';
-import { parseWorld } from '../world/parse.js';
-import type { WorldSnapshot } from '../world/world.js';
+import { createDecider } from '../src/decision/decide.js';
+import { masterPolicyWorld } from '../src/decision/placement.js';
+import { readRequest } from '../src/decision/request.js';
+import { CLIENT_PROFILES as CLIENTS, type ClientProfile, type Decision, type ParsedRequest } from '../src/decision/types.js';
+import { parseWorld } from '../src/world/parse.js';
+import type { WorldSnapshot } from '../src/world/world.js';
 import { UsageError, type CliIO } from './io.js';
 import { POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT, type InputLimit } from './read.js';
 

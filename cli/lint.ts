@@ -8,10 +8,10 @@
  * @module
  */
 import { resolve } from 'node:path';
-import type { Diagnostic } from '../diagnostics.js';
-import { LINT_CLIENTS, parseServedFrom, type LintClient } from '../lint/context.js';
-import { isSeverity, reaches, SEVERITIES, type Finding, type Severity } from '../lint/finding.js';
-import { lintTextReport } from '../lint/lint.js';
+import type { Diagnostic } from '../src/diagnostics.js';
+import { LINT_CLIENTS, parseServedFrom, type LintClient } from '../src/lint/context.js';
+import { isSeverity, reaches, SEVERITIES, type Finding, type Severity } from '../src/lint/finding.js';
+import { lintTextReport } from '../src/lint/lint.js';
 import { UsageError, type CliIO } from './io.js';
 import { POLICY_FILE_LIMIT, readBoundedFile } from './read.js';
 
