@@ -106,10 +106,8 @@ export async function loadAnalyzers(): Promise<Analyzers> {
       return lintText(text, options);
     },
     decide(request, world) {
-      const d = decide(request, world);
-      // A client profile this build does not implement yet answers a blanket deny; that is no decision.
-      if (d.decidedBy.location === null && /not implemented/.test(d.reason)) return null;
-      return d;
+      // Both client profiles are implemented: every answer is a decision (an unknown client is denied, DECIDE-1).
+      return decide(request, world);
     },
   };
 }
