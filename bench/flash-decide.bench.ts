@@ -8,6 +8,8 @@
 import { pushAll } from '../src/collections.js';
 import { createDecider } from '../src/decision/decide.js';
 import { compileFlashPolicy, findAccessGrant, findAccessGrantLinear, prepareLinear, ruleOrigin, type RuleOrigin } from '../src/flash/compile.js';
+import { effectiveFlashPolicy } from '../src/flash/effective.js';
+import { parseOriginUrl } from '../src/world/locations.js';
 import type { FlashAllowAccessFrom, FlashPolicy } from '../src/flash/model.js';
 import { consume, decisionTargets, rng, fmt, measure, type BenchFigure, type BenchSuite, type BenchTarget } from './suite.js';
 
@@ -47,7 +49,7 @@ function origins(n: number, count: number, seed: number): RuleOrigin[] {
     else if (kind === 0) host = domainOf(i);
     else if (kind <= 4) host = `${'x.'.repeat(Math.floor(r() * 3))}site${i}.example.com`;
     else host = domainOf(i);
-    out.push(ruleOrigin(host, 'http'));
+    out.push(ruleOrigin(parseOriginUrl(`http://${host}/m.swf`, { what: 'origin', requirement: 'FLASH-URL-12', diagnostics: [] })!));
   }
   return out;
 }
@@ -64,8 +66,9 @@ export const suite: BenchSuite = {
     for (const n of SIZES) {
       const policy = syntheticSocketPolicy(n);
       const ctx = { kind: 'socket' as const, servedFromPort: 843 };
-      const compiled = compileFlashPolicy(policy, ctx);
-      const linear = prepareLinear(policy, ctx);
+      const effective = effectiveFlashPolicy(policy, ctx);
+      const compiled = compileFlashPolicy(effective);
+      const linear = prepareLinear(effective);
       const os = origins(n, 1024, 7 + n);
       const ports = os.map((_, k) => (k % 3 === 0 ? 5050 : k % 3 === 1 ? 20000 + (k % n) : 7000));
       // Sanity: the two agree on this workload.

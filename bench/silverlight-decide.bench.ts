@@ -8,8 +8,10 @@
  */
 import { pushAll } from '../src/collections.js';
 import { createDecider } from '../src/decision/decide.js';
-import { parseCaller, type SilverlightCaller } from '../src/silverlight/domains.js';
-import { compileSilverlightPolicy, findSocketGrant, findSocketGrantLinear, prepareLinearSilverlight } from '../src/silverlight/decide.js';
+import { callerOf, type SilverlightCaller } from '../src/silverlight/domains.js';
+import { compileSilverlightPolicy, findSocketGrant, findSocketGrantLinear, prepareLinearSilverlight } from '../src/silverlight/compile.js';
+import { effectiveSilverlightPolicy } from '../src/silverlight/effective.js';
+import { parseOriginUrl } from '../src/world/locations.js';
 import type { SilverlightPolicy, SilverlightPolicyEntry } from '../src/silverlight/model.js';
 import { serializeSilverlightPolicy } from '../src/silverlight/serialize.js';
 import { consume, decisionTargets, rng, fmt, measure, type BenchFigure, type BenchSuite, type BenchTarget } from './suite.js';
@@ -54,7 +56,7 @@ function callers(n: number, count: number, seed: number): { url: string; caller:
     else if (kind <= 3) url = `http://${'x.'.repeat(1 + Math.floor(r() * 3))}site${i}.example.com/app.xap`;
     else if (kind === 4) url = `http://www.app${i}.example.org/client/app.xap`;
     else url = `http://www.host${i}.example.net/m/app.xap`;
-    out.push({ url, caller: parseCaller(url)! });
+    out.push({ url, caller: callerOf(parseOriginUrl(url, { what: 'origin', requirement: 'SL-DOM-1', diagnostics: [] })!) });
   }
   return out;
 }
@@ -70,8 +72,9 @@ export const suite: BenchSuite = {
     const linearRate: Record<number, number> = {};
     for (const n of SIZES) {
       const policy = syntheticSilverlightPolicy(n);
-      const compiled = compileSilverlightPolicy(policy);
-      const linear = prepareLinearSilverlight(policy);
+      const effective = effectiveSilverlightPolicy(policy, { kind: 'socket' });
+      const compiled = compileSilverlightPolicy(effective);
+      const linear = prepareLinearSilverlight(effective);
       const cs = callers(n, 1024, 11 + n);
       const ports = cs.map((_, k) => (k % 3 === 0 ? 4505 : k % 3 === 1 ? 4511 + (k % 24) : 4534));
       // Sanity: the index and the scan agree on this workload.

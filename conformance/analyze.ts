@@ -10,10 +10,8 @@
 import type { Diagnostic } from '../src/diagnostics.js';
 import type { ClientProfile, Decision, DecisionRequest } from '../src/decision/types.js';
 import type { WorldSnapshot } from '../src/world/world.js';
-import type { FlashPolicy } from '../src/flash/model.js';
-import { parseFlashPolicy } from '../src/flash/parse.js';
-import { parseSilverlightPolicy } from '../src/silverlight/parse.js';
-import { parseDomainPattern } from '../src/flash/domains.js';
+import { readFlashPolicy, type EffectiveFlashPolicy, type FlashReadContext } from '../src/flash/effective.js';
+import { readSilverlightPolicy } from '../src/silverlight/effective.js';
 import { classifyDomainUri, defaultPort } from '../src/silverlight/domains.js';
 import { decide } from '../src/decision/decide.js';
 import { pushAll } from '../src/collections.js';
@@ -57,10 +55,11 @@ export interface LintFindingLike {
 export interface Analyzers {
   validate(text: string, format: ClientProfile, context: ServeContext): PolicyValidity;
   /**
-   * The Flash parser's model of a served policy (null when the parser rejects it), so checks read
-   * `site-control` and the like from the one parser rather than re-reading the text.
+   * The Flash client's effective policy of a served policy (null when its reader rejects it), so
+   * checks read `site-control`, the meta-policy in force and the like from the client's one reader
+   * rather than re-reading the text.
    */
-  flashModel(text: string, context: ServeContext): FlashPolicy | null;
+  flashEffective(text: string, context: ServeContext): EffectiveFlashPolicy | null;
   /** Null when no linter is available. */
   lint(text: string, client: ClientProfile, context: ServeContext): LintFindingLike[] | null;
   /**
@@ -90,16 +89,21 @@ const urlHost = (h: string): string => (h.includes(':') ? `[${h}]` : h);
 
 /** The library's analyzers: the format parsers, the linter and `decide`. */
 export async function loadAnalyzers(): Promise<Analyzers> {
-  const flashContext = (context: ServeContext): { kind: 'url' | 'socket'; scheme?: 'http' | 'https'; master: boolean } => ({
-    kind: context.kind,
-    ...(context.scheme ? { scheme: context.scheme } : {}),
-    master: context.master ?? false,
-  });
-  const flashModel = (text: string, context: ServeContext): FlashPolicy | null => {
+  // The text a check hands over is the policy as the client reads it (a socket answer already cut at its NUL).
+  const flashContext = (context: ServeContext): FlashReadContext => {
+    const header = context.headers?.['x-permitted-cross-domain-policies'];
+    return {
+      kind: context.kind,
+      ...(context.scheme ? { scheme: context.scheme } : {}),
+      master: context.master ?? false,
+      ...(header !== undefined ? { metaPolicyHeader: header } : {}),
+    };
+  };
+  const flashEffective = (text: string, context: ServeContext): EffectiveFlashPolicy | null => {
     try {
-      return parseFlashPolicy(text, flashContext(context)).policy;
+      return readFlashPolicy(text, flashContext(context)).effective;
     } catch {
-      // The parser never throws by contract; if it does, there is no model to read.
+      // The reader never throws by contract; if it does, there is no policy to read.
       return null;
     }
   };
@@ -107,7 +111,7 @@ export async function loadAnalyzers(): Promise<Analyzers> {
     validate(text, format, context) {
       const checkedBy = format === 'flash' ? 'flash-parser' : 'silverlight-parser';
       try {
-        const r = format === 'flash' ? parseFlashPolicy(text, flashContext(context)) : parseSilverlightPolicy(text);
+        const r = format === 'flash' ? readFlashPolicy(text, flashContext(context)) : readSilverlightPolicy(text, { kind: context.kind });
         return { valid: r.policy !== null, diagnostics: r.diagnostics, checkedBy };
       } catch (err) {
         // The parsers never throw by contract; if one does, the policy is not accepted.
@@ -118,7 +122,7 @@ export async function loadAnalyzers(): Promise<Analyzers> {
         };
       }
     },
-    flashModel,
+    flashEffective,
     lint(text, client, context) {
       const options: LintOptions = { servedFrom: context.servedFrom, client };
       if (context.contentType !== undefined) options.contentType = context.contentType;
@@ -128,12 +132,13 @@ export async function loadAnalyzers(): Promise<Analyzers> {
     policyAxes(text, client, context) {
       const axes: PolicyAxes = { ports: [], origins: [], paths: [] };
       if (client === 'flash') {
-        const model = flashModel(text, context);
-        if (!model) return null;
-        for (const a of model.allowAccessFrom) {
-          if (a.toPorts && !a.toPorts.any) for (const r of a.toPorts.ranges) pushAll(axes.ports, rangeEdges(r.from, r.to));
-          const d = parseDomainPattern(a.domain);
+        const effective = flashEffective(text, context);
+        if (!effective) return null;
+        for (const a of effective.access) {
+          // The ranges as written: where the 1024 rule cuts one, the matrix shows the cut as a deny.
+          if (a.rule.toPorts && !a.rule.toPorts.any) for (const r of a.rule.toPorts.ranges) pushAll(axes.ports, rangeEdges(r.from, r.to));
           // A caller each named domain admits; `*` and never-matching values add none.
+          const d = a.pattern;
           if (d.kind === 'name') axes.origins.push(`http://${d.name}/app.swf`);
           else if (d.kind === 'suffix') axes.origins.push(`http://sub.${d.suffix}/app.swf`);
           else if (d.kind === 'ip') axes.origins.push(`http://${urlHost(d.address)}/app.swf`);
@@ -142,11 +147,11 @@ export async function loadAnalyzers(): Promise<Analyzers> {
       }
       let policy;
       try {
-        policy = parseSilverlightPolicy(text).policy;
+        policy = readSilverlightPolicy(text, { kind: context.kind }).policy;
       } catch {
         return null;
       }
-      if (!policy || policy.format !== 'silverlight') return null;
+      if (!policy) return null;
       for (const entry of policy.policies) {
         for (const allow of entry.allowFrom) {
           for (const d of allow.domains) {
@@ -168,10 +173,8 @@ export async function loadAnalyzers(): Promise<Analyzers> {
       return axes;
     },
     decide(request, world) {
-      const d = decide(request, world);
-      // A client profile this build does not implement yet answers a blanket deny; that is no decision.
-      if (d.decidedBy.location === null && /not implemented/.test(d.reason)) return null;
-      return d;
+      // Both client profiles are implemented: every answer is a decision (an unknown client is denied, DECIDE-1).
+      return decide(request, world);
     },
   };
 }

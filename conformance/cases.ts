@@ -13,9 +13,10 @@ import { verdict, type CaseContext, type CaseDefinition, type RunOptions, type V
 import { DELAYED_REQUEST_MS, describeExchange, holdsCompletePolicy, socketPolicyText } from './probe.js';
 import type { Target } from './target.js';
 import { decideExpectations, standardPort, type ProbedTarget } from './world.js';
-import { formatHost } from './target.js';
 import type { ServeContext } from './analyze.js';
-import { effectiveMetaPolicy, parseMetaPolicyHeader } from '../src/flash/meta.js';
+import { parseMetaPolicyHeader } from '../src/flash/meta.js';
+import { acceptedPolicyContentTypes, acceptsPolicyContentType } from '../src/world/content-type.js';
+import { requirementText } from './wire.js';
 
 /** Flash's wait for a socket policy at a default location (port 843 or the destination port). */
 export const FLASH_SOCKET_WAIT_MS = 3000;
@@ -23,7 +24,7 @@ export const FLASH_SOCKET_WAIT_MS = 3000;
 export const SILVERLIGHT_SOCKET_WAIT_MS = 10_000;
 
 const onSocket = (client: ClientProfile) => (t: Target, c: ClientProfile): boolean => t.kind === 'socket' && c === client;
-const onHttp = (t: Target): boolean => t.kind === 'http';
+const onHttp = (t: Target): boolean => t.kind === 'url';
 const ordinary = (o: RunOptions): number => o.timeoutMs + 2000;
 
 /** The baseline exchange, or a verdict when nothing usable came back. */
@@ -47,12 +48,12 @@ async function servedPolicy(ctx: CaseContext, expected: string[]): Promise<{ tex
     // Judged as deployed: an answer from a non-standard port is read as if served from 843/943 of
     // the same host, as the decisions and the recorded world read it (see world.ts).
     const std = standardPort(ctx.client);
-    const servedFrom = t.port === std ? t.url : `xmlsocket://${formatHost(t.host)}:${std}`;
+    const servedFrom = t.port === std ? t.key : `xmlsocket://${t.host}:${std}`;
     return { text: socketPolicyText(b.r), serve: { kind: 'socket', master: ctx.client === 'flash', servedFrom } };
   }
   const r = await ctx.probe.http();
   if (r.outcome !== 'ok' || r.status !== 200) return { verdict: verdict.fail(expected, `no policy fetched: ${describeHttp(r)}`) };
-  const serve: ServeContext = { kind: 'url', scheme: t.scheme, master: /^\/(crossdomain|clientaccesspolicy)\.xml$/i.test(t.path), servedFrom: t.url, headers: r.headers };
+  const serve: ServeContext = { kind: 'url', scheme: t.scheme, master: /^\/(crossdomain|clientaccesspolicy)\.xml$/i.test(t.path), servedFrom: t.key, headers: r.headers };
   if (r.headers['content-type'] !== undefined) serve.contentType = r.headers['content-type'];
   return { text: r.body.toString('utf8'), serve };
 }
@@ -103,7 +104,7 @@ export const RESPONSE_CASES: readonly CaseDefinition[] = [
   {
     id: 'flash/response/close-after-send',
     desc: 'Sends the exact request; the server closes the connection once the policy is sent',
-    requirement: 'The server SHOULD close the connection after sending the policy.',
+    requirement: requirementText('WIRE-RESP-3'),
     requirementIds: ['WIRE-RESP-3'],
     strict: true,
     appliesTo: onSocket('flash'),
@@ -113,7 +114,7 @@ export const RESPONSE_CASES: readonly CaseDefinition[] = [
   {
     id: 'silverlight/response/close-after-send',
     desc: 'Sends the 22-byte request; the server closes the connection once the policy is sent',
-    requirement: 'The server SHOULD close the connection after sending the policy.',
+    requirement: requirementText('WIRE-RESP-3'),
     requirementIds: ['WIRE-RESP-3'],
     strict: true,
     appliesTo: onSocket('silverlight'),
@@ -282,15 +283,6 @@ export const POLICY_CASES: readonly CaseDefinition[] = (['flash', 'silverlight']
   },
 ]);
 
-/** Content types Flash accepts for a URL policy; Silverlight accepts text/* and application/xml. */
-export function acceptableContentType(client: ClientProfile, contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  if (type.startsWith('text/')) return true;
-  if (type === 'application/xml') return true;
-  return client === 'flash' && type === 'application/xhtml+xml';
-}
-
 /** URL-policy checks. */
 export const HTTP_CASES: readonly CaseDefinition[] = [
   {
@@ -323,11 +315,11 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
       const loc = r.headers['location'];
       let host: string | null = null;
       try {
-        host = loc ? new URL(loc, ctx.target.url).hostname : null;
+        host = loc ? new URL(loc, ctx.target.key).hostname : null;
       } catch {
         host = null;
       }
-      if (host !== null && host === new URL(ctx.target.url).hostname) return verdict.pass(expected, `same-host redirect to ${loc}`);
+      if (host !== null && host === new URL(ctx.target.key).hostname) return verdict.pass(expected, `same-host redirect to ${loc}`);
       return verdict.fail(expected, `HTTP ${r.status} redirect to ${loc ?? '(no Location)'}`);
     },
   },
@@ -357,9 +349,10 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
     async run(ctx) {
       const r = await ctx.probe.http();
       const ct = r.headers['content-type'];
-      const expected = [ctx.client === 'flash' ? 'text/*, application/xml or application/xhtml+xml' : 'text/* or application/xml'];
+      const expected = [acceptedPolicyContentTypes(ctx.client)];
       if (r.status !== 200) return verdict.skip(`no policy (HTTP ${r.status ?? r.outcome})`);
-      return acceptableContentType(ctx.client, ct) ? verdict.pass(expected, `Content-Type ${ct}`) : verdict.fail(expected, `Content-Type ${ct ?? '(none)'}`);
+      // WIRE-HTTP-2: the client's own rule (FLASH-URL-7, SL-HTTP-4), from the library.
+      return acceptsPolicyContentType(ctx.client, ct) ? verdict.pass(expected, `Content-Type ${ct}`) : verdict.fail(expected, `Content-Type ${ct ?? '(none)'}`);
     },
   },
   {
@@ -368,7 +361,7 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
     requirement: 'A Flash URL policy SHOULD be served as text/x-cross-domain-policy, the only type the by-content-type meta-policy honours.',
     requirementIds: ['WIRE-HTTP-2'],
     strict: true,
-    appliesTo: (t, c) => t.kind === 'http' && c === 'flash',
+    appliesTo: (t, c) => t.kind === 'url' && c === 'flash',
     budgetMs: ordinary,
     async run(ctx) {
       const r = await ctx.probe.http();
@@ -384,7 +377,7 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
     requirement: 'An X-Permitted-Cross-Domain-Policies header SHOULD carry a defined value that agrees with the policy\'s own site-control.',
     requirementIds: ['WIRE-HTTP-3'],
     strict: true,
-    appliesTo: (t, c) => t.kind === 'http' && c === 'flash',
+    appliesTo: (t, c) => t.kind === 'url' && c === 'flash',
     budgetMs: ordinary,
     async run(ctx) {
       const r = await ctx.probe.http();
@@ -398,14 +391,16 @@ export const HTTP_CASES: readonly CaseDefinition[] = [
       if (h.unknown.length > 0) return verdict.fail(expected, `header '${header}': unknown value ${h.unknown.map((u) => `'${u}'`).join(', ')} (Flash reads it as 'none')`);
       if (h.noneThisResponse) return verdict.fail(expected, `header '${header}' says none-this-response: Flash does not use this response as a policy`);
       const t = ctx.target;
-      const scheme = t.kind === 'http' ? t.scheme : 'http';
-      // Parsed as a master so the model keeps the site-control the operator wrote: the case compares
-      // the two declarations; that a non-master's site-control is ignored (FLASH-META-8) is lint's finding.
-      const model = ctx.analyzers.flashModel(r.body.toString('utf8'), { kind: 'url', scheme, master: true, servedFrom: t.url });
-      if (model === null) return verdict.pass(expected, `header '${header}'; the file's site-control is not checked: the parser rejects the file (see flash/policy/valid)`);
-      const fromFile = effectiveMetaPolicy(model, undefined, { kind: 'url', scheme });
-      const inForce = effectiveMetaPolicy(model, header, { kind: 'url', scheme });
-      const details = { header, siteControl: model.siteControl.map((sc) => sc.permittedCrossDomainPolicies), inForce: inForce.value, notes: inForce.notes };
+      const scheme = t.kind === 'url' ? t.scheme : 'http';
+      // Read as a master so the effective policy keeps the site-control the operator wrote: the case
+      // compares the two declarations; that a non-master's site-control is ignored (FLASH-META-8) is lint's finding.
+      const body = r.body.toString('utf8');
+      const file = ctx.analyzers.flashEffective(body, { kind: 'url', scheme, master: true, servedFrom: t.key });
+      const served = ctx.analyzers.flashEffective(body, { kind: 'url', scheme, master: true, servedFrom: t.key, headers: { 'x-permitted-cross-domain-policies': header } });
+      if (file?.metaPolicy == null || served?.metaPolicy == null) return verdict.pass(expected, `header '${header}'; the file's site-control is not checked: the parser rejects the file (see flash/policy/valid)`);
+      const fromFile = file.metaPolicy;
+      const inForce = served.metaPolicy;
+      const details = { header, siteControl: file.policy.siteControl.map((sc) => sc.permittedCrossDomainPolicies), inForce: inForce.value, notes: inForce.notes };
       if (fromFile.source === 'site-control' && h.value !== null && h.value !== fromFile.value) {
         return verdict.fail(expected, `header '${header}' but the file's site-control says '${fromFile.value}' (in force: '${inForce.value}', the more restrictive)`, details);
       }

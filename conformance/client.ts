@@ -8,6 +8,7 @@
  * @module
  */
 import { connect, type Socket } from 'node:net';
+import { connectHost } from './target.js';
 
 /** One step of what the client sends. Steps run in order. */
 export type SendStep =
@@ -107,7 +108,7 @@ export function openSocketCount(to?: { host: string; port: number }): number {
 
 /** Opens a socket the harness tracks; it leaves the registry when destroyed or closed. */
 export function trackedConnect(host: string, port: number, localAddress?: string): Socket {
-  const socket = connect({ host, port, ...(localAddress ? { localAddress } : {}) });
+  const socket = connect({ host: connectHost(host), port, ...(localAddress ? { localAddress } : {}) });
   openSockets.set(socket, `${host}:${port}`);
   socket.once('close', () => openSockets.delete(socket));
   return socket;

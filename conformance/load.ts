@@ -17,7 +17,7 @@ import { setMaxListeners } from 'node:events';
 import type { ClientProfile } from '../src/decision/types.js';
 import { exchange, lateHandshake, type ExchangeOptions, type ExchangeResult, type SendStep } from './client.js';
 import { describeExchange, holdsCompletePolicy, requestFor, socketPolicyText } from './probe.js';
-import { isLoopback } from './target.js';
+import { isIpv4Loopback } from './target.js';
 
 /** Options of one load probe. */
 export interface LoadOptions {
@@ -101,7 +101,7 @@ export function rotatedSource(i: number): string {
  * request), sooner when it stops early or is cancelled.
  */
 export async function loadProbe(o: LoadOptions): Promise<LoadResult> {
-  const rotate = isLoopback(o.host) && o.host !== '::1' && o.host !== 'localhost';
+  const rotate = isIpv4Loopback(o.host);
   const failures: Record<LoadFailure, number> = { unconnected: 0, refused: 0, timeout: 0, reset: 0, empty: 0, partial: 0, error: 0 };
   const limit = o.stopAfterIdentical ?? identicalFailureLimit(o.concurrency);
   // Aborted when the verdict is known (or the caller cancels): every open connection is destroyed.

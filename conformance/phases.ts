@@ -27,7 +27,10 @@ import type { ClientProfile } from '../src/decision/types.js';
 import { exchange, seconds, trackedConnect, destroyTracked, type ExchangeResult } from './client.js';
 import { PHASES, verdict, type CaseDefinition, type CaseResult, type Phase, type RunOptions, type Verdict } from './model.js';
 import { BASELINE_NUL_GRACE_MS, describeExchange, holdsCompletePolicy, requestFor, socketPolicyText, type Prober } from './probe.js';
-import type { SocketTarget, Target } from './target.js';
+import type { Target } from './target.js';
+
+/** A socket target (a policy location of kind `socket`). */
+type SocketTarget = Extract<Target, { kind: 'socket' }>;
 
 /** Pause between an odd input's first byte and the check after it: time for a server to die of it. */
 export const SETTLE_MS = 50;
@@ -287,7 +290,7 @@ export function targetBudget(target: Target, clients: number, defsByPhase: Reado
   // and for URL targets the locations fetched beside them (WIRE-HARNESS-3: three rounds at most).
   const plan = (clients + 1) * (options.timeoutMs + BASELINE_NUL_GRACE_MS + SLACK_MS);
   const capacity = socket ? (CAPACITY_HELD + 3) * options.timeoutMs + SLACK_MS : 3 * options.timeoutMs + SLACK_MS;
-  return { target: target.url, ms: plan + capacity + sum(phases.map((p) => p.ms)), phases };
+  return { target: target.key, ms: plan + capacity + sum(phases.map((p) => p.ms)), phases };
 }
 
 /** `1 min 05 s`, `12 s`, `850 ms`: a budget for people. */
@@ -360,7 +363,7 @@ function aliveResult(target: Target, client: ClientProfile, phase: Phase, startM
     requirement: 'After clients that misbehave (odd input, resets, silent or slow connections, a soak) the server MUST still answer an ordinary request.',
     requirementIds: ['WIRE-CONN-3', 'WIRE-HARNESS-5'],
     strict: false,
-    target: target.url,
+    target: target.key,
     client,
     verdict: v,
     slow: false,

@@ -68,7 +68,7 @@ export function createProber(target: Target, options: RunOptions, hooks: ProbeHo
     return p;
   };
   const socketOnly = (): { host: string; port: number } => {
-    if (target.kind !== 'socket') throw new Error(`${target.url} is not a socket target`);
+    if (target.kind !== 'socket') throw new Error(`${target.key} is not a socket target`);
     return { host: target.host, port: target.port };
   };
   const prober: Prober = {
@@ -90,7 +90,7 @@ export function createProber(target: Target, options: RunOptions, hooks: ProbeHo
       );
     },
     http() {
-      return prober.httpAt(target.url);
+      return prober.httpAt(target.key);
     },
     httpAt(url) {
       return once(`http:${url}`, () => fetchBounded(url, { timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, insecure: options.insecure }));

@@ -6,9 +6,10 @@
  * @module
  */
 import { setMaxListeners } from 'node:events';
+import { dictionary, maxOf } from '../src/collections.js';
 import type { ClientProfile } from '../src/decision/types.js';
 import { diagnose, type Diagnosis } from './diagnose.js';
-import type { WorldSnapshot } from '../src/world/world.js';
+import type { WorldResponse, WorldSnapshot } from '../src/world/world.js';
 import type { Analyzers } from './analyze.js';
 import { BUILTIN_CASES } from './cases.js';
 import { matchCasePattern, PHASES, verdict, type CaseDefinition, type CaseResult, type Phase, type RunOptions, type Verdict } from './model.js';
@@ -123,7 +124,7 @@ function resultOf(job: Job, v: Verdict, startMs: number, durationMs: number): Ca
     requirement: job.def.requirement,
     requirementIds: [...job.def.requirementIds],
     strict: job.def.strict,
-    target: job.target.url,
+    target: job.target.key,
     client: job.client,
     verdict: v,
     slow: job.def.slow === true,
@@ -143,7 +144,7 @@ export const INFERENCE_GRACE_MS = 500;
 
 /** Chooses the clients of a target and checks it can be reached at all. */
 export async function planTarget(target: Target, probe: Prober, client: ClientProfile | 'all' | undefined): Promise<PlannedTarget> {
-  const base = { url: target.url, kind: target.kind } as const;
+  const base = { url: target.key, kind: target.kind } as const;
   let clients: ClientProfile[];
   let clientReason: string;
   if (client === 'all') {
@@ -152,7 +153,7 @@ export async function planTarget(target: Target, probe: Prober, client: ClientPr
   } else if (client) {
     clients = [client];
     clientReason = `--client ${client}`;
-  } else if (target.kind === 'http') {
+  } else if (target.kind === 'url') {
     const c = clientFromPath(target.path) ?? 'flash';
     clients = [c];
     clientReason = `inferred from the path ${target.path}`;
@@ -260,7 +261,7 @@ export function exitCodeOf(targets: readonly PlannedTarget[], results: readonly 
 export function runWarnings(targets: readonly Target[], options: RunOptions): string[] {
   const warnings: string[] = [];
   if (options.insecure) {
-    const https = targets.filter((t) => t.kind === 'http' && t.scheme === 'https').map((t) => t.url);
+    const https = targets.filter((t) => t.kind === 'url' && t.scheme === 'https').map((t) => t.key);
     warnings.push(
       https.length > 0
         ? `--insecure: TLS certificates were NOT verified for ${https.join(', ')}; the transport was not authenticated, so what was certified may not be what the real host serves`
@@ -282,7 +283,7 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
   const mayTest = (t: Target): ClientProfile[] => {
     if (input.client === 'all') return ['flash', 'silverlight'];
     if (input.client) return [input.client];
-    const c = t.kind === 'http' ? (clientFromPath(t.path) ?? 'flash') : clientFromPort(t.port);
+    const c = t.kind === 'url' ? (clientFromPath(t.path) ?? 'flash') : clientFromPort(t.port);
     return c ? [c] : ['flash', 'silverlight'];
   };
   const byPhase = (t: Target, clients: readonly ClientProfile[]): Map<Phase, CaseDefinition[]> => {
@@ -298,10 +299,10 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
   const probers = targets.map((t, i) => createProber(t, options, { observe: vitals[i]!.observer('planning') }));
   const planned = await Promise.all(targets.map((t, i) => planTarget(t, probers[i]!, input.client)));
 
-  const socketUrls = new Set(targets.filter((t) => t.kind === 'socket').map((t) => t.url));
+  const socketUrls = new Set(targets.filter((t) => t.kind === 'socket').map((t) => t.key));
   const worldMemo = new Map<string, Promise<TargetWorld>>();
   const worldFor = (p: ProbedTarget): Promise<TargetWorld> => {
-    const key = `${p.target.url}|${p.client}`;
+    const key = `${p.target.key}|${p.client}`;
     let w = worldMemo.get(key);
     if (!w) {
       w = worldOf(p, socketUrls, { analyzers, expectations: options.expectations });
@@ -395,7 +396,7 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
       const w = await worldFor(p);
       Object.assign(world, w.world);
       const m = decisionMatrix(analyzers, w.world, p, options.expectations);
-      const entry: MatrixReport = { target: target.url, client, ...m };
+      const entry: MatrixReport = { target: target.key, client, ...m };
       if (w.aliasedFrom) entry.aliasedFrom = w.aliasedFrom;
       if (w.consulted) entry.consulted = w.consulted;
       matrices.push(entry);
@@ -420,5 +421,37 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
     diagnoses: diagnose(results, (url) => planned.find((t) => t.url === url)?.serving),
     world,
     matrices,
+  };
+}
+
+/**
+ * Combines the reports of runs made side by side (certify's bundled server runs its Flash and
+ * Silverlight targets as two groups) into one report. The summary and the exit status are
+ * computed over the combined targets and results by {@link summarize} and {@link exitCodeOf}, so
+ * the precedence of exit statuses lives in one place. In the recorded world a later report's
+ * answer for a location wins.
+ */
+export function mergeReports(reports: readonly CertifyReport[]): CertifyReport {
+  const [first] = reports;
+  if (!first) throw new Error('mergeReports needs at least one report');
+  if (reports.length === 1) return first;
+  const targets = reports.flatMap((r) => r.targets);
+  const results = reports.flatMap((r) => r.results);
+  const world = dictionary<WorldResponse>();
+  for (const r of reports) for (const [location, response] of Object.entries(r.world)) world[location] = response;
+  return {
+    ...first,
+    durationMs: maxOf(reports.map((r) => r.durationMs), 0),
+    targets,
+    results,
+    // The groups ran side by side: the run's bound is the larger of theirs.
+    budget: { ms: maxOf(reports.map((r) => r.budget.ms), 0), targets: reports.flatMap((r) => r.budget.targets) },
+    summary: summarize(results),
+    exitCode: exitCodeOf(targets, results),
+    warnings: [...new Set(reports.flatMap((r) => r.warnings))],
+    socketsOpenAtEnd: reports.reduce((n, r) => n + r.socketsOpenAtEnd, 0),
+    diagnoses: diagnose(results, (url) => targets.find((t) => t.url === url)?.serving),
+    world,
+    matrices: reports.flatMap((r) => r.matrices),
   };
 }

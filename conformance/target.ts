@@ -1,72 +1,52 @@
 /**
- * Certification targets: `xmlsocket://host:port` for socket policy servers and
- * `http(s)://host[:port]/crossdomain.xml|/clientaccesspolicy.xml` for URL policies.
+ * Certification targets. What certify tests is a policy location — `xmlsocket://host:port` for a
+ * socket policy server, `http(s)://host[:port]/path` for a URL policy file — so a target *is* the
+ * core's {@link PolicyLocation}, parsed and normalised by the core's `parsePolicyLocation`, the
+ * same key a `decide --world` snapshot uses. This module only adds what the command line allows on
+ * top (a bare `https://host` means its `/crossdomain.xml`) and certify's client inference.
  *
  * @module
  */
-import { isIP } from 'node:net';
 import type { ClientProfile } from '../src/decision/types.js';
+import type { Diagnostic } from '../src/diagnostics.js';
+import { parsePolicyLocation, type PolicyLocation } from '../src/world/locations.js';
 
-/** A socket policy server. */
-export interface SocketTarget {
-  kind: 'socket';
-  /** As given, normalised: `xmlsocket://host:port`. */
-  url: string;
-  host: string;
-  port: number;
-}
+/** Something certify can test: a policy location of the core. */
+export type Target = PolicyLocation;
 
-/** A URL policy file. */
-export interface HttpTarget {
-  kind: 'http';
-  url: string;
-  scheme: 'http' | 'https';
-  host: string;
-  port: number;
-  path: string;
-}
+/** A command-line target as certify reads it: the location, or why it is not one (for the usage error). */
+export type TargetResult = { ok: true; value: Target } | { ok: false; reason: string };
 
-/** Something certify can test. */
-export type Target = SocketTarget | HttpTarget;
+const EXPECTED = 'expected xmlsocket://host:port or http(s)://host[:port]/crossdomain.xml';
 
-/** A target that could not be parsed: the message names what is wrong. */
-export interface TargetError {
-  error: string;
-}
-
-/** Parses one command-line target. Never throws. */
-export function parseTarget(text: string): Target | TargetError {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { error: `'${text}' is not a URL; expected xmlsocket://host:port or http(s)://host[:port]/crossdomain.xml` };
+/**
+ * Parses one command-line target into the core's policy location. An `http(s)://` URL without a
+ * path is its `/crossdomain.xml`. Never throws: a failure names what is wrong.
+ */
+export function parseCertifyTarget(text: string): TargetResult {
+  let given = text;
+  if (/^https?:\/\//i.test(text)) {
+    try {
+      const url = new URL(text);
+      if (url.pathname === '/' && url.search === '' && url.hash === '') given = new URL('/crossdomain.xml', url).href;
+    } catch {
+      // parsePolicyLocation names the problem
+    }
   }
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (url.protocol === 'xmlsocket:') {
-    if (url.port === '') return { error: `'${text}': an xmlsocket:// target needs an explicit port (843 for Flash, 943 for Silverlight)` };
-    if (host === '') return { error: `'${text}': no host` };
-    const port = Number(url.port);
-    return { kind: 'socket', url: `xmlsocket://${formatHost(host)}:${port}`, host, port };
-  }
-  if (url.protocol === 'http:' || url.protocol === 'https:') {
-    const scheme = url.protocol === 'http:' ? 'http' : 'https';
-    const port = url.port === '' ? (scheme === 'http' ? 80 : 443) : Number(url.port);
-    const path = url.pathname === '/' ? '/crossdomain.xml' : url.pathname;
-    const normal = `${scheme}://${formatHost(host)}${url.port === '' ? '' : `:${port}`}${path}${url.search}`;
-    return { kind: 'http', url: normal, scheme, host, port, path: `${path}${url.search}` };
-  }
-  return { error: `'${text}': unsupported scheme '${url.protocol}'; use xmlsocket://, http:// or https://` };
+  const why: Diagnostic[] = [];
+  const location = parsePolicyLocation(given, { what: 'target', requirement: 'DECIDE-2', diagnostics: why });
+  if (location !== null) return { ok: true, value: location };
+  return { ok: false, reason: `${why[0]?.message ?? `'${text}' is not a policy location`}; ${EXPECTED} (843 for Flash, 943 for Silverlight)` };
 }
 
-/** `[::1]` for IPv6 literals, the name otherwise. */
-export function formatHost(host: string): string {
-  return isIP(host) === 6 ? `[${host}]` : host;
+/** The host as a socket connects to it: an IPv6 address without the brackets of the location key. */
+export function connectHost(host: string): string {
+  return /^\[.*\]$/.test(host) ? host.slice(1, -1) : host;
 }
 
-/** True for 127.0.0.0/8, ::1 and `localhost`. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+/** True for an IPv4 loopback address, 127.0.0.0/8 (where certify's load probe can rotate its source address). */
+export function isIpv4Loopback(host: string): boolean {
+  return /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** The client a port implies (843 → flash, 943 → silverlight), or null. */
@@ -78,7 +58,7 @@ export function clientFromPort(port: number): ClientProfile | null {
 
 /** The client a URL policy path implies, or null. */
 export function clientFromPath(path: string): ClientProfile | null {
-  const base = path.split('?')[0]!.toLowerCase();
+  const base = path.toLowerCase();
   if (base.endsWith('/clientaccesspolicy.xml')) return 'silverlight';
   if (base.endsWith('.xml')) return 'flash';
   return null;

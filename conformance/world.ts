@@ -12,7 +12,7 @@ import type { EndReason, ExchangeResult } from './client.js';
 import { expandPorts, ruleAppliesTo, type Expectations } from './expect.js';
 import type { HttpFetchResult } from './http.js';
 import type { Prober } from './probe.js';
-import { formatHost, type Target } from './target.js';
+import type { Target } from './target.js';
 
 /** How a socket exchange ended, in the world's terms (WIRE-HARNESS-4). */
 function socketEnd(endReason: Exclude<EndReason, 'refused'>): WorldEnd {
@@ -143,7 +143,7 @@ export function locationsToConsult(p: ProbedTarget, world: WorldSnapshot, discov
   };
   decisionMatrix(recording, world, p, discovery.expectations);
   if (discovery.expectations) decideExpectations(recording, world, p, discovery.expectations);
-  const root = new URL(p.target.url).origin;
+  const root = new URL(p.target.key).origin;
   const have = new Set(Object.keys(world).map(normalUrl));
   return [...read].filter((u) => !have.has(u) && /^https?:/.test(u) && new URL(u).origin === root).sort();
 }
@@ -161,8 +161,8 @@ export function locationsToConsult(p: ProbedTarget, world: WorldSnapshot, discov
  */
 export async function worldOf(p: ProbedTarget, aliasesTaken: ReadonlySet<string> = new Set(), discovery?: WorldDiscovery): Promise<TargetWorld> {
   const { target, client, probe } = p;
-  if (target.kind === 'http') {
-    const world: WorldSnapshot = { [target.url]: httpWorldResponse(await probe.http()) };
+  if (target.kind === 'url') {
+    const world: WorldSnapshot = { [target.key]: httpWorldResponse(await probe.http()) };
     if (!discovery) return { world };
     const consulted: ConsultedLocation[] = [];
     // A fetched location can lead to another (a redirect within the root): a few rounds, bounded.
@@ -178,11 +178,11 @@ export async function worldOf(p: ProbedTarget, aliasesTaken: ReadonlySet<string>
     return consulted.length > 0 ? { world, consulted } : { world };
   }
   const entry = socketWorldResponse(await probe.baseline(client));
-  const world: WorldSnapshot = { [target.url]: entry };
-  const std = `xmlsocket://${formatHost(target.host)}:${standardPort(client)}`;
+  const world: WorldSnapshot = { [target.key]: entry };
+  const std = `xmlsocket://${target.host}:${standardPort(client)}`;
   if (target.port !== standardPort(client) && !aliasesTaken.has(std)) {
     world[std] = entry;
-    return { world, aliasedFrom: target.url };
+    return { world, aliasedFrom: target.key };
   }
   return { world };
 }
@@ -216,12 +216,12 @@ export function ruleTargets(target: Target, rule: { ports?: (number | string)[];
     if (!rule.ports) return [];
     const ports = expandPorts(rule.ports);
     if ('error' in ports) return [];
-    return ports.map((port) => `socket://${formatHost(target.host)}:${port}`);
+    return ports.map((port) => `socket://${target.host}:${port}`);
   }
   if (!rule.urls) return [];
   return rule.urls.map((u) => {
     try {
-      return new URL(u, target.url).href;
+      return new URL(u, target.key).href;
     } catch {
       return u;
     }
@@ -257,13 +257,13 @@ function unique<T>(xs: readonly T[]): T[] {
 
 /** What the served policy names (its ports, origins, paths), read from the world the matrix is decided over. */
 function servedAxes(analyzers: Analyzers, world: WorldSnapshot, p: ProbedTarget): { ports: number[]; origins: string[]; paths: string[] } {
-  const entry = world[p.target.url];
+  const entry = world[p.target.key];
   if (!entry || entry.error !== undefined) return { ports: [], origins: [], paths: [] };
   // Flash reads a socket answer up to its NUL (FLASH-SOCK-2); the rest is not the policy.
   const text = p.target.kind === 'socket' && p.client === 'flash' ? entry.body.split('\u0000')[0]! : entry.body;
   const context = p.target.kind === 'socket'
-    ? { kind: 'socket' as const, master: true, servedFrom: p.target.url }
-    : { kind: 'url' as const, scheme: p.target.scheme, master: true, servedFrom: p.target.url };
+    ? { kind: 'socket' as const, master: true, servedFrom: p.target.key }
+    : { kind: 'url' as const, scheme: p.target.scheme, master: true, servedFrom: p.target.key };
   return analyzers.policyAxes(text, p.client, context) ?? { ports: [], origins: [], paths: [] };
 }
 
@@ -295,13 +295,13 @@ export function decisionMatrix(analyzers: Analyzers, world: WorldSnapshot, p: Pr
       ports = unique([...wanted, ...DEFAULT_MATRIX_PORTS]).slice(0, Math.max(MAX_MATRIX_COLUMNS, wanted.length)).sort((a, b) => a - b);
     }
     columns = ports.map(String);
-    targets = ports.map((port) => `socket://${formatHost(p.target.host)}:${port}`);
+    targets = ports.map((port) => `socket://${p.target.host}:${port}`);
   } else {
     const explicit = expectations?.matrix?.paths;
     columns = explicit ?? unique([...DEFAULT_MATRIX_PATHS, ...served.paths, ...rules.flatMap((r) => r.urls ?? [])]).slice(0, MAX_MATRIX_COLUMNS);
     targets = columns.map((c) => {
       try {
-        return new URL(c, p.target.url).href;
+        return new URL(c, p.target.key).href;
       } catch {
         return c;
       }

@@ -21,8 +21,8 @@ import { openSocketCount } from '../conformance/client.js';
 import { defaultRunOptions } from '../conformance/model.js';
 import { formatDuration } from '../conformance/phases.js';
 import { runCertification } from '../conformance/run.js';
-import { parseTarget, type SocketTarget } from '../conformance/target.js';
 import { CLIENT_OF, MISBEHAVIOURS, rightVerdict, startMisbehaving, type Misbehaviour, type MisbehavingOptions } from '../conformance/test-support/misbehaving.js';
+import { testTarget } from '../conformance/test-support/servers.js';
 
 const { values } = parseArgs({ options: { load: { type: 'string', default: '20000' }, only: { type: 'string' } } });
 const load = Number(values.load);
@@ -66,7 +66,7 @@ for (const kind of kinds) {
     const client = CLIENT_OF[kind];
     const t0 = performance.now();
     const report = await runCertification({
-      targets: [parseTarget(server.url) as SocketTarget],
+      targets: [testTarget(server.url)],
       client,
       options: defaultRunOptions({ load: soak }),
       analyzers,

@@ -1,146 +1,132 @@
 /**
  * xdpolicy — the reference toolkit for cross-domain policy files.
  *
- * The package root exports the typed library API: parsers, models, the decision function, the
- * linter and the policy server. Every export carries TSDoc.
+ * The package root is the portable core: the parsers and serializers, world snapshots, the
+ * decision function and its factory, the linter and its catalogue, and the record types. It does
+ * no I/O and runs anywhere JavaScript does: nothing reachable from here imports a Node.js module,
+ * and its declarations name no Node.js type (test/layering.test.ts and test/package.test.ts
+ * prove it). The parts that need Node.js are on subpaths:
  *
- * @packageDocumentation
+ * - `xdpolicy/server` — the reference policy server and the HTTP handlers (`src/server/`);
+ * - `xdpolicy/corpus` — loading the corpus shipped with the package (`src/corpus/`);
+ * - `xdpolicy/conformance` — the certify harness (`conformance/`).
+ *
+ * Every export carries TSDoc.
+ *
+ * @module xdpolicy
  */
+
+// --- Records: diagnostics, policy models, worlds, decisions, findings, corpus cases -----------
 export * from './diagnostics.js';
-export type { XmlLimits } from './xml/document.js';
-export { DEFAULT_XML_LIMITS } from './xml/document.js';
 export * from './flash/model.js';
+export * from './silverlight/model.js';
 export * from './world/world.js';
 export * from './decision/types.js';
-export * from './corpus/types.js';
-export { loadCorpus, defaultCorpusDir } from './corpus/load.js';
-// Flash: domain patterns, to-ports, grammar, parser and serializer (spec/flash/1-4).
-export * from './flash/domains.js';
-export * from './flash/ports.js';
-export * from './flash/grammar.js';
-export type { XmlRules } from './xml/document.js';
-export { MAX_XML_DEPTH } from './xml/document.js';
-export * from './flash/parse.js';
-export * from './flash/serialize.js';
-// Silverlight: clientaccesspolicy.xml model, parser, serializer and matchers (spec/silverlight/).
-export * from './silverlight/model.js';
+export * from './lint/finding.js';
+export type * from './corpus/types.js';
+
+// --- XML front end limits ----------------------------------------------------------------------
+export type { XmlLimits, XmlRules } from './xml/document.js';
+export { DEFAULT_XML_LIMITS, MAX_XML_DEPTH, isDotNetWhiteSpace } from './xml/document.js';
+
+// --- Flash: domain patterns, to-ports, grammar, parser, serializer, meta-policies (spec/flash/) -
+export { parseDomainPattern, formatDomainPattern, matchDomain, classifyHost } from './flash/domains.js';
+export type { DomainPattern, OriginHost } from './flash/domains.js';
+export { parsePortRanges, formatPortSpec, portSpecContains, MAX_PORT } from './flash/ports.js';
+export {
+  FLASH_XML_RULES,
+  FLASH_ROOT_ELEMENT,
+  FLASH_POLICY_ELEMENTS,
+  FLASH_ELEMENT_ATTRIBUTES,
+  FLASH_META_POLICY_VALUES,
+  headerGrantsApply,
+  metaPolicyApplies,
+  isIgnorableRootAttribute,
+} from './flash/grammar.js';
+export type { FlashPolicyElementName } from './flash/grammar.js';
+export { parseFlashPolicy, FLASH_DIAGNOSTIC_CODES, FLASH_GRAMMAR_DIAGNOSTIC_CODES } from './flash/parse.js';
+export type { FlashDiagnosticCode, FlashParseOptions, FlashParseResult } from './flash/parse.js';
+export { serializeFlashPolicy, flashPolicy, FlashPolicyBuilder, escapeAttribute, withoutSource } from './flash/serialize.js';
+export type { AllowAccessFromOptions, FlashSerializeOptions } from './flash/serialize.js';
+export { POLICY_FILE_REQUEST, POLICY_FILE_REQUEST_BYTES, extractSocketPolicyText, SOCKET_FRAMING_DIAGNOSTIC_CODES } from './flash/socket.js';
+export type { SocketPolicyText } from './flash/socket.js';
+export {
+  POLICY_CONTENT_TYPE,
+  parseMetaPolicyHeader,
+  effectiveMetaPolicy,
+  applicableMetaPolicy,
+  defaultMetaPolicy,
+  moreRestrictive,
+  metaPolicyPermits,
+} from './flash/meta.js';
+export type { EffectiveMetaPolicy, MetaPolicyCandidate, MetaPolicyHeader } from './flash/meta.js';
+// The effective Flash policy: what the client uses of a policy served in a given way (framing, serving, meta-policy, 1024 rule).
+export { readFlashPolicy, effectiveFlashPolicy, flashServingRefusal, effectiveSecure, applyHighPortRule, lowestGrantablePort, HIGH_PORT_THRESHOLD } from './flash/effective.js';
+export type { EffectiveFlashPolicy, EffectiveAccessRule, EffectiveHeaderRule, FlashPolicyContext, FlashReadContext, FlashPolicyRead } from './flash/effective.js';
+
+// --- Silverlight: parser, serializer and matchers (spec/silverlight/) --------------------------
 export { SILVERLIGHT_XML_RULES } from './silverlight/grammar.js';
 export { parseSilverlightPolicy, SILVERLIGHT_DIAGNOSTIC_CODES } from './silverlight/parse.js';
 export type { SilverlightDiagnosticCode, SilverlightParseOptions, SilverlightParseResult } from './silverlight/parse.js';
 export { serializeSilverlightPolicy, withoutSource as silverlightWithoutSource, escapeXmlAttribute as escapeSilverlightAttribute } from './silverlight/serialize.js';
-export { classifyDomainUri, matchDomainPattern, matchDomainUri as matchSilverlightDomainUri, parseCaller as parseSilverlightCaller } from './silverlight/domains.js';
+export { classifyDomainUri, matchDomainPattern, matchDomainUri as matchSilverlightDomainUri, callerOf as silverlightCallerOf } from './silverlight/domains.js';
 export type { SilverlightCaller, SilverlightDomainPattern } from './silverlight/domains.js';
 export { isHeaderAllowed as isSilverlightHeaderAllowed, isMethodAllowed as isSilverlightMethodAllowed, parseHeaderList as parseSilverlightHeaderList } from './silverlight/headers.js';
-export { matchResourcePath as matchSilverlightResourcePath, findForbiddenPathSequence, isWholeSiteGrant, rawRequestPath as silverlightRawRequestPath, unresolvedRequestPath as silverlightUnresolvedRequestPath } from './silverlight/paths.js';
+export {
+  matchResourcePath as matchSilverlightResourcePath,
+  findForbiddenPathSequence,
+  isWholeSiteGrant,
+  localRequestPath as silverlightLocalRequestPath,
+  unresolvedRequestPath as silverlightUnresolvedRequestPath,
+} from './silverlight/paths.js';
 export { parseSilverlightFlashSubset, SILVERLIGHT_FLASH_SUBSET_DIAGNOSTIC_CODES, SILVERLIGHT_ACCEPTED_META_POLICIES } from './silverlight/flash-subset.js';
 export type { SilverlightFlashSubsetResult, SilverlightFlashSubsetDiagnosticCode } from './silverlight/flash-subset.js';
-export { createSilverlightDecider, decideSilverlight, compileSilverlightPolicy, isAcceptedPolicyContentType as isAcceptedSilverlightPolicyContentType } from './silverlight/decide.js';
-export type { OriginBuckets as SilverlightOriginBuckets, SilverlightDecider, CompiledSilverlightPolicy, CompiledAllowFrom as CompiledSilverlightAllowFrom, SilverlightSocketGrant, LinearSilverlightPolicy } from './silverlight/decide.js';
-export { admittingAllowFroms as silverlightAdmittingAllowFroms, findSocketGrant as findSilverlightSocketGrant } from './silverlight/decide.js';
 export { SILVERLIGHT_POLICY_REQUEST as SILVERLIGHT_POLICY_REQUEST_TEXT, SILVERLIGHT_POLICY_REQUEST_BYTES, silverlightSocketPolicyLocation } from './silverlight/socket.js';
-// World snapshots and the decision function (spec/flash/5-8): world reader, locations, Flash procedure.
-export { parseWorld, responseHeader } from './world/parse.js';
+// The effective Silverlight policy: what the client uses of a clientaccesspolicy.xml served in a given way.
+export { readSilverlightPolicy, effectiveSilverlightPolicy, silverlightServingRefusal } from './silverlight/effective.js';
+export type { EffectiveSilverlightPolicy, EffectiveAllowFrom as EffectiveSilverlightAllowFrom, UnusedGrant as SilverlightUnusedGrant, SilverlightPolicyContext, SilverlightPolicyRead } from './silverlight/effective.js';
+
+// --- Worlds and locations (spec/flash/5-8) -----------------------------------------------------
+export { parseWorld, responseHeader, WORLD_DIAGNOSTIC_CODES } from './world/parse.js';
+export type { WorldParseResult, WorldDiagnosticCode } from './world/parse.js';
 export {
   parsePolicyLocation,
   normalizeLocation,
   normalizeHost,
   masterSocketLocation,
   masterUrlLocation,
+  socketLocation,
+  urlLocation,
   MASTER_SOCKET_PORT,
   parseSocketTarget,
   parseTarget,
   parseOriginUrl,
-  resolveRedirect,
-  indexWorld,
-  lookupLocation,
-  directoryOf,
+  rawRequestPath,
   socketLocationKey,
   urlLocationKey,
+  worldKeyReading,
+  LOCATION_DIAGNOSTIC_CODES,
 } from './world/locations.js';
-export type { Parsed, PolicyLocation, SocketLocation, UrlLocation, SocketTarget, UrlTarget, OriginUrl, IndexedWorld } from './world/locations.js';
-export { POLICY_FILE_REQUEST, POLICY_FILE_REQUEST_BYTES, extractSocketPolicyText } from './flash/socket.js';
-export type { SocketPolicyText } from './flash/socket.js';
-export * from './flash/meta.js';
-export {
-  compileFlashPolicy,
-  findAccessGrant,
-  findAccessGrantLinear,
-  findHeaderGrants,
-  prepareLinear,
-  ruleOrigin,
-  effectiveSecure,
-  restrictToHighPorts,
-  headerPatternMatches,
-  HIGH_PORT_THRESHOLD,
-} from './flash/compile.js';
-export type { AccessTable, DomainIndex, HeaderBucket, CompiledFlashPolicy, CompiledAccessRule, CompiledHeaderRule, FlashPolicyContext, LinearPolicy, RuleOrigin, SkippedRule } from './flash/compile.js';
-export { createFlashDecider, decideFlash, fetchSocketPolicy, fetchUrlPolicy, policyCoversTarget, isAcceptedPolicyContentType, MAX_POLICY_REDIRECTS } from './flash/decide.js';
-export type { FlashDecider, FetchedFlashPolicy } from './flash/decide.js';
-export { decide, createDecider } from './decision/decide.js';
+export type { Reading, PolicyLocation, SocketLocation, UrlLocation, SocketTarget, UrlTarget, Target, OriginUrl, OriginHostKind, IndexedWorld, LocationDiagnosticCode } from './world/locations.js';
+export { indexWorld } from './world/locations.js';
+export { acceptsPolicyContentType, acceptedPolicyContentTypes, mediaType } from './world/content-type.js';
+
+// --- Deciding: one function for both clients, a factory that compiles each policy once --------
+export { decide, createDecider, decideFlash, decideSilverlight } from './decision/decide.js';
 export type { Decider } from './decision/decide.js';
-// The reference policy server (spec/server.md).
-export {
-  startPolicyServer,
-  preparePolicies,
-  checkPolicyServerOptions,
-  PolicyServerStartError,
-  attachPolicyResponder,
-  nodePolicyHandler,
-  expressPolicyMiddleware,
-  fastifyPolicyHandler,
-  policyHttpResponse,
-  permittedCrossDomainPolicies,
-  FLASH_POLICY_REQUEST,
-  SILVERLIGHT_POLICY_REQUEST,
-  DEFAULT_FLASH_PORT,
-  DEFAULT_SILVERLIGHT_PORT,
-} from './server/index.js';
-export type {
-  PolicyServerOptions,
-  RunningPolicyServer,
-  PolicyListener,
-  PolicyReload,
-  ReloadResult,
-  PolicyServerCounters,
-  PolicyServerEvent,
-  PolicySet,
-  PolicySlot,
-  PreparedPolicy,
-  PolicyProblem,
-  InlineResponderOptions,
-  AttachedPolicyResponder,
-  Bindable,
-} from './server/index.js';
-export type { ListenerKind, PolicyServerEventSink, RefusalReason } from './server/events.js';
-export type { FastifyLikeReply, FastifyLikeRequest, PolicyHttpResponse, PolicySource } from './server/http.js';
-export type { InlineResponderCounters } from './server/inline.js';
-export type { PolicyWarning } from './server/validate.js';
-export type { ServicePort } from './lint/checks/ports.js';
-// lint (spec/lint.md)
-export * from './lint/finding.js';
-export type { LintClient, LintContext, LintOptions, PolicyFormat, ServedFrom } from './lint/context.js';
+export { readRequest, REQUEST_DIAGNOSTIC_CODES } from './decision/request.js';
+export type { RequestReadResult } from './decision/request.js';
+export { createFlashDecider } from './flash/decide.js';
+export type { FlashDecider } from './flash/decide.js';
+export { createSilverlightDecider } from './silverlight/decide.js';
+export type { SilverlightDecider } from './silverlight/decide.js';
+
+// --- Lint and its catalogue (spec/lint.md) ----------------------------------------------------
+export { lint, lintEffective, lintText, lintTextReport, diagnosticToFinding } from './lint/lint.js';
+export type { AnyPolicy, AnyEffectivePolicy, LintReport } from './lint/lint.js';
 export { LINT_CLIENTS, parseServedFrom, resolveLintContext, sniffRootElement } from './lint/context.js';
+export type { LintClient, LintContext, LintOptions, PolicyFormat, ServedFrom } from './lint/context.js';
+export { CATALOGUE, CHECKS, CHECK_IDS, SCANNER_RULES, checkInfo } from './lint/catalogue.js';
 export type { CheckInfo, LintExample, ScannerRule } from './lint/catalogue.js';
-export { CHECKS, CHECK_IDS, SCANNER_RULES, checkInfo } from './lint/catalogue.js';
-export type { Check, FlashCheck, SilverlightCheck } from './lint/checks/index.js';
-export {
-  FLASH_CHECKS,
-  SILVERLIGHT_CHECKS,
-  SILVERLIGHT_FLASH_SUBSET_CHECKS,
-  CHECK_PROFILES,
-  SERVICE_PORTS,
-  WIDE_RANGE_THRESHOLD,
-  checkContext,
-  checkFlashDomains,
-  checkFlashPorts,
-  checkFlashServing,
-  checkHeaderLists,
-  checkSecureOverHttps,
-  checkShadowedRules,
-  checkSilverlightDomains,
-  checkSilverlightGrants,
-  checkSilverlightServing,
-  checkSiteControl,
-} from './lint/checks/index.js';
-export type { AnyPolicy, LintReport } from './lint/lint.js';
-export { diagnosticToFinding, lint, lintText, lintTextReport } from './lint/lint.js';
+export { FLASH_CHECKS, SILVERLIGHT_CHECKS, SILVERLIGHT_FLASH_SUBSET_CHECKS, CHECK_PROFILES } from './lint/checks/index.js';
+export type { Check, CheckProfile, FlashCheck, SilverlightCheck } from './lint/checks/index.js';

@@ -7,13 +7,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { main } from '../cli/main.js';
 import { decide } from '../src/decision/decide.js';
 import { startFixture, type Fixture } from '../conformance/test-support/servers.js';
 import { matchCasePattern } from '../conformance/model.js';
 import { parseExpectations } from '../conformance/expect.js';
-import { parseTarget } from '../conformance/target.js';
-import { captureIO } from './support/cli.js';
+import { parseCertifyTarget } from '../conformance/target.js';
+import { parsePolicyLocation, worldKeyReading } from '../src/world/locations.js';
+import { captureIO } from '../cli/test-support/capture.js';
 
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-certify-'));
@@ -159,10 +160,21 @@ describe('certify: reports', () => {
 
 describe('certify: targets and expectations parsing', () => {
   it('parses xmlsocket and http(s) targets, defaulting the path to /crossdomain.xml', () => {
-    expect(parseTarget('xmlsocket://example.com:843')).toMatchObject({ kind: 'socket', host: 'example.com', port: 843 });
-    expect(parseTarget('https://example.com')).toMatchObject({ kind: 'http', port: 443, path: '/crossdomain.xml', url: 'https://example.com/crossdomain.xml' });
-    expect(parseTarget('http://[::1]:8080/clientaccesspolicy.xml')).toMatchObject({ kind: 'http', host: '::1', port: 8080 });
-    expect(parseTarget('gopher://x')).toHaveProperty('error');
+    expect(parseCertifyTarget('xmlsocket://example.com:843')).toEqual({ ok: true, value: { kind: 'socket', host: 'example.com', port: 843, key: 'xmlsocket://example.com:843' } });
+    expect(parseCertifyTarget('https://example.com')).toMatchObject({ ok: true, value: { kind: 'url', port: 443, path: '/crossdomain.xml', key: 'https://example.com/crossdomain.xml' } });
+    expect(parseCertifyTarget('http://[::1]:8080/clientaccesspolicy.xml')).toMatchObject({ ok: true, value: { kind: 'url', host: '[::1]', port: 8080 } });
+    expect(parseCertifyTarget('gopher://x')).toMatchObject({ ok: false, reason: expect.stringContaining('xmlsocket://host:port') });
+    expect(parseCertifyTarget('xmlsocket://example.com')).toMatchObject({ ok: false, reason: expect.stringContaining('843 for Flash') });
+  });
+
+  it('a target is the core\'s policy location: the same normalised key a world snapshot uses', () => {
+    for (const text of ['xmlsocket://[0:0:0:0:0:0:0:1]:943', 'XMLSOCKET://Example.COM:843', 'HTTPS://Example.com:443/crossdomain.xml', 'http://127.1:8080/clientaccesspolicy.xml']) {
+      expect(parseCertifyTarget(text)).toEqual({ ok: true, value: parsePolicyLocation(text, worldKeyReading()) });
+    }
+    expect(parseCertifyTarget('xmlsocket://[0:0:0:0:0:0:0:1]:943')).toMatchObject({ ok: true, value: { host: '[::1]', key: 'xmlsocket://[::1]:943' } });
+    // What the core refuses as a location, certify refuses too.
+    expect(parseCertifyTarget('http://user:pw@example.com/crossdomain.xml')).toMatchObject({ ok: false, reason: expect.stringContaining('credentials') });
+    expect(parseCertifyTarget('http://example.com/crossdomain.xml?x=1')).toMatchObject({ ok: false, reason: expect.stringContaining('query') });
   });
 
   it('rejects malformed expectations with a message naming the rule', () => {

@@ -15,13 +15,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzers } from '../conformance/analyze.js';
 import { defaultRunOptions, type CaseDefinition } from '../conformance/model.js';
 import { htmlReport, jsonReport, junitReport, textReport } from '../conformance/report.js';
-import { exitCodeOf, runCertification, type CertifyReport, type PlannedTarget } from '../conformance/run.js';
-import { parseTarget, type Target } from '../conformance/target.js';
-import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY } from '../conformance/test-support/servers.js';
-import { main } from '../src/cli/main.js';
+import { exitCodeOf, mergeReports, runCertification, summarize, type CertifyReport, type PlannedTarget } from '../conformance/run.js';
+import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY, testTarget } from '../conformance/test-support/servers.js';
+import { main } from '../cli/main.js';
 import { decide } from '../src/decision/decide.js';
 import type { Expectations } from '../conformance/expect.js';
-import { captureIO } from './support/cli.js';
+import { captureIO } from '../cli/test-support/capture.js';
 
 /** A loopback HTTP server answering from a path → response table, counting requests per path. */
 interface Site {
@@ -58,7 +57,7 @@ const CALLER = 'http://other.example/app.xap';
 
 async function certifySl(base: string, expectations: Expectations | null = null): Promise<CertifyReport> {
   return runCertification({
-    targets: [parseTarget(`${base}/clientaccesspolicy.xml`) as Target],
+    targets: [testTarget(`${base}/clientaccesspolicy.xml`)],
     options: defaultRunOptions({ timeoutMs: 1500, expectations }),
     analyzers: await loadAnalyzers(),
   });
@@ -156,7 +155,7 @@ describe('the meta-policy header is checked against the parsed site-control (WIR
   afterAll(() => site.close());
   const check = async (path: string, strict = true): Promise<{ status: string | undefined; actual: string }> => {
     const r = await runCertification({
-      targets: [parseTarget(`${site.base}${path}`) as Target],
+      targets: [testTarget(`${site.base}${path}`)],
       pattern: 'http/meta-policy-header',
       options: defaultRunOptions({ timeoutMs: 1500, strict }),
       analyzers: await loadAnalyzers(),
@@ -262,7 +261,7 @@ describe('harness errors are "could not test" at every level (WIRE-HARNESS-1)', 
   });
   afterAll(() => site.close());
   const run = async (cases: CaseDefinition[], strict: boolean): Promise<CertifyReport> =>
-    runCertification({ targets: [parseTarget(`${site.base}/crossdomain.xml`) as Target], cases, options: defaultRunOptions({ timeoutMs: 1500, strict }), analyzers: await loadAnalyzers() });
+    runCertification({ targets: [testTarget(`${site.base}/crossdomain.xml`)], cases, options: defaultRunOptions({ timeoutMs: 1500, strict }), analyzers: await loadAnalyzers() });
 
   it('a SHOULD case that ends in a harness error exits 3, with or without --strict', async () => {
     for (const strict of [false, true]) {
@@ -279,12 +278,32 @@ describe('harness errors are "could not test" at every level (WIRE-HARNESS-1)', 
   });
 
   it('exitCodeOf: unreachable 3, fail 1, error 3 whatever the level, else 0', () => {
-    const t: PlannedTarget = { url: 'x', kind: 'http', clients: ['flash'], clientReason: '', reachable: true };
+    const t: PlannedTarget = { url: 'x', kind: 'url', clients: ['flash'], clientReason: '', reachable: true };
     const res = (status: 'pass' | 'fail' | 'error', strict: boolean) => ({ id: 'c', desc: '', requirement: '', requirementIds: [], strict, target: 'x', client: 'flash' as const, verdict: { status, expected: [], actual: '' }, slow: false, phase: 'ordinary' as const, startMs: 0, durationMs: 0 });
     expect(exitCodeOf([t], [res('pass', false), res('pass', true)])).toBe(0);
     expect(exitCodeOf([t], [res('error', true)])).toBe(3);
     expect(exitCodeOf([t], [res('error', false)])).toBe(3);
     expect(exitCodeOf([t], [res('error', true), res('fail', false)])).toBe(1);
     expect(exitCodeOf([{ ...t, reachable: false }], [res('fail', false)])).toBe(3);
+  });
+
+  it('mergeReports: the combined report gets its summary and exit status from summarize and exitCodeOf', () => {
+    const t: PlannedTarget = { url: 'x', kind: 'url', clients: ['flash'], clientReason: '', reachable: true };
+    const res = (status: 'pass' | 'fail' | 'error') => ({ id: 'c', desc: '', requirement: '', requirementIds: [], strict: false, target: 'x', client: 'flash' as const, verdict: { status, expected: [], actual: '' }, slow: false, phase: 'ordinary' as const, startMs: 0, durationMs: 0 });
+    const report = (targets: PlannedTarget[], results: ReturnType<typeof res>[], world = {}): CertifyReport => ({
+      tool: 'xdpolicy certify', startedAt: '', durationMs: results.length, strict: false, timeoutMs: 1, idleWindowMs: 1, budget: { ms: 10, targets: [] }, targets, results,
+      summary: summarize(results), exitCode: exitCodeOf(targets, results), insecure: false, warnings: ['w'], socketsOpenAtEnd: 0, diagnoses: [], world, matrices: [],
+    });
+    const failing = report([t], [res('pass'), res('fail')], { 'xmlsocket://a:843': { body: 'old' } });
+    const erring = report([t], [res('error')], { 'xmlsocket://a:843': { body: 'new' } });
+    const unreachable = report([{ ...t, reachable: false }], []);
+    const merged = mergeReports([failing, erring]);
+    expect(merged.exitCode).toBe(1);
+    expect(merged.summary).toEqual({ total: 3, pass: 1, fail: 1, warn: 0, skip: 0, error: 1, untested: 0 });
+    expect(merged.world).toEqual({ 'xmlsocket://a:843': { body: 'new' } });
+    expect(merged.warnings).toEqual(['w']);
+    expect(mergeReports([failing, unreachable]).exitCode).toBe(3);
+    expect(mergeReports([report([t], [res('pass')]), erring]).exitCode).toBe(3);
+    expect(mergeReports([erring])).toBe(erring);
   });
 });

@@ -10,8 +10,7 @@ import { exchange, FLASH_REQUEST } from '../conformance/client.js';
 import { fetchBounded } from '../conformance/http.js';
 import { defaultRunOptions } from '../conformance/model.js';
 import { runCertification, type CertifyReport } from '../conformance/run.js';
-import { parseTarget, type Target } from '../conformance/target.js';
-import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY, startFixture, type Fixture, type FixtureKind } from '../conformance/test-support/servers.js';
+import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY, startFixture, testTarget, type Fixture, type FixtureKind } from '../conformance/test-support/servers.js';
 import { socketWorldResponse } from '../conformance/world.js';
 import { decide } from '../src/decision/decide.js';
 import type { ClientProfile } from '../src/decision/types.js';
@@ -116,7 +115,7 @@ async function freePort(): Promise<number> {
 
 /** Certifies one fixture with short budgets. */
 async function certify(fixture: Fixture): Promise<CertifyReport> {
-  const target = parseTarget(fixture.url) as Target;
+  const target = testTarget(fixture.url);
   return runCertification({
     targets: [target],
     client: 'flash',
@@ -215,7 +214,7 @@ describe.concurrent('a whole certification of each hostile server ends with verd
       // The fixture closes at 1.5 s, before the 2.3 s drip ends: a SHOULD case, so a warning.
       expect(statusOf(r, 'wire/flash/drip-within-wait')).toBe('warn');
       const strict = await runCertification({
-        targets: [parseTarget(f.url) as Target],
+        targets: [testTarget(f.url)],
         client: 'flash',
         pattern: 'wire/flash/drip-within-wait',
         options: defaultRunOptions({ timeoutMs: 1000, strict: true }),
@@ -232,14 +231,14 @@ describe.concurrent('a whole certification of each hostile server ends with verd
 /** The world as `--record` writes it, read back as `decide --world` reads it. */
 function replay(world: unknown): Parameters<typeof decide>[1] {
   const parsed = parseWorld(JSON.parse(JSON.stringify(world)));
-  expect(parsed.errors).toEqual([]);
+  expect(parsed.diagnostics).toEqual([]);
   return parsed.world!;
 }
 
 /** Certifies one target with short budgets, running one case only (the world is recorded regardless). */
 async function record(url: string, client: ClientProfile, pattern: string): Promise<CertifyReport> {
   return runCertification({
-    targets: [parseTarget(url) as Target],
+    targets: [testTarget(url)],
     client,
     pattern,
     options: defaultRunOptions({ timeoutMs: 1000 }),

@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAnalyzers, type Analyzers } from '../conformance/analyze.js';
 import { defaultRunOptions } from '../conformance/model.js';
 import { runCertification, type CertifyReport } from '../conformance/run.js';
-import { parseTarget, type Target } from '../conformance/target.js';
-import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY } from '../conformance/test-support/servers.js';
+import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY, testTarget } from '../conformance/test-support/servers.js';
 
 let server: Server;
 let base = '';
@@ -22,6 +21,9 @@ beforeAll(async () => {
     } else if (url === '/html/crossdomain.xml') {
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-permitted-cross-domain-policies': 'all' });
       res.end(FIXTURE_FLASH_POLICY.replace('<cross-domain-policy>', '<cross-domain-policy>\n  <site-control permitted-cross-domain-policies="master-only"/>'));
+    } else if (url === '/bare-text/crossdomain.xml') {
+      res.writeHead(200, { 'content-type': 'text/' });
+      res.end(FIXTURE_FLASH_POLICY);
     } else if (url === '/away/crossdomain.xml') {
       res.writeHead(302, { location: 'http://elsewhere.example/crossdomain.xml' });
       res.end();
@@ -46,7 +48,7 @@ afterAll(async () => {
 
 async function certify(url: string, strict = false, analyzers?: Analyzers): Promise<CertifyReport> {
   return runCertification({
-    targets: [parseTarget(url) as Target],
+    targets: [testTarget(url)],
     options: defaultRunOptions({ timeoutMs: 1000, strict }),
     analyzers: analyzers ?? (await loadAnalyzers()),
   });
@@ -70,6 +72,12 @@ describe('URL policy targets', () => {
     expect(statusOf(r, 'http/meta-policy-header')).toBe('warn');
     expect(r.results.find((x) => x.id === 'http/meta-policy-header')!.verdict.actual).toMatch(/site-control says 'master-only'/);
     expect(r.exitCode).toBe(1);
+  });
+
+  it('WIRE-HTTP-2 asks the client\'s own rule (FLASH-URL-7): Content-Type "text/" has no subtype, so it fails as it is no policy to the client', async () => {
+    const r = await certify(`${base}/bare-text/crossdomain.xml`);
+    expect(statusOf(r, 'http/content-type')).toBe('fail');
+    expect(r.results.find((x) => x.id === 'http/content-type')!.verdict.actual).toContain('Content-Type text/');
   });
 
   it('a cross-host redirect fails; a same-host one passes the MUST case and warns the SHOULD one (WIRE-HTTP-4)', async () => {
@@ -110,7 +118,7 @@ describe('the lint case (WIRE-POL-2), through an injected linter', () => {
     expect(statusOf(failing, 'flash/policy/lint')).toBe('fail');
     expect(failing.results.find((x) => x.id === 'flash/policy/lint')!.verdict.actual).toMatch(/LINT-TEST-WIDE-OPEN/);
     const accepted = await runCertification({
-      targets: [parseTarget(`${base}/crossdomain.xml`) as Target],
+      targets: [testTarget(`${base}/crossdomain.xml`)],
       options: defaultRunOptions({ timeoutMs: 1000, expectations: { accept: ['LINT-TEST-WIDE-OPEN'], rules: [] } }),
       analyzers: withLint(high),
     });
@@ -139,7 +147,7 @@ describe('Silverlight socket answers (WIRE-RESP-6, WIRE-REQ-3)', () => {
     try {
       const run = (strict: boolean) =>
         runCertification({
-          targets: [parseTarget(url) as Target],
+          targets: [testTarget(url)],
           client: 'silverlight',
           pattern: 'silverlight/response/no-nul,wire/silverlight/exact-request',
           options: defaultRunOptions({ timeoutMs: 1000, strict }),

@@ -11,8 +11,8 @@ import { openSocketCount } from '../conformance/client.js';
 import { defaultRunOptions, PHASES, type CaseResult, type RunOptions, type VerdictStatus } from '../conformance/model.js';
 import { textReport } from '../conformance/report.js';
 import { allCases, runCertification, type CertifyReport } from '../conformance/run.js';
-import { parseTarget, type SocketTarget } from '../conformance/target.js';
 import { rightVerdict, startMisbehaving, type Misbehaviour, type MisbehavingOptions, type MisbehavingServer } from '../conformance/test-support/misbehaving.js';
+import { testTarget } from '../conformance/test-support/servers.js';
 import { maxOf, minOf } from '../src/collections.js';
 import type { ClientProfile } from '../src/decision/types.js';
 
@@ -39,7 +39,7 @@ async function certifyServer(kind: Misbehaviour, client: ClientProfile, server: 
   const s = await startMisbehaving(kind, { client, idleMs: SERVER_IDLE_MS, ...server });
   started.push(s);
   const report = await runCertification({
-    targets: [parseTarget(s.url) as SocketTarget],
+    targets: [testTarget(s.url)],
     client,
     options: defaultRunOptions({ ...BASE, ...options }),
     analyzers: await loadAnalyzers(),
@@ -50,7 +50,7 @@ async function certifyServer(kind: Misbehaviour, client: ClientProfile, server: 
 
 /** Every case that applies to a socket target of `client` with these options. */
 function applicable(client: ClientProfile, options: Partial<RunOptions>): string[] {
-  const t = parseTarget('xmlsocket://127.0.0.1:1') as SocketTarget;
+  const t = testTarget('xmlsocket://127.0.0.1:1');
   const o = defaultRunOptions({ ...BASE, ...options });
   return allCases().filter((d) => d.appliesTo(t, client) && (d.enabled ? d.enabled(o) : true)).map((d) => d.id);
 }

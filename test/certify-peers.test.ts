@@ -11,9 +11,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { main } from '../cli/main.js';
 import type { CertifyReport } from '../conformance/run.js';
-import { captureIO } from './support/cli.js';
+import { captureIO } from '../cli/test-support/capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-peers-'));
 
@@ -121,7 +121,7 @@ describe('npm policyfile 0.0.6, run as deployed', () => {
 describe('the reference server under the same soak', () => {
   it('passes it: every connection gets the whole policy and it still answers (WIRE-CONN-4)', async () => {
     const { startPolicyServer } = await import('../src/server/index.js');
-    const { DEFAULT_FLASH_SOCKET_POLICY } = await import('../src/cli/certify.js');
+    const { DEFAULT_FLASH_SOCKET_POLICY } = await import('../cli/certify.js');
     const server = await startPolicyServer({ host: '127.0.0.1', flash: { policy: DEFAULT_FLASH_SOCKET_POLICY, port: 0 } });
     try {
       const port = server.listeners[0]!.port;

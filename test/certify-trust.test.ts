@@ -16,12 +16,12 @@ import { parseExpectations } from '../conformance/expect.js';
 import { defaultRunOptions, verdict, type CaseDefinition, type CaseResult } from '../conformance/model.js';
 import { junitReport, textReport } from '../conformance/report.js';
 import { exitCodeOf, runCertification, type CertifyReport } from '../conformance/run.js';
-import { parseTarget, type SocketTarget, type Target } from '../conformance/target.js';
-import { startFixture, type Fixture } from '../conformance/test-support/servers.js';
+import type { Target } from '../conformance/target.js';
+import { startFixture, testTarget, type Fixture } from '../conformance/test-support/servers.js';
 import { loadWireScenarios, wirePhase, type WireScenario } from '../conformance/wire.js';
-import { main } from '../src/cli/main.js';
-import { checkOutputs } from '../src/cli/output.js';
-import { captureIO } from './support/cli.js';
+import { main } from '../cli/main.js';
+import { checkOutputs } from '../cli/output.js';
+import { captureIO } from '../cli/test-support/capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-trust-'));
 let good: Fixture;
@@ -73,7 +73,7 @@ describe('--load can be stopped: a server that answers nobody has failed (WIRE-C
     expect(d.ok).toBe(0);
     expect(soak.verdict.actual).toMatch(/stopped early after 100 identical failures in a row \(connected but got no whole answer within 1\.00 s\)/);
     expect(report.socketsOpenAtEnd).toBe(0);
-    expect(openSocketCount(parseTarget(silent.url) as SocketTarget)).toBe(0);
+    expect(openSocketCount(testTarget(silent.url))).toBe(0);
     expect(report.durationMs).toBeLessThanOrEqual(report.budget.ms);
     // The bound is printed before anything is sent, and the diagnosis names what happened.
     expect(r.err.indexOf('budget: this run ends within')).toBeGreaterThanOrEqual(0);
@@ -149,7 +149,7 @@ describe('cases run again alone (WIRE-HARNESS-5)', () => {
     });
     // A failure of the server's own (no connection failure) is not run again.
     const steady = caseOf('test/steady-fail', async () => verdict.fail(['x'], 'y'));
-    const r = await runCertification({ targets: [parseTarget(good.url) as Target], client: 'flash', cases: [flaky, steady], options: defaultRunOptions({ timeoutMs: 1000 }), analyzers: await loadAnalyzers() });
+    const r = await runCertification({ targets: [testTarget(good.url)], client: 'flash', cases: [flaky, steady], options: defaultRunOptions({ timeoutMs: 1000 }), analyzers: await loadAnalyzers() });
     const f = r.results.find((x) => x.id === 'test/flaky-connect')!;
     expect(f.verdict.status).toBe('pass');
     expect(f.besideOthers).toEqual({ status: 'fail', actual: 'no connection' });
@@ -185,7 +185,7 @@ describe('a target that stops answering is named after the odd input that did it
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `xmlsocket://127.0.0.1:${(server.address() as { port: number }).port}`;
     try {
-      const r = await runCertification({ targets: [parseTarget(url) as Target], client: 'flash', options: defaultRunOptions({ timeoutMs: 1000, idleWindowMs: 1500 }), analyzers: await loadAnalyzers() });
+      const r = await runCertification({ targets: [testTarget(url)], client: 'flash', options: defaultRunOptions({ timeoutMs: 1000, idleWindowMs: 1500 }), analyzers: await loadAnalyzers() });
       const alive = r.results.find((x) => x.id === 'flash/alive/after-odd-input')!;
       expect(alive.verdict.status).toBe('fail');
       expect(alive.verdict.actual).toMatch(/^target stopped answering: it accepts connections but the ordinary request got no policy at t=\d+\.\d\d s, after case wire\/flash\/binary-garbage/);
@@ -210,7 +210,7 @@ describe('report lines mean what they say (WIRE-HARNESS-8)', () => {
   it('an endless answer is no policy "exceeded 262,144 bytes", not the parse error of where it was cut (WIRE-POL-1)', async () => {
     const stream = await startFixture('stream');
     try {
-      const r = await runCertification({ targets: [parseTarget(stream.url) as Target], client: 'flash', pattern: 'flash/policy/', options: defaultRunOptions({ timeoutMs: 1000 }), analyzers: await loadAnalyzers() });
+      const r = await runCertification({ targets: [testTarget(stream.url)], client: 'flash', pattern: 'flash/policy/', options: defaultRunOptions({ timeoutMs: 1000 }), analyzers: await loadAnalyzers() });
       const valid = r.results.find((x) => x.id === 'flash/policy/valid')!;
       expect(valid.verdict.actual).toBe('no policy: the answer exceeded 262,144 bytes (the byte budget) with no NUL and no close, and the server was still sending');
       expect(r.results.find((x) => x.id === 'flash/policy/lint')!.verdict.status).toBe('skip');
@@ -223,7 +223,7 @@ describe('report lines mean what they say (WIRE-HARNESS-8)', () => {
   it('JUnit: a warning is a passing case that says so (never <skipped>), and a suite\'s time is the wall time it spanned', async () => {
     // The fixture closes at 1.5 s, before the 2.3 s drip ends: a SHOULD failure, a warning.
     const r = await runCertification({
-      targets: [parseTarget(good.url) as Target],
+      targets: [testTarget(good.url)],
       client: 'flash',
       pattern: 'wire/flash/drip-within-wait,wire/flash/exact-request,wire/flash/split-halves',
       options: defaultRunOptions({ timeoutMs: 1000 }),
@@ -250,7 +250,7 @@ describe('report lines mean what they say (WIRE-HARNESS-8)', () => {
     const served = await startFixture('policy', { policy });
     try {
       const run = async (expectations: ReturnType<typeof parseExpectations>) =>
-        runCertification({ targets: [parseTarget(served.url) as Target], client: 'flash', pattern: 'flash/policy/valid', options: defaultRunOptions({ timeoutMs: 1000, expectations: 'error' in expectations ? null : expectations }), analyzers: await loadAnalyzers() });
+        runCertification({ targets: [testTarget(served.url)], client: 'flash', pattern: 'flash/policy/valid', options: defaultRunOptions({ timeoutMs: 1000, expectations: 'error' in expectations ? null : expectations }), analyzers: await loadAnalyzers() });
       const plain = (await run({ accept: [], rules: [] })).matrices[0]!;
       for (const port of ['4999', '5000', '5010', '5011', '80', '843', '4502', '8080']) expect(plain.columns).toContain(port);
       expect(plain.columns.map(Number)).toEqual([...plain.columns.map(Number)].sort((a, b) => a - b));

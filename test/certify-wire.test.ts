@@ -6,10 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkWireScenario, compileSend, gradeWire, loadWireScenarios, wireCase, type WireScenario } from '../conformance/wire.js';
 import { defaultRunOptions, type CaseContext } from '../conformance/model.js';
 import { createProber } from '../conformance/probe.js';
-import { parseTarget, type SocketTarget } from '../conformance/target.js';
 import { loadAnalyzers } from '../conformance/analyze.js';
 import type { ExchangeResult } from '../conformance/client.js';
-import { startFixture, type Fixture } from '../conformance/test-support/servers.js';
+import { startFixture, testTarget, type Fixture } from '../conformance/test-support/servers.js';
 import { specRequirements } from './support/requirements.js';
 
 const scenarios = loadWireScenarios();
@@ -136,7 +135,7 @@ describe.concurrent('corpus/wire: every scenario passes against a conforming fix
   for (const s of scenarios) {
     it(`${s.id} [${s.requirement}] ${s.level}: ${s.title}`, async () => {
       const fixture = s.client === 'flash' ? flash : silverlight;
-      const target = parseTarget(fixture.url) as SocketTarget;
+      const target = testTarget(fixture.url);
       const options = defaultRunOptions({ timeoutMs: 3000 });
       const ctx: CaseContext = { target, client: s.client, probe: createProber(target, options), options, analyzers: await loadAnalyzers(), world: async () => ({}), signal: new AbortController().signal };
       const v = await wireCase(s).run(ctx);

@@ -7,9 +7,9 @@ import { closeSync, existsSync, mkdtempSync, openSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EXIT_UNEXPECTED, main } from '../src/cli/main.js';
-import { spawnCli } from '../src/server/test-support/child.js';
-import { captureIO } from './support/cli.js';
+import { EXIT_UNEXPECTED, main } from '../cli/main.js';
+import { spawnCli } from '../cli/test-support/child.js';
+import { captureIO } from '../cli/test-support/capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-errors-'));
 writeFileSync(join(dir, 'crossdomain.xml'), '<cross-domain-policy>\n  <allow-access-from domain="*"/>\n</cross-domain-policy>\n');

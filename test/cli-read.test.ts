@@ -1,5 +1,5 @@
 /**
- * Every file the CLI reads goes through one bounded reader (src/cli/read.ts): a device that never
+ * Every file the CLI reads goes through one bounded reader (cli/read.ts): a device that never
  * ends, or a file past the limit, is a usage error naming the file and the limit (exit 2), never a
  * process growing past a gigabyte.
  */
@@ -9,10 +9,10 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import { POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT } from '../src/cli/read.js';
+import { main } from '../cli/main.js';
+import { POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT } from '../cli/read.js';
 import { DEFAULT_XML_LIMITS } from '../src/xml/document.js';
-import { captureIO } from './support/cli.js';
+import { captureIO } from '../cli/test-support/capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-read-'));
 const POLICY = '<cross-domain-policy>\n  <allow-access-from domain="www.example.com" to-ports="5000"/>\n</cross-domain-policy>\n';

@@ -15,6 +15,7 @@ import { parseSilverlightPolicy } from '../src/silverlight/parse.js';
 import { specRequirements } from './support/requirements.js';
 import { lintText } from '../src/lint/lint.js';
 import { lintOptionsOf } from './support/lint.js';
+import { parsePolicyLocation, worldKeyReading } from '../src/world/locations.js';
 
 const CORPUS_DIR = defaultCorpusDir();
 const cases: CorpusCase[] = loadCorpus(CORPUS_DIR);
@@ -28,7 +29,6 @@ function caseRequirements(c: CorpusCase): string[] {
 }
 
 const KNOWN_DIVERGENT_CLIENTS = new Set(['lightspark', 'moonlight', 'unity', 'swfdec', 'gnash', 'ruffle', 'silverlight-ms']);
-const LOCATION = /^(xmlsocket:\/\/[^/:]+:\d+|https?:\/\/[^/]+\/\S*)$/;
 
 describe('corpus: format and traceability', () => {
   it('holds at least 100 Flash cases', () => {
@@ -74,7 +74,11 @@ describe('corpus: format and traceability', () => {
         if (verdicts.length === 0) problems.push(`${c.id} request ${i}: no expected verdict`);
         for (const [client, v] of verdicts) if (v !== 'allow' && v !== 'deny') problems.push(`${c.id} request ${i}: ${client} verdict ${String(v)}`);
       }
-      for (const location of Object.keys(c.world ?? {})) if (!LOCATION.test(location)) problems.push(`${c.id}: world key ${location} is not xmlsocket://host:port or http(s)://host/path`);
+      // DECIDE-2: keys are read by the core's one location reader.
+      for (const location of Object.keys(c.world ?? {})) {
+        const why = worldKeyReading();
+        if (parsePolicyLocation(location, why) === null) problems.push(`${c.id}: ${why.diagnostics[0]?.message ?? location}`);
+      }
       if (c.parse && c.policyText === undefined) problems.push(`${c.id}: parse expectations without a policyFile`);
       for (const d of c.divergences ?? []) {
         if (!KNOWN_DIVERGENT_CLIENTS.has(d.client)) problems.push(`${c.id}: divergence client ${d.client} is unknown`);

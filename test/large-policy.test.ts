@@ -8,11 +8,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { main } from '../cli/main.js';
 import { parseFlashPolicy } from '../src/flash/parse.js';
 import { serializeFlashPolicy } from '../src/flash/serialize.js';
 import { lintText } from '../src/lint/lint.js';
-import { captureIO } from './support/cli.js';
+import { captureIO } from '../cli/test-support/capture.js';
 
 const RULES = 62_000;
 const rules: string[] = ['<cross-domain-policy>'];

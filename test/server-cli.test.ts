@@ -4,8 +4,8 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inheritedListenFds, parseServeArgs } from '../src/cli/serve.js';
-import { spawnCli, type CliChild } from '../src/server/test-support/child.js';
+import { inheritedListenFds, parseServeArgs } from '../cli/serve.js';
+import { spawnCli, type CliChild } from '../cli/test-support/child.js';
 import { rawExchange, waitFor } from '../src/server/test-support/client.js';
 
 const FLASH = '<?xml version="1.0"?>\n<cross-domain-policy>\n  <allow-access-from domain="www.example.com" to-ports="1234"/>\n</cross-domain-policy>\n';

@@ -12,10 +12,10 @@ const spec = specRequirements();
 const specIds = new Set(spec.map((r) => r.id));
 const families = requirementFamilies(specIds);
 
-/** Test files: `*.test.ts` under src/, test/ and conformance/. */
+/** Test files: `*.test.ts` under src/, test/, conformance/ and cli/. */
 function testFiles(): string[] {
   const out: string[] = [];
-  for (const dir of ['src', 'test', 'conformance']) {
+  for (const dir of ['src', 'test', 'conformance', 'cli']) {
     let files: string[];
     try {
       files = listFiles(join(REPO_ROOT, dir));

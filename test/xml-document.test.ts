@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseXmlDocument, type XmlRules } from '../src/xml/document.js';
 import type { Diagnostic } from '../src/diagnostics.js';
 
+// The front end's own rules, independent of a format: Flash's IDs (requirement IDs are a closed
+// set), with Flash's leniency flags inverted where it matters.
 const rules: XmlRules = {
-  wellFormed: 'T-1', contentOutsideRoot: 'T-2', entities: 'T-3', limits: 'T-4', characters: 'T-5',
-  bom: 'T-6', allowBom: true, leadingWhitespace: 'T-7', allowLeadingWhitespace: false,
+  wellFormed: 'FLASH-XML-1', contentOutsideRoot: 'FLASH-XML-2', entities: 'FLASH-XML-4', limits: 'FLASH-XML-5', characters: 'FLASH-XML-6',
+  bom: 'FLASH-XML-7', allowBom: true, leadingWhitespace: 'FLASH-XML-8', allowLeadingWhitespace: false,
 };
 
 function parse(text: string, r: XmlRules = rules) {

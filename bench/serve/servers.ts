@@ -112,10 +112,10 @@ function stopper(proc: ChildProcess): () => Promise<void> {
 export async function startXdpolicy(policyFile: string, extra: string[] = []): Promise<ServerProcess> {
   // As deployed: the compiled CLI (`npm run bench:serve` builds first); from source under tsx
   // when there is no build.
-  const built = join(ROOT, 'dist/src/cli/main.js');
+  const built = join(ROOT, 'dist/cli/main.js');
   const args = existsSync(built)
     ? [join(ROOT, 'bin/xdpolicy.js')]
-    : ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src/server/test-support/run-cli.ts')];
+    : ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'cli/test-support/run-cli.ts')];
   const proc = spawnServer(process.execPath, [...args, 'serve', '--flash', policyFile, '--flash-port', '0', ...extra]);
   const port = await waitForPort(proc, /listening flash xmlsocket:\/\/127\.0\.0\.1:(\d+)/, 'xdpolicy serve');
   return { name: 'xdpolicy serve', pid: proc.pid!, port, proc, stop: stopper(proc) };

@@ -7,6 +7,7 @@
  * @module
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { parseCertifyTarget, type Target } from '../target.js';
 
 /**
  * The kinds of fixture server. `unterminated` answers the Flash request with a complete policy
@@ -118,4 +119,11 @@ export async function startFixture(kind: FixtureKind, options: { idleMs?: number
         server.close(() => resolve());
       }),
   };
+}
+
+/** The certify target of a URL the tests built themselves (test code: throws when it does not parse). */
+export function testTarget(url: string): Target {
+  const t = parseCertifyTarget(url);
+  if (!t.ok) throw new Error(t.reason);
+  return t.value;
 }

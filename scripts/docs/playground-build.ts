@@ -1,97 +1,30 @@
 /**
- * Bundles the playground with esbuild: the page script (`playground/main.ts`) plus the library
- * functions it runs, taken from `src/` — the same evaluator the CLI uses, not a copy.
- *
- * Which functions exist depends on what has landed, so they are discovered: each candidate is
- * looked up by its exported name in `src/`, bundled alone for the browser first, and kept only if
- * it bundles without Node built-ins (`node:fs`, `node:net`, …). What is left out is named on the
- * page ("lint is not available in this build") instead of breaking it.
+ * Bundles the playground with esbuild: the page script (`playground/main.ts`), which imports the
+ * library from the package root, `xdpolicy`, as any user would. The name resolves to the root's
+ * source entry, src/index.ts (tsconfig.json `paths`), the module `dist/src/index.js` is built
+ * from, so the page runs exactly the evaluator the CLI uses. The bundle is built for
+ * `platform: 'browser'` with nothing stubbed: were a Node.js module reachable from the root, the
+ * build would fail to resolve it and the docs build would fail with it.
  *
  * @module
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { build, type Plugin } from 'esbuild';
-
-/** The library functions the playground can use, by exported name. */
-export const PLAYGROUND_CANDIDATES = ['parseFlashPolicy', 'parseSilverlightPolicy', 'decide', 'lint', 'lintText'] as const;
+import { join } from 'node:path';
+import { build } from 'esbuild';
 
 /** What the bundle holds. */
 export interface PlaygroundBuild {
-  /** Candidates bundled. */
-  available: string[];
-  /** Candidates left out, with the reason. */
-  unavailable: Record<string, string>;
-  warnings: string[];
+  /** Bytes of the minified bundle. */
+  bytes: number;
   errors: string[];
 }
 
-const NODE_BUILTIN = /^(node:.*|fs|path|net|http|https|http2|os|child_process|crypto|stream|events|util|dgram|tls|zlib|worker_threads|module|readline|cluster|dns|perf_hooks|tty|v8|vm)(\/.*)?$/;
-
-/** Fails the bundle with a message naming who imported a Node built-in. */
-function noNodeBuiltins(root: string): Plugin {
-  return {
-    name: 'no-node-builtins',
-    setup(b) {
-      b.onResolve({ filter: NODE_BUILTIN }, (args) => ({
-        errors: [{ text: `${args.path} imported by ${args.importer ? relative(root, args.importer).split(sep).join('/') : '?'} (not browser-safe)` }],
-      }));
-    },
-  };
-}
-
-/** Source files of `src/` (tests excluded) that declare `export function NAME` / `export const NAME`. */
-export function findExport(root: string, name: string): string | null {
-  const decl = new RegExp(`^export\\s+(?:async\\s+)?(?:function\\*?|const|let)\\s+${name}\\b`, 'm');
-  const visit = (dir: string): string | null => {
-    for (const entry of readdirSync(dir).sort()) {
-      const p = join(dir, entry);
-      if (statSync(p).isDirectory()) {
-        const hit = visit(p);
-        if (hit) return hit;
-      } else if (entry.endsWith('.ts') && !entry.endsWith('.test.ts') && !entry.endsWith('.d.ts') && decl.test(readFileSync(p, 'utf8'))) return p;
-    }
-    return null;
-  };
-  return visit(join(root, 'src'));
-}
-
-/** Builds `outFile`. Never throws for a missing or unsafe candidate; records it instead. */
+/** Builds `outFile`. Never throws; a failure is recorded in `errors`. */
 export async function buildPlayground(o: { root: string; outFile: string }): Promise<PlaygroundBuild> {
-  const result: PlaygroundBuild = { available: [], unavailable: {}, warnings: [], errors: [] };
-  const imports: string[] = [];
-  for (const name of PLAYGROUND_CANDIDATES) {
-    const file = findExport(o.root, name);
-    if (!file) {
-      result.unavailable[name] = 'not in src/ yet';
-      continue;
-    }
-    const rel = relative(o.root, file).split(sep).join('/');
-    try {
-      await build({
-        stdin: { contents: `export { ${name} } from ${JSON.stringify(`./${rel}`)};`, resolveDir: o.root, loader: 'ts', sourcefile: `${name}-probe.ts` },
-        bundle: true,
-        write: false,
-        platform: 'browser',
-        format: 'esm',
-        logLevel: 'silent',
-        plugins: [noNodeBuiltins(o.root)],
-      });
-      imports.push(`import { ${name} } from ${JSON.stringify(`./${rel}`)};`);
-      result.available.push(name);
-    } catch (err) {
-      const text = (err as { errors?: { text: string }[] }).errors?.map((e) => e.text).join('; ') ?? String(err);
-      result.unavailable[name] = `cannot run in a browser: ${text}`;
-      result.warnings.push(`${name} (${rel}) left out of the playground: ${text}`);
-    }
-  }
-  const entry = `${imports.join('\n')}
-import { startPlayground } from './scripts/docs/playground/main.ts';
-startPlayground({ ${result.available.join(', ')} });
-`;
+  const result: PlaygroundBuild = { bytes: 0, errors: [] };
   try {
-    await build({
-      stdin: { contents: entry, resolveDir: o.root, loader: 'ts', sourcefile: 'playground-entry.ts' },
+    const r = await build({
+      stdin: { contents: "import { startPlayground } from './scripts/docs/playground/main.ts';\nstartPlayground();\n", resolveDir: o.root, loader: 'ts', sourcefile: 'playground-entry.ts' },
+      tsconfig: join(o.root, 'tsconfig.json'),
       bundle: true,
       outfile: o.outFile,
       platform: 'browser',
@@ -100,8 +33,9 @@ startPlayground({ ${result.available.join(', ')} });
       minify: true,
       legalComments: 'none',
       logLevel: 'silent',
-      plugins: [noNodeBuiltins(o.root)],
+      metafile: true,
     });
+    result.bytes = Object.values(r.metafile.outputs).reduce((sum, out) => sum + out.bytes, 0);
   } catch (err) {
     const text = (err as { errors?: { text: string }[] }).errors?.map((e) => e.text).join('; ') ?? String(err);
     result.errors.push(`bundling failed: ${text}`);

@@ -42,7 +42,7 @@ export interface CaseReference {
 
 /**
  * The shape of a requirement ID: upper-case words joined by `-`, ending in a number
- * (`FLASH-SOCK-7`, `SL-PATH-3`, `LINT-12`). Used only on spec headings, where the heading format
+ * (`FLASH-SOCK-7`, `SL-PATH-3`, `LINT-9`). Used only on spec headings, where the heading format
  * makes it unambiguous; references elsewhere are matched against the known IDs only, so `UTF-8`
  * or `CWE-942` in a comment is never taken for a requirement.
  */

@@ -1,70 +1,83 @@
 /**
  * The decision function: may content from `origin` reach `target`, given what the network
- * answered (a world snapshot)? Dispatches on the client profile.
+ * answered (a world snapshot)? Reads the request once (DECIDE-1), indexes the world once for every
+ * client (DECIDE-2), then hands both to the client's procedure.
  *
  * Pure: no I/O, no clock, no randomness. Never throws: a request that cannot be read is denied
  * with a trace entry saying why (fail closed).
  *
  * @module
  */
-import { createFlashDecider } from '../flash/decide.js';
-import { createSilverlightDecider } from '../silverlight/decide.js';
+import { createFlashDecider, type FlashDecider } from '../flash/decide.js';
+import { createSilverlightDecider, type SilverlightDecider } from '../silverlight/decide.js';
+import { indexWorld } from '../world/locations.js';
 import type { WorldSnapshot } from '../world/world.js';
-import type { ClientProfile, Decision, DecisionRequest } from './types.js';
+import { DecisionBuilder } from './builder.js';
+import { readRequest, type RequestReadResult } from './request.js';
+import type { ClientProfile, Decision, DecisionRequest, ParsedRequest } from './types.js';
 
 /** Decides requests over one world; each policy location is parsed and compiled at most once. */
 export interface Decider {
   /** Decides one request. Pure; never throws. */
   decide(request: DecisionRequest): Decision;
+  /** Decides a request the request reader already read ({@link readRequest}), without reading it again. */
+  decideParsed(request: ParsedRequest): Decision;
 }
 
-/** A denial for a request the dispatcher cannot hand to any profile. */
-function denyUnreadable(request: DecisionRequest, client: ClientProfile, why: string, requirement: string | null): Decision {
-  const requirements = requirement === null ? [] : [requirement];
-  const origin = typeof request?.origin === 'string' ? request.origin : String(request?.origin);
-  const target = typeof request?.target === 'string' ? request.target : String(request?.target);
-  return {
-    decision: 'deny',
-    client,
-    origin,
-    target,
-    reason: why,
-    decidedBy: { location: null, rule: null, requirements },
-    trace: [{ step: 'deny', why, requirements }],
-  };
+// DECIDE-1
+/** The denial of a request the reader could not read: one `invalid-request` step, then deny. */
+function denyUnreadable(read: RequestReadResult): Decision {
+  const b = new DecisionBuilder(read.client, read.given, null);
+  const first = read.diagnostics[0];
+  const why = first?.message ?? 'the request could not be read';
+  const requirements = first === undefined ? (['DECIDE-1'] as const) : [first.requirement];
+  b.add({ step: 'invalid-request', why, requirements: [...requirements], diagnostics: read.diagnostics });
+  return b.denyBecause(`${why}; denied`, [...requirements]);
+}
+
+/** A denial for a failure of ours while deciding: unreachable by design, and fail closed if not. */
+function denyInternal(request: ParsedRequest, err: unknown): Decision {
+  const why = `internal error while deciding (${err instanceof Error ? err.message : String(err)}); denied`;
+  return DecisionBuilder.for(request).denyBecause(why, [request.client === 'flash' ? 'FLASH-URL-11' : 'SL-HTTP-9']);
 }
 
 /**
- * Creates a {@link Decider} over `world`, caching per location the fetch, parse and compile work
- * of each profile. Use it to decide many requests against one world (the CLI, certify, bench).
+ * Creates a {@link Decider} over `world`: the world is indexed once, for every client, and each
+ * client caches per location the fetch, parse and compile of its policies. Use it to decide many
+ * requests against one world (the CLI, certify, bench).
  */
 export function createDecider(world: WorldSnapshot): Decider {
-  let flash: ReturnType<typeof createFlashDecider> | null = null;
-  let silverlight: ReturnType<typeof createSilverlightDecider> | null = null;
+  const indexed = indexWorld(world);
+  const deciders: { flash?: FlashDecider; silverlight?: SilverlightDecider } = {};
+  const deciderFor = (client: ClientProfile): FlashDecider | SilverlightDecider => {
+    switch (client) {
+      case 'flash':
+        return (deciders.flash ??= createFlashDecider(indexed));
+      case 'silverlight':
+        return (deciders.silverlight ??= createSilverlightDecider(indexed));
+    }
+  };
+  const decideParsed = (request: ParsedRequest): Decision => {
+    try {
+      return deciderFor(request.client).decide(request);
+    } catch (err) {
+      // Unreachable by design (property tests feed arbitrary requests); if it happens, fail closed.
+      return denyInternal(request, err);
+    }
+  };
   return {
     decide(request: DecisionRequest): Decision {
-      try {
-        const client = request?.client;
-        switch (client) {
-          case 'flash':
-            return (flash ??= createFlashDecider(world)).decide(request);
-          case 'silverlight':
-            // spec/silverlight: Silverlight 4/5 in the browser (src/silverlight/decide.ts).
-            return (silverlight ??= createSilverlightDecider(world)).decide(request);
-          default:
-            return denyUnreadable(request, 'flash', `unknown client profile ${JSON.stringify(client)}; denied`, 'FLASH-URL-12');
-        }
-      } catch (err) {
-        // Unreachable by design (property tests feed arbitrary requests); if it happens, fail closed.
-        return denyUnreadable(request, request?.client === 'silverlight' ? 'silverlight' : 'flash', `internal error while deciding (${err instanceof Error ? err.message : String(err)}); denied`, 'FLASH-URL-11');
-      }
+      const read = readRequest(request);
+      return read.request === null ? denyUnreadable(read) : decideParsed(read.request);
     },
+    decideParsed,
   };
 }
 
 /**
  * Decides one request over a world snapshot, following the request's client profile
- * (`flash`: Flash Player 10+, strict sockets). Returns allow or deny with the full trace.
+ * (`flash`: Flash Player 10+, strict sockets; `silverlight`: Silverlight 4/5 in the browser).
+ * Returns allow or deny with the full trace.
  *
  * @example
  * ```ts
@@ -77,4 +90,25 @@ export function createDecider(world: WorldSnapshot): Decider {
  */
 export function decide(request: DecisionRequest, world: WorldSnapshot): Decision {
   return createDecider(world).decide(request);
+}
+
+/** Decides one request under the `flash` profile (Flash Player 10+, strict sockets), whatever client it names. */
+export function decideFlash(request: Omit<DecisionRequest, 'client'> & { client?: ClientProfile }, world: WorldSnapshot): Decision {
+  return decide({ ...request, client: 'flash' }, world);
+}
+
+/**
+ * Decides one request under the `silverlight` profile (Silverlight 4/5 in the browser), whatever
+ * client it names.
+ *
+ * @example
+ * ```ts
+ * decideSilverlight(
+ *   { origin: 'http://a.com/app.xap', target: 'socket://b.com:4502' },
+ *   { 'xmlsocket://b.com:943': { body: '<access-policy>…</access-policy>' } },
+ * ).decision;
+ * ```
+ */
+export function decideSilverlight(request: Omit<DecisionRequest, 'client'> & { client?: ClientProfile }, world: WorldSnapshot): Decision {
+  return decide({ ...request, client: 'silverlight' }, world);
 }

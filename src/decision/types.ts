@@ -1,12 +1,20 @@
 /**
- * The decision API's types: what is asked, and the answer with its trace.
+ * The decision API's types: what is asked, what the request reader made of it, and the answer with
+ * its trace. The trace's words are closed sets ({@link TraceStep}, {@link TraceAnswer}) shared by
+ * both clients: the same step has the same word whichever client took it (spec/README.md,
+ * "Decision traces").
  *
  * @module
  */
 import type { Diagnostic, RequirementId } from '../diagnostics.js';
+import type { OriginUrl, PolicyLocation, Target } from '../world/locations.js';
+import type { WorldEnd, WorldError } from '../world/world.js';
 
 /** The client whose behaviour the decision follows. */
 export type ClientProfile = 'flash' | 'silverlight';
+
+/** Every client profile. */
+export const CLIENT_PROFILES: readonly ClientProfile[] = ['flash', 'silverlight'];
 
 /** A question: may content from `origin` reach `target`? */
 export interface DecisionRequest {
@@ -23,6 +31,30 @@ export interface DecisionRequest {
   method?: string;
 }
 
+/** A `loadPolicyFile` URL as the request reader read it: the location, or `null` and why not. */
+export interface LoadPolicyLocation {
+  /** The URL as given. */
+  text: string;
+  location: PolicyLocation | null;
+  /** Why `location` is `null` (empty otherwise). */
+  diagnostics: Diagnostic[];
+}
+
+/** A request as the one request reader read it (DECIDE-1): what both clients' procedures take. */
+export interface ParsedRequest {
+  client: ClientProfile;
+  origin: OriginUrl;
+  target: Target;
+  /** The `loadPolicyFile` URLs, in call order, each read as a policy location. */
+  loadPolicy: LoadPolicyLocation[];
+  /** Request headers, as given. */
+  headers: string[];
+  /** HTTP method; `GET` when none was given. */
+  method: string;
+  /** The origin and target as given (for messages and the decision). */
+  given: { origin: string; target: string };
+}
+
 /** A rule of a policy, as the trace names it. */
 export interface TraceRule {
   /** The element, e.g. `allow-access-from`. */
@@ -33,14 +65,47 @@ export interface TraceRule {
   column: number;
 }
 
+/**
+ * What a trace entry records, one word per kind of step, the same in both clients:
+ * - `invalid-request`: the request could not be read (DECIDE-1);
+ * - `same-origin`: the target shares the content's scheme, host and port, so no policy is needed;
+ * - `fetch`: a policy location was consulted (`location`, `answered`, `used`);
+ * - `meta-policy`: the meta-policy in force for the host, or a meta-policy that rules a file out;
+ * - `ignore`: a location or policy the client skips (out of scope, already consulted, not honoured);
+ * - `match` / `no-match`: a rule of a consulted policy grants, or nothing in it does;
+ * - `note`: an observation that changes nothing (a policy needed even for the content's own host);
+ * - `allow` / `deny`: the verdict, always the last entry.
+ */
+export type TraceStep = 'invalid-request' | 'same-origin' | 'fetch' | 'meta-policy' | 'ignore' | 'match' | 'no-match' | 'note' | 'allow' | 'deny';
+
+/** Every {@link TraceStep}, in the order a trace usually meets them. */
+export const TRACE_STEPS: readonly TraceStep[] = ['invalid-request', 'same-origin', 'fetch', 'meta-policy', 'ignore', 'match', 'no-match', 'note', 'allow', 'deny'];
+
+/** How a response ended, when it did not end with the close: `unfinished (timeout)`, … */
+export type UnfinishedAnswer = `unfinished (${Exclude<WorldEnd, 'close'>})`;
+
+/**
+ * What a consulted location answered, the same words in both clients:
+ * - `policy`: a policy the client reads (it may still grant nothing);
+ * - `invalid`: a response the client's parser rejects;
+ * - `empty`: a socket answer with no bytes before the NUL or the close;
+ * - `refused` / `timeout` / `reset`: no answer (nothing listens — a socket location absent from the
+ *   world — or the connection failed that way);
+ * - `unfinished (…)`: an answer that never ended with the close (WorldEnd), so never a policy;
+ * - `status N`: an HTTP status other than 200 (`status 404` for a URL location absent from the world);
+ * - `redirect`: a redirect the client does not follow to a policy;
+ * - `none-this-response`: `X-Permitted-Cross-Domain-Policies: none-this-response`;
+ * - `content-type`: a `Content-Type` the client does not accept for a policy.
+ */
+export type TraceAnswer = 'policy' | 'invalid' | 'empty' | WorldError | UnfinishedAnswer | `status ${number}` | 'redirect' | 'none-this-response' | 'content-type';
+
 /** One step of the decision: a location consulted, or a rule applied. */
 export interface TraceEntry {
-  /** What happened, as a short stable verb: `fetch`, `ignore`, `match`, `no-match`, `allow`, `deny`, … */
-  step: string;
+  step: TraceStep;
   /** The policy location concerned, when there is one. */
   location?: string;
-  /** What the location answered: `policy`, `invalid`, `missing`, `timeout`, `refused`, `reset`, `status 404`, … */
-  answered?: string;
+  /** What the location answered (`fetch` steps). */
+  answered?: TraceAnswer;
   /** Whether this location's policy was used for the decision. */
   used?: boolean;
   /** Why, for people. */
@@ -49,16 +114,27 @@ export interface TraceEntry {
   rule?: TraceRule;
   /** Requirements of spec/ applied at this step. */
   requirements: RequirementId[];
-  /** Parse diagnostics of the policy fetched at this step. */
+  /** Diagnostics of what was read at this step: the policy fetched, or the request. */
   diagnostics?: Diagnostic[];
+}
+
+/** The origin and target as the request reader read them (DECIDE-1). */
+export interface ParsedEndpoints {
+  origin: OriginUrl;
+  target: Target;
 }
 
 /** The answer. */
 export interface Decision {
   decision: 'allow' | 'deny';
-  client: ClientProfile;
+  /** The client profile followed; `null` when the request named no known client (DECIDE-1). */
+  client: ClientProfile | null;
+  /** The origin as given. */
   origin: string;
+  /** The target as given. */
   target: string;
+  /** The origin and target as read, or `null` when the request could not be read (DECIDE-1). */
+  parsed: ParsedEndpoints | null;
   /** One sentence for people: which location decided, which rule, which requirement. */
   reason: string;
   /** The location whose policy decided, if one did. */

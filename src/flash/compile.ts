@@ -1,12 +1,10 @@
 /**
- * Compiling a Flash policy into an index, so that deciding costs O(labels of the origin host)
- * instead of O(rules).
+ * Compiling an effective Flash policy (`effective.ts`) into an index, so that deciding costs
+ * O(labels of the origin host) instead of O(rules).
  *
- * The compiled form is the *effective* policy for one context (how and where the policy was
- * served): the rules that can never grant are dropped and recorded with the requirement that
- * voids them, `secure` defaults are filled in (FLASH-SEC-2/3), and ports below 1024 are cut from
- * every grant of a policy served from a high port (FLASH-SOCK-7). What remains is indexed by the
- * kind of `domain` pattern:
+ * Only the rules the effective policy marks usable are indexed (a rule that can never grant is
+ * recorded there, with the requirement that voids it); `secure` defaults and the 1024 rule are
+ * already applied. What remains is indexed by the kind of `domain` pattern:
  * - `*` → one bucket;
  * - an exact name → a map from the lowercase name;
  * - `*.suffix` → a map from the suffix, looked up with every tail of the origin host, label by
@@ -18,55 +16,23 @@
  * sorted list of disjoint intervals, each naming the first rule (in document order) that grants
  * it, so the trace names the same rule a linear scan would.
  *
- * {@link findAccessGrantLinear} is the straightforward scan over the rules; the tests check that
- * the two always agree, and the benchmark measures one against the other.
+ * {@link findAccessGrantLinear} is the straightforward scan over the same rules; the tests check
+ * that the two always agree, and the benchmark measures one against the other.
  *
  * @module
  */
-import type { RequirementId } from '../diagnostics.js';
-import { classifyHost, matchDomain, parseDomainPattern, type DomainPattern, type OriginHost } from './domains.js';
-import type { FlashAllowAccessFrom, FlashAllowHttpRequestHeadersFrom, FlashPolicy, FlashPolicyKind, FlashUrlScheme, PortSpec } from './model.js';
+import { createHostFilter, hostFilterAdd, hostFilterMayHave, type HostFilter } from '../host-filter.js';
+import type { OriginUrl } from '../world/locations.js';
+import { classifyHost, matchDomain, type DomainPattern, type OriginHost } from './domains.js';
+import type { EffectiveAccessRule, EffectiveFlashPolicy, EffectiveHeaderRule, FlashPolicyContext } from './effective.js';
+import type { FlashPolicy } from './model.js';
 import { portSpecContains } from './ports.js';
 
-/** How and where a policy was served: fixes `secure` defaults, `to-ports` and the 1024 rule. */
-export interface FlashPolicyContext {
-  kind: FlashPolicyKind;
-  /** For URL policies: the scheme it was served over (default `http`). */
-  scheme?: FlashUrlScheme;
-  /** For socket policies: the port the policy was served from (FLASH-SOCK-7). */
-  servedFromPort?: number;
-}
-
-/** The lowest port a policy served from a high port may grant, and the threshold itself (FLASH-SOCK-7). */
-export const HIGH_PORT_THRESHOLD = 1024;
-
-/** An `allow-access-from` that can grant, with its effective attributes. */
-export interface CompiledAccessRule {
-  /** Position among the policy's `allowAccessFrom` (document order). */
-  index: number;
-  rule: FlashAllowAccessFrom;
-  pattern: DomainPattern;
-  /** `secure` with the default filled in: true means only HTTPS origins are granted. */
-  secure: boolean;
-  /** Ports granted (socket policies), after the 1024 rule; `null` for URL policies. */
-  ports: PortSpec | null;
-}
+/** An `allow-access-from` that can grant, with its effective attributes (see {@link EffectiveAccessRule}). */
+export type CompiledAccessRule = EffectiveAccessRule;
 
 /** An `allow-http-request-headers-from` that can grant. */
-export interface CompiledHeaderRule {
-  index: number;
-  rule: FlashAllowHttpRequestHeadersFrom;
-  pattern: DomainPattern;
-  secure: boolean;
-}
-
-/** A rule left out of the effective policy, and why. */
-export interface SkippedRule {
-  element: 'allow-access-from' | 'allow-http-request-headers-from';
-  index: number;
-  reason: string;
-  requirement: RequirementId;
-}
+export type CompiledHeaderRule = EffectiveHeaderRule;
 
 /** The grants of one index bucket for one kind of origin. */
 interface Grant {
@@ -101,77 +67,27 @@ export interface DomainIndex<B> {
   names: Map<string, B>;
   suffixes: Map<string, B>;
   ips: Map<string, B>;
-  /**
-   * Membership filters (64 Ki bits each, 8 KiB) over the keys of `names` and `suffixes`. Most
-   * lookups of a decision miss (every tail of the origin host is tried), and a miss in a large
-   * `Map` costs a cache miss; the filter answers most misses from memory that stays in cache, so
-   * the cost of a decision does not grow with the number of rules.
-   */
-  nameFilter: Uint32Array;
-  suffixFilter: Uint32Array;
+  /** Host filters ({@link HostFilter}) over the keys of `names` and `suffixes`: most lookups miss. */
+  nameFilter: HostFilter;
+  suffixFilter: HostFilter;
 }
 
-const FILTER_WORDS = 2048;
-
-/** A cheap 16-bit hash of a key from its length and four of its characters (for the filters). */
-function filterHash(s: string): number {
-  const n = s.length;
-  let h = Math.imul(n, 0x9e3779b1);
-  h ^= Math.imul(s.charCodeAt(0), 0x85ebca77);
-  h ^= Math.imul(s.charCodeAt(n - 1), 0xc2b2ae3d);
-  h ^= Math.imul(s.charCodeAt(n >> 1), 0x27d4eb2f);
-  h ^= Math.imul(s.charCodeAt(n >> 2), 0x165667b1);
-  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
-  return (h ^ (h >>> 13)) & 0xffff;
-}
-
-function filterAdd(filter: Uint32Array, key: string): void {
-  const h = filterHash(key);
-  filter[h >>> 5]! |= 1 << (h & 31);
-}
-
-function filterMayHave(filter: Uint32Array, key: string): boolean {
-  const h = filterHash(key);
-  return (filter[h >>> 5]! & (1 << (h & 31))) !== 0;
-}
-
-/** A policy compiled for one context. */
+/** An effective policy with its usable rules indexed. */
 export interface CompiledFlashPolicy {
+  effective: EffectiveFlashPolicy;
   policy: FlashPolicy;
   context: FlashPolicyContext;
-  /** The effective `allow-access-from` rules, in document order. */
+  /** The usable `allow-access-from` rules, in document order. */
   accessRules: CompiledAccessRule[];
-  /** The effective `allow-http-request-headers-from` rules, in document order. */
+  /** The usable `allow-http-request-headers-from` rules, in document order. */
   headerRules: CompiledHeaderRule[];
-  /** Rules that can never grant in this context. */
-  skipped: SkippedRule[];
   access: DomainIndex<number>;
   accessTable: AccessTable;
   headers: DomainIndex<HeaderBucket>;
 }
 
-// FLASH-SEC-1, FLASH-SEC-2, FLASH-SEC-3
-/**
- * `secure` as it applies: over HTTPS it defaults to true; in socket policies to false; over HTTP
- * (and FTP) it has no effect at all, so it is false whatever is written.
- */
-export function effectiveSecure(secure: boolean | null, context: FlashPolicyContext): boolean {
-  if (context.kind === 'socket') return secure ?? false;
-  if ((context.scheme ?? 'http') === 'https') return secure ?? true;
-  return false;
-}
-
-// FLASH-SOCK-7
-/** Ports a policy may grant given the port it came from: from a port ≥ 1024, only ports ≥ 1024. */
-export function restrictToHighPorts(spec: PortSpec, servedFromPort: number | undefined): PortSpec | null {
-  if (servedFromPort === undefined || servedFromPort < HIGH_PORT_THRESHOLD) return spec;
-  const ranges = spec.any ? [{ from: 1, to: 65535 }] : spec.ranges;
-  const kept = ranges.filter((r) => r.to >= HIGH_PORT_THRESHOLD).map((r) => ({ from: Math.max(r.from, HIGH_PORT_THRESHOLD), to: r.to }));
-  return kept.length === 0 ? null : { any: false, ranges: kept };
-}
-
 function emptyIndex<B>(): DomainIndex<B> {
-  return { any: null, names: new Map(), suffixes: new Map(), ips: new Map(), nameFilter: new Uint32Array(FILTER_WORDS), suffixFilter: new Uint32Array(FILTER_WORDS) };
+  return { any: null, names: new Map(), suffixes: new Map(), ips: new Map(), nameFilter: createHostFilter(), suffixFilter: createHostFilter() };
 }
 
 /** The index key of a pattern: the lowercase name, the suffix without its leading dot, the address. */
@@ -285,52 +201,14 @@ function rangeOwner(ranges: Int32Array, offset: number, count: number, port: num
 }
 
 /**
- * Compiles a policy for the context it was served in. Pure; never throws on a model the parser
- * produced, and treats anything it cannot use as a skipped rule rather than a grant.
+ * Indexes the usable rules of an effective policy. Pure; never throws on a model the parser
+ * produced.
  */
-export function compileFlashPolicy(policy: FlashPolicy, context: FlashPolicyContext): CompiledFlashPolicy {
-  const accessRules: CompiledAccessRule[] = [];
-  const headerRules: CompiledHeaderRule[] = [];
-  const skipped: SkippedRule[] = [];
+export function compileFlashPolicy(effective: EffectiveFlashPolicy): CompiledFlashPolicy {
+  const { policy, context } = effective;
   const socket = context.kind === 'socket';
-
-  policy.allowAccessFrom.forEach((rule, index) => {
-    const pattern = parseDomainPattern(rule.domain);
-    if (pattern.kind === 'invalid') {
-      skipped.push({ element: 'allow-access-from', index, reason: `domain '${rule.domain}' never matches: ${pattern.reason}`, requirement: pattern.requirement ?? 'FLASH-DOM-6' });
-      return;
-    }
-    let ports: PortSpec | null = null;
-    if (socket) {
-      // FLASH-GRAM-7
-      if (rule.toPorts === null) {
-        skipped.push({ element: 'allow-access-from', index, reason: 'a socket rule without to-ports grants nothing', requirement: 'FLASH-GRAM-7' });
-        return;
-      }
-      ports = restrictToHighPorts(rule.toPorts, context.servedFromPort);
-      if (ports === null) {
-        skipped.push({ element: 'allow-access-from', index, reason: `served from port ${context.servedFromPort}, this policy can grant only ports 1024 and higher, and this rule names none`, requirement: 'FLASH-SOCK-7' });
-        return;
-      }
-    }
-    accessRules.push({ index, rule, pattern, secure: effectiveSecure(rule.secure, context), ports });
-  });
-
-  // FLASH-GRAM-9: header grants exist only in HTTP(S) URL policies.
-  const headerApplies = !socket && (context.scheme ?? 'http') !== 'ftp';
-  policy.allowHttpRequestHeadersFrom.forEach((rule, index) => {
-    if (!headerApplies) {
-      skipped.push({ element: 'allow-http-request-headers-from', index, reason: 'header grants apply only in HTTP and HTTPS policies', requirement: 'FLASH-GRAM-9' });
-      return;
-    }
-    const pattern = parseDomainPattern(rule.domain);
-    if (pattern.kind === 'invalid') {
-      skipped.push({ element: 'allow-http-request-headers-from', index, reason: `domain '${rule.domain}' never matches: ${pattern.reason}`, requirement: pattern.requirement ?? 'FLASH-DOM-6' });
-      return;
-    }
-    // FLASH-SEC-4
-    headerRules.push({ index, rule, pattern, secure: effectiveSecure(rule.secure, context) });
-  });
+  const accessRules = effective.access.filter((r) => r.never === null);
+  const headerRules = effective.headers.filter((r) => r.never === null);
 
   // Group rule positions (into accessRules) per bucket, then build each bucket's grants.
   const groups = emptyIndex<number[]>();
@@ -367,15 +245,15 @@ export function compileFlashPolicy(policy: FlashPolicy, context: FlashPolicyCont
     httpsOrigin: members,
   }));
 
-  return { policy, context, accessRules, headerRules, skipped, access, accessTable, headers };
+  return { effective, policy, context, accessRules, headerRules, access, accessTable, headers };
 }
 
 function mapIndex<A, B>(index: DomainIndex<A>, f: (a: A) => B): DomainIndex<B> {
   const mapAll = (m: Map<string, A>): Map<string, B> => new Map([...m].map(([k, v]) => [k, f(v)]));
-  const nameFilter = new Uint32Array(FILTER_WORDS);
-  const suffixFilter = new Uint32Array(FILTER_WORDS);
-  for (const k of index.names.keys()) filterAdd(nameFilter, k);
-  for (const k of index.suffixes.keys()) filterAdd(suffixFilter, k);
+  const nameFilter = createHostFilter();
+  const suffixFilter = createHostFilter();
+  for (const k of index.names.keys()) hostFilterAdd(nameFilter, k);
+  for (const k of index.suffixes.keys()) hostFilterAdd(suffixFilter, k);
   return { any: index.any === null ? null : f(index.any), names: mapAll(index.names), suffixes: mapAll(index.suffixes), ips: mapAll(index.ips), nameFilter, suffixFilter };
 }
 
@@ -397,19 +275,23 @@ export function hostTails(name: string): string[] {
   return tails;
 }
 
-/** Builds a {@link RuleOrigin} from a normalised host (`''` for a local SWF) and its scheme. */
-export function ruleOrigin(host: string, scheme: string): RuleOrigin {
-  const https = scheme === 'https';
-  // Fast path: a host with a letter, hyphen or underscore and no `:` cannot be an IP literal, so
-  // `classifyHost` would return it as a lowercase name. Skipping it matters because its IP checks
-  // (ipaddr.js) throw and catch on every name, which costs far more than the whole index lookup.
-  if (host !== '' && !host.includes(':') && !/^[0-9.]*$/.test(host)) {
-    const name = host.toLowerCase();
-    return { host: { kind: 'name', name }, https, tails: hostTails(name) };
+/**
+ * The origin as Flash's rules see it, from the origin the request reader read (DECIDE-1): a name
+ * with its tails, an IP address normalised as domain patterns normalise theirs (FLASH-DOM-5), or a
+ * local SWF.
+ */
+export function ruleOrigin(origin: Pick<OriginUrl, 'scheme' | 'host' | 'hostKind' | 'address'>): RuleOrigin {
+  const https = origin.scheme === 'https';
+  switch (origin.hostKind) {
+    case 'name':
+      // The URL parser already lowercased the name.
+      return { host: { kind: 'name', name: origin.host }, https, tails: hostTails(origin.host) };
+    case 'ipv4':
+    case 'ipv6':
+      return { host: classifyHost(origin.address ?? origin.host), https };
+    case 'local':
+      return { host: { kind: 'local' }, https };
   }
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  const classified = classifyHost(bare);
-  return classified.kind === 'name' ? { host: classified, https, tails: hostTails(classified.name) } : { host: classified, https };
 }
 
 /** Calls `visit` with every bucket whose pattern matches the host; stops when it returns true. */
@@ -456,12 +338,12 @@ export function findAccessGrant(compiled: CompiledFlashPolicy, origin: RuleOrigi
   best = bestOwner(table, index.any, https, socket, p, best);
   const host = origin.host;
   if (host.kind === 'name') {
-    if (filterMayHave(index.nameFilter, host.name)) best = bestOwner(table, index.names.get(host.name), https, socket, p, best);
+    if (hostFilterMayHave(index.nameFilter, host.name)) best = bestOwner(table, index.names.get(host.name), https, socket, p, best);
     if (index.suffixes.size > 0) {
       const tails = origin.tails ?? hostTails(host.name);
       for (let i = 0; i < tails.length; i++) {
         const tail = tails[i]!;
-        if (filterMayHave(index.suffixFilter, tail)) best = bestOwner(table, index.suffixes.get(tail), https, socket, p, best);
+        if (hostFilterMayHave(index.suffixFilter, tail)) best = bestOwner(table, index.suffixes.get(tail), https, socket, p, best);
       }
     }
   } else if (host.kind === 'ip') {
@@ -506,8 +388,8 @@ export interface LinearPolicy {
 }
 
 /** Prepares the linear-scan baseline: the same effective rules as the index, in a flat list. */
-export function prepareLinear(policy: FlashPolicy, context: FlashPolicyContext): LinearPolicy {
-  return { context, rules: compileFlashPolicy(policy, context).accessRules };
+export function prepareLinear(effective: EffectiveFlashPolicy): LinearPolicy {
+  return { context: effective.context, rules: effective.access.filter((r) => r.never === null) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../decision/decide.js';
-import { encodedPathEscape, MAX_PATH_DECODE_ROUNDS } from './decide.js';
+import { encodedPathEscape, MAX_PATH_DECODE_ROUNDS } from './scope.js';
 import type { Decision, DecisionRequest } from '../decision/types.js';
 import type { WorldResponse, WorldSnapshot } from '../world/world.js';
 import { effectiveMetaPolicy, metaPolicyPermits, parseMetaPolicyHeader } from './meta.js';

@@ -6,6 +6,7 @@
  * @module
  */
 import type { RequirementId } from '../diagnostics.js';
+import { mediaType } from '../world/content-type.js';
 import { META_POLICIES_BY_RESTRICTION, type FlashPolicy, type FlashPolicyKind, type FlashUrlScheme, type MetaPolicy } from './model.js';
 
 /** The meta-policy in force for a host, and where it came from. */
@@ -151,12 +152,6 @@ export interface MetaPolicyCandidate {
 
 /** The exact content type `by-content-type` asks for. */
 export const POLICY_CONTENT_TYPE = 'text/x-cross-domain-policy';
-
-/** The media type of a `Content-Type` value: before any `;`, trimmed, lowercase. */
-export function mediaType(contentType: string): string {
-  const semi = contentType.indexOf(';');
-  return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
-}
 
 /**
  * Whether a meta-policy lets the player honour a policy file of the host, and the requirement

@@ -178,13 +178,17 @@ function parseFlashPolicyInto(text: string, context: FlashParseContext, options:
         break;
       }
       case 'allow-access-from': {
+        const from = diagnostics.length;
         const rule = readAllowAccessFrom(child, g);
         if (rule !== null) policy.allowAccessFrom.push(rule);
+        else noteWouldGrant(diagnostics, from, child, g);
         break;
       }
       case 'allow-http-request-headers-from': {
+        const from = diagnostics.length;
         const rule = readAllowHttpRequestHeadersFrom(child, g);
         if (rule !== null) policy.allowHttpRequestHeadersFrom.push(rule);
+        else noteWouldGrant(diagnostics, from, child, g);
         break;
       }
       case 'allow-access-from-identity': {
@@ -192,8 +196,11 @@ function parseFlashPolicyInto(text: string, context: FlashParseContext, options:
         if (rule !== null) policy.allowAccessFromIdentity.push(rule);
         break;
       }
-      default:
+      default: {
+        const from = diagnostics.length;
         reportUnknownElement(g, child, FLASH_ROOT_ELEMENT);
+        noteWouldGrant(diagnostics, from, child, g);
+      }
     }
   }
 
@@ -206,6 +213,30 @@ function parseFlashPolicyInto(text: string, context: FlashParseContext, options:
   }
   policy.siteControl = siteControls;
   return policy;
+}
+
+/** The grant an `allow-access-from` or `allow-http-request-headers-from` states, in words (for the linter's findings). */
+export function describeFlashGrant(element: string, attributes: { domain?: string | undefined; 'to-ports'?: string | undefined; headers?: string | undefined }, kind: FlashPolicyKind): string | null {
+  const domain = attributes.domain;
+  if (domain === undefined || domain === '') return null;
+  const who = domain === '*' ? 'SWFs from any site' : `SWFs from ${domain}`;
+  if (element === 'allow-access-from') {
+    if (kind === 'socket') return `${who} socket connections to ${attributes['to-ports'] === undefined ? 'no port (no to-ports)' : `ports ${attributes['to-ports']}`}`;
+    return `${who} access to this host's data with the visitor's cookies`;
+  }
+  if (element === 'allow-http-request-headers-from') return `${who} the right to send the headers ${attributes.headers ?? '(none)'}`;
+  return null;
+}
+
+// FLASH-GRAM-2, FLASH-GRAM-4 … FLASH-GRAM-9: a dropped granting element says what it would have granted.
+function noteWouldGrant(diagnostics: Diagnostic[], from: number, el: XmlElement, g: GrammarContext): void {
+  const known = KNOWN_BY_LOWERCASE.get(el.name.toLowerCase());
+  // An element that means nothing where it is (a header grant in a socket policy) would have granted nothing.
+  if (known === undefined || (known === 'allow-http-request-headers-from' && !headerGrantsApply(g.kind, g.scheme))) return;
+  const attrs = (name: string): string | undefined => attribute(el, name)?.value;
+  const grant = describeFlashGrant(known, { domain: attrs('domain'), 'to-ports': attrs('to-ports'), headers: attrs('headers') }, g.kind);
+  if (grant === null) return;
+  for (let i = from; i < diagnostics.length; i++) if (diagnostics[i]!.severity === 'error') diagnostics[i]!.wouldGrant = grant;
 }
 
 function report(
@@ -324,12 +355,8 @@ function readAllowAccessFrom(el: XmlElement, g: GrammarContext): FlashAllowAcces
     portsOk = false;
   } else {
     // FLASH-PORT-1 … FLASH-PORT-4
-    const parsed = parsePortRanges(portsAttr.value);
-    if (parsed.ok) toPorts = parsed.spec;
-    else {
-      report(g, 'error', 'invalid-to-ports', parsed.requirement ?? 'FLASH-PORT-3', `to-ports="${portsAttr.value}" at line ${el.location.line} is invalid (${parsed.reason}); the element grants nothing.`, portsAttr.location, portsAttr.value);
-      portsOk = false;
-    }
+    toPorts = parsePortRanges(portsAttr.value, g.diagnostics, portsAttr.location);
+    portsOk = toPorts !== null;
   }
   if (domain === null || secure === undefined || !portsOk) return null;
   return { domain, toPorts, secure, source: sourceOf(el) };

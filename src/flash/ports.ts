@@ -4,16 +4,12 @@
  *
  * @module
  */
-import type { RequirementId } from '../diagnostics.js';
+import type { Diagnostic, RequirementId, SourceLocation } from '../diagnostics.js';
+import { MAX_PORT } from '../world/locations.js';
 import type { PortRange, PortSpec } from './model.js';
 
-/** The result of {@link parsePortRanges}: the spec, or why the value grants nothing. */
-export type PortRangesResult =
-  | { ok: true; spec: PortSpec }
-  | { ok: false; reason: string; requirement?: RequirementId };
-
-/** Highest TCP port. */
-export const MAX_PORT = 65535;
+// The largest TCP port is a fact of TCP, not of this format: one definition, beside the location reader.
+export { MAX_PORT };
 
 /**
  * Parses a `to-ports` value (FLASH-PORT-1 … FLASH-PORT-4).
@@ -21,20 +17,25 @@ export const MAX_PORT = 65535;
  * `*` alone is every port; otherwise a comma-separated list of ports and inclusive ranges `A-B`,
  * spaces and tabs around items tolerated. Any bad item (empty, signed, not decimal, 0, above
  * 65535, reversed range, `*` among other items) makes the whole value invalid: a rule whose port
- * list we cannot read exactly grants nothing, rather than a guess. Never throws.
+ * list we cannot read exactly grants nothing, rather than a guess. Never throws: an invalid value
+ * is `null`, with an `invalid-to-ports` diagnostic at `at` (the attribute) naming the rule.
  */
-export function parsePortRanges(value: string): PortRangesResult {
+export function parsePortRanges(value: string, diagnostics: Diagnostic[] = [], at: SourceLocation = { line: 1, column: 1, offset: 0 }): PortSpec | null {
+  const fail = (reason: string, requirement: RequirementId): null => {
+    diagnostics.push({ severity: 'error', code: 'invalid-to-ports', message: `to-ports="${value}" at line ${at.line} is invalid (${reason}); the element grants nothing.`, line: at.line, column: at.column, requirement, value });
+    return null;
+  };
   const items = value.split(',');
   // FLASH-PORT-2
-  if (items.length === 1 && trimItem(value) === '*') return { ok: true, spec: { any: true } };
+  if (items.length === 1 && trimItem(value) === '*') return { any: true };
   const ranges: PortRange[] = [];
   for (const rawItem of items) {
     const item = trimItem(rawItem);
     if (item === '') {
-      return { ok: false, reason: value.trim() === '' ? 'the port list is empty' : 'the port list has an empty item', requirement: 'FLASH-PORT-3' };
+      return fail(value.trim() === '' ? 'the port list is empty' : 'the port list has an empty item', 'FLASH-PORT-3');
     }
     // FLASH-PORT-2: `*` only stands alone.
-    if (item.includes('*')) return { ok: false, reason: `"*" cannot be combined with other items ("${item}")`, requirement: 'FLASH-PORT-2' };
+    if (item.includes('*')) return fail(`"*" cannot be combined with other items ("${item}")`, 'FLASH-PORT-2');
     // FLASH-PORT-1: `A` or `A-B`.
     const dash = item.indexOf('-');
     const fromText = dash < 0 ? item : item.slice(0, dash);
@@ -42,13 +43,13 @@ export function parsePortRanges(value: string): PortRangesResult {
     const from = readPort(fromText);
     const to = readPort(toText);
     if (from === null || to === null) {
-      return { ok: false, reason: `"${item}" is not a port (1-65535) or a range of ports A-B`, requirement: 'FLASH-PORT-3' };
+      return fail(`"${item}" is not a port (1-65535) or a range of ports A-B`, 'FLASH-PORT-3');
     }
     // FLASH-PORT-4
-    if (from > to) return { ok: false, reason: `the range "${item}" is reversed (${from} > ${to})`, requirement: 'FLASH-PORT-4' };
+    if (from > to) return fail(`the range "${item}" is reversed (${from} > ${to})`, 'FLASH-PORT-4');
     ranges.push({ from, to });
   }
-  return { ok: true, spec: { any: false, ranges } };
+  return { any: false, ranges };
 }
 
 /** Whether `port` is granted by `spec` (FLASH-PORT-5). Ports outside 1-65535 never are. */

@@ -166,8 +166,7 @@ export class FlashPolicyBuilder {
   allowAccessFrom(domain: string, options: AllowAccessFromOptions = {}): this {
     let toPorts: PortSpec | null = null;
     if (typeof options.toPorts === 'string') {
-      const parsed = parsePortRanges(options.toPorts);
-      toPorts = parsed.ok ? parsed.spec : { any: false, ranges: [] };
+      toPorts = parsePortRanges(options.toPorts) ?? { any: false, ranges: [] };
     }
     else if (options.toPorts !== undefined) toPorts = options.toPorts;
     const rule: FlashAllowAccessFrom = { domain, toPorts, secure: options.secure ?? null };

@@ -17,6 +17,9 @@ export const POLICY_FILE_REQUEST = '<policy-file-request/>\u0000';
 /** {@link POLICY_FILE_REQUEST} as bytes (ASCII), for servers and harnesses. */
 export const POLICY_FILE_REQUEST_BYTES: Uint8Array = Uint8Array.from(POLICY_FILE_REQUEST, (c) => c.charCodeAt(0));
 
+/** Diagnostic codes of the socket framing (beyond the parser's). */
+export const SOCKET_FRAMING_DIAGNOSTIC_CODES = ['ignored-after-nul'] as const;
+
 /** What a socket policy response held. */
 export interface SocketPolicyText {
   /** The policy text (before the first NUL), or `null` when the response was empty. */

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import type { Severity, FindingId } from './finding.js';
+import type { RequirementId } from '../diagnostics.js';
+import type { Severity } from './finding.js';
 import type { LintClient, PolicyFormat } from './context.js';
 
 /** A policy plus how it is served: a check's triggering example or near miss. */
@@ -26,9 +27,9 @@ export interface LintExample {
   headers?: Record<string, string>;
 }
 
-/** The metadata of one check. */
-export interface CheckInfo {
-  id: FindingId;
+/** The metadata of one check; `Id` is the closed set of catalogue IDs ({@link FindingId}). */
+export interface CheckInfo<Id extends string = FindingId> {
+  id: Id;
   /** A short title, as in the spec heading. */
   title: string;
   severity: Severity;
@@ -37,7 +38,7 @@ export interface CheckInfo {
   /** The formats the check reads. */
   formats: readonly PolicyFormat[];
   /** Requirements of spec/ the check rests on. */
-  requirements: readonly string[];
+  requirements: readonly RequirementId[];
   /** Rules of today's scanners (peers.md §2, S1–S21) this check covers. */
   scanners: readonly string[];
   /** What the check flags and why it matters. */
@@ -62,8 +63,12 @@ const HTTPS = 'https://www.example.com/crossdomain.xml';
 const HTTP = 'http://www.example.com/crossdomain.xml';
 const SL = 'https://www.example.com/clientaccesspolicy.xml';
 
-/** Every check, in catalogue order (family by family). */
-export const CHECKS: readonly CheckInfo[] = [
+/**
+ * The catalogue as written, its IDs kept as literal types: {@link FindingId} is derived from it,
+ * so a mistyped ID anywhere in the code is a compile error, not a run-time throw. Read it as
+ * {@link CHECKS}.
+ */
+export const CATALOGUE = [
   // ---------------------------------------------------------------- parse: the parser's verdicts
   {
     id: 'LINT-PARSE-REJECTED',
@@ -328,6 +333,20 @@ export const CHECKS: readonly CheckInfo[] = [
     confidence: 'No false positives; only pairs of rules are compared (a rule covered by two others together is not reported).',
     trigger: { policy: flash('  <allow-access-from domain="*.example.com" to-ports="9100"/>\n  <allow-access-from domain="www.example.com" to-ports="9100"/>'), servedFrom: SOCK },
     nearMiss: { policy: flash('  <allow-access-from domain="*.example.com" to-ports="9100"/>\n  <allow-access-from domain="www.example.com" to-ports="9101"/>'), servedFrom: SOCK },
+  },
+  {
+    id: 'LINT-RULE-NEVER-APPLIES',
+    title: 'A grant the client can never use',
+    severity: 'low',
+    formats: ['flash', 'silverlight'],
+    requirements: ['FLASH-META-2', 'FLASH-SOCK-6', 'FLASH-SOCK-7', 'FLASH-URL-7', 'SL-GRAM-5', 'SL-GRAM-7', 'SL-GRAM-9', 'SL-SOCK-11', 'SL-HTTP-4', 'LINT-4'],
+    scanners: [],
+    explanation:
+      'The client reads this grant but can never use it where the file is served: the master\'s meta-policy is `none` (which disables the master\'s own grants too), a socket policy served from a port of 1024 or higher lists only ports below 1024, the response\'s `Content-Type` makes the client ignore the file, a Silverlight `<allow-from>` lists no `<domain>`, or its `<policy>` grants nothing of the kind the file is read for (no `<grant-to>`, an empty one, `<resource>` in a socket policy, `<socket-resource>` in an HTTP one). The finding says why and what the grant would allow were it used — with the IDs the other checks would raise, which are not raised at their own severity: a grant that never applies exposes nothing today, but it is one edit away from doing so, and its author expected it to work.',
+    remediation: 'Delete the grant, or fix what voids it (the meta-policy, the port the policy is served from, the `Content-Type`, the missing `<domain>` or `<grant-to>`).',
+    confidence: 'Certain, given the right `--served-from` (and `Content-Type`, when it matters).',
+    trigger: { policy: flash('  <site-control permitted-cross-domain-policies="none"/>\n  <allow-access-from domain="*"/>'), servedFrom: HTTPS },
+    nearMiss: { policy: flash('  <site-control permitted-cross-domain-policies="master-only"/>\n  <allow-access-from domain="www.example.com"/>'), servedFrom: HTTPS },
   },
   // ---------------------------------------------------------------- secure
   {
@@ -599,7 +618,13 @@ export const CHECKS: readonly CheckInfo[] = [
     trigger: { policy: sl('        <domain uri="*"/>', '        <socket-resource port="4502-4534" protocol="tcp"/>'), servedFrom: 'xmlsocket://game.example.com:943' },
     nearMiss: { policy: sl('        <domain uri="*"/>', '        <socket-resource port="4530" protocol="tcp"/>'), servedFrom: 'xmlsocket://game.example.com:943' },
   },
-];
+] as const satisfies readonly CheckInfo<string>[];
+
+/** A finding ID of the catalogue, such as `LINT-DOMAIN-PUBLIC-SUFFIX`: the closed set of {@link CHECKS}' IDs. */
+export type FindingId = (typeof CATALOGUE)[number]['id'];
+
+/** Every check, in catalogue order (family by family). */
+export const CHECKS: readonly CheckInfo[] = CATALOGUE;
 
 /** A rule of today's scanners (peers.md §2), and how this catalogue covers it. */
 export interface ScannerRule {
@@ -637,14 +662,12 @@ export const SCANNER_RULES: readonly ScannerRule[] = [
   { id: 'S21', scanner: 'Burp "Flash/Silverlight cross-domain policy" (unverified)', condition: 'any-domain grants' },
 ];
 
-/** The metadata of `id`; throws for an unknown ID (a programming error, never input-driven). */
-export function checkInfo(id: FindingId): CheckInfo {
-  const info = CHECK_BY_ID.get(id);
-  if (!info) throw new Error(`unknown lint check ${id}`);
-  return info;
-}
+const CHECK_BY_ID = Object.fromEntries(CHECKS.map((c) => [c.id, c])) as Readonly<Record<FindingId, CheckInfo>>;
 
-const CHECK_BY_ID = new Map(CHECKS.map((c) => [c.id, c]));
+/** The metadata of `id` (every {@link FindingId} has a row: the type is derived from the catalogue). */
+export function checkInfo(id: FindingId): CheckInfo {
+  return CHECK_BY_ID[id];
+}
 
 /** Every catalogue ID, in catalogue order. */
 export const CHECK_IDS: readonly FindingId[] = CHECKS.map((c) => c.id);

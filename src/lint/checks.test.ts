@@ -236,8 +236,14 @@ describe('Silverlight', () => {
     expect(f.map((x) => x.id)).toEqual(expect.arrayContaining(['LINT-SL-METHODS-ANY', 'LINT-SL-WHOLE-SITE']));
   });
   it('LINT-SL-SOCKET-ALL-PORTS: two resources that together cover 4502-4534', () => {
-    const f = lint(model1({ grantTo: [{ resources: [], socketResources: [{ from: 4502, to: 4520, protocol: 'tcp' }, { from: 4521, to: 4534, protocol: 'tcp' }] }] }), slCtx);
+    const socketCtx = resolveLintContext('<access-policy/>', { servedFrom: 'xmlsocket://game.example.com:943' }).context;
+    const grantTo = [{ resources: [], socketResources: [{ from: 4502, to: 4520, protocol: 'tcp' as const }, { from: 4521, to: 4534, protocol: 'tcp' as const }] }];
+    const f = lint(model1({ allowFrom: [{ domains: [{ uri: 'http://a.example.com' }], httpRequestHeaders: [], httpMethods: [] }], grantTo }), socketCtx);
     expect(f.map((x) => x.id)).toContain('LINT-SL-SOCKET-ALL-PORTS');
+    // SL-SOCK-11: the same grants in a policy read over HTTP never apply.
+    const overHttp = lint(model1({ allowFrom: [{ domains: [{ uri: 'http://a.example.com' }], httpRequestHeaders: [], httpMethods: [] }], grantTo }), slCtx);
+    expect(overHttp.map((x) => x.id)).not.toContain('LINT-SL-SOCKET-ALL-PORTS');
+    expect(overHttp.find((x) => x.id === 'LINT-RULE-NEVER-APPLIES')).toMatchObject({ severity: 'low', requirement: 'SL-SOCK-11' });
   });
 });
 

@@ -10,6 +10,7 @@
  * @module
  */
 import { dictionary } from '../collections.js';
+import type { Diagnostic } from '../diagnostics.js';
 import type { FlashUrlScheme } from '../flash/model.js';
 
 /** Which client's reading of the file the checks follow. */
@@ -58,6 +59,9 @@ export interface LintOptions {
   fileName?: string;
 }
 
+/** Diagnostic codes of {@link parseServedFrom}. */
+export const SERVED_FROM_DIAGNOSTIC_CODES = ['invalid-served-from'] as const;
+
 /** A parsed `--served-from` location. */
 export interface ServedFrom {
   kind: 'url' | 'socket';
@@ -74,26 +78,31 @@ const SOCKET_SCHEMES = new Set(['xmlsocket', 'socket', 'tcp']);
 
 /**
  * Parses a `--served-from` location: `http(s)://` or `ftp://` URLs for URL policies,
- * `xmlsocket://host:port` (also `socket://`, `tcp://`) for socket policies. Returns a message
- * naming what is wrong instead of throwing.
+ * `xmlsocket://host:port` (also `socket://`, `tcp://`) for socket policies. Follows the core's
+ * failure convention: `null`, with a diagnostic (LINT-4) naming what is wrong appended to
+ * `diagnostics`.
  */
-export function parseServedFrom(location: string): ServedFrom | { error: string } {
+export function parseServedFrom(location: string, diagnostics: Diagnostic[]): ServedFrom | null {
+  const fail = (message: string): null => {
+    diagnostics.push({ severity: 'error', code: 'invalid-served-from', message, line: 1, column: 1, requirement: 'LINT-4', value: location });
+    return null;
+  };
   let url: URL;
   try {
     url = new URL(location);
   } catch {
-    return { error: `--served-from '${location}' is not a URL (expected e.g. https://host/crossdomain.xml or xmlsocket://host:843)` };
+    return fail(`--served-from '${location}' is not a URL (expected e.g. https://host/crossdomain.xml or xmlsocket://host:843)`);
   }
   const scheme = url.protocol.slice(0, -1).toLowerCase();
   if (SOCKET_SCHEMES.has(scheme)) {
-    if (url.hostname === '') return { error: `--served-from '${location}' has no host` };
+    if (url.hostname === '') return fail(`--served-from '${location}' has no host`);
     const port = url.port === '' ? 843 : Number(url.port);
     const out: ServedFrom = { kind: 'socket', host: url.hostname, port, path: '' };
     if (port === 943) out.format = 'silverlight';
     return out;
   }
   if (scheme === 'http' || scheme === 'https' || scheme === 'ftp') {
-    if (url.hostname === '') return { error: `--served-from '${location}' has no host` };
+    if (url.hostname === '') return fail(`--served-from '${location}' has no host`);
     const port = url.port === '' ? (DEFAULT_PORTS[scheme] ?? 80) : Number(url.port);
     const path = url.pathname;
     const out: ServedFrom = { kind: 'url', scheme, host: url.hostname, port, path };
@@ -102,7 +111,7 @@ export function parseServedFrom(location: string): ServedFrom | { error: string 
     else if (base === 'crossdomain.xml') out.format = 'flash';
     return out;
   }
-  return { error: `--served-from '${location}' has scheme '${scheme}:'; expected http, https, ftp or xmlsocket` };
+  return fail(`--served-from '${location}' has scheme '${scheme}:'; expected http, https, ftp or xmlsocket`);
 }
 
 /**
@@ -144,6 +153,11 @@ export function sniffRootElement(text: string): string | null {
   return null;
 }
 
+/** Whether a Silverlight text grants `socket-resource` elements and no `resource` (a sign of a socket policy). */
+function grantsOnlySockets(text: string): boolean {
+  return /<socket-resource\b/.test(text) && !/<resource\b/.test(text);
+}
+
 /** Whether the text carries a `to-ports` attribute (a sign of a socket policy). */
 function mentionsToPorts(text: string): boolean {
   return /\bto-ports\s*=/.test(text);
@@ -169,8 +183,9 @@ export function resolveLintContext(text: string, options: LintOptions = {}): { c
   };
 
   if (options.servedFrom !== undefined) {
-    const s = parseServedFrom(options.servedFrom);
-    if ('error' in s) error = s.error;
+    const why: Diagnostic[] = [];
+    const s = parseServedFrom(options.servedFrom, why);
+    if (s === null) error = why[0]?.message ?? `--served-from '${options.servedFrom}' cannot be read`;
     else {
       const format = rootFormat ?? s.format ?? 'flash';
       const c: LintContext = { format, kind: s.kind, port: s.port, master: false, servedFrom: options.servedFrom, client };
@@ -187,7 +202,10 @@ export function resolveLintContext(text: string, options: LintOptions = {}): { c
   const format: PolicyFormat = rootFormat ?? (base === 'clientaccesspolicy.xml' ? 'silverlight' : 'flash');
   let c: LintContext;
   if (format === 'silverlight') {
-    c = { format, kind: 'url', scheme: 'http', port: 80, master: true, client, inferred: 'no --served-from: read as a Silverlight policy served at http://host/clientaccesspolicy.xml' };
+    // SL-SOCK-11: a policy granting only sockets is meant for port 943 (its resources would never apply there, nor its sockets over HTTP).
+    c = grantsOnlySockets(text)
+      ? { format, kind: 'socket', port: 943, master: true, client, inferred: 'no --served-from: read as a Silverlight socket policy on port 943, because it grants socket-resource elements and no resource' }
+      : { format, kind: 'url', scheme: 'http', port: 80, master: true, client, inferred: 'no --served-from: read as a Silverlight policy served at http://host/clientaccesspolicy.xml' };
   } else if (base === 'crossdomain.xml' || !mentionsToPorts(text)) {
     const why = base === 'crossdomain.xml' ? 'the file is named crossdomain.xml' : 'no rule carries to-ports';
     c = { format, kind: 'url', scheme: 'http', port: 80, master: true, client, inferred: `no --served-from: read as the master Flash URL policy at http://host/crossdomain.xml, because ${why}` };

@@ -9,6 +9,9 @@
  * @module
  */
 import type { RequirementId } from '../diagnostics.js';
+import type { FindingId } from './catalogue.js';
+
+export type { FindingId } from './catalogue.js';
 
 /**
  * How bad a finding is.
@@ -31,9 +34,6 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
   low: 3,
   info: 4,
 };
-
-/** A finding ID of the catalogue, such as `LINT-DOMAIN-PUBLIC-SUFFIX`. */
-export type FindingId = string;
 
 // LINT-1: every finding names its check, severity, position and offending value.
 /** One thing `lint` reports. */

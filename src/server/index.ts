@@ -7,7 +7,7 @@
  * ({@link attachPolicyResponder}) and the HTTP handlers serve policies from an application's own
  * server.
  *
- * @module
+ * @module xdpolicy/server
  */
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -18,13 +18,26 @@ import { preparePolicy, describeProblems, type PolicyProblem, type PolicySet, ty
 import { expireSocket, socketPolicyConnectionHandler, type SocketListenerContext } from './socket.js';
 import type { PolicyWarning } from './validate.js';
 
-export * from './events.js';
-export * from './framing.js';
-export * from './http.js';
-export { addressKey, type ConnectionLimits } from './limits.js';
-export * from './policies.js';
+// The public face of `xdpolicy/server`; the helpers of each module stay internal.
+export type { ListenerKind, PolicyServerCounters, PolicyServerEvent, PolicyServerEventSink, RefusalReason } from './events.js';
+export { FLASH_POLICY_REQUEST, SILVERLIGHT_POLICY_REQUEST } from './framing.js';
+export {
+  CROSSDOMAIN_PATH,
+  CLIENTACCESSPOLICY_PATH,
+  FLASH_POLICY_CONTENT_TYPE,
+  SILVERLIGHT_POLICY_CONTENT_TYPE,
+  permittedCrossDomainPolicies,
+  policyHttpResponse,
+  nodePolicyHandler,
+  expressPolicyMiddleware,
+  fastifyPolicyHandler,
+} from './http.js';
+export type { PolicySource, PolicyHttpResponse, FastifyLikeRequest, FastifyLikeReply } from './http.js';
+export type { ConnectionLimits } from './limits.js';
+export type { PolicySlot, PreparedPolicy, PolicySet, PolicyProblem } from './policies.js';
 export type { PolicyCheck, PolicyWarning } from './validate.js';
-export * from './inline.js';
+export { attachPolicyResponder } from './inline.js';
+export type { InlineResponderOptions, InlineResponderCounters, AttachedPolicyResponder } from './inline.js';
 
 /** Default port of the Flash socket policy listener (the master socket policy port). */
 export const DEFAULT_FLASH_PORT = 843;
@@ -442,5 +455,3 @@ export async function startPolicyServer(options: PolicyServerOptions): Promise<R
 
   return { listeners, counters: snapshot, policies: () => policies, reload, close };
 }
-
-export type { PolicyServerEvent };

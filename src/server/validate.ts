@@ -1,6 +1,9 @@
 /**
- * The one place where the server asks whether a policy may be served: the parsers and the linter
- * are called from here only, so the server's notion of "valid" is one file.
+ * The one place where the server asks whether a policy may be served: the clients' readers (the
+ * effective policy, `src/flash/effective.ts`, `src/silverlight/effective.ts`) and the linter are
+ * called from here only, so the server's notion of "valid" is one file. The text is the policy
+ * itself, not a wire answer: the server adds the Flash NUL when it sends it (SRV-FRAME-6), so a NUL
+ * in the file is an error, not framing.
  *
  * A policy is served only when it parses with no error diagnostic (SRV-VALID-1): a policy rejected
  * as a whole grants nothing (FLASH-XML-1), and an element dropped with an error does not grant what
@@ -10,12 +13,12 @@
  * @module
  */
 import type { Diagnostic } from '../diagnostics.js';
-import { META_POLICIES_BY_RESTRICTION, type FlashParseContext, type FlashPolicy, type MetaPolicy } from '../flash/model.js';
-import { parseFlashPolicy } from '../flash/parse.js';
+import { readFlashPolicy } from '../flash/effective.js';
+import type { FlashParseContext, MetaPolicy } from '../flash/model.js';
 import type { LintContext } from '../lint/context.js';
 import { reaches } from '../lint/finding.js';
-import { lint } from '../lint/lint.js';
-import { parseSilverlightPolicy } from '../silverlight/parse.js';
+import { lintEffective } from '../lint/lint.js';
+import { readSilverlightPolicy } from '../silverlight/effective.js';
 
 /** Something worth telling the operator about a policy that will nevertheless be served. */
 export interface PolicyWarning {
@@ -63,21 +66,13 @@ function verdict(diagnostics: Diagnostic[], usable: boolean, metaPolicy: MetaPol
 }
 
 /** Lint findings of medium severity and above, as warnings (the parser's own are already listed). */
-function lintWarnings(findings: ReturnType<typeof lint>, diagnostics: Diagnostic[]): PolicyWarning[] {
+function lintWarnings(findings: ReturnType<typeof lintEffective>, diagnostics: Diagnostic[]): PolicyWarning[] {
   const seen = new Set(diagnostics.map((d) => `${d.line}:${d.column}:${d.message}`));
   return findings
     .filter((f) => f.severity !== 'error' && reaches(f.severity, 'medium') && !seen.has(`${f.line}:${f.column}:${f.message}`))
     .map((f) => ({ id: f.id, severity: f.severity, message: f.message, line: f.line, column: f.column, ...(f.requirement ? { requirement: f.requirement } : {}) }));
 }
 
-function metaPolicyOf(policy: FlashPolicy): MetaPolicy | null {
-  let found: MetaPolicy | null = null;
-  for (const sc of policy.siteControl) {
-    const meta = sc.permittedCrossDomainPolicies;
-    if (found === null || META_POLICIES_BY_RESTRICTION.indexOf(meta) < META_POLICIES_BY_RESTRICTION.indexOf(found)) found = meta;
-  }
-  return found;
-}
 
 /**
  * Checks a Flash policy before it is served. A socket policy is checked as
@@ -86,8 +81,8 @@ function metaPolicyOf(policy: FlashPolicy): MetaPolicy | null {
  */
 // SRV-VALID-1
 export function checkFlashPolicy(text: string, context: FlashParseContext, port?: number): PolicyCheck {
-  const { policy, diagnostics } = parseFlashPolicy(text, context);
-  if (!policy) return verdict(diagnostics, false, null, []);
+  const { effective, diagnostics } = readFlashPolicy(text, { kind: context.kind, ...(context.scheme ? { scheme: context.scheme } : {}), master: context.master !== false, ...(context.kind === 'socket' && port !== undefined ? { servedFromPort: port } : {}) });
+  if (!effective) return verdict(diagnostics, false, null, []);
   const lintContext: LintContext = {
     format: 'flash',
     kind: context.kind,
@@ -96,14 +91,16 @@ export function checkFlashPolicy(text: string, context: FlashParseContext, port?
     ...(context.kind === 'url' ? { scheme: context.scheme ?? 'http', contentType: 'text/x-cross-domain-policy' } : {}),
     ...(port !== undefined ? { port } : {}),
   };
-  return verdict(diagnostics, true, metaPolicyOf(policy), lintWarnings(lint(policy, lintContext), diagnostics));
+  // SRV-HTTP-2: the meta-policy the file's own site-control declares (the most restrictive of several), as the client reads it.
+  const meta = effective.metaPolicy;
+  return verdict(diagnostics, true, meta !== null && meta.source !== 'default' ? meta.value : null, lintWarnings(lintEffective(effective, lintContext), diagnostics));
 }
 
 /** Checks a Silverlight `clientaccesspolicy.xml` before it is served. */
 // SRV-VALID-1
 export function checkSilverlightPolicy(text: string, serving: SilverlightServingContext = { kind: 'socket', port: 943 }): PolicyCheck {
-  const { policy, diagnostics } = parseSilverlightPolicy(text);
-  if (!policy) return verdict(diagnostics, false, null, []);
+  const { effective, diagnostics } = readSilverlightPolicy(text, { kind: serving.kind });
+  if (!effective) return verdict(diagnostics, false, null, []);
   const lintContext: LintContext = {
     format: 'silverlight',
     kind: serving.kind,
@@ -112,5 +109,5 @@ export function checkSilverlightPolicy(text: string, serving: SilverlightServing
     ...(serving.kind === 'url' ? { scheme: 'http' as const } : {}),
     ...(serving.port !== undefined ? { port: serving.port } : {}),
   };
-  return verdict(diagnostics, true, null, lintWarnings(lint(policy, lintContext), diagnostics));
+  return verdict(diagnostics, true, null, lintWarnings(lintEffective(effective, lintContext), diagnostics));
 }

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { parseOriginUrl, type OriginUrl } from '../world/locations.js';
 
 /** The calling application, reduced to what domain matching needs. */
 export type SilverlightCaller =
@@ -125,17 +126,16 @@ export function classifyDomainUri(uri: string): SilverlightDomainPattern {
 }
 
 /**
- * Reads the calling application's URL (the XAP's: SL-DOM-1). `file:` callers keep only their
- * scheme (SL-DOM-10); other schemes give `null` and are matched by nothing.
+ * The calling application as domain matching sees it (SL-DOM-1), from the origin the request
+ * reader read (DECIDE-1): the XAP's scheme, host, port and percent-decoded path, with the host's
+ * proper dot-suffixes for SL-DOM-7 lookups; a `file:` origin keeps only its scheme (SL-DOM-10).
  */
-export function parseCaller(origin: string): SilverlightCaller | null {
-  if (/^file:/i.test(origin)) return { scheme: 'file' };
-  const url = parseHttpUrl(origin);
-  if (url === null) return null;
-  const host = url.hostname;
+export function callerOf(origin: OriginUrl): SilverlightCaller {
+  if (origin.scheme === 'file') return { scheme: 'file' };
+  const host = origin.host;
   const suffixes: string[] = [];
   for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) suffixes.push(host.slice(i + 1));
-  return { scheme: urlScheme(url), host, port: urlPort(url), path: safeDecodePath(url.pathname), suffixes };
+  return { scheme: origin.scheme, host, port: origin.port, path: safeDecodePath(origin.path), suffixes };
 }
 
 /** Whether a classified `uri` admits `caller` (SL-DOM-2 … SL-DOM-10). */
@@ -166,8 +166,8 @@ export function matchDomainPattern(pattern: SilverlightDomainPattern, caller: Si
   }
 }
 
-/** Whether the `uri` value admits the application at `origin` (convenience over the two steps). */
+/** Whether the `uri` value admits the application at `origin` (convenience over the request reader and the two steps). */
 export function matchDomainUri(uri: string, origin: string): boolean {
-  const caller = parseCaller(origin);
-  return caller !== null && matchDomainPattern(classifyDomainUri(uri), caller);
+  const parsed = parseOriginUrl(origin, { what: 'origin', requirement: 'SL-DOM-1', diagnostics: [] });
+  return parsed !== null && matchDomainPattern(classifyDomainUri(uri), callerOf(parsed));
 }

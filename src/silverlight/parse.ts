@@ -69,13 +69,14 @@ export interface SilverlightParseResult {
   diagnostics: Diagnostic[];
 }
 
-/** Raised inside the walker when a rule invalidates the whole file; never escapes this module. */
-class FileInvalid {
-  constructor(readonly diagnostic: Diagnostic) {}
-}
-
+/**
+ * Walks the document, collecting diagnostics. A fault that invalidates the whole file sets
+ * `invalid`; every reader stops at once when it is set (failure is a value: nothing is thrown).
+ */
 class Walker {
   readonly diagnostics: Diagnostic[];
+  /** Set by {@link Walker.invalidate}: the file is not a policy, and the walk stops. */
+  invalid = false;
   constructor(diagnostics: Diagnostic[]) {
     this.diagnostics = diagnostics;
   }
@@ -87,9 +88,11 @@ class Walker {
     return d;
   }
 
-  /** Reports a fault that invalidates the whole file and stops the walk. */
-  invalidate(code: SilverlightDiagnosticCode, requirement: RequirementId, message: string, at: SourceLocation, value?: string): never {
-    throw new FileInvalid(this.report('error', code, requirement, message, at, value));
+  /** Reports a fault that invalidates the whole file; the walk stops (every reader checks `invalid`). Returns `false`. */
+  invalidate(code: SilverlightDiagnosticCode, requirement: RequirementId, message: string, at: SourceLocation, value?: string): false {
+    this.report('error', code, requirement, message, at, value);
+    this.invalid = true;
+    return false;
   }
 
   /** Non-whitespace text is skipped but reported (SL-GRAM-14). */
@@ -101,6 +104,32 @@ class Walker {
       }
     }
   }
+}
+
+/** What a `<policy>` (or one of its parts) grants, in words, for the linter's findings. */
+export function describeSilverlightGrant(uris: readonly string[], resources: readonly { path: string; includeSubpaths: boolean }[], ports: readonly string[]): string {
+  const who = uris.length === 0 ? 'no XAP (it lists no <domain>)' : `XAPs from ${uris.map((u) => (u === '*' ? 'any site' : u)).join(', ')}`;
+  const what: string[] = [];
+  if (resources.length > 0) what.push(`the paths ${resources.map((r) => `${r.path}${r.includeSubpaths ? ' (and below)' : ''}`).join(', ')}`);
+  if (ports.length > 0) what.push(`TCP ports ${ports.join(', ')}`);
+  return `${who} access to ${what.length > 0 ? what.join(' and ') : 'nothing'}`;
+}
+
+/** What a voided `<policy>`, or its voided `<allow-from>` or `<grant-to>`, would have granted (from the elements as written). */
+function describePolicyElement(policy: XmlElement, allowFrom?: XmlElement, grantTo?: XmlElement): string {
+  const children = elementChildren(policy);
+  const allowFroms = allowFrom !== undefined ? [allowFrom] : children.filter((c) => c.name === SL_ELEMENTS.allowFrom);
+  const grantTos = grantTo !== undefined ? [grantTo] : children.filter((c) => c.name === SL_ELEMENTS.grantTo);
+  const uris = allowFroms.flatMap((a) => elementChildren(a).filter((d) => d.name === SL_ELEMENTS.domain).map((d) => attr(d, 'uri')?.value ?? '')).filter((u) => u !== '');
+  const grants = grantTos.flatMap((g) => elementChildren(g));
+  const resources = grants.filter((r) => r.name === SL_ELEMENTS.resource).map((r) => ({ path: attr(r, 'path')?.value ?? '', includeSubpaths: /^\s*(true|1)\s*$/.test(attr(r, 'include-subpaths')?.value ?? '') }));
+  const ports = grants.filter((r) => r.name === SL_ELEMENTS.socketResource).map((r) => attr(r, 'port')?.value ?? '?');
+  return describeSilverlightGrant(uris, resources, ports);
+}
+
+// SL-GRAM-3, SL-GRAM-4, SL-GRAM-6, SL-GRAM-7, SL-GRAM-9: a voided element says what it would have granted.
+function noteWouldGrant(w: Walker, from: number, grant: string): void {
+  for (let i = from; i < w.diagnostics.length; i++) if (w.diagnostics[i]!.severity === 'error') w.diagnostics[i]!.wouldGrant = grant;
 }
 
 function sourceOf(el: XmlElement): SilverlightElementSource {
@@ -144,8 +173,7 @@ export function parseSilverlightPolicy(text: string, options: SilverlightParseOp
     const policy = parseInto(typeof text === 'string' ? text : String(text), options, diagnostics);
     return { policy, diagnostics };
   } catch (err) {
-    if (err instanceof FileInvalid) return { policy: null, diagnostics };
-    // Defensive: an unexpected failure must still fail closed, as a value.
+    // Unreachable by design (the fuzz campaign checks); if it ever happens, fail closed, as a value.
     diagnostics.push({ severity: 'error', code: 'not-well-formed', message: `The policy could not be read: ${(err as Error)?.message ?? String(err)}`, line: 1, column: 1, requirement: 'SL-XML-1' });
     return { policy: null, diagnostics };
   }
@@ -160,10 +188,12 @@ function parseInto(text: string, options: SilverlightParseOptions, diagnostics: 
   // SL-XML-3
   if (root.name !== SL_ELEMENTS.root) {
     w.invalidate('wrong-root', 'SL-XML-3', `The root element is <${root.name}>; a Silverlight policy's root is <access-policy>.`, root.location, root.name);
+    return null;
   }
   // SL-XML-3: `<access-policy/>` is no policy at all ([ML-CODE] checks IsEmptyElement).
   if (root.location.offset >= 0 && isSelfClosing(text, root.location.offset)) {
     w.invalidate('empty-root', 'SL-XML-3', 'The root element <access-policy/> is empty: the file holds no policy.', root.location);
+    return null;
   }
   // SL-GRAM-1: attributes of the root are ignored.
   for (const a of root.attributes) {
@@ -182,6 +212,7 @@ function parseInto(text: string, options: SilverlightParseOptions, diagnostics: 
     }
     sawAccess = true;
     readCrossDomainAccess(w, child, policies);
+    if (w.invalid) return null;
   }
   if (!sawAccess) {
     // SL-GRAM-1
@@ -201,8 +232,11 @@ function readCrossDomainAccess(w: Walker, el: XmlElement, policies: SilverlightP
       w.report('warning', 'skipped-element', 'SL-GRAM-2', `<${child.name}> at line ${child.location.line} inside <cross-domain-access> is skipped.`, child.location, child.name);
       continue;
     }
+    const from = w.diagnostics.length;
     const policy = readPolicy(w, child);
+    if (w.invalid) return;
     if (policy !== null) policies.push(policy);
+    else noteWouldGrant(w, from, describePolicyElement(child));
   }
 }
 
@@ -217,11 +251,16 @@ function readPolicy(w: Walker, el: XmlElement): SilverlightPolicyEntry | null {
   const entry: SilverlightPolicyEntry = { allowFrom: [], grantTo: [], source: sourceOf(el) };
   for (const child of elementChildren(el)) {
     if (child.name === SL_ELEMENTS.allowFrom) {
+      const from = w.diagnostics.length;
       const af = readAllowFrom(w, child);
       if (af !== null) entry.allowFrom.push(af);
+      else noteWouldGrant(w, from, describePolicyElement(el, child));
     } else if (child.name === SL_ELEMENTS.grantTo) {
+      const from = w.diagnostics.length;
       const gt = readGrantTo(w, child);
+      if (w.invalid) return null;
       if (gt !== null) entry.grantTo.push(gt);
+      else noteWouldGrant(w, from, describePolicyElement(el, undefined, child));
     } else {
       // SL-GRAM-4: any other child element voids the policy (Moonlight skips an empty one).
       w.report('error', 'policy-voided', 'SL-GRAM-4', `<${child.name}> at line ${child.location.line} is not allowed in <policy>; the policy that holds it is void.`, child.location, child.name);
@@ -353,7 +392,7 @@ function readResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): boolea
   const path = attr(el, 'path');
   // SL-GRAM-12: an empty (or missing) path invalidates the whole file ([ML-DRT] silverlight-5, 6).
   if (path === undefined || path.value === '') {
-    w.invalidate('empty-resource-path', 'SL-GRAM-12', `<resource> at line ${el.location.line} has ${path === undefined ? 'no' : 'an empty'} path: the whole policy file is invalid.`, path?.location ?? el.location);
+    return w.invalidate('empty-resource-path', 'SL-GRAM-12', `<resource> at line ${el.location.line} has ${path === undefined ? 'no' : 'an empty'} path: the whole policy file is invalid.`, path?.location ?? el.location);
   }
   let includeSubpaths = false;
   const sub = attr(el, 'include-subpaths');
@@ -361,7 +400,7 @@ function readResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): boolea
     const b = parseXsdBoolean(sub.value);
     // SL-GRAM-11
     if (b === null) {
-      w.invalidate('invalid-boolean', 'SL-GRAM-11', `include-subpaths="${sub.value}" at line ${sub.location.line} is not true, false, 1 or 0: the whole policy file is invalid.`, sub.location, sub.value);
+      return w.invalidate('invalid-boolean', 'SL-GRAM-11', `include-subpaths="${sub.value}" at line ${sub.location.line} is not true, false, 1 or 0: the whole policy file is invalid.`, sub.location, sub.value);
     }
     includeSubpaths = b;
   }
@@ -393,7 +432,7 @@ function readSocketResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): 
   const port = attr(el, 'port');
   // SL-SOCK-7: "A" or "A-B", split at the first '-'; each a number within 4502–4534, or the file is invalid.
   if (port === undefined) {
-    w.invalidate('invalid-port', 'SL-SOCK-7', `<socket-resource> at line ${el.location.line} has no port: the whole policy file is invalid.`, el.location);
+    return w.invalidate('invalid-port', 'SL-SOCK-7', `<socket-resource> at line ${el.location.line} has no port: the whole policy file is invalid.`, el.location);
   }
   const dash = port.value.indexOf('-');
   const parts = dash < 0 ? [port.value] : [port.value.slice(0, dash), port.value.slice(dash + 1)];
@@ -401,10 +440,10 @@ function readSocketResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): 
   for (const part of parts) {
     const n = parsePortNumber(part);
     if (n === null) {
-      w.invalidate('invalid-port', 'SL-SOCK-7', `port="${port.value}" at line ${port.location.line} is not a port or a range A-B: the whole policy file is invalid.`, port.location, port.value);
+      return w.invalidate('invalid-port', 'SL-SOCK-7', `port="${port.value}" at line ${port.location.line} is not a port or a range A-B: the whole policy file is invalid.`, port.location, port.value);
     }
     if (n < SILVERLIGHT_MIN_SOCKET_PORT || n > SILVERLIGHT_MAX_SOCKET_PORT) {
-      w.invalidate('port-out-of-range', 'SL-SOCK-7', `port="${port.value}" at line ${port.location.line} goes outside 4502-4534: the whole policy file is invalid.`, port.location, port.value);
+      return w.invalidate('port-out-of-range', 'SL-SOCK-7', `port="${port.value}" at line ${port.location.line} goes outside 4502-4534: the whole policy file is invalid.`, port.location, port.value);
     }
     numbers.push(n);
   }

@@ -2,36 +2,20 @@
  * Resource paths of `<grant-to>` against the requested URL (spec/silverlight/4-paths.md).
  *
  * Two views of the request path are used, as Silverlight uses them: the *undecoded* path as the
- * caller wrote it (for the forbidden sequences of SL-PATH-5) and the decoded path (for matching,
- * SL-PATH-1). The query and fragment are never part of either (SL-PATH-7).
+ * caller wrote it (for the forbidden sequences of SL-PATH-5; the request reader keeps it as the
+ * target's `rawPath`) and the decoded path (for matching, SL-PATH-1). The query and fragment are
+ * never part of either (SL-PATH-7).
  *
  * @module
  */
+import type { UrlTarget } from '../world/locations.js';
 import { safeDecodePath } from './domains.js';
 import type { SilverlightPolicy, SilverlightResource } from './model.js';
 
-/** The request path as written: after the authority, before the first `?` or `#` (SL-PATH-7). */
-export function rawRequestPath(target: string): string {
-  const schemeEnd = target.indexOf('://');
-  // The parser skips any further '/' or '\' before the host (WHATWG "special authority ignore slashes").
-  let rest = schemeEnd < 0 ? target : target.slice(schemeEnd + 3).replace(/^[/\\]+/, '');
-  // The authority ends at the first '/', '\', '?' or '#' (WHATWG treats '\' like '/' for http).
-  // A tab or newline (which the parser removes) cannot form any of these, so the boundaries found
-  // here are the parser's.
-  const authorityEnd = rest.search(/[/\\?#]/);
-  rest = authorityEnd < 0 ? '' : rest.slice(authorityEnd);
-  const cut = rest.search(/[?#]/);
-  const path = cut < 0 ? rest : rest.slice(0, cut);
-  return path === '' ? '/' : path;
-}
-
-/** The decoded request path used for matching (SL-PATH-1): WHATWG pathname, percent-decoded. */
-export function localRequestPath(target: string): string | null {
-  try {
-    return safeDecodePath(new URL(target).pathname);
-  } catch {
-    return null;
-  }
+// SL-PATH-1
+/** The decoded request path resources are matched against: the URL parser's path, percent-decoded. */
+export function localRequestPath(target: Pick<UrlTarget, 'path'>): string {
+  return safeDecodePath(target.path);
 }
 
 /** The forbidden sequences of SL-PATH-5, in the order they are looked for. */
@@ -49,7 +33,7 @@ export function unresolvedRequestPath(rawPath: string): string {
 
 /**
  * The first forbidden sequence (`..`, `./`, `%`) in the request path, or `null` (SL-PATH-5). The
- * path is taken as written (from {@link rawRequestPath}) and read as the URL parser reads it
+ * path is taken as written (the target's `rawPath`) and read as the URL parser reads it
  * ({@link unresolvedRequestPath}), so a `\` or a tab cannot hide a dot segment from the test. A plain
  * substring test, as Silverlight's: `/a..b` is refused too.
  */

@@ -10,9 +10,12 @@ import {
   parseSocketTarget,
   parseTarget,
   resolveRedirect,
+  type Reading,
 } from './locations.js';
 import { parseWorld, responseHeader } from './parse.js';
 import { endedByClose } from './world.js';
+
+const reading = (what = 'test'): Reading => ({ what, requirement: 'DECIDE-1', diagnostics: [] });
 
 describe('world locations', () => {
   it.each([
@@ -54,20 +57,33 @@ describe('world locations', () => {
     expect(masterUrlLocation({ scheme: 'http', host: 'example.com', port: 80 }).key).toBe('http://example.com/crossdomain.xml');
   });
 
-  it('parses socket targets and refuses malformed ones', () => {
-    expect(parseSocketTarget('socket://Game.Example.com:5000')).toEqual({ ok: true, value: { kind: 'socket', host: 'game.example.com', port: 5000 } });
-    expect(parseSocketTarget('socket://game.example.com').ok).toBe(false);
-    expect(parseSocketTarget('socket://game.example.com:99999').ok).toBe(false);
-    expect(parseTarget('gopher://x/').ok).toBe(false);
-    const u = parseTarget('HTTP://Data.Example.com/a/b.xml?q=1');
-    expect(u.ok && u.value).toMatchObject({ kind: 'url', scheme: 'http', host: 'data.example.com', port: 80, path: '/a/b.xml' });
+  it('DECIDE-1 parses socket targets and refuses malformed ones, saying why with the caller\'s rule', () => {
+    expect(parseSocketTarget('socket://Game.Example.com:5000', reading())).toEqual({ kind: 'socket', host: 'game.example.com', port: 5000 });
+    for (const bad of ['socket://game.example.com', 'socket://game.example.com:99999', 'socket://user@game.example.com:5000']) {
+      const r = reading('socket target');
+      expect(parseSocketTarget(bad, r), bad).toBeNull();
+      expect(r.diagnostics[0], bad).toMatchObject({ severity: 'error', requirement: 'DECIDE-1' });
+      expect(r.diagnostics[0]?.message, bad).toContain('socket target');
+    }
+    expect(parseTarget('gopher://x/', reading())).toBeNull();
+    expect(parseTarget('HTTP://Data.Example.com/a/./b.xml?q=1', reading())).toMatchObject({ kind: 'url', scheme: 'http', host: 'data.example.com', port: 80, path: '/a/b.xml', rawPath: '/a/./b.xml' });
   });
 
-  it('FLASH-DOM-7 reads a file: origin as local (no host)', () => {
-    expect(parseOriginUrl('file:///C:/games/m.swf')).toMatchObject({ ok: true, value: { scheme: 'file', host: '' } });
-    expect(parseOriginUrl('http://A.com/m.swf')).toMatchObject({ ok: true, value: { scheme: 'http', host: 'a.com', port: 80 } });
-    expect(parseOriginUrl('javascript:alert(1)').ok).toBe(false);
-    expect(parseOriginUrl('not a url').ok).toBe(false);
+  it('DECIDE-1 refuses URLs carrying credentials, as origin and as target', () => {
+    for (const read of [(t: string, r: Reading) => parseOriginUrl(t, r), (t: string, r: Reading) => parseTarget(t, r)]) {
+      const r = reading();
+      expect(read('http://user:pw@a.com/app.xap', r)).toBeNull();
+      expect(r.diagnostics.map((d) => d.code)).toEqual(['credentials']);
+    }
+  });
+
+  it('FLASH-DOM-7 reads a file: origin as local (no host); DECIDE-1 classifies the host once', () => {
+    expect(parseOriginUrl('file:///C:/games/m.swf', reading())).toMatchObject({ scheme: 'file', host: '', hostKind: 'local' });
+    expect(parseOriginUrl('http://A.com/m.swf', reading())).toMatchObject({ scheme: 'http', host: 'a.com', hostKind: 'name', port: 80, path: '/m.swf' });
+    expect(parseOriginUrl('http://127.1/m.swf', reading())).toMatchObject({ host: '127.0.0.1', hostKind: 'ipv4', address: '127.0.0.1' });
+    expect(parseOriginUrl('https://[0:0:0:0:0:0:0:1]:8443/m.swf', reading())).toMatchObject({ host: '[::1]', hostKind: 'ipv6', address: '::1', port: 8443 });
+    expect(parseOriginUrl('javascript:alert(1)', reading())).toBeNull();
+    expect(parseOriginUrl('not a url', reading())).toBeNull();
   });
 
   it('looks locations up after normalisation', () => {
@@ -79,9 +95,8 @@ describe('world locations', () => {
 
   it('FLASH-URL-8 resolves redirects relative to the location', () => {
     const from = masterUrlLocation({ scheme: 'http', host: 'a.com', port: 80 });
-    const r = resolveRedirect(from, '/sub/policy.xml');
-    expect(r.ok && r.value.key).toBe('http://a.com/sub/policy.xml');
-    expect(resolveRedirect(from, 'javascript:x').ok).toBe(false);
+    expect(resolveRedirect(from, '/sub/policy.xml', reading())?.key).toBe('http://a.com/sub/policy.xml');
+    expect(resolveRedirect(from, 'javascript:x', reading())).toBeNull();
   });
 
   it('FLASH-URL-4 takes the directory of a path', () => {
@@ -91,27 +106,27 @@ describe('world locations', () => {
   });
 });
 
-describe('parseWorld', () => {
+describe('DECIDE-3 parseWorld', () => {
   it('accepts the documented format and normalises keys', () => {
-    const { world, errors } = parseWorld({
+    const { world, diagnostics } = parseWorld({
       'XMLSOCKET://A.com:843': { body: '<cross-domain-policy/>\u0000' },
       'xmlsocket://a.com:5000': { error: 'timeout' },
       'HTTP://a.com/crossdomain.xml': { body: 'x', status: 200, contentType: 'text/xml', headers: { 'X-Permitted-Cross-Domain-Policies': 'all' } },
     });
-    expect(errors).toEqual([]);
+    expect(diagnostics).toEqual([]);
     expect(Object.keys(world!)).toEqual(['xmlsocket://a.com:843', 'xmlsocket://a.com:5000', 'http://a.com/crossdomain.xml']);
     expect(world!['xmlsocket://a.com:5000']).toEqual({ body: '', error: 'timeout' });
     expect(responseHeader(world!['http://a.com/crossdomain.xml']!, 'x-permitted-cross-domain-policies')).toBe('all');
   });
 
   it('WIRE-HARNESS-4 reads how an answer ended (end), on socket and URL locations', () => {
-    const { world, errors } = parseWorld({
+    const { world, diagnostics } = parseWorld({
       'xmlsocket://a.com:843': { body: '<cross-domain-policy/>', end: 'timeout' },
       'xmlsocket://a.com:943': { body: '<access-policy/>', end: 'close' },
       'http://a.com/crossdomain.xml': { body: '<cross-domain-policy>', status: 200, contentType: 'text/xml', end: 'limit' },
       'http://a.com/other.xml': { body: 'x', end: 'reset' },
     });
-    expect(errors).toEqual([]);
+    expect(diagnostics).toEqual([]);
     expect(world!['xmlsocket://a.com:843']).toEqual({ body: '<cross-domain-policy/>', end: 'timeout' });
     expect(endedByClose(world!['xmlsocket://a.com:843']!)).toBe(false);
     expect(endedByClose(world!['xmlsocket://a.com:943']!)).toBe(true);
@@ -121,8 +136,8 @@ describe('parseWorld', () => {
 
   it('keeps a header named __proto__ (JSON.parse makes it an own key; a plain object would drop it)', () => {
     const json: unknown = JSON.parse('{"http://a.com/crossdomain.xml": {"body": "x", "headers": {"__proto__": "kept", "X-Permitted-Cross-Domain-Policies": "all"}}}');
-    const { world, errors } = parseWorld(json);
-    expect(errors).toEqual([]);
+    const { world, diagnostics } = parseWorld(json);
+    expect(diagnostics).toEqual([]);
     const response = world!['http://a.com/crossdomain.xml']!;
     expect(Object.keys(response.headers!)).toEqual(['__proto__', 'X-Permitted-Cross-Domain-Policies']);
     expect(responseHeader(response, '__proto__')).toBe('kept');
@@ -133,9 +148,9 @@ describe('parseWorld', () => {
   });
 
   it('reports a world key named __proto__ rather than dropping it', () => {
-    const { world, errors } = parseWorld(JSON.parse('{"__proto__": {"body": ""}}'));
+    const { world, diagnostics } = parseWorld(JSON.parse('{"__proto__": {"body": ""}}'));
     expect(world).toBeNull();
-    expect(errors.join('\n')).toContain("world key '__proto__'");
+    expect(diagnostics.map((d) => d.message).join('\n')).toContain("world key '__proto__'");
   });
 
   it.each([
@@ -158,8 +173,8 @@ describe('parseWorld', () => {
     [{ 'http://a.com/crossdomain.xml': { body: '', headers: { A: 'x', a: 'y' } } }, 'is given twice'],
     [{ 'http://a.com/crossdomain.xml': { body: '' }, 'http://A.COM:80/crossdomain.xml': { body: '' } }, 'names the same location'],
   ])('rejects %j with an error naming the problem', (json, message) => {
-    const { world, errors } = parseWorld(json);
+    const { world, diagnostics } = parseWorld(json);
     expect(world).toBeNull();
-    expect(errors.join('\n')).toContain(message);
+    expect(diagnostics.map((d) => d.message).join('\n')).toContain(message);
   });
 });

@@ -6,10 +6,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import { silverlightPolicyWorld } from '../../src/cli/decide.js';
+import { main } from '../../cli/main.js';
+import { masterPolicyWorld } from '../../src/decision/placement.js';
+import { parseTarget } from '../../src/world/locations.js';
 import { simple } from './helpers.js';
-import { captureIO } from '../support/cli.js';
+import { captureIO } from '../../cli/test-support/capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-sl-decide-'));
 writeFileSync(join(dir, 'socket.xml'), simple('http://www.example.com', '<socket-resource port="4502-4510" protocol="tcp"/>'));
@@ -22,14 +23,16 @@ async function run(args: string[]) {
   return { code, out: io.out(), err: io.err() };
 }
 
+const target = (text: string) => parseTarget(text, { what: 'target', requirement: 'SL-HTTP-10', diagnostics: [] })!;
+
 describe('xdpolicy decide --client silverlight', () => {
   it('SL-SOCK-2, SL-SOCK-4: --policy for a socket target serves the file on 943 without a NUL', () => {
-    const w = silverlightPolicyWorld('socket://Game.Example.net:4502', '<access-policy/>');
-    expect(w).toEqual({ ok: true, value: { 'xmlsocket://game.example.net:943': { body: '<access-policy/>' } } });
+    const w = masterPolicyWorld('silverlight', target('socket://Game.Example.net:4502'), '<access-policy/>');
+    expect(w).toEqual({ 'xmlsocket://game.example.net:943': { body: '<access-policy/>' } });
   });
   it('SL-HTTP-2: --policy for a URL target serves /clientaccesspolicy.xml at the target\'s scheme, host and port', () => {
-    const w = silverlightPolicyWorld('https://api.example.net:8443/a/b?x=1', 'text');
-    expect(w).toEqual({ ok: true, value: { 'https://api.example.net:8443/clientaccesspolicy.xml': { body: 'text', status: 200, contentType: 'text/xml' } } });
+    const w = masterPolicyWorld('silverlight', target('https://api.example.net:8443/a/b?x=1'), 'text');
+    expect(w).toEqual({ 'https://api.example.net:8443/clientaccesspolicy.xml': { body: 'text', status: 200, contentType: 'text/xml' } });
   });
   it('SL-SOCK-10: a granted socket exits 0 and names the location, rule and requirement', async () => {
     const r = await run(['--origin', 'http://www.example.com/app.xap', '--target', 'socket://game.example.net:4505', '--policy', 'socket.xml']);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decideSilverlight, isAcceptedPolicyContentType } from '../../src/silverlight/decide.js';
+import { decideSilverlight } from '../../src/decision/decide.js';
+import { acceptsPolicyContentType } from '../../src/world/content-type.js';
 import { parseSilverlightFlashSubset } from '../../src/silverlight/flash-subset.js';
 import type { WorldSnapshot } from '../../src/world/world.js';
 import type { DecisionRequest } from '../../src/decision/types.js';
@@ -45,8 +46,8 @@ describe('Silverlight HTTP decisions (SL-HTTP)', () => {
     }
   });
   it('SL-HTTP-4: text/* and application/xml are accepted, others not ([ML-DRT] silverlight-24 to 32)', () => {
-    for (const ct of ['application/xml', 'application/xml; charset=utf-8', 'text/plain', 'text/html', 'text/unknown', 'TEXT/XML']) expect(isAcceptedPolicyContentType(ct), ct).toBe(true);
-    for (const ct of ['application/msword', 'unknown/xml', 'application/xhtml+xml', 'text/', undefined, 'application/xml-dtd']) expect(isAcceptedPolicyContentType(ct), String(ct)).toBe(false);
+    for (const ct of ['application/xml', 'application/xml; charset=utf-8', 'text/plain', 'text/html', 'text/unknown', 'TEXT/XML']) expect(acceptsPolicyContentType('silverlight', ct), ct).toBe(true);
+    for (const ct of ['application/msword', 'unknown/xml', 'application/xhtml+xml', 'text/', undefined, 'application/xml-dtd']) expect(acceptsPolicyContentType('silverlight', ct), String(ct)).toBe(false);
     const d = ask({ 'http://api.test/clientaccesspolicy.xml': { body: WHOLE_SITE, contentType: 'application/msword' } }, 'http://api.test/x');
     expect(d.decision).toBe('deny');
     expect(reqs(d)).toContain('SL-HTTP-4');
@@ -314,8 +315,10 @@ describe('Silverlight voiding property', () => {
 
 describe('Silverlight compiled index', () => {
   it('SL-SOCK-10, SL-DOM-7: the domain index gives the same first grant as a linear scan', async () => {
-    const { compileSilverlightPolicy, findSocketGrant, findSocketGrantLinear, prepareLinearSilverlight } = await import('../../src/silverlight/decide.js');
-    const { parseCaller } = await import('../../src/silverlight/domains.js');
+    const { compileSilverlightPolicy, findSocketGrant, findSocketGrantLinear, prepareLinearSilverlight } = await import('../../src/silverlight/compile.js');
+    const { effectiveSilverlightPolicy } = await import('../../src/silverlight/effective.js');
+    const { callerOf } = await import('../../src/silverlight/domains.js');
+    const { parseOriginUrl } = await import('../../src/world/locations.js');
     const hosts = ['a.test', 'b.a.test', 'c.b.a.test', 'evila.test', 'x.test'];
     const uri = fc.oneof(
       fc.constantFrom('*', 'http://*', 'https://*', 'file:///', 'bogus'),
@@ -331,9 +334,10 @@ describe('Silverlight compiled index', () => {
     fc.assert(
       fc.property(model, fc.oneof(origin, fc.constant('file:///app.xap')), fc.integer({ min: 4502, max: 4534 }), (policies, o, port) => {
         const policy = { format: 'silverlight' as const, policies };
-        const caller = parseCaller(o)!;
-        const a = findSocketGrant(compileSilverlightPolicy(policy), caller, port);
-        const b = findSocketGrantLinear(prepareLinearSilverlight(policy), caller, port);
+        const caller = callerOf(parseOriginUrl(o, { what: 'origin', requirement: 'SL-DOM-1', diagnostics: [] })!);
+        const effective = effectiveSilverlightPolicy(policy, { kind: 'socket' });
+        const a = findSocketGrant(compileSilverlightPolicy(effective), caller, port);
+        const b = findSocketGrantLinear(prepareLinearSilverlight(effective), caller, port);
         expect(a === null ? null : [a.allowFrom.policyIndex, a.allowFrom.allowFromIndex]).toEqual(b === null ? null : [b.allowFrom.policyIndex, b.allowFrom.allowFromIndex]);
       }),
       { numRuns: 1000 },

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyDomainUri, matchDomainUri } from '../../src/silverlight/domains.js';
 import { isHeaderAllowed, isMethodAllowed } from '../../src/silverlight/headers.js';
-import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, rawRequestPath, unresolvedRequestPath } from '../../src/silverlight/paths.js';
+import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, unresolvedRequestPath } from '../../src/silverlight/paths.js';
+import { parseTarget, rawRequestPath, type UrlTarget } from '../../src/world/locations.js';
 import { parseSilverlightPolicy } from '../../src/silverlight/parse.js';
 import { simple, wrap } from './helpers.js';
 
@@ -93,7 +94,7 @@ describe('Silverlight resource paths (SL-PATH)', () => {
   it('SL-PATH-1: comparison is case-sensitive on the decoded path', () => {
     expect(matchResourcePath(sub('/test'), '/TEST/x')).toBe(false);
     expect(matchResourcePath(sub('/test'), '/test/x')).toBe(true);
-    expect(localRequestPath('http://a/t%C3%A9st?x')).toBe('/tést');
+    expect(localRequestPath(parseTarget('http://a/t%C3%A9st?x', { what: 'target', requirement: 'SL-HTTP-10', diagnostics: [] }) as UrlTarget)).toBe('/tést');
   });
   it('SL-PATH-2: without include-subpaths the match is exact ([ML-DRT] silverlight-4)', () => {
     expect(matchResourcePath(exact('/'), '/')).toBe(true);

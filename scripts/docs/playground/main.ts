@@ -1,19 +1,18 @@
 /**
- * The playground page script. Bundled by `scripts/docs/playground-build.ts` together with the
- * library functions it was handed; each one may be missing (not landed yet, or not browser-safe),
- * and the page then says so in the panel concerned instead of failing.
+ * The playground page script. It imports the library from the package root, `xdpolicy`, as any
+ * user would (scripts/docs/playground-build.ts bundles it for the browser, with no stand-ins for
+ * Node.js modules: the root has none to stand in for).
  *
  * The page keeps no state of its own beyond the form: every change re-parses the policy, re-lints
  * it and re-decides each cell of the matrix from a world snapshot holding only this policy.
  *
  * @module
  */
-import type { Diagnostic } from '../../../src/diagnostics.js';
-import type { ClientProfile, Decision, DecisionRequest } from '../../../src/decision/types.js';
-import type { WorldSnapshot } from '../../../src/world/world.js';
+import { decide, lintText, parseFlashPolicy, parseSilverlightPolicy } from 'xdpolicy';
+import type { ClientProfile, Decision, DecisionRequest, Diagnostic, Finding, WorldSnapshot } from 'xdpolicy';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type AnyFn = (...args: any[]) => any;
+/** The library functions the page runs, named in its status line. */
+const PLAYGROUND_FUNCTIONS = ['parseFlashPolicy', 'parseSilverlightPolicy', 'lintText', 'decide'] as const;
 
 // The project type-checks with Node's types only (no DOM lib, so that server code keeps Node's
 // timer types); the little of the DOM this page uses is declared here instead.
@@ -43,23 +42,12 @@ type HTMLInputElement = El;
 type HTMLTextAreaElement = El;
 type HTMLLabelElement = El;
 
-/** The library functions the bundle was built with; any of them may be absent. */
-export interface PlaygroundApi {
-  parseFlashPolicy?: AnyFn;
-  parseSilverlightPolicy?: AnyFn;
-  decide?: AnyFn;
-  lint?: AnyFn;
-  lintText?: AnyFn;
-}
-
 /** Build-time data the page carries in `<script id="xd-data">`. */
 interface PageData {
   /** Requirement ID → link to its spec anchor. */
   requirements: Record<string, string>;
   /** Finding ID (anchor of the catalogue) → link. */
   findings: Record<string, string>;
-  available: string[];
-  unavailable: Record<string, string>;
 }
 
 type Kind = 'socket' | 'url';
@@ -207,44 +195,11 @@ export function targetsFor(kind: Kind, host: string, columns: string): { label: 
     .map((c) => (kind === 'socket' ? { label: c, target: `socket://${host}:${c}` } : { label: c, target: `http://${host}${c.startsWith('/') ? c : `/${c}`}` }));
 }
 
-/** Finds the diagnostics in whatever a parser returned (`{ diagnostics }`, or a list). */
-function diagnosticsOf(result: unknown): Diagnostic[] {
-  if (Array.isArray(result)) return result as Diagnostic[];
-  if (result && typeof result === 'object' && Array.isArray((result as { diagnostics?: unknown }).diagnostics)) return (result as { diagnostics: Diagnostic[] }).diagnostics;
-  return [];
-}
-
-/** The parsed model in a parser's result, if it has one. */
-function modelOf(result: unknown): unknown {
-  if (result && typeof result === 'object') {
-    const r = result as { policy?: unknown; model?: unknown };
-    return r.policy ?? r.model ?? null;
-  }
-  return null;
-}
-
-interface FindingLike {
-  id?: string;
-  severity?: string;
-  message?: string;
-  line?: number;
-  column?: number;
-  value?: string;
-  requirement?: string;
-  location?: { line?: number; column?: number };
-}
-
-function findingsOf(result: unknown): FindingLike[] {
-  if (Array.isArray(result)) return result as FindingLike[];
-  if (result && typeof result === 'object' && Array.isArray((result as { findings?: unknown }).findings)) return (result as { findings: FindingLike[] }).findings;
-  return [];
-}
-
-/** Wires up the page. Called once by the bundle's entry with the functions it holds. */
-export function startPlayground(api: PlaygroundApi): void {
+/** Wires up the page. Called once by the bundle's entry. */
+export function startPlayground(): void {
   const run = (): void => {
     try {
-      setup(api);
+      setup();
     } catch (err) {
       const status = document.getElementById('pg-status');
       if (status) status.textContent = `The playground failed to start: ${(err as Error).message}`;
@@ -254,9 +209,9 @@ export function startPlayground(api: PlaygroundApi): void {
   else run();
 }
 
-function setup(api: PlaygroundApi): void {
+function setup(): void {
   const dataEl = document.getElementById('xd-data');
-  const data: PageData = dataEl?.textContent ? (JSON.parse(dataEl.textContent) as PageData) : { requirements: {}, findings: {}, available: [], unavailable: {} };
+  const data: PageData = dataEl?.textContent ? (JSON.parse(dataEl.textContent) as PageData) : { requirements: {}, findings: {} };
   const preset = byId<HTMLSelectElement>('pg-preset');
   const client = byId<HTMLSelectElement>('pg-client');
   const kind = byId<HTMLSelectElement>('pg-kind');
@@ -274,8 +229,6 @@ function setup(api: PlaygroundApi): void {
   let renders = 0;
   let decisions: Decision[][] = [];
 
-  const unavailable = (name: string): string =>
-    `<p class="unavailable">${esc(name)} is not available in this build${data.unavailable[name] ? ` (${esc(data.unavailable[name])})` : ''}.</p>`;
   const reqLink = (id: string | undefined): string => (id ? (data.requirements[id] ? `<a class="req-ref" href="${esc(data.requirements[id])}">${esc(id)}</a>` : `<code>${esc(id)}</code>`) : '');
   const findingLink = (id: string | undefined): string => (id ? (data.findings[id] ? `<a href="${esc(data.findings[id])}"><code>${esc(id)}</code></a>` : `<code>${esc(id)}</code>`) : '');
 
@@ -317,12 +270,8 @@ function setup(api: PlaygroundApi): void {
   };
   restoreState();
 
-  const parse = (c: ClientProfile, k: Kind, text: string): { diagnostics: Diagnostic[]; model: unknown } | null => {
-    const fn = c === 'flash' ? api.parseFlashPolicy : api.parseSilverlightPolicy;
-    if (!fn) return null;
-    const result: unknown = c === 'flash' ? fn(text, { kind: k, scheme: 'http', master: true }) : fn(text);
-    return { diagnostics: diagnosticsOf(result), model: modelOf(result) };
-  };
+  const parse = (c: ClientProfile, k: Kind, text: string): Diagnostic[] =>
+    c === 'flash' ? parseFlashPolicy(text, { kind: k, scheme: 'http', master: true }).diagnostics : parseSilverlightPolicy(text).diagnostics;
 
   const render = (): void => {
     const c = client.value as ClientProfile;
@@ -336,13 +285,11 @@ function setup(api: PlaygroundApi): void {
 
     // Parse diagnostics.
     const parserName = c === 'flash' ? 'parseFlashPolicy' : 'parseSilverlightPolicy';
-    let parsed: { diagnostics: Diagnostic[]; model: unknown } | null = null;
     try {
-      parsed = parse(c, k, text);
-      if (!parsed) diagEl.innerHTML = unavailable(parserName);
-      else if (parsed.diagnostics.length === 0) diagEl.innerHTML = `<p class="note">No diagnostics: the policy parses cleanly.</p>`;
+      const diagnostics = parse(c, k, text);
+      if (diagnostics.length === 0) diagEl.innerHTML = `<p class="note">No diagnostics: the policy parses cleanly.</p>`;
       else
-        diagEl.innerHTML = `<ul class="findings">${parsed.diagnostics
+        diagEl.innerHTML = `<ul class="findings">${diagnostics
           .map(
             (d) =>
               `<li><span class="sev sev-${esc(d.severity)}">${esc(d.severity)}</span> <span class="where">${esc(d.line)}:${esc(d.column)}</span> ${esc(d.message)} ${reqLink(d.requirement)} <span class="note">${esc(d.code)}</span></li>`,
@@ -357,18 +304,14 @@ function setup(api: PlaygroundApi): void {
       // lint's options (LintOptions): where the file is served fixes which rules apply.
       const served = worldFor(c, k, h, text)[location];
       const context = { servedFrom: location, client: c, ...(served?.contentType ? { contentType: served.contentType } : {}) };
-      let findings: FindingLike[] | null = null;
-      if (api.lintText) findings = findingsOf(api.lintText(text, context));
-      else if (api.lint && parsed?.model) findings = findingsOf(api.lint(parsed.model, context));
-      if (findings === null) findingsEl.innerHTML = api.lint ? `<p class="note">Nothing to lint: the policy did not parse.</p>` : unavailable('lint');
-      else if (findings.length === 0) findingsEl.innerHTML = `<p class="note">No findings.</p>`;
+      const findings: Finding[] = lintText(text, context);
+      if (findings.length === 0) findingsEl.innerHTML = `<p class="note">No findings.</p>`;
       else
         findingsEl.innerHTML = `<ul class="findings">${findings
-          .map((f) => {
-            const line = f.line ?? f.location?.line;
-            const col = f.column ?? f.location?.column;
-            return `<li><span class="sev sev-${esc(f.severity ?? '')}">${esc(f.severity ?? '')}</span> ${line !== undefined ? `<span class="where">${esc(line)}:${esc(col ?? '')}</span> ` : ''}${esc(f.message ?? '')} ${findingLink(f.id)}${f.requirement ? ` ${reqLink(f.requirement)}` : ''}${f.value ? ` <span class="note">value: <code>${esc(f.value)}</code></span>` : ''}</li>`;
-          })
+          .map(
+            (f) =>
+              `<li><span class="sev sev-${esc(f.severity)}">${esc(f.severity)}</span> <span class="where">${esc(f.line)}:${esc(f.column)}</span> ${esc(f.message)} ${findingLink(f.id)}${f.requirement ? ` ${reqLink(f.requirement)}` : ''}${f.value ? ` <span class="note">value: <code>${esc(f.value)}</code></span>` : ''}</li>`,
+          )
           .join('')}</ul>`;
     } catch (err) {
       findingsEl.innerHTML = `<p class="problem">lint threw: ${esc((err as Error).message)}</p>`;
@@ -378,36 +321,32 @@ function setup(api: PlaygroundApi): void {
     const originList = origins.value.split(/\s+/).filter((o) => o !== '');
     const targets = targetsFor(k, h, columns.value);
     decisions = [];
-    if (!api.decide) {
-      matrixEl.innerHTML = unavailable('decide');
-    } else {
-      const world = worldFor(c, k, h, text);
-      let allowed = 0;
-      const rows = originList.map((origin, r) => {
-        decisions[r] = [];
-        const cells = targets.map((t, col) => {
-          try {
-            const request: DecisionRequest = { client: c, origin, target: t.target };
-            const d = api.decide!(request, world) as Decision;
-            decisions[r]![col] = d;
-            if (d.decision === 'allow') allowed++;
-            return `<td class="${d.decision === 'allow' ? 'allow' : 'deny'}" data-row="${r}" data-col="${col}" data-decision="${esc(d.decision)}" title="${esc(d.reason)}">${d.decision === 'allow' ? 'allow' : 'deny'}</td>`;
-          } catch (err) {
-            return `<td class="error" data-decision="error" title="${esc((err as Error).message)}">error</td>`;
-          }
-        });
-        return `<tr><th scope="row">${esc(origin)}</th>${cells.join('')}</tr>`;
+    const world = worldFor(c, k, h, text);
+    let allowed = 0;
+    const rows = originList.map((origin, r) => {
+      decisions[r] = [];
+      const cells = targets.map((t, col) => {
+        try {
+          const request: DecisionRequest = { client: c, origin, target: t.target };
+          const d = decide(request, world);
+          decisions[r]![col] = d;
+          if (d.decision === 'allow') allowed++;
+          return `<td class="${d.decision === 'allow' ? 'allow' : 'deny'}" data-row="${r}" data-col="${col}" data-decision="${esc(d.decision)}" title="${esc(d.reason)}">${d.decision === 'allow' ? 'allow' : 'deny'}</td>`;
+        } catch (err) {
+          return `<td class="error" data-decision="error" title="${esc((err as Error).message)}">error</td>`;
+        }
       });
-      matrixEl.innerHTML = `<div class="table-wrap"><table class="matrix" id="pg-matrix-table"><thead><tr><th>origin \\ ${k === 'socket' ? 'port' : 'path'}</th>${targets
-        .map((t) => `<th scope="col">${esc(t.label)}</th>`)
-        .join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div><p class="note">${allowed} of ${originList.length * targets.length} allowed for <strong>${esc(c)}</strong>, with only <code>${esc(
-        location,
-      )}</code> answering. Click a cell for its trace.</p>`;
-    }
+      return `<tr><th scope="row">${esc(origin)}</th>${cells.join('')}</tr>`;
+    });
+    matrixEl.innerHTML = `<div class="table-wrap"><table class="matrix" id="pg-matrix-table"><thead><tr><th>origin \\ ${k === 'socket' ? 'port' : 'path'}</th>${targets
+      .map((t) => `<th scope="col">${esc(t.label)}</th>`)
+      .join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div><p class="note">${allowed} of ${originList.length * targets.length} allowed for <strong>${esc(c)}</strong>, with only <code>${esc(
+      location,
+    )}</code> answering. Click a cell for its trace.</p>`;
     renders++;
     document.body.dataset['pgRenders'] = String(renders);
     history.replaceState(null, '', `#s=${encodeState()}`);
-    status.textContent = `Evaluated in your browser with: ${data.available.join(', ') || 'nothing (no library functions in this build)'}. The address bar holds this form: copy it to share.`;
+    status.textContent = `Evaluated in your browser with: ${PLAYGROUND_FUNCTIONS.join(', ')} (imported from xdpolicy). The address bar holds this form: copy it to share.`;
   };
 
   matrixEl.addEventListener('click', (ev) => {

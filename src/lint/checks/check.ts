@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { SourceLocation } from '../../diagnostics.js';
+import type { RequirementId, SourceLocation } from '../../diagnostics.js';
 import type { FlashPolicy } from '../../flash/model.js';
 import type { SilverlightPolicy } from '../../silverlight/model.js';
 import { checkInfo } from '../catalogue.js';
@@ -29,7 +29,7 @@ export const FILE_START: SourceLocation = { line: 1, column: 1, offset: 0 };
  * A finding of check `id` (severity and CWE come from the catalogue) at `where` (an element's
  * source location; the file start when the model carries none).
  */
-export function finding(id: FindingId, message: string, where: { location: SourceLocation } | SourceLocation | undefined, value: string, requirement?: string): Finding {
+export function finding(id: FindingId, message: string, where: { location: SourceLocation } | SourceLocation | undefined, value: string, requirement?: RequirementId): Finding {
   const info = checkInfo(id);
   const loc = where === undefined ? FILE_START : 'location' in where ? where.location : where;
   const f: Finding = { id, severity: info.severity, message, line: loc.line, column: loc.column, value };

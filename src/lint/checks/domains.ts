@@ -5,6 +5,7 @@
  * @module
  */
 import { pushAll } from '../../collections.js';
+import type { RequirementId } from '../../diagnostics.js';
 import type { FlashPolicy } from '../../flash/model.js';
 import { parseDomainPattern } from '../../flash/domains.js';
 import { classifyDomainUri } from '../../silverlight/domains.js';
@@ -18,7 +19,7 @@ type Where = { location: { line: number; column: number; offset: number } } | un
 
 /** Findings for one exact host or one wildcard suffix, whatever the format. */
 function judgeGrantHost(element: string, value: string, where: Where, host: string | null, suffix: string | null, sl = false): Finding[] {
-  const req = (flash: string, silverlight: string): string => (sl ? silverlight : flash);
+  const req = (flash: RequirementId, silverlight: RequirementId): RequirementId => (sl ? silverlight : flash);
   if (suffix !== null) {
     const kind = judgeWildcardSuffix(suffix);
     if (kind === 'public-suffix') {

@@ -23,11 +23,29 @@ export { checkFlashPorts, SERVICE_PORTS, WIDE_RANGE_THRESHOLD } from './ports.js
 export { checkShadowedRules } from './rules.js';
 export { checkSilverlightGrants } from './silverlight.js';
 
-/** Every check over a Flash policy (crossdomain.xml or socket policy). */
-export const FLASH_CHECKS: readonly FlashCheck[] = [checkFlashDomains, checkFlashPorts, checkShadowedRules, checkSecureOverHttps, checkHeaderLists, checkSiteControl, checkFlashServing];
+/**
+ * The checks of one file format for one client, in two groups:
+ * - `grants`: checks of what each grant allows (domains, ports, `secure`, headers, shadowing). The
+ *   linter runs them over the grants the client can use; a grant that never applies gets one
+ *   LINT-RULE-NEVER-APPLIES finding instead, which names what these checks would have said;
+ * - `file`: checks of the file as a whole (meta-policies, how it is served), run over the whole model.
+ */
+export interface CheckProfile<C> {
+  grants: readonly C[];
+  file: readonly C[];
+}
 
-/** Every check over a Silverlight clientaccesspolicy.xml. */
-export const SILVERLIGHT_CHECKS: readonly SilverlightCheck[] = [checkSilverlightDomains, checkSilverlightGrants, checkSilverlightServing];
+/** The Flash checks, by group. */
+export const FLASH_CHECK_PROFILE: CheckProfile<FlashCheck> = {
+  grants: [checkFlashDomains, checkFlashPorts, checkShadowedRules, checkSecureOverHttps, checkHeaderLists],
+  file: [checkSiteControl, checkFlashServing],
+};
+
+/** The Silverlight checks, by group. */
+export const SILVERLIGHT_CHECK_PROFILE: CheckProfile<SilverlightCheck> = {
+  grants: [checkSilverlightDomains, checkSilverlightGrants],
+  file: [checkSilverlightServing],
+};
 
 /**
  * What Silverlight reads of a Flash file: only a master `/crossdomain.xml`, and there only
@@ -35,11 +53,23 @@ export const SILVERLIGHT_CHECKS: readonly SilverlightCheck[] = [checkSilverlight
  * 7-flash-subset, SL-FLASH-*). Socket ports mean nothing to it (it never reads a Flash socket
  * policy), so the port checks are left out.
  */
-export const SILVERLIGHT_FLASH_SUBSET_CHECKS: readonly FlashCheck[] = [checkFlashDomains, checkShadowedRules, checkSecureOverHttps, checkHeaderLists, checkSiteControl, checkFlashServing];
+export const SILVERLIGHT_FLASH_SUBSET_CHECK_PROFILE: CheckProfile<FlashCheck> = {
+  grants: [checkFlashDomains, checkShadowedRules, checkSecureOverHttps, checkHeaderLists],
+  file: FLASH_CHECK_PROFILE.file,
+};
+
+/** Every check over a Flash policy (crossdomain.xml or socket policy). */
+export const FLASH_CHECKS: readonly FlashCheck[] = [...FLASH_CHECK_PROFILE.grants, ...FLASH_CHECK_PROFILE.file];
+
+/** Every check over a Silverlight clientaccesspolicy.xml. */
+export const SILVERLIGHT_CHECKS: readonly SilverlightCheck[] = [...SILVERLIGHT_CHECK_PROFILE.grants, ...SILVERLIGHT_CHECK_PROFILE.file];
+
+/** Every check Silverlight's reading of a Flash file runs. */
+export const SILVERLIGHT_FLASH_SUBSET_CHECKS: readonly FlashCheck[] = [...SILVERLIGHT_FLASH_SUBSET_CHECK_PROFILE.grants, ...SILVERLIGHT_FLASH_SUBSET_CHECK_PROFILE.file];
 
 /** The checks each client profile runs, per file format (csp-evaluator's per-version arrays). */
-export const CHECK_PROFILES: Readonly<Record<LintClient, { flash: readonly FlashCheck[]; silverlight: readonly SilverlightCheck[] }>> = {
-  flash: { flash: FLASH_CHECKS, silverlight: SILVERLIGHT_CHECKS },
-  silverlight: { flash: SILVERLIGHT_FLASH_SUBSET_CHECKS, silverlight: SILVERLIGHT_CHECKS },
-  all: { flash: FLASH_CHECKS, silverlight: SILVERLIGHT_CHECKS },
+export const CHECK_PROFILES: Readonly<Record<LintClient, { flash: CheckProfile<FlashCheck>; silverlight: CheckProfile<SilverlightCheck> }>> = {
+  flash: { flash: FLASH_CHECK_PROFILE, silverlight: SILVERLIGHT_CHECK_PROFILE },
+  silverlight: { flash: SILVERLIGHT_FLASH_SUBSET_CHECK_PROFILE, silverlight: SILVERLIGHT_CHECK_PROFILE },
+  all: { flash: FLASH_CHECK_PROFILE, silverlight: SILVERLIGHT_CHECK_PROFILE },
 };

@@ -6,6 +6,7 @@
  */
 import { META_POLICIES_BY_RESTRICTION, type FlashPolicy, type MetaPolicy } from '../../flash/model.js';
 import type { SilverlightPolicy } from '../../silverlight/model.js';
+import { acceptsPolicyContentType } from '../../world/content-type.js';
 import type { LintContext } from '../context.js';
 import type { Finding } from '../finding.js';
 import { finding } from './check.js';
@@ -59,23 +60,11 @@ export const checkSiteControl = (policy: FlashPolicy, context: LintContext): Fin
   return out;
 };
 
-/** The media type of a Content-Type value: before `;`, trimmed, lowercase. */
-export function mediaType(contentType: string): string {
-  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
-}
-
-/** Whether a client accepts a URL policy served with this Content-Type (FLASH-URL-7; Silverlight §1.2). */
-export function acceptsContentType(format: 'flash' | 'silverlight', contentType: string): boolean {
-  const t = mediaType(contentType);
-  if (t.startsWith('text/') && t.length > 5) return true;
-  if (t === 'application/xml') return true;
-  return format === 'flash' && t === 'application/xhtml+xml';
-}
-
 function contentTypeFindings(format: 'flash' | 'silverlight', context: LintContext): Finding[] {
   if (context.kind !== 'url' || context.contentType === undefined) return [];
   const ct = context.contentType;
-  if (acceptsContentType(format, ct)) return [];
+  // FLASH-URL-7, SL-HTTP-4: the one rule of src/world/content-type.ts.
+  if (acceptsPolicyContentType(format, ct)) return [];
   const shown = ct === '' ? '(none)' : ct;
   return [
     finding(

@@ -4,7 +4,9 @@
  *
  * @module
  */
+import { applyHighPortRule, lowestGrantablePort } from '../../flash/effective.js';
 import type { FlashAllowAccessFrom, FlashPolicy, PortRange, PortSpec } from '../../flash/model.js';
+import { MAX_PORT } from '../../flash/ports.js';
 import type { LintContext } from '../context.js';
 import type { Finding } from '../finding.js';
 import { finding } from './check.js';
@@ -62,22 +64,20 @@ export const SERVICE_PORTS: readonly ServicePort[] = [
 /** More ports than this in one rule is a "very wide" grant. */
 export const WIDE_RANGE_THRESHOLD = 1000;
 
-/** Whether the context is a socket policy served from a port of 1024 or higher (FLASH-SOCK-7). */
-export function servedFromHighPort(context: LintContext): boolean {
-  return context.kind === 'socket' && (context.port ?? 843) >= 1024;
+/** The port a socket policy is served from in this context (843 unless `--served-from` says otherwise). */
+function servedFromPort(context: LintContext): number {
+  return context.port ?? 843;
 }
 
 /** The ranges of a port spec (`*` is 1–65535). */
 export function portRanges(spec: PortSpec): PortRange[] {
-  return spec.any ? [{ from: 1, to: 65535 }] : spec.ranges;
+  return spec.any ? [{ from: 1, to: MAX_PORT }] : spec.ranges;
 }
 
-/** The ranges a rule really opens: below 1024 is cut when the policy is served from a high port. */
-export function effectiveRanges(spec: PortSpec, context: LintContext): PortRange[] {
-  const ranges = portRanges(spec);
-  if (!servedFromHighPort(context)) return ranges.filter((r) => r.from <= r.to);
-  // FLASH-SOCK-7
-  return ranges.filter((r) => r.to >= 1024 && r.from <= r.to).map((r) => ({ from: Math.max(r.from, 1024), to: r.to }));
+/** The ranges a rule really opens, and those the 1024 rule (FLASH-SOCK-7, applied by the effective policy's one function) cuts. */
+export function effectiveRanges(spec: PortSpec, context: LintContext): { open: PortRange[]; cut: PortRange[] } {
+  const applied = applyHighPortRule(spec, servedFromPort(context));
+  return { open: applied.ports === null ? [] : portRanges(applied.ports).filter((r) => r.from <= r.to), cut: applied.cut };
 }
 
 /** Number of distinct ports in `ranges`. */
@@ -118,16 +118,16 @@ function formatSpec(rule: FlashAllowAccessFrom): string {
 export const checkFlashPorts = (policy: FlashPolicy, context: LintContext): Finding[] => {
   if (context.kind !== 'socket') return [];
   const out: Finding[] = [];
-  const high = servedFromHighPort(context);
+  const lowest = lowestGrantablePort(servedFromPort(context));
   for (const rule of policy.allowAccessFrom) {
     if (!rule.toPorts) continue;
     const where = rule.source;
     const value = formatSpec(rule);
     if (rule.toPorts.any) {
       // FLASH-PORT-2
-      out.push(finding('LINT-PORT-ANY', `to-ports="*" lets ${rule.domain === '*' ? 'any site' : `SWFs from ${rule.domain}`} connect to every port of this host${high ? ' from 1024 up' : ''}.`, where, value, 'FLASH-PORT-2'));
+      out.push(finding('LINT-PORT-ANY', `to-ports="*" lets ${rule.domain === '*' ? 'any site' : `SWFs from ${rule.domain}`} connect to every port of this host${lowest > 1 ? ` from ${lowest} up` : ''}.`, where, value, 'FLASH-PORT-2'));
     }
-    const effective = effectiveRanges(rule.toPorts, context);
+    const { open: effective, cut } = effectiveRanges(rule.toPorts, context);
     if (!rule.toPorts.any) {
       const n = countPorts(effective);
       if (n >= WIDE_RANGE_THRESHOLD) {
@@ -140,12 +140,9 @@ export const checkFlashPorts = (policy: FlashPolicy, context: LintContext): Find
         const list = services.length > 6 ? `${shown} and ${services.length - 6} more` : shown;
         out.push(finding('LINT-PORT-SERVICE', `to-ports="${value}" reaches well-known service port${services.length > 1 ? 's' : ''} ${list}; such services must never be reachable from a policy grant.`, where, value, 'FLASH-PORT-5'));
       }
-      if (high) {
-        const low = rule.toPorts.ranges.filter((r) => r.from < 1024);
-        if (low.length > 0) {
-          // FLASH-SOCK-7
-          out.push(finding('LINT-PORT-UNREACHABLE', `to-ports="${value}" lists ports below 1024, but a policy served from port ${context.port ?? ''} can only grant ports from 1024 up: those never apply.`, where, value, 'FLASH-SOCK-7'));
-        }
+      if (cut.length > 0) {
+        // FLASH-SOCK-7
+        out.push(finding('LINT-PORT-UNREACHABLE', `to-ports="${value}" lists ports below ${lowest}, but a policy served from port ${servedFromPort(context)} can only grant ports from ${lowest} up: those never apply.`, where, value, 'FLASH-SOCK-7'));
       }
     }
   }

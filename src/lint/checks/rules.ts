@@ -5,6 +5,7 @@
  * @module
  */
 import { parseDomainPattern, type DomainPattern } from '../../flash/domains.js';
+import { effectiveSecure } from '../../flash/effective.js';
 import type { FlashAllowAccessFrom, FlashPolicy } from '../../flash/model.js';
 import type { LintContext } from '../context.js';
 import type { Finding } from '../finding.js';
@@ -26,10 +27,9 @@ export function domainCovers(a: DomainPattern, b: DomainPattern): boolean {
   return b.kind === 'ip' && b.address === a.address;
 }
 
-/** The `secure` a rule has in this context (FLASH-SEC-2, FLASH-SEC-3). */
-function effectiveSecure(rule: FlashAllowAccessFrom, context: LintContext): boolean {
-  if (rule.secure !== null) return rule.secure;
-  return context.kind === 'url' && context.scheme === 'https';
+/** The `secure` a rule has in this context: the effective policy's one rule (FLASH-SEC-1/2/3). */
+function secureIn(rule: FlashAllowAccessFrom, context: LintContext): boolean {
+  return effectiveSecure(rule.secure, { kind: context.kind, ...(context.scheme !== undefined ? { scheme: context.scheme } : {}) });
 }
 
 function portsCover(a: FlashAllowAccessFrom, b: FlashAllowAccessFrom, context: LintContext): boolean {
@@ -43,7 +43,7 @@ function portsCover(a: FlashAllowAccessFrom, b: FlashAllowAccessFrom, context: L
 
 function covers(a: FlashAllowAccessFrom, pa: DomainPattern, b: FlashAllowAccessFrom, pb: DomainPattern, context: LintContext): boolean {
   // secure="false" grants every scheme; secure="true" only HTTPS SWFs.
-  const secureOk = !effectiveSecure(a, context) || effectiveSecure(b, context);
+  const secureOk = !secureIn(a, context) || secureIn(b, context);
   return secureOk && domainCovers(pa, pb) && portsCover(a, b, context);
 }
 

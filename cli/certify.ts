@@ -19,17 +19,15 @@ import { writeFileSync } from 'node:fs';
 import { checkOutputs, type OutputRequest } from './output.js';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadAnalyzers } from '../../conformance/analyze.js';
-import { parseExpectations, type Expectations } from '../../conformance/expect.js';
-import { defaultRunOptions, matchCasePattern } from '../../conformance/model.js';
-import { budgetText, htmlReport, jsonReport, junitReport, planText, progressLine, textReport } from '../../conformance/report.js';
-import { allCases, runCertification } from '../../conformance/run.js';
-import { diagnose } from '../../conformance/diagnose.js';
-import { parseTarget, type Target } from '../../conformance/target.js';
-import { dictionary, maxOf, pushAll } from '../collections.js';
-import type { ClientProfile } from '../decision/types.js';
-import { startPolicyServer } from '../server/index.js';
-import type { WorldResponse, WorldSnapshot } from '../world/world.js';
+import { loadAnalyzers } from '../conformance/analyze.js';
+import { parseExpectations, type Expectations } from '../conformance/expect.js';
+import { defaultRunOptions, matchCasePattern } from '../conformance/model.js';
+import { budgetText, htmlReport, jsonReport, junitReport, planText, progressLine, textReport } from '../conformance/report.js';
+import { allCases, mergeReports, runCertification } from '../conformance/run.js';
+import { parseCertifyTarget, type Target } from '../conformance/target.js';
+import { maxOf, pushAll } from '../src/collections.js';
+import type { ClientProfile } from '../src/decision/types.js';
+import { startPolicyServer } from '../src/server/index.js';
 import { UsageError, type CliIO } from './io.js';
 import { EXPECTATIONS_FILE_LIMIT, readBoundedFile } from './read.js';
 
@@ -150,17 +148,17 @@ function bundledTargets(server: BundledServer): { targets: Target[]; clients: Ma
   for (const l of server.listeners) {
     if (l.kind === 'http') {
       for (const [path, client] of [['/crossdomain.xml', 'flash'], ['/clientaccesspolicy.xml', 'silverlight']] as const) {
-        const t = parseTarget(`http://127.0.0.1:${l.port}${path}`);
-        if (!('error' in t)) {
-          targets.push(t);
-          clients.set(t.url, client);
+        const t = parseCertifyTarget(`http://127.0.0.1:${l.port}${path}`);
+        if (t.ok) {
+          targets.push(t.value);
+          clients.set(t.value.key, client);
         }
       }
     } else {
-      const t = parseTarget(`xmlsocket://127.0.0.1:${l.port}`);
-      if (!('error' in t)) {
-        targets.push(t);
-        clients.set(t.url, l.kind);
+      const t = parseCertifyTarget(`xmlsocket://127.0.0.1:${l.port}`);
+      if (t.ok) {
+        targets.push(t.value);
+        clients.set(t.value.key, l.kind);
       }
     }
   }
@@ -227,9 +225,9 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
 
   const targets: Target[] = [];
   for (const p of positionals) {
-    const t = parseTarget(p);
-    if ('error' in t) throw new UsageError(t.error);
-    targets.push(t);
+    const t = parseCertifyTarget(p);
+    if (!t.ok) throw new UsageError(t.reason);
+    targets.push(t.value);
   }
 
   let expectations: Expectations | null = null;
@@ -284,7 +282,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
   try {
     // The bundled server's targets each carry their own client; the others follow --client or inference.
     const groups: { targets: Target[]; client: ClientProfile | 'all' | undefined }[] = clientByTarget
-      ? (['flash', 'silverlight'] as const).map((c) => ({ targets: targets.filter((t) => clientByTarget!.get(t.url) === c), client: (client as ClientProfile | 'all' | undefined) ?? c }))
+      ? (['flash', 'silverlight'] as const).map((c) => ({ targets: targets.filter((t) => clientByTarget!.get(t.key) === c), client: (client as ClientProfile | 'all' | undefined) ?? c }))
       : [{ targets, client: client as ClientProfile | 'all' | undefined }];
     io.stderr.write(`certify: ${targets.length} target(s), timeout ${options.timeoutMs} ms, idle window ${options.idleWindowMs} ms${options.strict ? ', strict' : ''}${options.insecure ? ', INSECURE: TLS certificates not verified' : ''}\n`);
     // WIRE-HARNESS-5: the bound, before anything is sent. Groups run side by side: the larger bound holds.
@@ -311,7 +309,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
           }),
         ),
     );
-    const report = reports.length === 1 ? reports[0]! : mergeReports(reports);
+    const report = mergeReports(reports);
 
     human.write(textReport(report));
     let writeFailed = false;
@@ -341,36 +339,4 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
   } finally {
     await server?.close();
   }
-}
-
-/** One world of every location the groups recorded (a later group's answer wins, as before). */
-function mergeWorlds(worlds: readonly WorldSnapshot[]): WorldSnapshot {
-  const merged = dictionary<WorldResponse>();
-  for (const world of worlds) for (const [location, response] of Object.entries(world)) merged[location] = response;
-  return merged;
-}
-
-/** Combines the reports of groups run side by side into one. */
-function mergeReports(reports: Awaited<ReturnType<typeof runCertification>>[]): Awaited<ReturnType<typeof runCertification>> {
-  const first = reports[0]!;
-  const results = reports.flatMap((r) => r.results);
-  const summary = { total: 0, pass: 0, fail: 0, warn: 0, skip: 0, error: 0, untested: 0 };
-  for (const r of reports) for (const k of Object.keys(summary) as (keyof typeof summary)[]) summary[k] += r.summary[k];
-  const codes = reports.map((r) => r.exitCode);
-  return {
-    ...first,
-    durationMs: maxOf(reports.map((r) => r.durationMs), 0),
-    // The groups ran side by side: the run's bound is the larger of theirs.
-    budget: { ms: maxOf(reports.map((r) => r.budget.ms), 0), targets: reports.flatMap((r) => r.budget.targets) },
-    targets: reports.flatMap((r) => r.targets),
-    results,
-    summary,
-    // The precedence of exitCodeOf: an unreachable target, then a failure, then a harness error.
-    exitCode: reports.some((r) => r.targets.some((t) => !t.reachable)) ? 3 : codes.includes(1) ? 1 : codes.includes(3) ? 3 : 0,
-    warnings: [...new Set(reports.flatMap((r) => r.warnings))],
-    socketsOpenAtEnd: reports.reduce((n, r) => n + r.socketsOpenAtEnd, 0),
-    diagnoses: diagnose(results, (url) => reports.flatMap((r) => r.targets).find((t) => t.url === url)?.serving),
-    world: mergeWorlds(reports.map((r) => r.world)),
-    matrices: reports.flatMap((r) => r.matrices),
-  };
 }

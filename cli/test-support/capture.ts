@@ -1,7 +1,7 @@
 /**
  * Runs CLI commands in-process: a `CliIO` that records what a command printed.
  */
-import type { CliIO } from '../../src/cli/io.js';
+import type { CliIO } from '../io.js';
 
 /** A `CliIO` writing to memory; `out()` and `err()` return what was printed so far. */
 export function captureIO(cwd: string, options: { env?: Record<string, string | undefined>; tty?: boolean } = {}): CliIO & { out: () => string; err: () => string } {

@@ -32,7 +32,7 @@ import {
   type PolicyServerOptions,
   type PolicySlot,
   type RunningPolicyServer,
-} from '../server/index.js';
+} from '../src/server/index.js';
 import { UsageError, type CliIO } from './io.js';
 import { POLICY_FILE_LIMIT, readBoundedFile } from './read.js';
 

@@ -11,12 +11,12 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { createDecider } from '../decision/decide.js';
-import type { ClientProfile, Decision, DecisionRequest } from '../decision/types.js';
-import { masterSocketLocation, masterUrlLocation, parseOriginUrl, parseTarget, socketLocationKey, urlLocationKey, type Parsed } from '../world/locations.js';
-import { SILVERLIGHT_POLICY_PORT } from '../silverlight/model.js';
-import { parseWorld } from '../world/parse.js';
-import type { WorldSnapshot } from '../world/world.js';
+import { createDecider } from '../src/decision/decide.js';
+import { masterPolicyWorld } from '../src/decision/placement.js';
+import { readRequest } from '../src/decision/request.js';
+import { CLIENT_PROFILES as CLIENTS, type ClientProfile, type Decision, type ParsedRequest } from '../src/decision/types.js';
+import { parseWorld } from '../src/world/parse.js';
+import type { WorldSnapshot } from '../src/world/world.js';
 import { UsageError, type CliIO } from './io.js';
 import { POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT, type InputLimit } from './read.js';
 
@@ -59,43 +59,10 @@ export interface DecideOptions {
   loadPolicy: string[];
   headers: string[];
   json: boolean;
+  /** The request as the one request reader read it (DECIDE-1). */
+  request: ParsedRequest;
 }
 
-/**
- * Builds the world for `--policy FILE`, per client profile: where that client looks for the
- * target's master policy. Each profile adds its own placement here.
- */
-export const POLICY_PLACEMENTS: Partial<Record<ClientProfile, (target: string, policyText: string) => Parsed<WorldSnapshot>>> = {
-  flash: flashPolicyWorld,
-  silverlight: silverlightPolicyWorld,
-};
-
-/**
- * `--policy` for Silverlight: `xmlsocket://host:943` for sockets (no NUL: the response ends at the
- * close, SL-SOCK-4), or `/clientaccesspolicy.xml` at the target's scheme, host and port, as
- * `text/xml` (SL-HTTP-2, SL-HTTP-4).
- */
-export function silverlightPolicyWorld(target: string, policyText: string): Parsed<WorldSnapshot> {
-  const t = parseTarget(target);
-  if (!t.ok) return t;
-  if (t.value.kind === 'socket') {
-    return { ok: true, value: { [socketLocationKey(t.value.host, SILVERLIGHT_POLICY_PORT)]: { body: policyText } } };
-  }
-  const key = urlLocationKey(t.value.scheme, t.value.host, t.value.port, '/clientaccesspolicy.xml');
-  return { ok: true, value: { [key]: { body: policyText, status: 200, contentType: 'text/xml' } } };
-}
-
-/** `--policy` for Flash: the master socket policy on 843 (NUL-terminated) or `/crossdomain.xml`. */
-export function flashPolicyWorld(target: string, policyText: string): Parsed<WorldSnapshot> {
-  const t = parseTarget(target);
-  if (!t.ok) return t;
-  if (t.value.kind === 'socket') {
-    return { ok: true, value: { [masterSocketLocation(t.value.host).key]: { body: `${policyText}\u0000` } } };
-  }
-  return { ok: true, value: { [masterUrlLocation(t.value).key]: { body: policyText, status: 200, contentType: 'text/x-cross-domain-policy' } } };
-}
-
-const CLIENTS: readonly ClientProfile[] = ['flash', 'silverlight'];
 const VALUE_OPTIONS = new Set(['--client', '--origin', '--target', '--world', '--policy', '--load-policy', '--header']);
 
 /** Parses `decide`'s arguments; throws {@link UsageError} naming the problem. `null` means `--help`. */
@@ -140,14 +107,12 @@ export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
   const policy = single.get('--policy') ?? null;
   if (world === null && policy === null) throw new UsageError('one of --world FILE or --policy FILE is required');
   if (world !== null && policy !== null) throw new UsageError('--world and --policy cannot be used together');
-  const o = parseOriginUrl(origin);
-  if (!o.ok) throw new UsageError(`--origin: ${o.reason}`);
-  const t = parseTarget(target);
-  if (!t.ok) throw new UsageError(`--target: ${t.reason}`);
   for (const h of headers) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h)) throw new UsageError(`--header: '${h}' is not an HTTP header name`);
   }
-  return { client: client as ClientProfile, origin, target, world, policy, loadPolicy, headers, json };
+  const read = readRequest({ client: client as ClientProfile, origin, target, loadPolicy, headers });
+  if (read.request === null) throw new UsageError(`--${read.failed === 'target' ? 'target' : 'origin'}: ${read.diagnostics[0]?.message ?? 'cannot be read'}`);
+  return { client: client as ClientProfile, origin, target, world, policy, loadPolicy, headers, json, request: read.request };
 }
 
 async function readInput(io: CliIO, option: string, file: string, limit: InputLimit): Promise<string> {
@@ -166,16 +131,12 @@ export async function loadDecideWorld(options: DecideOptions, io: CliIO): Promis
     } catch (err) {
       throw new UsageError(`--world ${options.world}: not valid JSON (${(err as Error).message})`);
     }
-    const { world, errors } = parseWorld(json);
-    if (world === null) throw new UsageError(`--world ${options.world}: not a valid world:\n  ${errors.join('\n  ')}`);
+    const { world, diagnostics } = parseWorld(json);
+    if (world === null) throw new UsageError(`--world ${options.world}: not a valid world:\n  ${diagnostics.map((d) => d.message).join('\n  ')}`);
     return world;
   }
   const text = await readInput(io, '--policy', options.policy!, POLICY_FILE_LIMIT);
-  const place = POLICY_PLACEMENTS[options.client];
-  if (!place) throw new UsageError(`--policy is not supported for --client ${options.client} yet; use --world`);
-  const placed = place(options.target, text);
-  if (!placed.ok) throw new UsageError(`--target: ${placed.reason}`);
-  return placed.value;
+  return masterPolicyWorld(options.client, options.request.target, text);
 }
 
 /** A short explanation for people: the verdict, which location decided, which rule, which requirement. */
@@ -204,10 +165,7 @@ export async function runDecide(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const world = await loadDecideWorld(options, io);
-  const request: DecisionRequest = { client: options.client, origin: options.origin, target: options.target };
-  if (options.loadPolicy.length) request.loadPolicy = options.loadPolicy;
-  if (options.headers.length) request.headers = options.headers;
-  const decision = createDecider(world).decide(request);
+  const decision = createDecider(world).decideParsed(options.request);
   io.stdout.write(options.json ? `${JSON.stringify(decision, null, 2)}\n` : formatDecision(decision));
   return decision.decision === 'allow' ? 0 : 1;
 }

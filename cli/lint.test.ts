@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
-import { captureIO } from '../../test/support/cli.js';
+import { captureIO } from './test-support/capture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xdpolicy-lint-'));
 const write = (name: string, text: string): string => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
-import { captureIO } from '../../test/support/cli.js';
+import { captureIO } from './test-support/capture.js';
 
 describe('xdpolicy demo', () => {
   it('FLASH-SOCK-4 FLASH-SOCK-7 FLASH-DOM-3 FLASH-META-3 tours the examples and gets every expected verdict', async () => {

@@ -7,9 +7,9 @@
  *
  * @module
  */
-import { defaultCorpusDir, loadCorpus } from '../corpus/load.js';
-import { createDecider } from '../decision/decide.js';
-import type { DecisionRequest } from '../decision/types.js';
+import { defaultCorpusDir, loadCorpus } from '../src/corpus/load.js';
+import { createDecider } from '../src/decision/decide.js';
+import type { DecisionRequest } from '../src/decision/types.js';
 import type { CliIO } from './io.js';
 
 /** The corpus folder the demo walks through. */

@@ -41,7 +41,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
   }
   if (name === '--version' || name === '-V') {
     const { createRequire } = await import('node:module');
-    const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+    // The package's own package.json by self-reference: the same from cli/ under tsx and from dist/cli/.
+    const pkg = createRequire(import.meta.url)('xdpolicy/package.json') as { version: string };
     io.stdout.write(`${pkg.version}\n`);
     return 0;
   }

@@ -8,9 +8,10 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { LINT_CLIENTS, parseServedFrom, type LintClient } from '../lint/context.js';
-import { isSeverity, reaches, SEVERITIES, type Finding, type Severity } from '../lint/finding.js';
-import { lintTextReport } from '../lint/lint.js';
+import type { Diagnostic } from '../src/diagnostics.js';
+import { LINT_CLIENTS, parseServedFrom, type LintClient } from '../src/lint/context.js';
+import { isSeverity, reaches, SEVERITIES, type Finding, type Severity } from '../src/lint/finding.js';
+import { lintTextReport } from '../src/lint/lint.js';
 import { UsageError, type CliIO } from './io.js';
 import { POLICY_FILE_LIMIT, readBoundedFile } from './read.js';
 
@@ -66,8 +67,8 @@ export function parseLintArgs(args: readonly string[]): LintArgs {
         break;
       case '--served-from': {
         const v = takeValue();
-        const parsed = parseServedFrom(v);
-        if ('error' in parsed) throw new UsageError(parsed.error);
+        const why: Diagnostic[] = [];
+        if (parseServedFrom(v, why) === null) throw new UsageError(why[0]?.message ?? `--served-from '${v}' cannot be read`);
         out.servedFrom = v;
         break;
       }

@@ -12,7 +12,7 @@
  */
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { DEFAULT_XML_LIMITS } from '../xml/document.js';
+import { DEFAULT_XML_LIMITS } from '../src/xml/document.js';
 
 /** How large one kind of input may be, and what to call it in an error. */
 export interface InputLimit {

@@ -1,0 +1,34 @@
+/**
+ * `xdpolicy/conformance`: the certify harness as a library (Node.js only) — what
+ * `xdpolicy certify` runs. Parse targets with {@link parseCertifyTarget}, run the cases with
+ * {@link runCertification} and render the report in any of the CLI's formats:
+ *
+ * ```ts
+ * const t = parseCertifyTarget('xmlsocket://127.0.0.1:10843');
+ * if (!t.ok) throw new Error(t.reason);
+ * const report = await runCertification({ targets: [t.value], options: defaultRunOptions(), analyzers: await loadAnalyzers() });
+ * console.log(textReport(report), report.exitCode);
+ * ```
+ *
+ * @module xdpolicy/conformance
+ */
+export { runCertification, allCases, mergeReports, exitCodeOf, summarize } from './run.js';
+export type { RunInput, CertifyReport, PlannedTarget, MatrixReport, RunSummary, RunBudget } from './run.js';
+export { diagnose, CAUSES } from './diagnose.js';
+export type { Diagnosis, RootCause } from './diagnose.js';
+export type { Phase } from './model.js';
+export type { ServingMode, TargetBudget, PhaseBudget } from './phases.js';
+export { parseCertifyTarget, clientFromPort, clientFromPath } from './target.js';
+export type { Target, TargetResult } from './target.js';
+export { defaultRunOptions, matchCasePattern, verdict } from './model.js';
+export type { RunOptions, CaseDefinition, CaseContext, CaseResult, Verdict, VerdictStatus } from './model.js';
+export { loadAnalyzers } from './analyze.js';
+export type { Analyzers, ServeContext, PolicyValidity, LintFindingLike } from './analyze.js';
+export { parseExpectations } from './expect.js';
+export type { Expectations, ExpectationRule } from './expect.js';
+export { textReport, jsonReport, junitReport, htmlReport, planText, progressLine, budgetText } from './report.js';
+export { DELAYED_REQUEST_MS } from './probe.js';
+export type { Prober } from './probe.js';
+export type { ExchangeResult, ExchangeOptions, SendStep, EndReason } from './client.js';
+export type { HttpFetchResult } from './http.js';
+export type { ConsultedLocation, DecisionRow } from './world.js';
