@@ -158,6 +158,17 @@ export function causeOf(r: CaseResult, siblings: readonly CaseResult[], serving:
   const d = detailsOf(r);
   if (r.verdict.status === 'error') return 'harness';
   if (r.id.includes('/alive/')) return 'stops-accepting';
+  if (ends(r, 'half-close-without-request')) return 'ignores-half-close';
+  if (ends(r, 'valid') && r.verdict.actual.startsWith('rejected')) return 'invalid-policy';
+  // A server that does not answer the exact request fails every case that needs an answer for that
+  // one reason: they are one cause, not eleven. How it holds connections stays a cause of its own.
+  const exact = siblings.find((s) => s.client === r.client && ends(s, 'exact-request'));
+  const expect = d['expect'];
+  const aboutHolding = expect === 'close' || expect === 'policy-or-close' || expect === 'no-policy';
+  if (exact && exact.verdict.status !== 'pass' && (!aboutHolding || r.verdict.actual.startsWith('afterwards:'))) {
+    return detailsOf(exact)['endReason'] === 'overflow' ? 'endless-answer' : 'no-answer';
+  }
+  if (r.verdict.actual.startsWith('afterwards:')) return 'stops-accepting';
   if (r.id.startsWith('load/')) {
     const f = (d['failures'] ?? {}) as Record<string, number>;
     // Answered some, then refused or fell silent: it stopped. Answered none: it never answered.
@@ -176,7 +187,6 @@ export function causeOf(r: CaseResult, siblings: readonly CaseResult[], serving:
     if (ends(r, 'drip-within-wait') && splits.length > 0 && splits.every((s) => s.verdict.status === 'pass')) return 'short-timeout';
     return 'single-read-framing';
   }
-  if (ends(r, 'half-close-without-request')) return 'ignores-half-close';
   if (ends(r, 'nul-terminator')) return 'missing-nul';
   if (ends(r, 'waits-for-request')) return 'writes-before-reading';
   if (ends(r, 'nothing-after-nul') || ends(r, 'close-after-send') || ends(r, 'two-requests-one-answer')) return 'keeps-connection-open';
@@ -186,7 +196,6 @@ export function causeOf(r: CaseResult, siblings: readonly CaseResult[], serving:
   if (ends(r, 'lint')) return 'too-open-policy';
   if (ends(r, 'expectations')) return 'expectations-differ';
   if (r.id.startsWith('http/')) return 'url-serving';
-  const expect = d['expect'];
   if (expect === 'no-policy') return 'answers-anything';
   if (d['endReason'] === 'timeout' && (expect === 'close' || expect === 'policy-or-close')) return /\/oversize-/.test(r.id) ? 'reads-without-bound' : 'no-timeout';
   if (ends(r, 'exact-request')) return 'no-answer';
