@@ -278,7 +278,6 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
   const t0 = performance.now();
   const defs = (input.cases ?? allCases()).filter((d) => (d.enabled ? d.enabled(options) : true) && (!input.pattern || matchCasePattern(d.id, input.pattern)));
 
-  const t0Abs = t0;
   // The clients each target may be certified for, before planning decides: the bound must hold for any.
   const mayTest = (t: Target): ClientProfile[] => {
     if (input.client === 'all') return ['flash', 'silverlight'];
@@ -295,9 +294,10 @@ export async function runCertification(input: RunInput): Promise<CertifyReport> 
   const budget: RunBudget = { ms: targetBudgets.reduce((a, b) => Math.max(a, b.ms), 0), targets: targetBudgets };
   input.onBudget?.(budget);
 
-  const vitals = targets.map(() => new Vitals(t0Abs));
+  const vitals = targets.map(() => new Vitals(t0));
   const probers = targets.map((t, i) => createProber(t, options, { observe: vitals[i]!.observer('planning') }));
   const planned = await Promise.all(targets.map((t, i) => planTarget(t, probers[i]!, input.client)));
+  input.onPlan?.(planned);
 
   const socketUrls = new Set(targets.filter((t) => t.kind === 'socket').map((t) => t.key));
   const worldMemo = new Map<string, Promise<TargetWorld>>();

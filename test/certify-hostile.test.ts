@@ -151,6 +151,8 @@ describe.concurrent('a whole certification of each hostile server ends with verd
       expect(statusOf(r, 'flash/response/first-byte-within-3s')).toBe('fail');
       expect(statusOf(r, 'wire/flash/oversize-64k')).toBe('fail');
       expect(r.summary.error).toBe(0);
+      // WIRE-HARNESS-7: every case that needs an answer fails for the one reason; holding connections is apart.
+      expect(r.diagnoses.map((d) => d.cause)).toEqual(['no-answer', 'no-timeout', 'reads-without-bound']);
     } finally {
       await f.close();
     }
