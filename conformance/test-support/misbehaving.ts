@@ -29,7 +29,8 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Phase, VerdictStatus } from '../model.js';
 import { FIXTURE_FLASH_POLICY, FIXTURE_SILVERLIGHT_POLICY } from './servers.js';
 
@@ -242,7 +243,9 @@ export interface MisbehavingServer {
 /** Starts a misbehaving server in its own process (via tsx) and waits until it listens. */
 export async function startMisbehaving(kind: Misbehaviour, options: MisbehavingOptions = {}): Promise<MisbehavingServer> {
   const entry = fileURLToPath(new URL('./misbehaving-main.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, kind, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // tsx's loader by absolute URL, so the child starts whatever the working directory.
+  const loader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = spawn(process.execPath, ['--import', loader, entry, kind, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let exited = false;
   const gone = new Promise<void>((resolve) => child.once('exit', () => {
     exited = true;
