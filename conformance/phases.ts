@@ -27,10 +27,8 @@ import type { ClientProfile } from '../src/decision/types.js';
 import { exchange, seconds, trackedConnect, destroyTracked, type ExchangeResult } from './client.js';
 import { PHASES, verdict, type CaseDefinition, type CaseResult, type Phase, type RunOptions, type Verdict } from './model.js';
 import { BASELINE_NUL_GRACE_MS, describeExchange, holdsCompletePolicy, requestFor, socketPolicyText, type Prober } from './probe.js';
+import type { SocketLocation } from '../src/world/locations.js';
 import type { Target } from './target.js';
-
-/** A socket target (a policy location of kind `socket`). */
-type SocketTarget = Extract<Target, { kind: 'socket' }>;
 
 /** Pause between an odd input's first byte and the check after it: time for a server to die of it. */
 export const SETTLE_MS = 50;
@@ -158,7 +156,7 @@ export interface ServingMode {
  * closed any of the silent ones: it serves clients concurrently. Otherwise the silent connections
  * are reset, and an answer that comes then means it serves one connection at a time.
  */
-export async function probeCapacity(target: SocketTarget, client: ClientProfile, options: RunOptions, observe: (r: ExchangeResult) => void, signal: AbortSignal): Promise<ServingMode> {
+export async function probeCapacity(target: SocketLocation, client: ClientProfile, options: RunOptions, observe: (r: ExchangeResult) => void, signal: AbortSignal): Promise<ServingMode> {
   const held: import('node:net').Socket[] = [];
   let firstServerClose: number | null = null;
   const t0 = performance.now();
@@ -482,7 +480,6 @@ async function runPhase(input: TargetPhasesInput, phase: Phase, jobs: Job[]): Pr
   // odd-input: start one case, wait for its first byte to be sent (or its end; in serial mode its
   // end), let the server react, check that it still answers, then start the next.
   const running: Promise<Ran>[] = [];
-  const target = input.target as SocketTarget;
   // Stops the cases still waiting once the target is gone: what they see then is the death.
   const gone = new AbortController();
   setMaxListeners(0, gone.signal);
