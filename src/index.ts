@@ -71,7 +71,7 @@ export type { SilverlightDiagnosticCode, SilverlightParseOptions, SilverlightPar
 export { serializeSilverlightPolicy, withoutSource as silverlightWithoutSource, escapeXmlAttribute as escapeSilverlightAttribute } from './silverlight/serialize.js';
 export { classifyDomainUri, matchDomainPattern, matchDomainUri as matchSilverlightDomainUri, callerOf as silverlightCallerOf } from './silverlight/domains.js';
 export type { SilverlightCaller, SilverlightDomainPattern } from './silverlight/domains.js';
-export { isHeaderAllowed as isSilverlightHeaderAllowed, isMethodAllowed as isSilverlightMethodAllowed, parseHeaderList as parseSilverlightHeaderList } from './silverlight/headers.js';
+export { isHeaderAllowed as isSilverlightHeaderAllowed, isMethodAllowed as isSilverlightMethodAllowed, allowsAnyMethod as silverlightAllowsAnyMethod, parseHeaderList as parseSilverlightHeaderList, parseMethodList as parseSilverlightMethodList } from './silverlight/headers.js';
 export {
   matchResourcePath as matchSilverlightResourcePath,
   findForbiddenPathSequence,

@@ -17,7 +17,7 @@ import { dictionary } from '../collections.js';
 import { parseXmlDocument, XML_DIAGNOSTIC_CODES, type XmlAttribute, type XmlElement, type XmlLimits } from '../xml/document.js';
 import { classifyDomainUri } from './domains.js';
 import { SILVERLIGHT_XML_RULES, SL_ALLOW_FROM_ATTRIBUTES, SL_ELEMENTS, SL_RESOURCE_ATTRIBUTES, SL_SOCKET_RESOURCE_ATTRIBUTES } from './grammar.js';
-import { parseHeaderList } from './headers.js';
+import { allowsAnyMethod, parseHeaderList, parseMethodList } from './headers.js';
 import {
   SILVERLIGHT_MAX_SOCKET_PORT,
   SILVERLIGHT_MIN_SOCKET_PORT,
@@ -290,16 +290,13 @@ function readAllowFrom(w: Walker, el: XmlElement): SilverlightAllowFrom | null {
     domains: [],
     // SL-HDR-1
     httpRequestHeaders: headers === undefined ? [] : parseHeaderList(headers.value),
-    httpMethods: methods === undefined ? [] : parseHeaderList(methods.value),
+    // SL-HDR-8
+    httpMethods: methods === undefined ? [] : parseMethodList(methods.value),
     source: sourceOf(el),
   };
-  if (methods !== undefined) {
-    for (const m of af.httpMethods) {
-      if (m !== '*') {
-        // SL-HDR-9
-        w.report('warning', 'unsupported-http-method', 'SL-HDR-9', `http-methods value "${m}" at line ${methods.location.line} means nothing: only "*" is defined; GET and POST stay the only methods.`, methods.location, m);
-      }
-    }
+  if (methods !== undefined && !allowsAnyMethod(af.httpMethods)) {
+    // SL-HDR-9
+    w.report('warning', 'unsupported-http-method', 'SL-HDR-9', `http-methods="${methods.value}" at line ${methods.location.line} allows nothing beyond GET and POST: only the exact value "*" allows other methods.`, methods.location, methods.value);
   }
   for (const child of elementChildren(el)) {
     if (child.name.includes(':')) {

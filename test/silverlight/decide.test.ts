@@ -116,6 +116,10 @@ describe('Silverlight HTTP decisions (SL-HTTP)', () => {
     expect(ask(world, 'http://api.test/x', { method: 'PUT' }).decision).toBe('deny');
     const w2 = { 'http://api.test/clientaccesspolicy.xml': xml(simple('*', '<resource path="/" include-subpaths="true"/>', ' http-methods="*"')) };
     expect(ask(w2, 'http://api.test/x', { method: 'PUT' }).decision).toBe('allow');
+    for (const v of ['PUT,*', ' * ']) {
+      const w3 = { 'http://api.test/clientaccesspolicy.xml': xml(simple('*', '<resource path="/" include-subpaths="true"/>', ` http-methods="${v}"`)) };
+      expect(ask(w3, 'http://api.test/x', { method: 'PUT' }).decision, v).toBe('deny');
+    }
   });
   it('SL-PATH-5, SL-PATH-6: forbidden sequences deny unless the policy is the whole-site grant ([ML-DRT] silverlight-1, 2, 4)', () => {
     const test = { 'http://api.test/clientaccesspolicy.xml': xml(simple('*', '<resource path="/test" include-subpaths="true"/>')) };

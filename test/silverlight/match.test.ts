@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyDomainUri, matchDomainUri } from '../../src/silverlight/domains.js';
-import { isHeaderAllowed, isMethodAllowed } from '../../src/silverlight/headers.js';
+import { isHeaderAllowed, isMethodAllowed, parseMethodList } from '../../src/silverlight/headers.js';
 import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, unresolvedRequestPath } from '../../src/silverlight/paths.js';
 import { parseTarget, rawRequestPath, type UrlTarget } from '../../src/world/locations.js';
 import { parseSilverlightPolicy } from '../../src/silverlight/parse.js';
@@ -197,5 +197,9 @@ describe('Silverlight request headers and methods (SL-HDR)', () => {
     expect(isMethodAllowed([], 'PUT')).toBe(false);
     expect(isMethodAllowed(['PUT'], 'PUT')).toBe(false);
     expect(isMethodAllowed(['*'], 'delete')).toBe(true);
+  });
+  it('SL-HDR-8: only the exact value "*" allows other methods (PUT,* and " * " do not)', () => {
+    for (const v of ['PUT,*', ' * ', '*,', '*,*', '* ']) expect(isMethodAllowed(parseMethodList(v), 'PUT'), v).toBe(false);
+    expect(isMethodAllowed(parseMethodList('*'), 'PUT')).toBe(true);
   });
 });

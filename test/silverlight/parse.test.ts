@@ -207,6 +207,14 @@ describe('Silverlight grammar and voiding (SL-GRAM)', () => {
     expect(r.policy?.policies[0]?.allowFrom[0]?.httpMethods).toEqual(['PUT']);
     expect(r.reqs).toContain('SL-HDR-9');
   });
+  it('SL-HDR-8, SL-HDR-9: http-methods is compared whole: "PUT,*" and " * " are reported, "*" is not', () => {
+    for (const v of ['PUT,*', ' * ']) {
+      const r = parse(simple('*', '<resource path="/"/>', ` http-methods="${v}"`));
+      expect(r.policy?.policies[0]?.allowFrom[0]?.httpMethods).toEqual(v.split(','));
+      expect(r.reqs, v).toContain('SL-HDR-9');
+    }
+    expect(parse(simple('*', '<resource path="/"/>', ' http-methods="*"')).reqs).not.toContain('SL-HDR-9');
+  });
 });
 
 describe('Silverlight socket-resource (SL-SOCK)', () => {
