@@ -426,6 +426,14 @@ function readSocketResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): 
     w.report('error', 'grant-to-voided', 'SL-GRAM-13', `<socket-resource> at line ${el.location.line} is not empty; its grant-to is void.`, el.location);
     return false;
   }
+  const protocol = attr(el, 'protocol');
+  // SL-SOCK-9: exactly "tcp"; anything else (or nothing) grants nothing, and its port is never read
+  // (Moonlight tests the protocol before it parses the port: ClientAccessPolicyParser.cs:259-264).
+  if (protocol === undefined || protocol.value !== 'tcp') {
+    const what = protocol === undefined ? 'has no protocol' : `has protocol="${protocol.value}"`;
+    w.report('warning', 'unsupported-protocol', 'SL-SOCK-9', `<socket-resource> at line ${el.location.line} ${what}; only protocol="tcp" grants anything, and its port is not read.`, protocol?.location ?? el.location, protocol?.value);
+    return true;
+  }
   const port = attr(el, 'port');
   // SL-SOCK-7: "A" or "A-B", split at the first '-'; each a number within 4502–4534, or the file is invalid.
   if (port === undefined) {
@@ -446,13 +454,6 @@ function readSocketResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): 
   }
   const from = numbers[0] as number;
   const to = numbers[1] ?? from;
-  const protocol = attr(el, 'protocol');
-  // SL-SOCK-9: exactly "tcp"; anything else (or nothing) grants nothing.
-  if (protocol === undefined || protocol.value !== 'tcp') {
-    const what = protocol === undefined ? 'has no protocol' : `has protocol="${protocol.value}"`;
-    w.report('warning', 'unsupported-protocol', 'SL-SOCK-9', `<socket-resource> at line ${el.location.line} ${what}; only protocol="tcp" grants anything.`, protocol?.location ?? el.location, protocol?.value);
-    return true;
-  }
   // SL-SOCK-8
   if (from > to) {
     w.report('warning', 'reversed-port-range', 'SL-SOCK-8', `port="${port.value}" at line ${port.location.line} is a reversed range: it grants no port.`, port.location, port.value);

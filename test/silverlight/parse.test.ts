@@ -240,6 +240,17 @@ describe('Silverlight socket-resource (SL-SOCK)', () => {
       expect(r.reqs).toContain('SL-SOCK-9');
     }
   });
+  it('SL-SOCK-9, SL-SOCK-7: the port of a non-tcp socket-resource is never read, so it cannot invalidate the file', () => {
+    for (const p of ['443', '*', '', '4501-4531']) {
+      for (const proto of ['', ' protocol="udp"']) {
+        const r = parse(simple('*', `<resource path="/" include-subpaths="true"/><socket-resource port="${p}"${proto}/>`));
+        expect(r.policy, `${p}${proto}`).not.toBeNull();
+        expect(r.policy?.policies[0]?.grantTo[0]?.resources.length).toBe(1);
+        expect(r.reqs).toContain('SL-SOCK-9');
+        expect(r.reqs).not.toContain('SL-SOCK-7');
+      }
+    }
+  });
 });
 
 const safeText = fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() === s && !/[\u0000-\u001f\uD800-\uDFFF\uFFFE\uFFFF]/.test(s));
