@@ -415,16 +415,19 @@ function parsePortNumber(s: string): number | null {
 }
 
 function readSocketResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): boolean {
-  // SL-GRAM-13
+  // SL-GRAM-13: Moonlight reads only protocol and port and skips the rest of the element
+  // (ClientAccessPolicyParser.cs:259-270): other attributes and content are ignored, never voiding.
   for (const a of el.attributes) {
     if (!SL_SOCKET_RESOURCE_ATTRIBUTES.includes(a.name)) {
-      w.report('error', 'grant-to-voided', 'SL-GRAM-13', `<socket-resource> at line ${el.location.line} has attribute ${a.name}; only port and protocol are allowed, so its grant-to is void.`, a.location, a.name);
-      return false;
+      w.report('warning', 'ignored-attribute', 'SL-GRAM-13', `Attribute ${a.name} of <socket-resource> at line ${a.location.line} is ignored: only port and protocol are read.`, a.location, a.name);
     }
   }
-  if (hasContent(el)) {
-    w.report('error', 'grant-to-voided', 'SL-GRAM-13', `<socket-resource> at line ${el.location.line} is not empty; its grant-to is void.`, el.location);
-    return false;
+  for (const child of el.children) {
+    if (child.kind === 'element') {
+      w.report('warning', 'skipped-element', 'SL-GRAM-13', `<${child.name}> at line ${child.location.line} inside <socket-resource> is skipped.`, child.location, child.name);
+    } else if (child.kind === 'text' && child.text.trim() !== '') {
+      w.report('warning', 'ignored-text', 'SL-GRAM-13', `Text inside <socket-resource> at line ${child.location.line} is ignored.`, child.location, child.text.trim().slice(0, 40));
+    }
   }
   const protocol = attr(el, 'protocol');
   // SL-SOCK-9: exactly "tcp"; anything else (or nothing) grants nothing, and its port is never read

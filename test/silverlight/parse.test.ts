@@ -176,10 +176,13 @@ describe('Silverlight grammar and voiding (SL-GRAM)', () => {
       expect(r.reqs).toContain('SL-GRAM-12');
     }
   });
-  it('SL-GRAM-13: socket-resource takes only port and protocol and must be empty', () => {
-    const r = parse(simple('*', '<socket-resource port="4502" protocol="tcp" secure="true"/>'));
-    expect(r.policy?.policies[0]?.grantTo).toEqual([]);
-    expect(r.reqs).toContain('SL-GRAM-13');
+  it('SL-GRAM-13: other attributes and content of socket-resource are ignored and reported, never voiding', () => {
+    for (const sr of ['<socket-resource port="4502" protocol="tcp" secure="false"/>', '<socket-resource port="4502" protocol="tcp"><x/>text</socket-resource>']) {
+      const r = parse(simple('*', sr));
+      expect(r.policy?.policies[0]?.grantTo[0]?.socketResources.map((s) => [s.from, s.to]), sr).toEqual([[4502, 4502]]);
+      expect(r.diagnostics.filter((d) => d.requirement === 'SL-GRAM-13').every((d) => d.severity === 'warning')).toBe(true);
+      expect(r.reqs).toContain('SL-GRAM-13');
+    }
   });
   it('SL-GRAM-14: text inside policy elements is skipped and reported (bnc#681699)', () => {
     const r = parse(wrap('<policy>text<allow-from>more<domain uri="*"/></allow-from><grant-to><resource path="/"/></grant-to></policy>'));
