@@ -345,6 +345,11 @@ function readGrantTo(w: Walker, el: XmlElement): SilverlightGrantTo | null {
   w.textChildren(el);
   const gt: SilverlightGrantTo = { resources: [], socketResources: [], source: sourceOf(el) };
   for (const child of elementChildren(el)) {
+    if (child.name.includes(':')) {
+      // SL-GRAM-9: an element in another namespace is skipped, as inside allow-from (SL-GRAM-7).
+      w.report('info', 'skipped-element', 'SL-GRAM-9', `<${child.name}> at line ${child.location.line} is in another namespace and is skipped.`, child.location, child.name);
+      continue;
+    }
     if (child.name === SL_ELEMENTS.resource) {
       if (!readResource(w, child, gt)) return null;
     } else if (child.name === SL_ELEMENTS.socketResource) {

@@ -152,6 +152,11 @@ describe('Silverlight grammar and voiding (SL-GRAM)', () => {
       expect(r.reqs).toContain('SL-GRAM-9');
     }
   });
+  it('SL-GRAM-9: a namespaced child of grant-to is skipped and reported, not voiding', () => {
+    const r = parse(simple('*', '<x:ext xmlns:x="urn:x"/><resource path="/"/>'));
+    expect(r.policy?.policies[0]?.grantTo[0]?.resources.map((x) => x.path)).toEqual(['/']);
+    expect(r.diagnostics.find((d) => d.requirement === 'SL-GRAM-9')).toMatchObject({ severity: 'info', code: 'skipped-element' });
+  });
   it('SL-GRAM-10: resource takes only path and include-subpaths and must be empty', () => {
     for (const res of ['<resource path="/" mode="x"/>', '<resource path="/"><x/></resource>']) {
       const r = parse(simple('*', res));
