@@ -157,6 +157,22 @@ describe('Silverlight grammar and voiding (SL-GRAM)', () => {
     expect(r.policy?.policies[0]?.grantTo[0]?.resources.map((x) => x.path)).toEqual(['/']);
     expect(r.diagnostics.find((d) => d.requirement === 'SL-GRAM-9')).toMatchObject({ severity: 'info', code: 'skipped-element' });
   });
+  it('SL-GRAM-4, SL-GRAM-9, SL-GRAM-10: an element voided by a child is read on, so a later fault still invalidates the file', () => {
+    const af = '<allow-from><domain uri="*"/></allow-from>';
+    for (const body of [
+      simple('*', '<resource path="/a" mode="x"/><resource path="/b" include-subpaths="yes"/>'),
+      simple('*', '<file/><resource path=""/>'),
+      simple('*', '<resource path="/a"><x/></resource><socket-resource port="80" protocol="tcp"/>'),
+      wrap(`<policy>${af}<unknown><x/></unknown><grant-to><resource path="/" include-subpaths="maybe"/></grant-to></policy>`),
+    ]) {
+      const r = parse(body);
+      expect(r.policy, body).toBeNull();
+      expect(r.diagnostics.some((d) => d.code === 'grant-to-voided' || d.code === 'policy-voided')).toBe(true);
+    }
+    // Voided by an attribute, the element is not read: its content cannot invalidate the file.
+    expect(parse(wrap(`<policy id="1">${af}<grant-to><resource path=""/></grant-to></policy>`)).policy).not.toBeNull();
+    expect(parse(wrap(`<policy>${af}<grant-to a="b"><resource path="/" include-subpaths="yes"/></grant-to></policy>`)).policy).not.toBeNull();
+  });
   it('SL-GRAM-10: resource takes only path and include-subpaths and must be empty', () => {
     for (const res of ['<resource path="/" mode="x"/>', '<resource path="/"><x/></resource>']) {
       const r = parse(simple('*', res));
