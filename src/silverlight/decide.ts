@@ -88,7 +88,8 @@ function withRule(entry: TraceEntry, element: string, source: SilverlightElement
 }
 
 function describeCaller(caller: SilverlightCaller): string {
-  return caller.scheme === 'file' ? 'a local (file:) XAP' : `${caller.scheme}://${caller.host}:${caller.port}${caller.path}`;
+  if (caller.scheme === 'file') return caller.host === '' ? 'a local (file:) XAP' : `a file: XAP on host ${caller.host}`;
+  return `${caller.scheme}://${caller.host}:${caller.port}${caller.path}`;
 }
 
 function fetchEntry<T>(fetched: FetchedSilverlightPolicy<T>, used: boolean, requirements: RequirementId[]): TraceEntry {

@@ -336,7 +336,7 @@ describe('Silverlight compiled index', () => {
     }), { maxLength: 6 });
     const origin = fc.tuple(fc.constantFrom('http', 'https'), fc.constantFrom(...hosts), fc.constantFrom('', ':8080', ':443', ':80'), fc.constantFrom('/app.xap', '/other.xap')).map(([s, h, p, path]) => `${s}://${h}${p}${path}`);
     fc.assert(
-      fc.property(model, fc.oneof(origin, fc.constant('file:///app.xap')), fc.integer({ min: 4502, max: 4534 }), (policies, o, port) => {
+      fc.property(model, fc.oneof(origin, fc.constantFrom('file:///app.xap', 'file://srv/share/app.xap')), fc.integer({ min: 4502, max: 4534 }), (policies, o, port) => {
         const policy = { format: 'silverlight' as const, policies };
         const caller = callerOf(parseOriginUrl(o, { what: 'origin', requirement: 'SL-DOM-1', diagnostics: [] })!);
         const effective = effectiveSilverlightPolicy(policy, { kind: 'socket' });

@@ -32,6 +32,11 @@ describe('Silverlight domain matching (SL-DOM)', () => {
     expect(matchDomainUri('file:///', APP)).toBe(false);
     expect(classifyDomainUri('file:///C:/app.xap').kind).toBe('never');
   });
+  it('SL-DOM-4, SL-DOM-10: file:/// does not admit a file: XAP with a host (file://server/share/app.xap)', () => {
+    expect(matchDomainUri('file:///', 'file://server/share/app.xap')).toBe(false);
+    expect(matchDomainUri('*', 'file://server/share/app.xap')).toBe(true);
+    expect(matchDomainUri('file:///', 'file:///C:/apps/app.xap')).toBe(true);
+  });
   it('SL-DOM-5: a root admits exactly its scheme, host and port ([ML-DRT] silverlight-8 to 14)', () => {
     expect(matchDomainUri('http://policy-client.moonlight.test', APP)).toBe(true);
     expect(matchDomainUri('http://policy-client.moonlight.test:80', APP)).toBe(true);
