@@ -83,6 +83,9 @@ describe('corpus: format and traceability', () => {
       for (const d of c.divergences ?? []) {
         if (!KNOWN_DIVERGENT_CLIENTS.has(d.client)) problems.push(`${c.id}: divergence client ${d.client} is unknown`);
         if (!d.note) problems.push(`${c.id}: divergence for ${d.client} has no note`);
+        if (d.request !== undefined && !(Number.isInteger(d.request) && d.request >= 0 && d.request < (c.requests ?? []).length)) {
+          problems.push(`${c.id}: divergence for ${d.client} names request ${d.request}, which the case does not have`);
+        }
       }
     }
     expect(problems, problems.join('\n')).toEqual([]);

@@ -54,6 +54,11 @@ export interface CorpusParseExpectation {
 export interface CorpusDivergence {
   client: 'lightspark' | 'moonlight' | 'unity' | 'swfdec' | 'gnash' | 'ruffle' | 'silverlight-ms';
   verdict: 'allow' | 'deny' | 'invalid' | 'valid';
+  /**
+   * The index (in `requests`) of the one request this verdict is for, when the client's verdicts
+   * differ between the case's requests; absent: the verdict is the client's for the case as a whole.
+   */
+  request?: number;
   note: string;
 }
 
