@@ -111,6 +111,8 @@ export const REQUIREMENT_IDS = [
   'FLASH-URL-11',
   'FLASH-URL-12',
   'FLASH-URL-13',
+  'FLASH-URL-14',
+  'FLASH-URL-15',
   'LINT-1',
   'LINT-2',
   'LINT-3',

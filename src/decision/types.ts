@@ -68,6 +68,8 @@ export interface TraceRule {
 /**
  * What a trace entry records, one word per kind of step, the same in both clients:
  * - `invalid-request`: the request could not be read (DECIDE-1);
+ * - `blocked`: the request is refused before any policy is asked for (a port the client never lets
+ *   content reach: FLASH-URL-14);
  * - `same-origin`: the target shares the content's scheme, host and port, so no policy is needed;
  * - `fetch`: a policy location was consulted (`location`, `answered`, `used`);
  * - `meta-policy`: the meta-policy in force for the host, or a meta-policy that rules a file out;
@@ -76,10 +78,10 @@ export interface TraceRule {
  * - `note`: an observation that changes nothing (a policy needed even for the content's own host);
  * - `allow` / `deny`: the verdict, always the last entry.
  */
-export type TraceStep = 'invalid-request' | 'same-origin' | 'fetch' | 'meta-policy' | 'ignore' | 'match' | 'no-match' | 'note' | 'allow' | 'deny';
+export type TraceStep = 'invalid-request' | 'blocked' | 'same-origin' | 'fetch' | 'meta-policy' | 'ignore' | 'match' | 'no-match' | 'note' | 'allow' | 'deny';
 
 /** Every {@link TraceStep}, in the order a trace usually meets them. */
-export const TRACE_STEPS: readonly TraceStep[] = ['invalid-request', 'same-origin', 'fetch', 'meta-policy', 'ignore', 'match', 'no-match', 'note', 'allow', 'deny'];
+export const TRACE_STEPS: readonly TraceStep[] = ['invalid-request', 'blocked', 'same-origin', 'fetch', 'meta-policy', 'ignore', 'match', 'no-match', 'note', 'allow', 'deny'];
 
 /** How a response ended, when it did not end with the close: `unfinished (timeout)`, … */
 export type UnfinishedAnswer = `unfinished (${Exclude<WorldEnd, 'close'>})`;
