@@ -92,16 +92,19 @@ describe('xdpolicy decide', () => {
     expect(r.err).toContain(message);
   });
 
+  /** A Flash socket request against socket.xml served as the master, with more options. */
+  const flashTo = (target: string, ...more: string[]) => run(['--client', 'flash', '--origin', 'http://www.example.com/m.swf', '--target', target, '--policy', 'socket.xml', ...more]);
+
   it('CLIENT-3 CLIENT-4 --client-config: the deny list decides before the policy, and the output names the setting', async () => {
-    const port = await run(['--client', 'flash', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:6005', '--policy', 'socket.xml', '--client-config', 'config.json']);
+    const port = await flashTo('socket://game.example.com:6005', '--client-config', 'config.json');
     expect(port.code).toBe(1);
     expect(port.out).toContain('port 6005 is on the client\'s deny list (deny.ports: 6000-6063)');
     expect(port.out).toContain('setting:     deny.ports (blocked)');
     expect(port.out).toContain('requirement: CLIENT-3');
-    const json = await run(['--client', 'flash', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://10.9.8.7:5005', '--policy', 'socket.xml', '--client-config', 'config.json', '--json']);
+    const json = await flashTo('socket://10.9.8.7:5005', '--client-config', 'config.json', '--json');
     expect(json.code).toBe(1);
     expect(JSON.parse(json.out).trace[0]).toMatchObject({ step: 'blocked', setting: 'deny.addresses', requirements: ['CLIENT-4', 'CLIENT-2'] });
-    const open = await run(['--client', 'flash', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:5005', '--policy', 'socket.xml', '--client-config', 'config.json']);
+    const open = await flashTo('socket://game.example.com:5005', '--client-config', 'config.json');
     expect(open.code).toBe(0);
   });
 
@@ -112,16 +115,16 @@ describe('xdpolicy decide', () => {
   });
 
   it('CLIENT-5 CLIENT-6 CLIENT-7 --mms-cfg reads DisableSockets and EnableSocketsTo; other settings are warnings on stderr', async () => {
-    const denied = await run(['--client', 'flash', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://other.example.com:5005', '--policy', 'socket.xml', '--mms-cfg', 'mms.cfg']);
+    const denied = await flashTo('socket://other.example.com:5005', '--mms-cfg', 'mms.cfg');
     expect(denied.code).toBe(1);
     expect(denied.out).toContain('mms.cfg DisableSockets = 1');
     expect(denied.err).toContain('--mms-cfg mms.cfg: warning: line 2: AutoUpdateDisable is not applied');
     expect(denied.err).toContain('--mms-cfg mms.cfg: warning: line 5: FileUploadDisable is not applied');
-    const listed = await run(['--client', 'flash', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:5005', '--policy', 'socket.xml', '--mms-cfg', 'mms.cfg']);
+    const listed = await flashTo('socket://game.example.com:5005', '--mms-cfg', 'mms.cfg');
     expect(listed.code).toBe(0);
     expect(listed.out).toContain('setting:     flash.enableSocketsTo (note)');
     // --mms-cfg fills the "flash" part beside the rest of --client-config.
-    const both = await run(['--client', 'flash', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:25', '--policy', 'socket.xml', '--mms-cfg', 'mms.cfg', '--client-config', 'config.json']);
+    const both = await flashTo('socket://game.example.com:25', '--mms-cfg', 'mms.cfg', '--client-config', 'config.json');
     expect(both.out).toContain('setting:     deny.ports (blocked)');
   });
 
