@@ -169,6 +169,7 @@ function summarize(r: CorpusRequest): string {
   if (r.loadPolicy?.length) out += ` loadPolicyFile(${r.loadPolicy.join(', ')})`;
   if (r.headers?.length) out += ` headers(${r.headers.join(', ')})`;
   if (r.method) out += ` ${r.method}`;
+  if (r.clientConfig) out += ` clientConfig ${JSON.stringify(r.clientConfig)}`;
   return out;
 }
 
@@ -184,7 +185,7 @@ describe('corpus: verdicts', () => {
       const ids = [...new Set([...(c.requirements ?? []), ...(r.requirements ?? [])])].join(', ');
       for (const [client, verdict] of Object.entries(r.expect) as [ClientProfile, 'allow' | 'deny'][]) {
         it(`${c.id} [${ids}]: ${client} ${summarize(r)} is ${verdict}`, () => {
-          const request = { client, origin: r.origin, target: r.target, ...(r.loadPolicy ? { loadPolicy: r.loadPolicy } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.method ? { method: r.method } : {}) };
+          const request = { client, origin: r.origin, target: r.target, ...(r.loadPolicy ? { loadPolicy: r.loadPolicy } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.method ? { method: r.method } : {}), ...(r.clientConfig ? { clientConfig: r.clientConfig } : {}) };
           const decision = decide(request, c.resolvedWorld);
           const context = `corpus/${c.path}: ${c.title}${r.note ? `\nnote: ${r.note}` : ''}\nexpected: ${verdict}\n${explain(decision)}`;
           expect(decision.decision, context).toBe(verdict);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ClientProfile } from '../decision/types.js';
+import type { ClientConfig, ClientProfile } from '../decision/types.js';
 import type { WorldResponse } from '../world/world.js';
 
 /** A world entry in a sidecar: a `WorldResponse` whose body may come from a file beside it. */
@@ -25,6 +25,8 @@ export interface CorpusRequest {
   loadPolicy?: string[];
   headers?: string[];
   method?: string;
+  /** The client configuration the request is decided under (spec/client-config.md); none when absent. */
+  clientConfig?: ClientConfig;
   /** Expected verdict per client profile; a client not named is not checked. */
   expect: Partial<Record<ClientProfile, 'allow' | 'deny'>>;
   /** Requirements this request exercises. */

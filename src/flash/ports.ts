@@ -5,10 +5,11 @@
  * @module
  */
 import type { Diagnostic, RequirementId, SourceLocation } from '../diagnostics.js';
+import { MAX_PORT } from '../world/locations.js';
 import type { PortRange, PortSpec } from './model.js';
 
-/** Highest TCP port. */
-export const MAX_PORT = 65535;
+// The largest TCP port is a fact of TCP, not of this format: one definition, beside the location reader.
+export { MAX_PORT };
 
 /**
  * Parses a `to-ports` value (FLASH-PORT-1 … FLASH-PORT-4).
