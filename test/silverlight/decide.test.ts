@@ -59,7 +59,7 @@ describe('Silverlight HTTP decisions (SL-HTTP)', () => {
     expect([a.decision, b.decision]).toEqual(['allow', 'allow']);
   });
   it('SL-HTTP-6: crossdomain.xml is read only when no clientaccesspolicy.xml was served', () => {
-    for (const sl of [undefined, { body: WHOLE_SITE, contentType: 'application/octet-stream' }, xml(WHOLE_SITE, { status: 404 }), { error: 'timeout' as const }, xml(WHOLE_SITE, { end: 'reset' as const })]) {
+    for (const sl of [undefined, { body: WHOLE_SITE, contentType: 'application/octet-stream' }, xml(WHOLE_SITE, { status: 404 }), { body: '', error: 'timeout' as const }, xml(WHOLE_SITE, { end: 'reset' as const })]) {
       const world: WorldSnapshot = { 'http://api.test/crossdomain.xml': xml(FLASH_STAR) };
       if (sl) world['http://api.test/clientaccesspolicy.xml'] = sl;
       const d = ask(world, 'http://api.test/x');
