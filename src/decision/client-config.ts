@@ -10,7 +10,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { ipLiteral } from '../lint/checks/hosts.js';
+import { ipLiteral } from '../ip-address.js';
 import { MAX_PORT, normalizeHost, type Target } from '../world/locations.js';
 import { DecisionBuilder } from './builder.js';
 import type { PortRange } from '../flash/model.js';
