@@ -19,6 +19,13 @@ writeFileSync(
 );
 writeFileSync(join(dir, 'bad-world.json'), JSON.stringify({ 'xmlsocket://b.com': { body: '' }, 'http://b.com/crossdomain.xml': { body: '', contenttype: 'text/xml' } }));
 writeFileSync(join(dir, 'not-json.json'), '{ nope');
+writeFileSync(join(dir, 'config.json'), JSON.stringify({ deny: { ports: [25, '6000-6063'], addresses: ['10.0.0.0/8'] }, silverlight: { elevatedTrust: true } }));
+writeFileSync(join(dir, 'config-flash.json'), JSON.stringify({ flash: { disableSockets: true } }));
+writeFileSync(join(dir, 'bad-config.json'), JSON.stringify({ deny: { ports: [25, 70000] }, flash: { disableSocket: true } }));
+writeFileSync(join(dir, 'array-config.json'), '[]');
+writeFileSync(join(dir, 'mms.cfg'), '# administrator settings\r\nAutoUpdateDisable=1\r\nDisableSockets = 1\r\nEnableSocketsTo = game.example.com\r\nFileUploadDisable = 1\r\n');
+writeFileSync(join(dir, 'bad-mms.cfg'), 'DisableSockets = yes\nenablesocketsto = b.com\n');
+writeFileSync(join(dir, 'utf16-mms.cfg'), Buffer.from('\uFEFFDisableSockets = 1\n', 'utf16le'));
 
 async function run(args: string[]) {
   const io = captureIO(dir);
@@ -83,6 +90,58 @@ describe('xdpolicy decide', () => {
     const r = await run(args);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
+  });
+
+  /** A Flash socket request against socket.xml served as the master, with more options. */
+  const flashTo = (target: string, ...more: string[]) => run(['--client', 'flash', '--origin', 'http://www.example.com/m.swf', '--target', target, '--policy', 'socket.xml', ...more]);
+
+  it('CLIENT-3 CLIENT-4 --client-config: the deny list decides before the policy, and the output names the setting', async () => {
+    const port = await flashTo('socket://game.example.com:6005', '--client-config', 'config.json');
+    expect(port.code).toBe(1);
+    expect(port.out).toContain('port 6005 is on the client\'s deny list (deny.ports: 6000-6063)');
+    expect(port.out).toContain('setting:     deny.ports (blocked)');
+    expect(port.out).toContain('requirement: CLIENT-3');
+    const json = await flashTo('socket://10.9.8.7:5005', '--client-config', 'config.json', '--json');
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out).trace[0]).toMatchObject({ step: 'blocked', setting: 'deny.addresses', requirements: ['CLIENT-4', 'CLIENT-2'] });
+    const open = await flashTo('socket://game.example.com:5005', '--client-config', 'config.json');
+    expect(open.code).toBe(0);
+  });
+
+  it('CLIENT-8 --client-config: Silverlight elevated trust connects to port 80 without a policy', async () => {
+    const r = await run(['--client', 'silverlight', '--origin', 'http://www.example.com/app.xap', '--target', 'socket://game.example.com:80', '--policy', 'socket.xml', '--client-config', 'config.json']);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('setting:     silverlight.elevatedTrust (trusted)');
+  });
+
+  it('CLIENT-5 CLIENT-6 CLIENT-7 --mms-cfg reads DisableSockets and EnableSocketsTo; other settings are warnings on stderr', async () => {
+    const denied = await flashTo('socket://other.example.com:5005', '--mms-cfg', 'mms.cfg');
+    expect(denied.code).toBe(1);
+    expect(denied.out).toContain('mms.cfg DisableSockets = 1');
+    expect(denied.err).toContain('--mms-cfg mms.cfg: warning: line 2: AutoUpdateDisable is not applied');
+    expect(denied.err).toContain('--mms-cfg mms.cfg: warning: line 5: FileUploadDisable is not applied');
+    const listed = await flashTo('socket://game.example.com:5005', '--mms-cfg', 'mms.cfg');
+    expect(listed.code).toBe(0);
+    expect(listed.out).toContain('setting:     flash.enableSocketsTo (note)');
+    // --mms-cfg fills the "flash" part beside the rest of --client-config.
+    const both = await flashTo('socket://game.example.com:25', '--mms-cfg', 'mms.cfg', '--client-config', 'config.json');
+    expect(both.out).toContain('setting:     deny.ports (blocked)');
+  });
+
+  it.each([
+    [['--client-config', 'bad-config.json'], '--client-config bad-config.json: not a valid client configuration:\n  deny.ports[1]: 70000: a port lies from 1 to 65535\n  flash.disableSocket: unknown setting'],
+    [['--client-config', 'array-config.json'], '--client-config array-config.json: not a valid client configuration:\n  (the configuration): must be an object'],
+    [['--client-config', 'not-json.json'], '--client-config not-json.json: not valid JSON'],
+    [['--client-config', 'missing.json'], '--client-config missing.json: cannot read the file: no such file (ENOENT)'],
+    [['--mms-cfg', 'bad-mms.cfg'], '--mms-cfg bad-mms.cfg: not a valid mms.cfg:\n  line 1: DisableSockets = yes: the value must be 0 (sockets enabled) or 1 (sockets disabled)\n  line 2: enablesocketsto: the setting is spelled EnableSocketsTo'],
+    [['--mms-cfg', 'utf16-mms.cfg'], '--mms-cfg utf16-mms.cfg: not a valid mms.cfg:\n  line 1: the file starts with a UTF-16 byte order mark'],
+    [['--mms-cfg', 'mms.cfg', '--client-config', 'config-flash.json'], 'has a "flash" part and --mms-cfg mms.cfg gives the Flash settings too'],
+    [['--client-config', 'config.json', '--client-config', 'config.json'], 'option --client-config is given twice'],
+  ])('CLIENT-1 CLIENT-7 a configuration that cannot be read exits 2 naming the file and the setting or line: %j', async (extra, message) => {
+    const r = await run(['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:5000', '--policy', 'socket.xml', ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(r.out).toBe('');
   });
 
   it('--help prints the contract and exits 0', async () => {

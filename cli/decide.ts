@@ -3,7 +3,7 @@
  *
  * ```
  * xdpolicy decide --client flash --origin URL --target URL (--world FILE | --policy FILE)
- *                 [--load-policy URL]... [--header NAME]... [--json]
+ *                 [--load-policy URL]... [--header NAME]... [--client-config FILE] [--mms-cfg FILE] [--json]
  * ```
  * Exit status: 0 allow, 1 deny, 2 usage error or unreadable input (the message names the problem).
  * Other tools (certify, the docs) depend on this contract: change it only with them.
@@ -13,16 +13,19 @@
 import { resolve } from 'node:path';
 import { createDecider } from '../src/decision/decide.js';
 import { masterPolicyWorld } from '../src/decision/placement.js';
+import { readClientConfig } from '../src/decision/client-config.js';
 import { readRequest } from '../src/decision/request.js';
-import { CLIENT_PROFILES as CLIENTS, type ClientProfile, type Decision, type ParsedRequest } from '../src/decision/types.js';
+import { CLIENT_PROFILES as CLIENTS, type ClientProfile, type Decision, type ParsedClientConfig, type ParsedRequest } from '../src/decision/types.js';
+import type { Diagnostic } from '../src/diagnostics.js';
+import { parseMmsCfg } from '../src/flash/mms-cfg.js';
 import { parseWorld } from '../src/world/parse.js';
 import type { WorldSnapshot } from '../src/world/world.js';
 import { UsageError, type CliIO } from './io.js';
-import { POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT, type InputLimit } from './read.js';
+import { CONFIG_FILE_LIMIT, POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT, type InputLimit, type ReadResult } from './read.js';
 
 /** The help text of `xdpolicy decide`. */
 export const DECIDE_USAGE = `usage: xdpolicy decide --client flash --origin URL --target URL (--world FILE | --policy FILE)
-                       [--load-policy URL]... [--header NAME]... [--json]
+                       [--load-policy URL]... [--header NAME]... [--client-config FILE] [--mms-cfg FILE] [--json]
 
 Decides whether content loaded from --origin may reach --target, following the client's
 procedure over a world of policy files, and explains the decision.
@@ -43,6 +46,14 @@ procedure over a world of policy files, and explains the decision.
                       at the target's scheme, host and port for URLs, as text/xml
   --load-policy URL   a Security.loadPolicyFile(URL) call made before the request (repeatable)
   --header NAME       a request header the content wants to send (repeatable)
+  --client-config FILE
+                      the client configuration, decided before any policy (spec/client-config.md):
+                      {"deny": {"ports": [25, "6000-6063"], "addresses": ["10.0.0.0/8"]},
+                       "flash": {"disableSockets": true, "enableSocketsTo": ["host"]},
+                       "silverlight": {"elevatedTrust": true}}, every part optional
+  --mms-cfg FILE      Flash Player's mms.cfg (name = value lines): its DisableSockets and
+                      EnableSocketsTo are the configuration's "flash" part; other settings are
+                      reported on stderr and not applied
   --json              print the decision and its trace as JSON
   -h, --help          show this help
 
@@ -59,11 +70,15 @@ export interface DecideOptions {
   loadPolicy: string[];
   headers: string[];
   json: boolean;
-  /** The request as the one request reader read it (DECIDE-1). */
+  /** `--client-config FILE`, if given. */
+  clientConfig: string | null;
+  /** `--mms-cfg FILE`, if given. */
+  mmsCfg: string | null;
+  /** The request as the one request reader read it (DECIDE-1), without the client configuration (read from its files by {@link loadClientConfig}). */
   request: ParsedRequest;
 }
 
-const VALUE_OPTIONS = new Set(['--client', '--origin', '--target', '--world', '--policy', '--load-policy', '--header']);
+const VALUE_OPTIONS = new Set(['--client', '--origin', '--target', '--world', '--policy', '--load-policy', '--header', '--client-config', '--mms-cfg']);
 
 /** Parses `decide`'s arguments; throws {@link UsageError} naming the problem. `null` means `--help`. */
 export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
@@ -112,13 +127,54 @@ export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
   }
   const read = readRequest({ client: client as ClientProfile, origin, target, loadPolicy, headers });
   if (read.request === null) throw new UsageError(`--${read.failed === 'target' ? 'target' : 'origin'}: ${read.diagnostics[0]?.message ?? 'cannot be read'}`);
-  return { client: client as ClientProfile, origin, target, world, policy, loadPolicy, headers, json, request: read.request };
+  return { client: client as ClientProfile, origin, target, world, policy, loadPolicy, headers, json, clientConfig: single.get('--client-config') ?? null, mmsCfg: single.get('--mms-cfg') ?? null, request: read.request };
+}
+
+async function readFile(io: CliIO, option: string, file: string, limit: InputLimit): Promise<Extract<ReadResult, { ok: true }>> {
+  const read = await readBoundedFile(resolve(io.cwd, file), limit);
+  if (!read.ok) throw new UsageError(`${option} ${file}: cannot read the file: ${read.reason}`);
+  return read;
 }
 
 async function readInput(io: CliIO, option: string, file: string, limit: InputLimit): Promise<string> {
-  const read = await readBoundedFile(resolve(io.cwd, file), limit);
-  if (!read.ok) throw new UsageError(`${option} ${file}: cannot read the file: ${read.reason}`);
-  return read.text;
+  return (await readFile(io, option, file, limit)).text;
+}
+
+const messages = (diagnostics: readonly Diagnostic[]): string => diagnostics.map((d) => d.message).join('\n  ');
+
+// CLIENT-1, CLIENT-7
+/**
+ * Reads the client configuration the options name (`--client-config` JSON, `--mms-cfg` for its
+ * `flash` part) with the core's readers; `null` when neither is given. Warnings of the mms.cfg
+ * reader (settings not applied) go to stderr; errors throw {@link UsageError} naming the file and
+ * the setting or line.
+ */
+export async function loadClientConfig(options: DecideOptions, io: CliIO): Promise<ParsedClientConfig | null> {
+  if (options.clientConfig === null && options.mmsCfg === null) return null;
+  let input: unknown = {};
+  if (options.clientConfig !== null) {
+    const text = await readInput(io, '--client-config', options.clientConfig, CONFIG_FILE_LIMIT);
+    try {
+      input = JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`--client-config ${options.clientConfig}: not valid JSON (${(err as Error).message})`);
+    }
+  }
+  if (options.mmsCfg !== null) {
+    // A configuration that is not an object is left as it is: the reader below says what is wrong.
+    const object = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : null;
+    if (object?.flash !== undefined) throw new UsageError(`--client-config ${options.clientConfig} has a "flash" part and --mms-cfg ${options.mmsCfg} gives the Flash settings too: give one of them`);
+    const read = await readFile(io, '--mms-cfg', options.mmsCfg, CONFIG_FILE_LIMIT);
+    const { flash, diagnostics } = parseMmsCfg(read.bytes);
+    if (flash === null) throw new UsageError(`--mms-cfg ${options.mmsCfg}: not a valid mms.cfg:\n  ${messages(diagnostics.filter((d) => d.severity === 'error'))}`);
+    for (const d of diagnostics) io.stderr.write(`--mms-cfg ${options.mmsCfg}: ${d.severity}: ${d.message}\n`);
+    if (object !== null) input = { ...object, flash };
+  }
+  const diagnostics: Diagnostic[] = [];
+  const config = readClientConfig(input, diagnostics);
+  // The mms.cfg part was read above, so an error here names a setting of --client-config.
+  if (config === null) throw new UsageError(`--client-config ${options.clientConfig}: not a valid client configuration:\n  ${messages(diagnostics)}`);
+  return config;
 }
 
 /** Loads the world the options name (`--world` or `--policy`); throws {@link UsageError} on bad input. */
@@ -143,6 +199,8 @@ export async function loadDecideWorld(options: DecideOptions, io: CliIO): Promis
 export function formatDecision(d: Decision): string {
   const lines = [`${d.decision.toUpperCase()}: ${d.origin} -> ${d.target} (client ${d.client})`, `  why:         ${d.reason}`];
   if (d.decidedBy.location) lines.push(`  decided by:  ${d.decidedBy.location}`);
+  const settings = d.trace.filter((e) => e.setting !== undefined);
+  if (settings.length) lines.push(`  setting:     ${settings.map((e) => `${e.setting} (${e.step})`).join(', ')}`);
   const r = d.decidedBy.rule;
   if (r) {
     const attrs = Object.entries(r.attributes).map(([k, v]) => `${k}="${v}"`).join(' ');
@@ -165,7 +223,9 @@ export async function runDecide(args: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const world = await loadDecideWorld(options, io);
-  const decision = createDecider(world).decideParsed(options.request);
+  const clientConfig = await loadClientConfig(options, io);
+  const request = clientConfig === null ? options.request : { ...options.request, clientConfig };
+  const decision = createDecider(world).decideParsed(request);
   io.stdout.write(options.json ? `${JSON.stringify(decision, null, 2)}\n` : formatDecision(decision));
   return decision.decision === 'allow' ? 0 : 1;
 }

@@ -45,6 +45,13 @@ export const EXPECTATIONS_FILE_LIMIT: InputLimit = {
   source: 'DEFAULT_XML_LIMITS.maxLength',
 };
 
+/** A client configuration (decide --client-config, a JSON file) or an mms.cfg (decide --mms-cfg). */
+export const CONFIG_FILE_LIMIT: InputLimit = {
+  maxBytes: DEFAULT_XML_LIMITS.maxLength,
+  what: 'a configuration file',
+  source: 'DEFAULT_XML_LIMITS.maxLength',
+};
+
 /** Options of {@link readBoundedFile}. */
 export interface ReadOptions {
   /**
@@ -57,8 +64,8 @@ export interface ReadOptions {
   regularOnly?: boolean;
 }
 
-/** What {@link readBoundedFile} returns: the text (UTF-8) and the file's `fstat`, or why not. */
-export type ReadResult = { ok: true; text: string; stat: Stats } | { ok: false; reason: string };
+/** What {@link readBoundedFile} returns: the text (UTF-8), the bytes it was decoded from and the file's `fstat`, or why not. */
+export type ReadResult = { ok: true; text: string; bytes: Uint8Array; stat: Stats } | { ok: false; reason: string };
 
 const CHUNK_BYTES = 256 * 1024;
 
@@ -126,7 +133,8 @@ export async function readBoundedFile(path: string, limit: InputLimit, options: 
       total += bytesRead;
       if (total > limit.maxBytes) return { ok: false, reason: tooLarge(limit, null) };
     }
-    return { ok: true, text: Buffer.concat(chunks, total).toString('utf8'), stat };
+    const bytes = Buffer.concat(chunks, total);
+    return { ok: true, text: bytes.toString('utf8'), bytes, stat };
   } catch (err) {
     return { ok: false, reason: errnoReason(err) };
   } finally {

@@ -71,7 +71,7 @@ export type { SilverlightDiagnosticCode, SilverlightParseOptions, SilverlightPar
 export { serializeSilverlightPolicy, withoutSource as silverlightWithoutSource, escapeXmlAttribute as escapeSilverlightAttribute } from './silverlight/serialize.js';
 export { classifyDomainUri, matchDomainPattern, matchDomainUri as matchSilverlightDomainUri, callerOf as silverlightCallerOf } from './silverlight/domains.js';
 export type { SilverlightCaller, SilverlightDomainPattern } from './silverlight/domains.js';
-export { isHeaderAllowed as isSilverlightHeaderAllowed, isMethodAllowed as isSilverlightMethodAllowed, parseHeaderList as parseSilverlightHeaderList } from './silverlight/headers.js';
+export { isHeaderAllowed as isSilverlightHeaderAllowed, isMethodAllowed as isSilverlightMethodAllowed, allowsAnyMethod as silverlightAllowsAnyMethod, parseHeaderList as parseSilverlightHeaderList, parseMethodList as parseSilverlightMethodList } from './silverlight/headers.js';
 export {
   matchResourcePath as matchSilverlightResourcePath,
   findForbiddenPathSequence,
@@ -116,6 +116,13 @@ export { decide, createDecider, decideFlash, decideSilverlight } from './decisio
 export type { Decider } from './decision/decide.js';
 export { readRequest, REQUEST_DIAGNOSTIC_CODES } from './decision/request.js';
 export type { RequestReadResult } from './decision/request.js';
+// The client configuration (spec/client-config.md): deny list, Flash's mms.cfg, Silverlight's elevated trust.
+export { readClientConfig, emptyClientConfig, decideByConfiguration, CLIENT_CONFIG_DIAGNOSTIC_CODES } from './decision/client-config.js';
+export type { ConfigurationOutcome } from './decision/client-config.js';
+export { parseMmsCfg, MMS_CFG_SETTINGS, MMS_CFG_UNMODELLED_NETWORK_SETTINGS, MMS_CFG_DIAGNOSTIC_CODES } from './flash/mms-cfg.js';
+export type { MmsCfgResult, MmsCfgDiagnosticCode, FlashClientSettings } from './flash/mms-cfg.js';
+export { FLASH_BLOCKED_PORTS, flashBlocksPort } from './flash/blocked-ports.js';
+export type { BlockedPortScheme } from './flash/blocked-ports.js';
 export { createFlashDecider } from './flash/decide.js';
 export type { FlashDecider } from './flash/decide.js';
 export { createSilverlightDecider } from './silverlight/decide.js';

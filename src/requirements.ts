@@ -9,6 +9,15 @@
 
 /** Every requirement ID of spec/. */
 export const REQUIREMENT_IDS = [
+  'CLIENT-1',
+  'CLIENT-2',
+  'CLIENT-3',
+  'CLIENT-4',
+  'CLIENT-5',
+  'CLIENT-6',
+  'CLIENT-7',
+  'CLIENT-8',
+  'CLIENT-9',
   'WIRE-REQ-1',
   'WIRE-REQ-2',
   'WIRE-REQ-3',
@@ -116,6 +125,8 @@ export const REQUIREMENT_IDS = [
   'FLASH-URL-11',
   'FLASH-URL-12',
   'FLASH-URL-13',
+  'FLASH-URL-14',
+  'FLASH-URL-15',
   'LINT-1',
   'LINT-2',
   'LINT-3',

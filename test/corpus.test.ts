@@ -83,6 +83,9 @@ describe('corpus: format and traceability', () => {
       for (const d of c.divergences ?? []) {
         if (!KNOWN_DIVERGENT_CLIENTS.has(d.client)) problems.push(`${c.id}: divergence client ${d.client} is unknown`);
         if (!d.note) problems.push(`${c.id}: divergence for ${d.client} has no note`);
+        if (d.request !== undefined && !(Number.isInteger(d.request) && d.request >= 0 && d.request < (c.requests ?? []).length)) {
+          problems.push(`${c.id}: divergence for ${d.client} names request ${d.request}, which the case does not have`);
+        }
       }
     }
     expect(problems, problems.join('\n')).toEqual([]);
@@ -166,6 +169,7 @@ function summarize(r: CorpusRequest): string {
   if (r.loadPolicy?.length) out += ` loadPolicyFile(${r.loadPolicy.join(', ')})`;
   if (r.headers?.length) out += ` headers(${r.headers.join(', ')})`;
   if (r.method) out += ` ${r.method}`;
+  if (r.clientConfig) out += ` clientConfig ${JSON.stringify(r.clientConfig)}`;
   return out;
 }
 
@@ -181,7 +185,7 @@ describe('corpus: verdicts', () => {
       const ids = [...new Set([...(c.requirements ?? []), ...(r.requirements ?? [])])].join(', ');
       for (const [client, verdict] of Object.entries(r.expect) as [ClientProfile, 'allow' | 'deny'][]) {
         it(`${c.id} [${ids}]: ${client} ${summarize(r)} is ${verdict}`, () => {
-          const request = { client, origin: r.origin, target: r.target, ...(r.loadPolicy ? { loadPolicy: r.loadPolicy } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.method ? { method: r.method } : {}) };
+          const request = { client, origin: r.origin, target: r.target, ...(r.loadPolicy ? { loadPolicy: r.loadPolicy } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.method ? { method: r.method } : {}), ...(r.clientConfig ? { clientConfig: r.clientConfig } : {}) };
           const decision = decide(request, c.resolvedWorld);
           const context = `corpus/${c.path}: ${c.title}${r.note ? `\nnote: ${r.note}` : ''}\nexpected: ${verdict}\n${explain(decision)}`;
           expect(decision.decision, context).toBe(verdict);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ClientProfile } from '../decision/types.js';
+import type { ClientConfig, ClientProfile } from '../decision/types.js';
 import type { WorldResponse } from '../world/world.js';
 
 /** A world entry in a sidecar: a `WorldResponse` whose body may come from a file beside it. */
@@ -25,6 +25,8 @@ export interface CorpusRequest {
   loadPolicy?: string[];
   headers?: string[];
   method?: string;
+  /** The client configuration the request is decided under (spec/client-config.md); none when absent. */
+  clientConfig?: ClientConfig;
   /** Expected verdict per client profile; a client not named is not checked. */
   expect: Partial<Record<ClientProfile, 'allow' | 'deny'>>;
   /** Requirements this request exercises. */
@@ -54,6 +56,11 @@ export interface CorpusParseExpectation {
 export interface CorpusDivergence {
   client: 'lightspark' | 'moonlight' | 'unity' | 'swfdec' | 'gnash' | 'ruffle' | 'silverlight-ms';
   verdict: 'allow' | 'deny' | 'invalid' | 'valid';
+  /**
+   * The index (in `requests`) of the one request this verdict is for, when the client's verdicts
+   * differ between the case's requests; absent: the verdict is the client's for the case as a whole.
+   */
+  request?: number;
   note: string;
 }
 

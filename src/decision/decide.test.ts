@@ -50,7 +50,7 @@ describe('DECIDE-1: one request reader for both clients', () => {
   it('never throws, whatever the request: anything unreadable is a denial', () => {
     const anything = fc.anything();
     fc.assert(
-      fc.property(fc.record({ client: fc.oneof(fc.constantFrom<unknown>('flash', 'silverlight'), anything), origin: anything, target: anything, loadPolicy: anything, headers: anything, method: anything }, { requiredKeys: [] }), (request) => {
+      fc.property(fc.record({ client: fc.oneof(fc.constantFrom<unknown>('flash', 'silverlight'), anything), origin: anything, target: anything, loadPolicy: anything, headers: anything, method: anything, clientConfig: anything }, { requiredKeys: [] }), (request) => {
         const d = decide(request as never, WORLD);
         expect(['allow', 'deny']).toContain(d.decision);
       }),

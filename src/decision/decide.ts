@@ -1,7 +1,8 @@
 /**
  * The decision function: may content from `origin` reach `target`, given what the network
  * answered (a world snapshot)? Reads the request once (DECIDE-1), indexes the world once for every
- * client (DECIDE-2), then hands both to the client's procedure.
+ * client (DECIDE-2), applies the client configuration (CLIENT-2), then hands both to the client's
+ * procedure.
  *
  * Pure: no I/O, no clock, no randomness. Never throws: a request that cannot be read is denied
  * with a trace entry saying why (fail closed).
@@ -13,6 +14,7 @@ import { createSilverlightDecider, type SilverlightDecider } from '../silverligh
 import { indexWorld } from '../world/locations.js';
 import type { WorldSnapshot } from '../world/world.js';
 import { DecisionBuilder } from './builder.js';
+import { decideByConfiguration } from './client-config.js';
 import { readRequest, type RequestReadResult } from './request.js';
 import type { ClientProfile, Decision, DecisionRequest, ParsedRequest } from './types.js';
 
@@ -59,7 +61,12 @@ export function createDecider(world: WorldSnapshot): Decider {
   };
   const decideParsed = (request: ParsedRequest): Decision => {
     try {
-      return deciderFor(request.client).decide(request);
+      // CLIENT-2: the client configuration has the last word, before any policy is asked for.
+      const configured = decideByConfiguration(request);
+      if ('decision' in configured) return configured.decision;
+      const decision = deciderFor(request.client).decide(request);
+      if (configured.notes.length > 0) decision.trace = [...configured.notes, ...decision.trace];
+      return decision;
     } catch (err) {
       // Unreachable by design (property tests feed arbitrary requests); if it happens, fail closed.
       return denyInternal(request, err);

@@ -1,6 +1,6 @@
 /**
  * The one request reader (DECIDE-1): a {@link DecisionRequest} — client, origin, target,
- * `loadPolicy`, headers, method — is read here once, into a typed {@link ParsedRequest} that both
+ * `loadPolicy`, headers, method, client configuration — is read here once, into a typed {@link ParsedRequest} that both
  * clients' procedures take. URLs are read by the core's one URL reader (`src/world/locations.ts`);
  * what differs per client is only the rule a failure names.
  *
@@ -11,6 +11,7 @@
  */
 import type { Diagnostic, RequirementId } from '../diagnostics.js';
 import { parseOriginUrl, parsePolicyLocation, parseTarget, type Reading } from '../world/locations.js';
+import { emptyClientConfig, readClientConfig } from './client-config.js';
 import { CLIENT_PROFILES, type ClientProfile, type DecisionRequest, type LoadPolicyLocation, type ParsedRequest } from './types.js';
 
 /** Diagnostic codes of the request reader, beyond the URL reader's (`LOCATION_DIAGNOSTIC_CODES`). */
@@ -27,7 +28,7 @@ export interface RequestReadResult {
   /** The origin and target as given, as strings (for the decision). */
   given: { origin: string; target: string };
   /** Which part could not be read, when `request` is `null` (for the edges: the CLI names its option). */
-  failed?: 'request' | 'client' | 'origin' | 'target';
+  failed?: 'request' | 'client' | 'origin' | 'target' | 'clientConfig';
 }
 
 /** The rules each client states for a request it cannot read. */
@@ -101,5 +102,8 @@ export function readRequest(input: unknown): RequestReadResult {
   });
   const headers = Array.isArray(r.headers) ? r.headers.map(asText) : [];
   const method = typeof r.method === 'string' && r.method !== '' ? r.method : 'GET';
-  return { request: { client, origin, target, loadPolicy, headers, method, given }, client, given, diagnostics };
+  // CLIENT-1: the client configuration is read here, once, with the rest of the request.
+  const clientConfig = r.clientConfig === undefined ? emptyClientConfig() : readClientConfig(r.clientConfig, diagnostics, 'clientConfig.');
+  if (clientConfig === null) return { request: null, client, given, diagnostics, failed: 'clientConfig' };
+  return { request: { client, origin, target, loadPolicy, headers, method, clientConfig, given }, client, given, diagnostics };
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Diagnostic, RequirementId } from '../diagnostics.js';
+import type { PortRange } from '../flash/model.js';
 import type { OriginUrl, PolicyLocation, Target } from '../world/locations.js';
 import type { WorldEnd, WorldError } from '../world/world.js';
 
@@ -15,6 +16,55 @@ export type ClientProfile = 'flash' | 'silverlight';
 
 /** Every client profile. */
 export const CLIENT_PROFILES: readonly ClientProfile[] = ['flash', 'silverlight'];
+
+/**
+ * The client configuration (spec/client-config.md): what the machine's administrator or user says,
+ * whatever any policy says. Every part is optional; the JSON of `xdpolicy decide --client-config`.
+ */
+export interface ClientConfig {
+  /** Where no content may connect, for both clients (CLIENT-3, CLIENT-4). */
+  deny?: {
+    /** Ports (1–65535) and inclusive ranges `"A-B"`. */
+    ports?: (number | string)[];
+    /** IPv4/IPv6 addresses and CIDR ranges (`10.0.0.0/8`, `fd00::/8`). */
+    addresses?: string[];
+  };
+  /** Flash Player's mms.cfg networking settings (CLIENT-5, CLIENT-6). */
+  flash?: {
+    /** mms.cfg `DisableSockets = 1`: no `Socket`/`XMLSocket` connections. */
+    disableSockets?: boolean;
+    /** mms.cfg `EnableSocketsTo`: hosts still reachable by sockets while they are disabled. */
+    enableSocketsTo?: string[];
+  };
+  /** Silverlight (CLIENT-8, CLIENT-9). */
+  silverlight?: {
+    /** The application runs with elevated trust (`Application.HasElevatedPermissions`). */
+    elevatedTrust?: boolean;
+  };
+}
+
+/** A setting of the client configuration, as the trace names it (CLIENT-2). */
+export type ClientSetting = 'deny.ports' | 'deny.addresses' | 'flash.disableSockets' | 'flash.enableSocketsTo' | 'silverlight.elevatedTrust';
+
+/** An address range of the deny list, as read: the text given and its canonical CIDR form. */
+export interface AddressRange {
+  /** As written in the configuration. */
+  text: string;
+  /** `ipv4` or `ipv6`. */
+  kind: 'ipv4' | 'ipv6';
+  /** The network address, canonical (`10.0.0.0`, `fd00::`). */
+  address: string;
+  /** The prefix length. */
+  prefix: number;
+}
+
+/** The client configuration as the request reader read it (CLIENT-1): every setting filled in. */
+export interface ParsedClientConfig {
+  /** Inclusive port ranges (a single port is a range of one), and address ranges. */
+  deny: { ports: PortRange[]; addresses: AddressRange[] };
+  flash: { disableSockets: boolean; enableSocketsTo: string[] };
+  silverlight: { elevatedTrust: boolean };
+}
 
 /** A question: may content from `origin` reach `target`? */
 export interface DecisionRequest {
@@ -29,6 +79,8 @@ export interface DecisionRequest {
   headers?: string[];
   /** HTTP method (Silverlight); default `GET`. */
   method?: string;
+  /** The client configuration: the administrator's and user's last word (spec/client-config.md). */
+  clientConfig?: ClientConfig;
 }
 
 /** A `loadPolicyFile` URL as the request reader read it: the location, or `null` and why not. */
@@ -51,6 +103,8 @@ export interface ParsedRequest {
   headers: string[];
   /** HTTP method; `GET` when none was given. */
   method: string;
+  /** The client configuration, read once (CLIENT-1); without one, no setting is set. */
+  clientConfig: ParsedClientConfig;
   /** The origin and target as given (for messages and the decision). */
   given: { origin: string; target: string };
 }
@@ -68,6 +122,10 @@ export interface TraceRule {
 /**
  * What a trace entry records, one word per kind of step, the same in both clients:
  * - `invalid-request`: the request could not be read (DECIDE-1);
+ * - `blocked`: the request is refused before any policy is asked for (a port the client never lets
+ *   content reach: FLASH-URL-14; a setting of the client configuration, named in `setting`);
+ * - `trusted`: a setting of the client configuration lets the content skip the policy check
+ *   (Silverlight's elevated trust, CLIENT-8, CLIENT-9);
  * - `same-origin`: the target shares the content's scheme, host and port, so no policy is needed;
  * - `fetch`: a policy location was consulted (`location`, `answered`, `used`);
  * - `meta-policy`: the meta-policy in force for the host, or a meta-policy that rules a file out;
@@ -76,10 +134,10 @@ export interface TraceRule {
  * - `note`: an observation that changes nothing (a policy needed even for the content's own host);
  * - `allow` / `deny`: the verdict, always the last entry.
  */
-export type TraceStep = 'invalid-request' | 'same-origin' | 'fetch' | 'meta-policy' | 'ignore' | 'match' | 'no-match' | 'note' | 'allow' | 'deny';
+export type TraceStep = 'invalid-request' | 'blocked' | 'trusted' | 'same-origin' | 'fetch' | 'meta-policy' | 'ignore' | 'match' | 'no-match' | 'note' | 'allow' | 'deny';
 
 /** Every {@link TraceStep}, in the order a trace usually meets them. */
-export const TRACE_STEPS: readonly TraceStep[] = ['invalid-request', 'same-origin', 'fetch', 'meta-policy', 'ignore', 'match', 'no-match', 'note', 'allow', 'deny'];
+export const TRACE_STEPS: readonly TraceStep[] = ['invalid-request', 'blocked', 'trusted', 'same-origin', 'fetch', 'meta-policy', 'ignore', 'match', 'no-match', 'note', 'allow', 'deny'];
 
 /** How a response ended, when it did not end with the close: `unfinished (timeout)`, … */
 export type UnfinishedAnswer = `unfinished (${Exclude<WorldEnd, 'close'>})`;
@@ -112,6 +170,8 @@ export interface TraceEntry {
   why: string;
   /** The rule concerned, when there is one. */
   rule?: TraceRule;
+  /** The setting of the client configuration that decided this step, when one did (CLIENT-2). */
+  setting?: ClientSetting;
   /** Requirements of spec/ applied at this step. */
   requirements: RequirementId[];
   /** Diagnostics of what was read at this step: the policy fetched, or the request. */

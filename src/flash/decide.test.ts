@@ -6,6 +6,7 @@ import type { WorldResponse, WorldSnapshot } from '../world/world.js';
 import { effectiveMetaPolicy, metaPolicyPermits, parseMetaPolicyHeader } from './meta.js';
 import type { FlashPolicy } from './model.js';
 import { extractSocketPolicyText, POLICY_FILE_REQUEST, POLICY_FILE_REQUEST_BYTES } from './socket.js';
+import { FLASH_BLOCKED_PORTS, flashBlocksPort } from './blocked-ports.js';
 
 const policy = (...rules: string[]): string => `<?xml version="1.0"?>\n<cross-domain-policy>\n${rules.map((r) => `  ${r}\n`).join('')}</cross-domain-policy>\n`;
 const sockBody = (...rules: string[]): WorldResponse => ({ body: `${policy(...rules)}\u0000` });
@@ -410,6 +411,62 @@ describe('chapter 8: URL policies and data loads', () => {
     expect(verdict(star, 'file:///C:/m.swf', 'http://b.com/x')).toBe('allow');
     const named = { 'http://b.com/crossdomain.xml': xml(policy('<allow-access-from domain="localhost"/>')) };
     expect(verdict(named, 'file:///C:/m.swf', 'http://b.com/x')).toBe('deny');
+  });
+});
+
+describe('chapter 8: blocked ports', () => {
+  const open = policy('<site-control permitted-cross-domain-policies="all"/>', '<allow-access-from domain="*" secure="false"/>');
+  it('FLASH-URL-14 Adobe\'s list: 20 and 21 for HTTP only, 56 more for HTTP and FTP; HTTPS read as HTTP', () => {
+    expect(FLASH_BLOCKED_PORTS.httpOnly).toEqual([20, 21]);
+    expect(new Set(FLASH_BLOCKED_PORTS.httpAndFtp).size).toBe(56);
+    const http = [];
+    for (let port = 1; port <= 65535; port++) if (flashBlocksPort('http', port)) http.push(port);
+    expect(http.length).toBe(58);
+    expect(http.slice(0, 10)).toEqual([1, 7, 9, 11, 13, 15, 17, 19, 20, 21]);
+    expect(http.slice(-4)).toEqual([995, 2049, 4045, 6000]);
+    for (const port of [20, 21, 25, 6000]) expect(flashBlocksPort('https', port), String(port)).toBe(true);
+    expect(flashBlocksPort('ftp', 21)).toBe(false);
+    expect(flashBlocksPort('ftp', 22)).toBe(true);
+    for (const port of [80, 443, 843, 8080, 5000]) expect(flashBlocksPort('http', port), String(port)).toBe(false);
+  });
+  it('FLASH-URL-14 a load to a blocked port is denied before any policy, same origin included', () => {
+    const world = { 'http://b.com:22/crossdomain.xml': xml(open), 'https://b.com:25/crossdomain.xml': xml(open) };
+    const d = run(world, A, 'http://b.com:22/x.xml');
+    expect(d.decision).toBe('deny');
+    expect(d.trace.map((e) => e.step)).toEqual(['blocked', 'deny']);
+    expect(d.trace[0]).toMatchObject({ step: 'blocked', requirements: ['FLASH-URL-14'] });
+    expect(d.decidedBy.requirements).toEqual(['FLASH-URL-14']);
+    expect(run(world, AS, 'https://b.com:25/x.xml').trace.map((e) => e.step)).toEqual(['blocked', 'deny']);
+    expect(run({}, 'http://b.com:25/m.swf', 'http://b.com:25/x.xml').trace.map((e) => e.step)).toEqual(['blocked', 'deny']);
+    expect(verdict({ 'http://b.com:8080/crossdomain.xml': xml(open) }, A, 'http://b.com:8080/x.xml')).toBe('allow');
+  });
+  it('FLASH-URL-14 sockets are not blocked: a socket policy decides port 25, and a socket policy on port 25 is asked', () => {
+    const world = { 'xmlsocket://b.com:843': sockBody('<allow-access-from domain="a.com" to-ports="25"/>'), 'xmlsocket://c.com:25': sockBody('<allow-access-from domain="a.com" to-ports="5000"/>') };
+    const d = run(world, A, 'socket://b.com:25');
+    expect(d.decision).toBe('allow');
+    expect(d.trace.some((e) => e.step === 'blocked')).toBe(false);
+    expect(verdict(world, A, 'socket://c.com:5000', { loadPolicy: ['xmlsocket://c.com:25'] })).toBe('allow');
+  });
+  it('FLASH-URL-15 a loadPolicyFile URL on a blocked port is never fetched, whatever the target', () => {
+    const world = { 'http://b.com/crossdomain.xml': xml(open), 'http://b.com:22/p.xml': xml(open) };
+    for (const target of ['http://b.com:8080/x.xml', 'socket://b.com:5000']) {
+      const d = run(world, A, target, { loadPolicy: ['http://b.com:22/p.xml'] });
+      expect(d.decision, target).toBe('deny');
+      const steps = d.trace.filter((e) => e.location === 'http://b.com:22/p.xml');
+      expect(steps, target).toEqual([expect.objectContaining({ step: 'ignore', used: false, requirements: ['FLASH-URL-15', 'FLASH-URL-14'] })]);
+    }
+  });
+  it('FLASH-URL-15 a redirect to a blocked port is not followed: the master is no policy', () => {
+    const world = {
+      'http://b.com/crossdomain.xml': { body: '', status: 302, headers: { Location: 'http://b.com:22/crossdomain.xml' } },
+      'http://b.com:22/crossdomain.xml': xml(open),
+      'http://b.com/api/p.xml': xml(policy('<allow-access-from domain="a.com"/>')),
+    };
+    const d = run(world, A, 'http://b.com/api/x.xml', { loadPolicy: ['http://b.com/api/p.xml'] });
+    expect(d.decision).toBe('deny');
+    expect(d.trace[0]).toMatchObject({ step: 'fetch', location: 'http://b.com/crossdomain.xml', answered: 'redirect', used: false });
+    expect(d.trace[0]?.requirements).toContain('FLASH-URL-15');
+    expect(d.trace.some((e) => e.location === 'http://b.com:22/crossdomain.xml')).toBe(false);
   });
 });
 

@@ -24,6 +24,7 @@ import type { RequirementId } from '../diagnostics.js';
 import { DecisionBuilder, describeRule, traceRule } from '../decision/builder.js';
 import type { Decision, LoadPolicyLocation, ParsedRequest, TraceEntry, TraceRule } from '../decision/types.js';
 import { masterSocketLocation, masterUrlLocation, socketLocation, type IndexedWorld, type OriginUrl, type SocketLocation, type SocketTarget, type UrlLocation, type UrlTarget } from '../world/locations.js';
+import { flashBlocksPort } from './blocked-ports.js';
 import { findAccessGrant, findHeaderGrants, ruleOrigin, type CompiledAccessRule, type CompiledHeaderRule, type RuleOrigin } from './compile.js';
 import { fetchSocketPolicy, fetchUrlPolicy, type FetchedFlashPolicy } from './fetch.js';
 import { effectiveMetaPolicy, metaPolicyPermits, type EffectiveMetaPolicy } from './meta.js';
@@ -119,6 +120,17 @@ function grantRequirements(r: CompiledAccessRule, socket: boolean): RequirementI
   return out;
 }
 
+// FLASH-URL-15
+/**
+ * A `loadPolicyFile` URL on a blocked port is refused when it is called, whatever the target: it is
+ * never fetched, and the trace says so. Returns whether `loc` was refused.
+ */
+function refuseBlockedPolicyLocation(b: DecisionBuilder, loc: UrlLocation): boolean {
+  if (!flashBlocksPort(loc.scheme, loc.port)) return false;
+  b.add({ step: 'ignore', location: loc.key, used: false, why: `port ${loc.port} is on Flash Player's blocked list, so Security.loadPolicyFile refuses this location: it is never fetched`, requirements: ['FLASH-URL-15', 'FLASH-URL-14'] });
+  return true;
+}
+
 function fetchEntry(fetched: FetchedFlashPolicy, used: boolean, why: string, requirements: RequirementId[]): TraceEntry {
   const e: TraceEntry = { step: 'fetch', location: fetched.requested, answered: fetched.answered, used, why, requirements };
   if (fetched.diagnostics.length > 0) e.diagnostics = fetched.diagnostics;
@@ -170,6 +182,7 @@ function decideSocketConnection(
   const consulted = new Set<string>([masterLoc.key]);
   // FLASH-SOCK-8: socket policy locations named by Security.loadPolicyFile, in call order.
   for (const { text, location: loc, diagnostics } of loadPolicy) {
+    if (loc !== null && loc.kind === 'url' && refuseBlockedPolicyLocation(b, loc)) continue;
     if (loc === null || loc.kind !== 'socket') {
       b.add({ step: 'ignore', location: text, used: false, why: loc !== null ? 'a URL policy never authorizes a socket connection' : `not a policy location: ${diagnostics[0]?.message ?? text}`, requirements: loc !== null ? ['FLASH-SOCK-3'] : ['FLASH-SOCK-8'] });
       continue;
@@ -224,6 +237,12 @@ function decideDataLoad(
   loadPolicy: readonly LoadPolicyLocation[],
   headers: readonly string[],
 ): Decision {
+  // FLASH-URL-14: a blocked port is refused before anything else, the SWF's own origin included.
+  if (flashBlocksPort(target.scheme, target.port)) {
+    const why = `port ${target.port} is on Flash Player's blocked list for ${target.scheme === 'https' ? 'HTTPS (read as HTTP)' : 'HTTP'}: the request is refused before any policy is asked for, whatever any policy says`;
+    b.add({ step: 'blocked', why, requirements: ['FLASH-URL-14'] });
+    return b.denyBecause(`${target.href}: ${why}`, ['FLASH-URL-14']);
+  }
   // FLASH-URL-2
   if (originUrl.scheme === target.scheme && originUrl.host === target.host && originUrl.port === target.port) {
     b.add({ step: 'same-origin', why: `the SWF and ${target.href} share scheme, host and port: no policy is needed`, requirements: ['FLASH-URL-2'] });
@@ -294,6 +313,7 @@ function decideDataLoad(
       b.add({ step: 'ignore', location: text, used: false, why: loc !== null ? 'a socket policy never authorizes a data load' : `not a policy location: ${diagnostics[0]?.message ?? text}`, requirements: ['FLASH-URL-5'] });
       continue;
     }
+    if (refuseBlockedPolicyLocation(b, loc)) continue;
     const scope = policyCoversTarget(loc, target);
     if (!scope.covers) {
       b.obstacle({ step: 'ignore', location: loc.key, used: false, why: scope.why, requirements: [scope.requirement, 'FLASH-URL-5'] }, [scope.requirement]);

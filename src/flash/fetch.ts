@@ -10,6 +10,7 @@ import type { TraceAnswer } from '../decision/types.js';
 import { resolveRedirect, type IndexedWorld, type SocketLocation, type UrlLocation } from '../world/locations.js';
 import { responseHeader } from '../world/parse.js';
 import { endedByClose, type WorldResponse } from '../world/world.js';
+import { flashBlocksPort } from './blocked-ports.js';
 import { compileFlashPolicy, type CompiledFlashPolicy } from './compile.js';
 import { readFlashPolicy, type FlashPolicyRead } from './effective.js';
 
@@ -104,6 +105,10 @@ export function fetchUrlPolicy(world: IndexedWorld, requested: UrlLocation, mast
     if (next === null) return fail('redirect', `${why[0]?.message ?? 'unreadable redirect'}: no policy`, ['FLASH-URL-8'], response);
     if (next.host !== requested.host) {
       return fail('redirect', `redirected to another host (${next.key}): the policy is unusable`, ['FLASH-URL-8'], response);
+    }
+    // FLASH-URL-15: a redirect to a blocked port is not followed (nothing is fetched there).
+    if (flashBlocksPort(next.scheme, next.port)) {
+      return fail('redirect', `redirected to ${next.key}, on a port Flash Player blocks: not followed, no policy`, ['FLASH-URL-15', 'FLASH-URL-14'], response);
     }
     if (seen.has(next.key) || hops + 1 > MAX_POLICY_REDIRECTS) {
       return fail('redirect', `redirect loop or more than ${MAX_POLICY_REDIRECTS} redirects: no policy`, ['FLASH-URL-8'], response);

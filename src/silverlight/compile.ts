@@ -170,7 +170,8 @@ const EMPTY: readonly CompiledAllowFrom[] = [];
 function candidateBuckets(c: CompiledSilverlightPolicy, caller: SilverlightCaller, out: CompiledAllowFrom[][]): void {
   if (c.any.length > 0) out.push(c.any);
   if (caller.scheme === 'file') {
-    if (c.file.length > 0) out.push(c.file);
+    // SL-DOM-4: only a file: XAP without a host.
+    if (c.file.length > 0 && caller.host === '') out.push(c.file);
     return;
   }
   // SL-DOM-3: scheme wildcards only on the scheme's default port.

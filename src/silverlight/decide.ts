@@ -10,8 +10,8 @@
  *
  * Functions are named after the steps of the procedure:
  * - sockets: {@link decideSocket} → the port window → the policy of port 943 → a grant;
- * - HTTP: {@link decideHttp} → same origin → `/clientaccesspolicy.xml` → else the `crossdomain.xml`
- *   subset → a grant.
+ * - HTTP: {@link decideHttp} → same origin → `/clientaccesspolicy.xml` → when none was served, the
+ *   `crossdomain.xml` subset → a grant.
  *
  * @module
  */
@@ -88,7 +88,8 @@ function withRule(entry: TraceEntry, element: string, source: SilverlightElement
 }
 
 function describeCaller(caller: SilverlightCaller): string {
-  return caller.scheme === 'file' ? 'a local (file:) XAP' : `${caller.scheme}://${caller.host}:${caller.port}${caller.path}`;
+  if (caller.scheme === 'file') return caller.host === '' ? 'a local (file:) XAP' : `a file: XAP on host ${caller.host}`;
+  return `${caller.scheme}://${caller.host}:${caller.port}${caller.path}`;
 }
 
 function fetchEntry<T>(fetched: FetchedSilverlightPolicy<T>, used: boolean, requirements: RequirementId[]): TraceEntry {
@@ -135,7 +136,7 @@ function decideSocket(b: DecisionBuilder, env: Env, caller: SilverlightCaller, s
   return b.denyBecause(`the policy on ${location} admits the XAP but grants no TCP access to port ${sock.port}; denied`, ['SL-SOCK-10'], location);
 }
 
-/** HTTP requests (SL-HTTP-*): same origin, then `/clientaccesspolicy.xml`, then the `crossdomain.xml` subset. */
+/** HTTP requests (SL-HTTP-*): same origin, then `/clientaccesspolicy.xml`, then (when none was served) the `crossdomain.xml` subset. */
 function decideHttp(b: DecisionBuilder, env: Env, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[]): Decision {
   // SL-HTTP-1
   if (caller.scheme === target.scheme && caller.host === target.host && caller.port === target.port) {
@@ -148,9 +149,15 @@ function decideHttp(b: DecisionBuilder, env: Env, caller: SilverlightCaller, tar
     b.add(fetchEntry(sl, true, sl.requirements));
     return decideWithSilverlightPolicy(b, sl.policy, sl.location, caller, target, method, headers);
   }
+  // SL-HTTP-6: a file that was served (status 200, an accepted content type) and then rejected is
+  // the answer: it grants nothing, and crossdomain.xml is not read (fail closed).
+  if (sl.answered === 'invalid') {
+    b.add(fetchEntry(sl, false, ['SL-HTTP-2', 'SL-HTTP-6', ...sl.requirements]));
+    return b.denyBecause(`${sl.location} was served and rejected (${sl.why}); a rejected clientaccesspolicy.xml does not open the crossdomain.xml fallback; denied`, ['SL-HTTP-6'], sl.location);
+  }
   b.add(fetchEntry(sl, false, ['SL-HTTP-2', ...sl.requirements]));
 
-  // SL-HTTP-6: only now, with no Silverlight policy obtained.
+  // SL-HTTP-6: only now, with no clientaccesspolicy.xml served.
   const fl = env.flashSubset(target);
   if (fl.policy === null) {
     b.add(fetchEntry(fl, false, ['SL-HTTP-6', ...fl.requirements]));

@@ -12,7 +12,11 @@ import { parseOriginUrl, type OriginUrl } from '../world/locations.js';
 
 /** The calling application, reduced to what domain matching needs. */
 export type SilverlightCaller =
-  | { scheme: 'file' }
+  | {
+      scheme: 'file';
+      /** The host of a `file:` XAP (`server` in `file://server/share/app.xap`); empty for `file:///…` (SL-DOM-4). */
+      host: string;
+    }
   | {
       scheme: 'http' | 'https';
       host: string;
@@ -128,14 +132,25 @@ export function classifyDomainUri(uri: string): SilverlightDomainPattern {
 /**
  * The calling application as domain matching sees it (SL-DOM-1), from the origin the request
  * reader read (DECIDE-1): the XAP's scheme, host, port and percent-decoded path, with the host's
- * proper dot-suffixes for SL-DOM-7 lookups; a `file:` origin keeps only its scheme (SL-DOM-10).
+ * proper dot-suffixes for SL-DOM-7 lookups; a `file:` origin keeps its scheme and the host of its
+ * URL, empty for `file:///…` (SL-DOM-4, SL-DOM-10).
  */
 export function callerOf(origin: OriginUrl): SilverlightCaller {
-  if (origin.scheme === 'file') return { scheme: 'file' };
+  // SL-DOM-4: the request reader keeps no host for a file: origin; its normalised URL still has it.
+  if (origin.scheme === 'file') return { scheme: 'file', host: fileHost(origin.href) };
   const host = origin.host;
   const suffixes: string[] = [];
   for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) suffixes.push(host.slice(i + 1));
   return { scheme: origin.scheme, host, port: origin.port, path: safeDecodePath(origin.path), suffixes };
+}
+
+/** The host of a normalised `file:` URL (`''` for `file:///…`). */
+function fileHost(href: string): string {
+  try {
+    return new URL(href).host;
+  } catch {
+    return href;
+  }
 }
 
 /** Whether a classified `uri` admits `caller` (SL-DOM-2 … SL-DOM-10). */
@@ -147,9 +162,10 @@ export function matchDomainPattern(pattern: SilverlightDomainPattern, caller: Si
     // SL-DOM-3: `http://*` admits http callers on port 80 only; `https://*` https callers on 443.
     case 'scheme':
       return caller.scheme !== 'file' && caller.scheme === pattern.scheme && caller.port === defaultPort(pattern.scheme);
-    // SL-DOM-4, SL-DOM-10
+    // SL-DOM-4, SL-DOM-10: `file:///` is the root of a file: XAP without a host only; Moonlight
+    // compares it with the XAP's root `file://host/` (ClientAccessPolicy.cs:206-209).
     case 'file':
-      return caller.scheme === 'file';
+      return caller.scheme === 'file' && caller.host === '';
     // SL-DOM-5, SL-DOM-9: scheme, host and port all equal; no cross-scheme match.
     case 'root':
       return caller.scheme !== 'file' && caller.scheme === pattern.scheme && caller.host === pattern.host && caller.port === pattern.port;

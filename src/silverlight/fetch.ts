@@ -93,5 +93,5 @@ export function fetchFlashSubset(world: IndexedWorld, loc: PolicyLocation): Fetc
     const first = firstError(p.diagnostics);
     return none(loc.key, 'invalid', `the file is invalid${first ? `: ${first.message}` : ''}`, ['SL-FLASH-10', ...(first ? [first.requirement] : [])], r, p.diagnostics);
   }
-  return { location: loc.key, answered: 'policy', policy: p.policy, response: r, why: "clientaccesspolicy.xml gave no policy; the crossdomain.xml fallback is read as Silverlight's subset", requirements: ['SL-HTTP-6', 'SL-FLASH-10'], diagnostics: p.diagnostics };
+  return { location: loc.key, answered: 'policy', policy: p.policy, response: r, why: "no clientaccesspolicy.xml was served; the crossdomain.xml fallback is read as Silverlight's subset", requirements: ['SL-HTTP-6', 'SL-FLASH-10'], diagnostics: p.diagnostics };
 }

@@ -46,5 +46,5 @@ export const SL_ELEMENTS = {
 export const SL_ALLOW_FROM_ATTRIBUTES: readonly string[] = ['http-request-headers', 'http-methods'];
 /** Attributes `<resource>` may carry; any other voids its `<grant-to>` (SL-GRAM-10). */
 export const SL_RESOURCE_ATTRIBUTES: readonly string[] = ['path', 'include-subpaths'];
-/** Attributes `<socket-resource>` may carry; any other voids its `<grant-to>` (SL-GRAM-13). */
+/** Attributes `<socket-resource>` is read for; any other is ignored and reported (SL-GRAM-13). */
 export const SL_SOCKET_RESOURCE_ATTRIBUTES: readonly string[] = ['port', 'protocol'];

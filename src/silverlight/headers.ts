@@ -5,8 +5,8 @@
  */
 
 /**
- * Splits an `http-request-headers` (or `http-methods`) value at commas, trims each item and drops
- * empty items (SL-HDR-1).
+ * Splits an `http-request-headers` value at commas, trims each item and drops empty items
+ * (SL-HDR-1). (`http-methods` is not read this way: {@link parseMethodList}.)
  */
 export function parseHeaderList(value: string): string[] {
   const out: string[] = [];
@@ -43,9 +43,25 @@ export function disallowedHeaders(patterns: readonly string[], headers: readonly
   return headers.filter((h) => !isHeaderAllowed(patterns, h));
 }
 
-/** Whether `method` is allowed: GET and POST always, others only with `http-methods="*"` (SL-HDR-8). */
+/**
+ * Splits an `http-methods` value at commas, keeping every item exactly as written (no trimming,
+ * nothing dropped), so that the list is `['*']` exactly when the value is exactly `*` (SL-HDR-8) and
+ * a serialized list reads back the same.
+ */
+export function parseMethodList(value: string): string[] {
+  return value.split(',');
+}
+
+// SL-HDR-8: Moonlight compares the whole attribute with "*" (ClientAccessPolicyParser.cs:188): `PUT,*`,
+// ` * ` and `*,` allow nothing beyond GET and POST.
+/** Whether an `http-methods` list (as {@link parseMethodList} reads it) is the exact value `*`. */
+export function allowsAnyMethod(methods: readonly string[]): boolean {
+  return methods.length === 1 && methods[0] === '*';
+}
+
+/** Whether `method` is allowed: GET and POST always, others only when `http-methods` is exactly `*` (SL-HDR-8). */
 export function isMethodAllowed(methods: readonly string[], method: string): boolean {
   const m = method.trim().toUpperCase();
   if (m === 'GET' || m === 'POST') return true;
-  return methods.includes('*');
+  return allowsAnyMethod(methods);
 }

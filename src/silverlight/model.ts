@@ -43,7 +43,11 @@ export interface SilverlightAllowFrom {
    * Empty when the attribute is absent or empty: only Content-Type may then be sent (SL-HDR-6).
    */
   httpRequestHeaders: string[];
-  /** `http-methods`, split and trimmed the same way; empty when absent (GET and POST only: SL-HDR-8). */
+  /**
+   * `http-methods` split at commas, items exactly as written (not trimmed, none dropped); empty when
+   * absent. Only the list `['*']` — the value exactly `*` — allows methods beyond GET and POST
+   * (SL-HDR-8).
+   */
   httpMethods: string[];
   source?: SilverlightElementSource;
 }

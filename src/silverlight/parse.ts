@@ -3,10 +3,11 @@
  * (spec/silverlight/1-document.md and 2-grammar.md).
  *
  * The walker reads the document the way Silverlight does, element by element in document order:
- * when an element is voided (an attribute or child it may not have), the rest of that element is
- * not read, the element is left out of the model, and a diagnostic names the rule. A few faults
- * invalidate the whole file instead (an empty resource path, a bad boolean, a bad port): then the
- * result is `policy: null`, which for HTTP means "no policy was obtained" (SL-HTTP-6).
+ * a voided element (an attribute or child it may not have) is left out of the model and a
+ * diagnostic names the rule. An element voided by an attribute is not read further; one voided by a
+ * child is read to its end, because a later fault can still invalidate the whole file (chapter 2's
+ * introduction). Those faults (an empty resource path, a bad boolean, a bad tcp port) give
+ * `policy: null`: the file is rejected (for HTTP: SL-HTTP-6).
  *
  * Never throws; every rejection names its requirement.
  *
@@ -17,7 +18,7 @@ import { dictionary } from '../collections.js';
 import { parseXmlDocument, XML_DIAGNOSTIC_CODES, type XmlAttribute, type XmlElement, type XmlLimits } from '../xml/document.js';
 import { classifyDomainUri } from './domains.js';
 import { SILVERLIGHT_XML_RULES, SL_ALLOW_FROM_ATTRIBUTES, SL_ELEMENTS, SL_RESOURCE_ATTRIBUTES, SL_SOCKET_RESOURCE_ATTRIBUTES } from './grammar.js';
-import { parseHeaderList } from './headers.js';
+import { allowsAnyMethod, parseHeaderList, parseMethodList } from './headers.js';
 import {
   SILVERLIGHT_MAX_SOCKET_PORT,
   SILVERLIGHT_MIN_SOCKET_PORT,
@@ -249,6 +250,8 @@ function readPolicy(w: Walker, el: XmlElement): SilverlightPolicyEntry | null {
   }
   w.textChildren(el);
   const entry: SilverlightPolicyEntry = { allowFrom: [], grantTo: [], source: sourceOf(el) };
+  // Voided by a child, the policy is still read to its end: a later fault can invalidate the file.
+  let voided = false;
   for (const child of elementChildren(el)) {
     if (child.name === SL_ELEMENTS.allowFrom) {
       const from = w.diagnostics.length;
@@ -262,11 +265,13 @@ function readPolicy(w: Walker, el: XmlElement): SilverlightPolicyEntry | null {
       if (gt !== null) entry.grantTo.push(gt);
       else noteWouldGrant(w, from, describePolicyElement(el, undefined, child));
     } else {
-      // SL-GRAM-4: any other child element voids the policy (Moonlight skips an empty one).
+      // SL-GRAM-4: any other child element voids the policy (Moonlight skips an empty one); the
+      // siblings after it are still read (Moonlight: ClientAccessPolicyParser.cs:153-156).
       w.report('error', 'policy-voided', 'SL-GRAM-4', `<${child.name}> at line ${child.location.line} is not allowed in <policy>; the policy that holds it is void.`, child.location, child.name);
-      return null;
+      voided = true;
     }
   }
+  if (voided) return null;
   // SL-GRAM-5
   if (entry.allowFrom.length === 0 || entry.grantTo.length === 0) {
     const missing = entry.allowFrom.length === 0 ? 'allow-from' : 'grant-to';
@@ -290,16 +295,13 @@ function readAllowFrom(w: Walker, el: XmlElement): SilverlightAllowFrom | null {
     domains: [],
     // SL-HDR-1
     httpRequestHeaders: headers === undefined ? [] : parseHeaderList(headers.value),
-    httpMethods: methods === undefined ? [] : parseHeaderList(methods.value),
+    // SL-HDR-8
+    httpMethods: methods === undefined ? [] : parseMethodList(methods.value),
     source: sourceOf(el),
   };
-  if (methods !== undefined) {
-    for (const m of af.httpMethods) {
-      if (m !== '*') {
-        // SL-HDR-9
-        w.report('warning', 'unsupported-http-method', 'SL-HDR-9', `http-methods value "${m}" at line ${methods.location.line} means nothing: only "*" is defined; GET and POST stay the only methods.`, methods.location, m);
-      }
-    }
+  if (methods !== undefined && !allowsAnyMethod(af.httpMethods)) {
+    // SL-HDR-9
+    w.report('warning', 'unsupported-http-method', 'SL-HDR-9', `http-methods="${methods.value}" at line ${methods.location.line} allows nothing beyond GET and POST: only the exact value "*" allows other methods.`, methods.location, methods.value);
   }
   for (const child of elementChildren(el)) {
     if (child.name.includes(':')) {
@@ -347,17 +349,27 @@ function readGrantTo(w: Walker, el: XmlElement): SilverlightGrantTo | null {
   }
   w.textChildren(el);
   const gt: SilverlightGrantTo = { resources: [], socketResources: [], source: sourceOf(el) };
+  // Voided by a child, the grant-to is still read to its end: a later bad boolean, empty path or bad
+  // tcp port invalidates the whole file (Moonlight: ClientAccessPolicyParser.cs:252-258, 266-270).
+  let voided = false;
   for (const child of elementChildren(el)) {
+    if (child.name.includes(':')) {
+      // SL-GRAM-9: an element in another namespace is skipped, as inside allow-from (SL-GRAM-7).
+      w.report('info', 'skipped-element', 'SL-GRAM-9', `<${child.name}> at line ${child.location.line} is in another namespace and is skipped.`, child.location, child.name);
+      continue;
+    }
     if (child.name === SL_ELEMENTS.resource) {
-      if (!readResource(w, child, gt)) return null;
+      if (!readResource(w, child, gt)) voided = true;
     } else if (child.name === SL_ELEMENTS.socketResource) {
-      if (!readSocketResource(w, child, gt)) return null;
+      readSocketResource(w, child, gt);
     } else {
       // SL-GRAM-9
       w.report('error', 'grant-to-voided', 'SL-GRAM-9', `<${child.name}> at line ${child.location.line} is not allowed in <grant-to>; the grant-to is void.`, child.location, child.name);
-      return null;
+      voided = true;
     }
+    if (w.invalid) return null;
   }
+  if (voided) return null;
   if (gt.resources.length === 0 && gt.socketResources.length === 0) {
     w.report('info', 'grant-to-empty', 'SL-GRAM-9', `<grant-to> at line ${el.location.line} grants nothing.`, el.location);
   }
@@ -417,22 +429,35 @@ function parsePortNumber(s: string): number | null {
   return /^[0-9]{1,5}$/.test(s) ? Number(s) : null;
 }
 
-function readSocketResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): boolean {
-  // SL-GRAM-13
+/** Reads one `socket-resource` into `gt`; it never voids the grant-to, only invalidates the file (SL-SOCK-7). */
+function readSocketResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): void {
+  // SL-GRAM-13: Moonlight reads only protocol and port and skips the rest of the element
+  // (ClientAccessPolicyParser.cs:259-270): other attributes and content are ignored, never voiding.
   for (const a of el.attributes) {
     if (!SL_SOCKET_RESOURCE_ATTRIBUTES.includes(a.name)) {
-      w.report('error', 'grant-to-voided', 'SL-GRAM-13', `<socket-resource> at line ${el.location.line} has attribute ${a.name}; only port and protocol are allowed, so its grant-to is void.`, a.location, a.name);
-      return false;
+      w.report('warning', 'ignored-attribute', 'SL-GRAM-13', `Attribute ${a.name} of <socket-resource> at line ${a.location.line} is ignored: only port and protocol are read.`, a.location, a.name);
     }
   }
-  if (hasContent(el)) {
-    w.report('error', 'grant-to-voided', 'SL-GRAM-13', `<socket-resource> at line ${el.location.line} is not empty; its grant-to is void.`, el.location);
-    return false;
+  for (const child of el.children) {
+    if (child.kind === 'element') {
+      w.report('warning', 'skipped-element', 'SL-GRAM-13', `<${child.name}> at line ${child.location.line} inside <socket-resource> is skipped.`, child.location, child.name);
+    } else if (child.kind === 'text' && child.text.trim() !== '') {
+      w.report('warning', 'ignored-text', 'SL-GRAM-13', `Text inside <socket-resource> at line ${child.location.line} is ignored.`, child.location, child.text.trim().slice(0, 40));
+    }
+  }
+  const protocol = attr(el, 'protocol');
+  // SL-SOCK-9: exactly "tcp"; anything else (or nothing) grants nothing, and its port is never read
+  // (Moonlight tests the protocol before it parses the port: ClientAccessPolicyParser.cs:259-264).
+  if (protocol === undefined || protocol.value !== 'tcp') {
+    const what = protocol === undefined ? 'has no protocol' : `has protocol="${protocol.value}"`;
+    w.report('warning', 'unsupported-protocol', 'SL-SOCK-9', `<socket-resource> at line ${el.location.line} ${what}; only protocol="tcp" grants anything, and its port is not read.`, protocol?.location ?? el.location, protocol?.value);
+    return;
   }
   const port = attr(el, 'port');
   // SL-SOCK-7: "A" or "A-B", split at the first '-'; each a number within 4502–4534, or the file is invalid.
   if (port === undefined) {
-    return w.invalidate('invalid-port', 'SL-SOCK-7', `<socket-resource> at line ${el.location.line} has no port: the whole policy file is invalid.`, el.location);
+    w.invalidate('invalid-port', 'SL-SOCK-7', `<socket-resource> at line ${el.location.line} has no port: the whole policy file is invalid.`, el.location);
+    return;
   }
   const dash = port.value.indexOf('-');
   const parts = dash < 0 ? [port.value] : [port.value.slice(0, dash), port.value.slice(dash + 1)];
@@ -440,27 +465,21 @@ function readSocketResource(w: Walker, el: XmlElement, gt: SilverlightGrantTo): 
   for (const part of parts) {
     const n = parsePortNumber(part);
     if (n === null) {
-      return w.invalidate('invalid-port', 'SL-SOCK-7', `port="${port.value}" at line ${port.location.line} is not a port or a range A-B: the whole policy file is invalid.`, port.location, port.value);
+      w.invalidate('invalid-port', 'SL-SOCK-7', `port="${port.value}" at line ${port.location.line} is not a port or a range A-B: the whole policy file is invalid.`, port.location, port.value);
+      return;
     }
     if (n < SILVERLIGHT_MIN_SOCKET_PORT || n > SILVERLIGHT_MAX_SOCKET_PORT) {
-      return w.invalidate('port-out-of-range', 'SL-SOCK-7', `port="${port.value}" at line ${port.location.line} goes outside 4502-4534: the whole policy file is invalid.`, port.location, port.value);
+      w.invalidate('port-out-of-range', 'SL-SOCK-7', `port="${port.value}" at line ${port.location.line} goes outside 4502-4534: the whole policy file is invalid.`, port.location, port.value);
+      return;
     }
     numbers.push(n);
   }
   const from = numbers[0] as number;
   const to = numbers[1] ?? from;
-  const protocol = attr(el, 'protocol');
-  // SL-SOCK-9: exactly "tcp"; anything else (or nothing) grants nothing.
-  if (protocol === undefined || protocol.value !== 'tcp') {
-    const what = protocol === undefined ? 'has no protocol' : `has protocol="${protocol.value}"`;
-    w.report('warning', 'unsupported-protocol', 'SL-SOCK-9', `<socket-resource> at line ${el.location.line} ${what}; only protocol="tcp" grants anything.`, protocol?.location ?? el.location, protocol?.value);
-    return true;
-  }
   // SL-SOCK-8
   if (from > to) {
     w.report('warning', 'reversed-port-range', 'SL-SOCK-8', `port="${port.value}" at line ${port.location.line} is a reversed range: it grants no port.`, port.location, port.value);
-    return true;
+    return;
   }
   gt.socketResources.push({ from, to, protocol: 'tcp', source: sourceOf(el) });
-  return true;
 }

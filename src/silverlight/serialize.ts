@@ -36,7 +36,8 @@ function attrs(pairs: [string, string][]): string {
 function allowFromXml(af: SilverlightAllowFrom, indent: string): string {
   const a: [string, string][] = [];
   if (af.httpRequestHeaders.length > 0) a.push(['http-request-headers', af.httpRequestHeaders.join(', ')]);
-  if (af.httpMethods.length > 0) a.push(['http-methods', af.httpMethods.join(', ')]);
+  // SL-HDR-8: the items as written, joined by bare commas, read back as the same list.
+  if (af.httpMethods.length > 0) a.push(['http-methods', af.httpMethods.join(',')]);
   if (af.domains.length === 0) return `${indent}<allow-from${attrs(a)}/>\n`;
   const inner = af.domains.map((d) => `${indent}  <domain${attrs([['uri', d.uri]])}/>\n`).join('');
   return `${indent}<allow-from${attrs(a)}>\n${inner}${indent}</allow-from>\n`;

@@ -58,13 +58,31 @@ describe('Silverlight HTTP decisions (SL-HTTP)', () => {
     const b = ask(world, 'http://api.test/y');
     expect([a.decision, b.decision]).toEqual(['allow', 'allow']);
   });
-  it('SL-HTTP-6: crossdomain.xml is read only when clientaccesspolicy.xml gives no policy', () => {
-    for (const sl of [undefined, xml('<access-policy/>'), xml(simple('*', '<resource path=""/>')), { body: WHOLE_SITE, contentType: 'application/octet-stream' }, xml(WHOLE_SITE, { status: 404 })]) {
+  it('SL-HTTP-6: crossdomain.xml is read only when no clientaccesspolicy.xml was served', () => {
+    for (const sl of [undefined, { body: WHOLE_SITE, contentType: 'application/octet-stream' }, xml(WHOLE_SITE, { status: 404 }), { body: '', error: 'timeout' as const }, xml(WHOLE_SITE, { end: 'reset' as const })]) {
       const world: WorldSnapshot = { 'http://api.test/crossdomain.xml': xml(FLASH_STAR) };
       if (sl) world['http://api.test/clientaccesspolicy.xml'] = sl;
       const d = ask(world, 'http://api.test/x');
       expect(d.decision).toBe('allow');
       expect(reqs(d)).toContain('SL-HTTP-6');
+    }
+  });
+  it('SL-HTTP-6: a served clientaccesspolicy.xml that is rejected ends the lookup: deny, crossdomain.xml unread (divergence: Moonlight reads it)', () => {
+    const rejected = [
+      '<access-policy/>',
+      simple('*', '<resource path=""/>'),
+      simple('*', '<resource path="/" include-subpaths="yes"/>'),
+      simple('*', '<socket-resource port="80" protocol="tcp"/>'),
+      '<!DOCTYPE access-policy [<!ENTITY e "x">]>\n' + WHOLE_SITE.replace(/^<\?xml[^>]*>\n/, ''),
+      WHOLE_SITE + '<access-policy/>',
+      FLASH_STAR,
+      '',
+    ];
+    for (const body of rejected) {
+      const d = ask({ 'http://api.test/clientaccesspolicy.xml': xml(body), 'http://api.test/crossdomain.xml': xml(FLASH_STAR) }, 'http://api.test/x');
+      expect(d.decision, body).toBe('deny');
+      expect(d.decidedBy.requirements).toEqual(['SL-HTTP-6']);
+      expect(d.trace.filter((t) => t.step === 'fetch').map((t) => [t.location, t.answered])).toEqual([['http://api.test/clientaccesspolicy.xml', 'invalid']]);
     }
   });
   it('SL-HTTP-7: a valid policy granting nothing stops the fallback ([ML-DRT] silverlight-36 to 38)', () => {
@@ -116,6 +134,10 @@ describe('Silverlight HTTP decisions (SL-HTTP)', () => {
     expect(ask(world, 'http://api.test/x', { method: 'PUT' }).decision).toBe('deny');
     const w2 = { 'http://api.test/clientaccesspolicy.xml': xml(simple('*', '<resource path="/" include-subpaths="true"/>', ' http-methods="*"')) };
     expect(ask(w2, 'http://api.test/x', { method: 'PUT' }).decision).toBe('allow');
+    for (const v of ['PUT,*', ' * ']) {
+      const w3 = { 'http://api.test/clientaccesspolicy.xml': xml(simple('*', '<resource path="/" include-subpaths="true"/>', ` http-methods="${v}"`)) };
+      expect(ask(w3, 'http://api.test/x', { method: 'PUT' }).decision, v).toBe('deny');
+    }
   });
   it('SL-PATH-5, SL-PATH-6: forbidden sequences deny unless the policy is the whole-site grant ([ML-DRT] silverlight-1, 2, 4)', () => {
     const test = { 'http://api.test/clientaccesspolicy.xml': xml(simple('*', '<resource path="/test" include-subpaths="true"/>')) };
@@ -332,7 +354,7 @@ describe('Silverlight compiled index', () => {
     }), { maxLength: 6 });
     const origin = fc.tuple(fc.constantFrom('http', 'https'), fc.constantFrom(...hosts), fc.constantFrom('', ':8080', ':443', ':80'), fc.constantFrom('/app.xap', '/other.xap')).map(([s, h, p, path]) => `${s}://${h}${p}${path}`);
     fc.assert(
-      fc.property(model, fc.oneof(origin, fc.constant('file:///app.xap')), fc.integer({ min: 4502, max: 4534 }), (policies, o, port) => {
+      fc.property(model, fc.oneof(origin, fc.constantFrom('file:///app.xap', 'file://srv/share/app.xap')), fc.integer({ min: 4502, max: 4534 }), (policies, o, port) => {
         const policy = { format: 'silverlight' as const, policies };
         const caller = callerOf(parseOriginUrl(o, { what: 'origin', requirement: 'SL-DOM-1', diagnostics: [] })!);
         const effective = effectiveSilverlightPolicy(policy, { kind: 'socket' });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { classifyDomainUri, matchDomainUri } from '../../src/silverlight/domains.js';
-import { isHeaderAllowed, isMethodAllowed } from '../../src/silverlight/headers.js';
+import { isHeaderAllowed, isMethodAllowed, parseMethodList } from '../../src/silverlight/headers.js';
 import { findForbiddenPathSequence, isWholeSiteGrant, localRequestPath, matchResourcePath, unresolvedRequestPath } from '../../src/silverlight/paths.js';
 import { parseTarget, rawRequestPath, type UrlTarget } from '../../src/world/locations.js';
 import { parseSilverlightPolicy } from '../../src/silverlight/parse.js';
@@ -31,6 +31,11 @@ describe('Silverlight domain matching (SL-DOM)', () => {
     expect(matchDomainUri('file:///', 'file:///app.xap')).toBe(true);
     expect(matchDomainUri('file:///', APP)).toBe(false);
     expect(classifyDomainUri('file:///C:/app.xap').kind).toBe('never');
+  });
+  it('SL-DOM-4, SL-DOM-10: file:/// does not admit a file: XAP with a host (file://server/share/app.xap)', () => {
+    expect(matchDomainUri('file:///', 'file://server/share/app.xap')).toBe(false);
+    expect(matchDomainUri('*', 'file://server/share/app.xap')).toBe(true);
+    expect(matchDomainUri('file:///', 'file:///C:/apps/app.xap')).toBe(true);
   });
   it('SL-DOM-5: a root admits exactly its scheme, host and port ([ML-DRT] silverlight-8 to 14)', () => {
     expect(matchDomainUri('http://policy-client.moonlight.test', APP)).toBe(true);
@@ -197,5 +202,9 @@ describe('Silverlight request headers and methods (SL-HDR)', () => {
     expect(isMethodAllowed([], 'PUT')).toBe(false);
     expect(isMethodAllowed(['PUT'], 'PUT')).toBe(false);
     expect(isMethodAllowed(['*'], 'delete')).toBe(true);
+  });
+  it('SL-HDR-8: only the exact value "*" allows other methods (PUT,* and " * " do not)', () => {
+    for (const v of ['PUT,*', ' * ', '*,', '*,*', '* ']) expect(isMethodAllowed(parseMethodList(v), 'PUT'), v).toBe(false);
+    expect(isMethodAllowed(parseMethodList('*'), 'PUT')).toBe(true);
   });
 });

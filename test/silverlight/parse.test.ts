@@ -152,6 +152,27 @@ describe('Silverlight grammar and voiding (SL-GRAM)', () => {
       expect(r.reqs).toContain('SL-GRAM-9');
     }
   });
+  it('SL-GRAM-9: a namespaced child of grant-to is skipped and reported, not voiding', () => {
+    const r = parse(simple('*', '<x:ext xmlns:x="urn:x"/><resource path="/"/>'));
+    expect(r.policy?.policies[0]?.grantTo[0]?.resources.map((x) => x.path)).toEqual(['/']);
+    expect(r.diagnostics.find((d) => d.requirement === 'SL-GRAM-9')).toMatchObject({ severity: 'info', code: 'skipped-element' });
+  });
+  it('SL-GRAM-4, SL-GRAM-9, SL-GRAM-10: an element voided by a child is read on, so a later fault still invalidates the file', () => {
+    const af = '<allow-from><domain uri="*"/></allow-from>';
+    for (const body of [
+      simple('*', '<resource path="/a" mode="x"/><resource path="/b" include-subpaths="yes"/>'),
+      simple('*', '<file/><resource path=""/>'),
+      simple('*', '<resource path="/a"><x/></resource><socket-resource port="80" protocol="tcp"/>'),
+      wrap(`<policy>${af}<unknown><x/></unknown><grant-to><resource path="/" include-subpaths="maybe"/></grant-to></policy>`),
+    ]) {
+      const r = parse(body);
+      expect(r.policy, body).toBeNull();
+      expect(r.diagnostics.some((d) => d.code === 'grant-to-voided' || d.code === 'policy-voided')).toBe(true);
+    }
+    // Voided by an attribute, the element is not read: its content cannot invalidate the file.
+    expect(parse(wrap(`<policy id="1">${af}<grant-to><resource path=""/></grant-to></policy>`)).policy).not.toBeNull();
+    expect(parse(wrap(`<policy>${af}<grant-to a="b"><resource path="/" include-subpaths="yes"/></grant-to></policy>`)).policy).not.toBeNull();
+  });
   it('SL-GRAM-10: resource takes only path and include-subpaths and must be empty', () => {
     for (const res of ['<resource path="/" mode="x"/>', '<resource path="/"><x/></resource>']) {
       const r = parse(simple('*', res));
@@ -176,10 +197,13 @@ describe('Silverlight grammar and voiding (SL-GRAM)', () => {
       expect(r.reqs).toContain('SL-GRAM-12');
     }
   });
-  it('SL-GRAM-13: socket-resource takes only port and protocol and must be empty', () => {
-    const r = parse(simple('*', '<socket-resource port="4502" protocol="tcp" secure="true"/>'));
-    expect(r.policy?.policies[0]?.grantTo).toEqual([]);
-    expect(r.reqs).toContain('SL-GRAM-13');
+  it('SL-GRAM-13: other attributes and content of socket-resource are ignored and reported, never voiding', () => {
+    for (const sr of ['<socket-resource port="4502" protocol="tcp" secure="false"/>', '<socket-resource port="4502" protocol="tcp"><x/>text</socket-resource>']) {
+      const r = parse(simple('*', sr));
+      expect(r.policy?.policies[0]?.grantTo[0]?.socketResources.map((s) => [s.from, s.to]), sr).toEqual([[4502, 4502]]);
+      expect(r.diagnostics.filter((d) => d.requirement === 'SL-GRAM-13').every((d) => d.severity === 'warning')).toBe(true);
+      expect(r.reqs).toContain('SL-GRAM-13');
+    }
   });
   it('SL-GRAM-14: text inside policy elements is skipped and reported (bnc#681699)', () => {
     const r = parse(wrap('<policy>text<allow-from>more<domain uri="*"/></allow-from><grant-to><resource path="/"/></grant-to></policy>'));
@@ -207,6 +231,14 @@ describe('Silverlight grammar and voiding (SL-GRAM)', () => {
     expect(r.policy?.policies[0]?.allowFrom[0]?.httpMethods).toEqual(['PUT']);
     expect(r.reqs).toContain('SL-HDR-9');
   });
+  it('SL-HDR-8, SL-HDR-9: http-methods is compared whole: "PUT,*" and " * " are reported, "*" is not', () => {
+    for (const v of ['PUT,*', ' * ']) {
+      const r = parse(simple('*', '<resource path="/"/>', ` http-methods="${v}"`));
+      expect(r.policy?.policies[0]?.allowFrom[0]?.httpMethods).toEqual(v.split(','));
+      expect(r.reqs, v).toContain('SL-HDR-9');
+    }
+    expect(parse(simple('*', '<resource path="/"/>', ' http-methods="*"')).reqs).not.toContain('SL-HDR-9');
+  });
 });
 
 describe('Silverlight socket-resource (SL-SOCK)', () => {
@@ -230,6 +262,17 @@ describe('Silverlight socket-resource (SL-SOCK)', () => {
       const r = parse(simple('*', `<socket-resource port="4502"${p}/>`));
       expect(r.policy?.policies[0]?.grantTo[0]?.socketResources).toEqual([]);
       expect(r.reqs).toContain('SL-SOCK-9');
+    }
+  });
+  it('SL-SOCK-9, SL-SOCK-7: the port of a non-tcp socket-resource is never read, so it cannot invalidate the file', () => {
+    for (const p of ['443', '*', '', '4501-4531']) {
+      for (const proto of ['', ' protocol="udp"']) {
+        const r = parse(simple('*', `<resource path="/" include-subpaths="true"/><socket-resource port="${p}"${proto}/>`));
+        expect(r.policy, `${p}${proto}`).not.toBeNull();
+        expect(r.policy?.policies[0]?.grantTo[0]?.resources.length).toBe(1);
+        expect(r.reqs).toContain('SL-SOCK-9');
+        expect(r.reqs).not.toContain('SL-SOCK-7');
+      }
     }
   });
 });

@@ -15,7 +15,6 @@ const present = wildPresent('silverlight-wild');
 const EXPECTED_INVALID: Record<string, string> = {
   '111.xml': 'SL-SOCK-7',
   '112.xml': 'SL-XML-1',
-  '118.xml': 'SL-SOCK-7',
 };
 
 describe.skipIf(!present)('Silverlight parser over real-world files', () => {
@@ -50,5 +49,13 @@ describe.skipIf(!present)('Silverlight parser over real-world files', () => {
     const codes = (name: string) => (byName.has(name) ? parseSilverlightPolicy(byName.get(name)!.text).diagnostics.map((d) => d.code) : ['(absent)']);
     expect(codes('091.xml')).toContain('domain-missing-uri');
     expect(codes('086.xml')).toContain('ignored-attribute');
+  });
+  it('SL-SOCK-9, SL-SOCK-7: 118 (socket-resource port="443" without protocol) stays valid and keeps its HTTP grants', () => {
+    const f = sl.find((x) => x.file === '118.xml');
+    if (f === undefined) return;
+    const r = parseSilverlightPolicy(f.text);
+    expect(r.policy?.policies[0]?.grantTo[0]?.resources.length).toBe(7);
+    expect(r.diagnostics.filter((d) => d.requirement === 'SL-SOCK-9').length).toBe(2);
+    expect(r.diagnostics.map((d) => d.requirement)).not.toContain('SL-SOCK-7');
   });
 });

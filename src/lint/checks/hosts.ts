@@ -6,6 +6,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { parse as parseDomain } from 'tldts';
+import { ipLiteral } from '../../ip-address.js';
 
 /** What a host or suffix is, for the domain checks. */
 export type HostKind = 'public-suffix' | 'local' | 'public-ip' | 'local-ip' | 'ordinary';
@@ -20,18 +21,6 @@ export const LOCAL_SUFFIXES: readonly string[] = ['localhost', 'local', 'home.ar
 /** Whether `name` (lowercase, no trailing dot) is or ends in a local-only suffix. */
 export function isLocalName(name: string): boolean {
   return LOCAL_SUFFIXES.some((s) => name === s || name.endsWith(`.${s}`));
-}
-
-/** The normalized address when `host` is a strict IPv4 or an IPv6 literal (brackets allowed), else null. */
-export function ipLiteral(host: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
-  const h = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  try {
-    if (ipaddr.IPv4.isValidFourPartDecimal(h)) return ipaddr.IPv4.parse(h);
-    if (h.includes(':') && ipaddr.IPv6.isValid(h)) return ipaddr.IPv6.parse(h);
-  } catch {
-    return null;
-  }
-  return null;
 }
 
 /**

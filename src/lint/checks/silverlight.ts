@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { allowsAnyMethod } from '../../silverlight/headers.js';
 import { SILVERLIGHT_MAX_SOCKET_PORT, SILVERLIGHT_MIN_SOCKET_PORT, type SilverlightPolicy } from '../../silverlight/model.js';
 import type { LintContext } from '../context.js';
 import type { Finding } from '../finding.js';
@@ -25,7 +26,7 @@ export const checkSilverlightGrants = (policy: SilverlightPolicy, _context: Lint
       if (allow.httpRequestHeaders.includes('*')) {
         out.push(finding('LINT-SL-HEADERS-ANY', 'allow-from http-request-headers="*" lets the admitted XAPs send any request header, authentication and CSRF headers included.', allow.source, allow.source?.raw['http-request-headers'] ?? '*', 'SL-HDR-3'));
       }
-      if (allow.httpMethods.includes('*')) {
+      if (allowsAnyMethod(allow.httpMethods)) {
         out.push(finding('LINT-SL-METHODS-ANY', 'allow-from http-methods="*" lets the admitted XAPs send PUT, DELETE and any other method.', allow.source, allow.source?.raw['http-methods'] ?? '*', 'SL-HDR-8'));
       }
     }
