@@ -30,7 +30,7 @@ function caseRequirements(c: CorpusCase): string[] {
   return [...ids];
 }
 
-const KNOWN_DIVERGENT_CLIENTS = new Set(['lightspark', 'moonlight', 'unity', 'swfdec', 'gnash', 'ruffle', 'silverlight-ms']);
+const KNOWN_DIVERGENT_CLIENTS = new Set<string>([...PROFILE_NAMES, ...UNMODELLED_CLIENTS]);
 
 describe('corpus: format and traceability', () => {
   it('holds at least 100 Flash cases', () => {
