@@ -203,7 +203,7 @@ describe('corpus: verdicts', () => {
     });
   }
 
-  it('checks every divergence entry of a modelled profile; the others name a client without a profile', () => {
+  it('PROF-2, PROF-3: checks every divergence entry of a modelled profile; the others name a client without a profile', () => {
     const problems: string[] = [];
     for (const c of cases) {
       for (const d of c.divergences ?? []) {

@@ -34,6 +34,7 @@ function entryFor(divergences: readonly CorpusDivergence[], client: ProfileName,
   return divergences.find((d) => d.client === client && d.request === index) ?? divergences.find((d) => d.client === client && d.request === undefined);
 }
 
+// PROF-2
 /**
  * The verdict of every profile of every family request `index` names in `expect`. An entry's
  * `invalid` means the client rejects the file, hence deny; `valid` alone says nothing about a

@@ -63,6 +63,7 @@ export interface ProfileDefinition<S> {
   pending?: Pending[];
 }
 
+// PROF-3
 /** A record a profile does not model yet (see {@link ProfileDefinition.pending}). */
 export interface Pending {
   record: string;
@@ -71,6 +72,7 @@ export interface Pending {
   cases: string[];
 }
 
+// PROF-1
 /** The step table of a profile: the base's steps with the overrides put in. Built once per profile. */
 export function resolveSteps<S extends object>(base: S, overrides: Overrides<S>): S {
   const steps = { ...base };
