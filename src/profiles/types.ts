@@ -68,7 +68,10 @@ export interface ProfileDefinition<S> {
 export interface Pending {
   record: string;
   what: string;
-  /** Corpus case IDs whose entries for this profile fail until it is modelled. */
+  /**
+   * Corpus case IDs whose entries for this profile fail until it is modelled: `id` for the requests
+   * where the entry departs from the reference, `id#N` for request N whatever it says.
+   */
   cases: string[];
 }
 
