@@ -264,7 +264,6 @@ export const CATALOGUE = [
     trigger: { policy: sl('        <domain uri="www.example.com"/>', ROOT), servedFrom: SL },
     nearMiss: { policy: sl('        <domain uri="https://www.example.com"/>', ROOT), servedFrom: SL },
   },
-  // ---------------------------------------------------------------- ports (Flash socket policies)
   {
     id: 'LINT-DOMAIN-REGISTERED',
     title: 'Trust in another registered domain',
@@ -279,6 +278,7 @@ export const CATALOGUE = [
     trigger: { policy: flash('  <allow-access-from domain="widgets.partner-cdn.net"/>'), servedFrom: HTTPS },
     nearMiss: { policy: flash('  <allow-access-from domain="widgets.partner-cdn.net"/>'), servedFrom: HTTPS, trusted: ['partner-cdn.net'] },
   },
+  // ---------------------------------------------------------------- ports (Flash socket policies)
   {
     id: 'LINT-PORT-ANY',
     title: '`to-ports="*"`: every port',
