@@ -548,7 +548,7 @@ export const CATALOGUE = [
     formats: ['silverlight'],
     requirements: ['SL-DOM-2'],
     scanners: ['S3', 'S8', 'S13', 'S17', 'S21'],
-    explanation: '`<domain uri="*"/>` lets a XAP from any site call the granted resources with the visitor\'s cookies.',
+    explanation: '`<domain uri="*"/>` lets a XAP from any site call the granted resources with the visitor\'s cookies (an HTTP policy), or open TCP connections to the granted ports from the visitor\'s machine (a socket policy, on 943: no cookies, but any site reaches the service).',
     remediation: 'List the sites (`<domain uri="https://www.example.com"/>`).',
     confidence: 'No false positives.',
     trigger: { policy: sl('        <domain uri="*"/>', ROOT), servedFrom: SL },
