@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -174,6 +174,14 @@ describe('issue 15: findings an operator can act on', () => {
     expect(r.err).toContain('fixme.xml: 2 fixes written');
     // What is left (a shadowed duplicate, low) does not reach --fail-on medium.
     expect(r.code).toBe(0);
+    // A file that cannot be written is a usage error naming it, never a stack trace.
+    const locked = write('locked.xml', readFileSync(join(dir, open), 'utf8'));
+    chmodSync(join(dir, locked), 0o444);
+    const refused = await run([locked, '--fix', '--trusted', 'www.example.com']);
+    if (process.getuid?.() !== 0) {
+      expect(refused.code).toBe(2);
+      expect(refused.err).toMatch(/cannot write the fixed 'locked\.xml': EACCES/);
+    }
     const again = await run([name, '--fix', '--served-from', HTTPS]);
     expect(again.out).toBe('');
     expect(again.err).toContain('fixme.xml: nothing to fix');

@@ -264,7 +264,11 @@ async function runFix(inputs: readonly Input[], optionsFor: (input: Input) => Li
       if (again.policy === null || report.policy === null || again.policy.format !== report.policy.format) {
         io.stderr.write(`${input.name}: left alone: the fixed text would not read as a policy\n`);
       } else {
-        await writeFile(resolve(io.cwd, input.file), fixed, 'utf8');
+        try {
+          await writeFile(resolve(io.cwd, input.file), fixed, 'utf8');
+        } catch (err) {
+          throw new UsageError(`cannot write the fixed '${input.file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
         io.stdout.write(fixDiff(input.text, fixes, input.name));
         io.stderr.write(`${input.name}: ${fixes.length} fix${fixes.length === 1 ? '' : 'es'} written\n`);
         remaining = again.findings;
