@@ -54,7 +54,7 @@ export interface SocketLocationsAllowed {
 /** Every named step of the Flash procedure. */
 export interface FlashSteps extends FlashReadSteps, FlashUrlFetchSteps {
   /** A client that decides some requests without asking any policy (none for Flash Player: every request goes through its procedure). */
-  withoutPolicy(b: DecisionBuilder, request: ParsedRequest): Decision | null;
+  withoutPolicy(b: DecisionBuilder, request: ParsedRequest, fetch: FlashFetcher): Decision | null;
   /** CLIENT-2: the settings of the client configuration this client honours. */
   clientConfig(config: ParsedClientConfig, target: Target): ParsedClientConfig;
   /** FLASH-DOM-*: the SWF's origin as domain rules see it. */

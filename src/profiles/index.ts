@@ -16,6 +16,7 @@ import { GNASH_PROFILE } from './gnash.js';
 import { LIGHTSPARK_PROFILE } from './lightspark.js';
 import { MOONLIGHT_PROFILE } from './moonlight.js';
 import { SILVERLIGHT_PROFILE } from './silverlight.js';
+import { SWFDEC_PROFILE } from './swfdec.js';
 import { UNITY_PROFILE } from './unity.js';
 import { resolveSteps, type ProfileDefinition, type StepTag } from './types.js';
 
@@ -35,6 +36,7 @@ export const PROFILES: ProfileRegistry = {
   flash9: FLASH9_PROFILE,
   lightspark: LIGHTSPARK_PROFILE,
   unity: UNITY_PROFILE,
+  swfdec: SWFDEC_PROFILE,
   gnash: GNASH_PROFILE,
   silverlight: SILVERLIGHT_PROFILE,
   moonlight: MOONLIGHT_PROFILE as unknown as SilverlightProfileDefinition,
