@@ -4,7 +4,7 @@
  * load is allowed for the same protocol, host and port; otherwise by any policy file loaded for the
  * target (its `/crossdomain.xml`, and `loadPolicyFile` URLs) whose directory contains the target and
  * one of whose `allow-access-from domain` globs matches the SWF's host. Sockets are never checked.
- * The globs are matched by a scan (GLib's `g_pattern_match` has no index form). Our own code,
+ * The globs are indexed by shape (exact, `*`, one leading or trailing `*`); other shapes are scanned. Our own code,
  * written from swfdec's (read for facts only: it is LGPL).
  *
  * @module
@@ -38,6 +38,65 @@ export function globMatches(pattern: string, subject: string): boolean {
     at = found + parts[i]!.length;
   }
   return true;
+}
+
+/**
+ * The globs of one policy, indexed: exact names in a set, `*` alone as a flag, a single leading `*`
+ * (`*.x`, `*x`) by suffix and a single trailing one by prefix (looked up for each suffix/prefix of
+ * the host, so a lookup costs the host's length, not the rule count); other shapes are scanned.
+ */
+export interface SwfdecGlobIndex {
+  any: boolean;
+  exact: ReadonlySet<string>;
+  suffixes: ReadonlySet<string>;
+  /** The distinct lengths of `suffixes` and `prefixes`: only host slices of these lengths are looked up. */
+  suffixLengths: readonly number[];
+  prefixes: ReadonlySet<string>;
+  prefixLengths: readonly number[];
+  others: readonly string[];
+}
+
+/** Builds the index of a policy's domain globs. */
+export function indexGlobs(domains: Iterable<string>): SwfdecGlobIndex {
+  const exact = new Set<string>();
+  const suffixes = new Set<string>();
+  const prefixes = new Set<string>();
+  const others: string[] = [];
+  let any = false;
+  for (const d of domains) {
+    const stars = d.split('*').length - 1;
+    if (stars === 0) exact.add(d);
+    else if (/^\*+$/.test(d)) any = true;
+    else if (stars === 1 && d.startsWith('*')) suffixes.add(d.slice(1));
+    else if (stars === 1 && d.endsWith('*')) prefixes.add(d.slice(0, -1));
+    else others.push(d);
+  }
+  const lengths = (set: ReadonlySet<string>): number[] => [...new Set([...set].map((x) => x.length))].sort((a, b) => a - b);
+  return { any, exact, suffixes, suffixLengths: lengths(suffixes), prefixes, prefixLengths: lengths(prefixes), others };
+}
+
+/** Whether some glob of the index matches `host` (the same answer as {@link globMatches} over every glob). */
+export function indexMatches(index: SwfdecGlobIndex, host: string): boolean {
+  if (index.any || index.exact.has(host)) return true;
+  for (const n of index.suffixLengths) {
+    if (n > host.length) break;
+    if (index.suffixes.has(host.slice(host.length - n))) return true;
+  }
+  for (const n of index.prefixLengths) {
+    if (n > host.length) break;
+    if (index.prefixes.has(host.slice(0, n))) return true;
+  }
+  for (const g of index.others) if (globMatches(g, host)) return true;
+  return false;
+}
+
+const indexes = new WeakMap<object, SwfdecGlobIndex>();
+
+/** The glob index of a compiled policy, built once. */
+function globIndexOf(compiled: { effective: { policy: FlashPolicy } }): SwfdecGlobIndex {
+  let index = indexes.get(compiled);
+  if (index === undefined) indexes.set(compiled, (index = indexGlobs(compiled.effective.policy.allowAccessFrom.map((r) => r.domain))));
+  return index;
 }
 
 /** `swfdec_policy_file_parse`: every `cross-domain-policy` element (any case) at the top, its `allow-access-from` (any case) `domain`s, lower-cased; a domain with `?` is dropped; nothing else is read. */
@@ -86,8 +145,10 @@ function swfdecDecides(b: DecisionBuilder, request: ParsedRequest, fetch: FlashF
       b.add({ step: 'ignore', location: fetched.final, used: false, why: `its directory does not contain ${target.path} (swfdec_url_is_parent)`, requirements: ['FLASH-URL-4'] });
       continue;
     }
-    const rule = fetched.compiled.effective.policy.allowAccessFrom.find((r) => globMatches(r.domain, host));
-    if (rule !== undefined) return b.allow(`Swfdec: the glob domain="${rule.domain}" of ${fetched.final} matches ${host}`, ['FLASH-DOM-3'], fetched.final);
+    if (indexMatches(globIndexOf(fetched.compiled), host)) {
+      const rule = fetched.compiled.effective.policy.allowAccessFrom.find((r) => globMatches(r.domain, host))!;
+      return b.allow(`Swfdec: the glob domain="${rule.domain}" of ${fetched.final} matches ${host}`, ['FLASH-DOM-3'], fetched.final);
+    }
     b.add({ step: 'no-match', location: fetched.final, used: false, why: `no allow-access-from glob matches ${host}`, requirements: ['FLASH-DOM-3'] });
   }
   return b.deny(`no policy file Swfdec loaded for ${target.href} has a domain glob matching ${host}`, ['FLASH-URL-1']);
