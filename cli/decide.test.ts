@@ -144,6 +144,15 @@ describe('xdpolicy decide', () => {
     expect(r.out).toBe('');
   });
 
+  it('FLASH-SOCK-8 FLASH-URL-5 a --load-policy URL the client cannot read is a usage error naming it, not ignored', async () => {
+    for (const target of ['socket://b.com:5000', 'http://b.com/data.xml']) {
+      const r = await run(['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', target, '--policy', 'socket.xml', '--load-policy', 'notaurl']);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^xdpolicy decide: --load-policy notaurl: .*'notaurl'/);
+      expect(r.out).toBe('');
+    }
+  });
+
   it('--help prints the contract and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);

@@ -44,7 +44,8 @@ procedure over a world of policy files, and explains the decision.
                       target's scheme, host and port for URLs, as text/x-cross-domain-policy);
                       silverlight: xmlsocket://host:943 for sockets (no NUL), /clientaccesspolicy.xml
                       at the target's scheme, host and port for URLs, as text/xml
-  --load-policy URL   a Security.loadPolicyFile(URL) call made before the request (repeatable)
+  --load-policy URL   a Security.loadPolicyFile(URL) call made before the request (repeatable;
+                      an xmlsocket://, http:// or https:// policy location, else exit 2)
   --header NAME       a request header the content wants to send (repeatable)
   --client-config FILE
                       the client configuration, decided before any policy (spec/client-config.md):
@@ -127,6 +128,12 @@ export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
   }
   const read = readRequest({ client: client as ClientProfile, origin, target, loadPolicy, headers });
   if (read.request === null) throw new UsageError(`--${read.failed === 'target' ? 'target' : 'origin'}: ${read.diagnostics[0]?.message ?? 'cannot be read'}`);
+  // A loadPolicyFile URL the client could not read is a mistake on the command line: the core
+  // records it and carries on (as the client would), but a decision made without it would answer
+  // another question than the one asked.
+  for (const l of read.request.loadPolicy) {
+    if (l.location === null) throw new UsageError(`--load-policy ${l.text}: ${l.diagnostics[0]?.message ?? 'not a policy file URL'}`);
+  }
   return { client: client as ClientProfile, origin, target, world, policy, loadPolicy, headers, json, clientConfig: single.get('--client-config') ?? null, mmsCfg: single.get('--mms-cfg') ?? null, request: read.request };
 }
 
