@@ -71,8 +71,8 @@ describe('xdpolicy decide', () => {
   });
 
   it.each([
-    [['--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], '--client is required'],
-    [['--client', 'netscape', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], "unknown client 'netscape'"],
+    [['--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], '--client NAME is required (one of flash, silverlight)'],
+    [['--client', 'netscape', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], "--client 'netscape' is not one of flash, silverlight"],
     [['--client', 'flash', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], '--origin URL is required'],
     [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--policy', 'socket.xml'], '--target URL is required'],
     [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1'], 'one of --world FILE or --policy FILE'],

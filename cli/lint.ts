@@ -13,6 +13,7 @@ import { LINT_CLIENTS, parseServedFrom, type LintClient } from '../src/lint/cont
 import { isSeverity, reaches, SEVERITIES, type Finding, type Severity } from '../src/lint/finding.js';
 import { lintTextReport } from '../src/lint/lint.js';
 import { UsageError, type CliIO } from './io.js';
+import { invalidValue, missingValue, notOneOf, unknownOption } from './options.js';
 import { POLICY_FILE_LIMIT, readBoundedFile } from './read.js';
 
 /** The command's usage text. */
@@ -54,7 +55,7 @@ export function parseLintArgs(args: readonly string[]): LintArgs {
     const takeValue = (): string => {
       if (eq >= 0) return arg.slice(eq + 1);
       const v = args[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      if (v === undefined) throw missingValue(name);
       return v;
     };
     switch (name) {
@@ -68,24 +69,24 @@ export function parseLintArgs(args: readonly string[]): LintArgs {
       case '--served-from': {
         const v = takeValue();
         const why: Diagnostic[] = [];
-        if (parseServedFrom(v, why) === null) throw new UsageError(why[0]?.message ?? `--served-from '${v}' cannot be read`);
+        if (parseServedFrom(v, why) === null) throw invalidValue('--served-from', why[0]?.message ?? `'${v}' cannot be read`);
         out.servedFrom = v;
         break;
       }
       case '--client': {
         const v = takeValue();
-        if (!(LINT_CLIENTS as readonly string[]).includes(v)) throw new UsageError(`--client '${v}' is not one of ${LINT_CLIENTS.join(', ')}`);
+        if (!(LINT_CLIENTS as readonly string[]).includes(v)) throw notOneOf('--client', v, LINT_CLIENTS);
         out.client = v as LintClient;
         break;
       }
       case '--fail-on': {
         const v = takeValue();
-        if (!isSeverity(v)) throw new UsageError(`--fail-on '${v}' is not one of ${SEVERITIES.join(', ')}`);
+        if (!isSeverity(v)) throw notOneOf('--fail-on', v, SEVERITIES);
         out.failOn = v;
         break;
       }
       default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'\n\n${LINT_USAGE}`);
+        if (arg.startsWith('-') && arg !== '-') throw unknownOption(arg, LINT_USAGE);
         out.files.push(arg);
     }
   }

@@ -14,7 +14,6 @@
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   checkPolicyServerOptions,
   DEFAULT_FLASH_PORT,
@@ -34,6 +33,7 @@ import {
   type RunningPolicyServer,
 } from '../src/server/index.js';
 import { UsageError, type CliIO } from './io.js';
+import { choiceOption, integerOption, parseOptions, type OptionSpecs } from './options.js';
 import { POLICY_FILE_LIMIT, readBoundedFile } from './read.js';
 
 /** The help text of `xdpolicy serve`. */
@@ -89,61 +89,41 @@ export interface ServeArgs {
   verbose: boolean;
 }
 
-function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got '${value}'`);
-  const n = Number(value);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
+const SERVE_OPTIONS = {
+  flash: { type: 'string' },
+  'flash-port': { type: 'string' },
+  silverlight: { type: 'string' },
+  'silverlight-port': { type: 'string' },
+  'http-port': { type: 'string' },
+  crossdomain: { type: 'string' },
+  host: { type: 'string' },
+  timeout: { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-per-address': { type: 'string' },
+  user: { type: 'string' },
+  watch: { type: 'boolean' },
+  log: { type: 'string' },
+  verbose: { type: 'boolean' },
+} as const satisfies OptionSpecs;
 
 /** Parses `serve`'s arguments; throws {@link UsageError} on a usage error. */
 export function parseServeArgs(args: string[]): ServeArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        flash: { type: 'string' },
-        'flash-port': { type: 'string' },
-        silverlight: { type: 'string' },
-        'silverlight-port': { type: 'string' },
-        'http-port': { type: 'string' },
-        crossdomain: { type: 'string' },
-        host: { type: 'string' },
-        timeout: { type: 'string' },
-        'max-connections': { type: 'string' },
-        'max-per-address': { type: 'string' },
-        user: { type: 'string' },
-        watch: { type: 'boolean' },
-        log: { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${SERVE_USAGE}`);
-  }
-  const v = parsed.values;
-  if (v.help) return 'help';
-  const log = v.log ?? 'text';
-  if (log !== 'text' && log !== 'json') throw new UsageError(`--log must be text or json, got '${log}'`);
+  const { values: v, help } = parseOptions(args, SERVE_OPTIONS, { usage: SERVE_USAGE });
+  if (help) return 'help';
   const out: ServeArgs = {
     flash: v.flash ?? null,
-    flashPort: integer('flash-port', v['flash-port'], DEFAULT_FLASH_PORT, 0, 65535),
+    flashPort: integerOption('--flash-port', v['flash-port'], 0, 65535, DEFAULT_FLASH_PORT),
     silverlight: v.silverlight ?? null,
-    silverlightPort: integer('silverlight-port', v['silverlight-port'], DEFAULT_SILVERLIGHT_PORT, 0, 65535),
-    httpPort: v['http-port'] === undefined ? null : integer('http-port', v['http-port'], 0, 0, 65535),
+    silverlightPort: integerOption('--silverlight-port', v['silverlight-port'], 0, 65535, DEFAULT_SILVERLIGHT_PORT),
+    httpPort: integerOption('--http-port', v['http-port'], 0, 65535) ?? null,
     crossdomain: v.crossdomain ?? null,
     host: v.host ?? DEFAULT_HOST,
-    timeoutMs: integer('timeout', v.timeout, DEFAULT_TIMEOUT_MS, 1, 3_600_000),
-    maxConnections: integer('max-connections', v['max-connections'], DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
-    maxPerAddress: integer('max-per-address', v['max-per-address'], DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 1_000_000),
+    timeoutMs: integerOption('--timeout', v.timeout, 1, 3_600_000, DEFAULT_TIMEOUT_MS),
+    maxConnections: integerOption('--max-connections', v['max-connections'], 1, 1_000_000, DEFAULT_MAX_CONNECTIONS),
+    maxPerAddress: integerOption('--max-per-address', v['max-per-address'], 1, 1_000_000, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
     user: v.user ?? null,
     watch: v.watch ?? false,
-    log,
+    log: choiceOption('--log', v.log, ['text', 'json'] as const) ?? 'text',
     verbose: v.verbose ?? false,
   };
   // SRV-VALID-2: no built-in policy.

@@ -86,8 +86,8 @@ describe('xdpolicy serve (CLI contract)', { timeout: 90_000 }, () => {
 
   it('SRV-VALID-2: without a policy file there is nothing to serve (exit 2)', () => {
     expect(() => parseServeArgs(['--http-port', '8080'])).toThrow(/nothing to serve/);
-    expect(() => parseServeArgs(['--flash', 'f', '--flash-port', '70000'])).toThrow(/between 0 and 65535/);
-    expect(() => parseServeArgs(['--flash', 'f', '--log', 'xml'])).toThrow(/text or json/);
+    expect(() => parseServeArgs(['--flash', 'f', '--flash-port', '70000'])).toThrow("--flash-port '70000' is not a whole number from 0 to 65535");
+    expect(() => parseServeArgs(['--flash', 'f', '--log', 'xml'])).toThrow("--log 'xml' is not one of text, json");
   });
 
   it('SRV-BIND-2: a taken port exits 1 with a message naming the listener and address', async () => {
