@@ -7,7 +7,8 @@
  *                [--watch] [--log text|json]
  * ```
  * Exit status: 0 after a clean shutdown (SIGTERM/SIGINT), 1 when a listener cannot bind or
- * privileges cannot be dropped, 2 for a usage error, an unreadable file or an invalid policy.
+ * privileges cannot be dropped, 2 for a usage error (an unknown `--user` included: the command
+ * line names what does not exist, before anything binds), an unreadable file or an invalid policy.
  *
  * @module
  */
@@ -67,8 +68,9 @@ Policy files are read only as regular files (symbolic links followed) of at most
 Signals: SIGHUP reloads every policy (an invalid or unreadable one keeps the old), SIGUSR1 prints
 the counters, SIGTERM/SIGINT stop accepting (after accepting what the kernel already queued), drain
 and exit 0.
-Exit status: 0 after shutdown, 1 when a port cannot be bound or --user fails, 2 for a usage error,
-an unreadable file or an invalid policy.
+Exit status: 0 after shutdown; 1 when a port cannot be bound or privileges cannot be dropped to
+--user (not started as root); 2 for a usage error (an unknown --user or one port given to two
+listeners included), an unreadable file or an invalid policy.
 `;
 
 /** The parsed command line of `serve`. */
@@ -126,9 +128,25 @@ export function parseServeArgs(args: string[]): ServeArgs | 'help' {
     log: choiceOption('--log', v.log, ['text', 'json'] as const) ?? 'text',
     verbose: v.verbose ?? false,
   };
-  // SRV-VALID-2: no built-in policy.
-  if (!out.flash && !out.silverlight) throw new UsageError(`nothing to serve: give --flash FILE and/or --silverlight FILE\n\n${SERVE_USAGE}`);
   if (out.crossdomain && out.httpPort === null) throw new UsageError('--crossdomain needs --http-port');
+  // SRV-VALID-2: no built-in policy. `--crossdomain FILE --http-port N` alone serves HTTP policies only.
+  if (!out.flash && !out.silverlight && !out.crossdomain) {
+    throw new UsageError(`nothing to serve: give --flash FILE, --silverlight FILE, or --crossdomain FILE with --http-port N\n\n${SERVE_USAGE}`);
+  }
+  // Two listeners on one port: the second bind would fail as "already in use" as though another
+  // process held it; it is the command line that is wrong. (Port 0 picks a free port for each.)
+  const ports: [string, number | null][] = [
+    ['--flash-port', out.flash ? out.flashPort : null],
+    ['--silverlight-port', out.silverlight ? out.silverlightPort : null],
+    ['--http-port', out.httpPort],
+  ];
+  const byPort = new Map<number, string>();
+  for (const [option, port] of ports) {
+    if (port === null || port === 0) continue;
+    const other = byPort.get(port);
+    if (other !== undefined) throw new UsageError(`${other} and ${option} are both port ${port}: each listener needs a port of its own`);
+    byPort.set(port, option);
+  }
   return out;
 }
 
@@ -257,6 +275,9 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(SERVE_USAGE);
     return 0;
   }
+  // A user that does not exist is a mistake on the command line: said before anything is read or bound.
+  const userIds = a.user ? lookupUser(a.user) : null;
+  if (a.user && !userIds) throw new UsageError(`--user '${a.user}': no such user`);
   const files = slotFiles(a);
   const names: Partial<Record<PolicySlot, string>> = {};
   const readStamps = new Map<string, string>();
@@ -290,6 +311,19 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
   const fds = inheritedListenFds(io.env, process.pid, wanted);
 
   const log = makeLogger(io, a.log);
+  // SRV-OPS-4: what is wrong with a policy, at start or on reload, as the rest of the log: a
+  // `file:line:column: severity: message [IDs]` line on stderr, or under --log json an event
+  // "policy" with the same fields.
+  const policyLine = (slot: PolicySlot, severity: string, d: { line: number; column: number; message: string; requirement?: string; id?: string }): void => {
+    const file = names[slot] ?? slot;
+    if (a.log === 'json') {
+      log.line('policy', { file, slot, line: d.line, column: d.column, severity, ...(d.id !== undefined ? { id: d.id } : {}), ...(d.requirement !== undefined ? { requirement: d.requirement } : {}), message: d.message }, '');
+      return;
+    }
+    const tags = [d.id, d.requirement].filter((t, i, all): t is string => t !== undefined && all.indexOf(t) === i).join(', ');
+    const label = severity === 'error' || severity === 'warning' ? severity : `warning (${severity})`;
+    io.stderr.write(`${file}:${d.line}:${d.column}: ${label}: ${d.message}${tags ? ` [${tags}]` : ''}\n`);
+  };
   const options: PolicyServerOptions = {
     host: a.host,
     timeoutMs: a.timeoutMs,
@@ -314,24 +348,11 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
       io.stderr.write(`xdpolicy serve: ${checked.message}\n`);
       return 2;
     }
-    for (const p of checked.problems) {
-      for (const e of p.errors) io.stderr.write(`${names[p.slot] ?? p.slot}:${e.line}:${e.column}: error: ${e.message} [${e.requirement}]\n`);
-    }
+    for (const p of checked.problems) for (const e of p.errors) policyLine(p.slot, 'error', e);
     io.stderr.write('xdpolicy serve: refusing to serve an invalid policy\n');
     return 2;
   }
-  for (const w of checked.warnings) {
-    for (const x of w.warnings) {
-      const tags = [x.id, ...(x.requirement && x.requirement !== x.id ? [x.requirement] : [])].join(', ');
-      io.stderr.write(`${names[w.slot] ?? w.slot}:${x.line}:${x.column}: warning${x.severity === 'warning' ? '' : ` (${x.severity})`}: ${x.message} [${tags}]\n`);
-    }
-  }
-
-  const userIds = a.user ? lookupUser(a.user) : null;
-  if (a.user && !userIds) {
-    io.stderr.write(`xdpolicy serve: no such user '${a.user}'\n`);
-    return 2;
-  }
+  for (const w of checked.warnings) for (const x of w.warnings) policyLine(w.slot, x.severity, x);
 
   // The listening lines go out while the server starts; a supervisor may signal as soon as it
   // reads them. Signals arriving before the handlers below are installed are held and replayed,
@@ -385,7 +406,7 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     const r = server.reload(next);
     if (!r.ok) {
       // The library's message names slots; say which file instead.
-      for (const p of r.problems) for (const e of p.errors) io.stderr.write(`${names[p.slot] ?? p.slot}:${e.line}:${e.column}: error: ${e.message} [${e.requirement}]\n`);
+      for (const p of r.problems) for (const e of p.errors) policyLine(p.slot, 'error', e);
     }
   };
   // One reload at a time: a request arriving during one (SIGHUP while --watch reloads) runs once
