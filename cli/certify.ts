@@ -165,7 +165,8 @@ function bundledTargets(server: BundledServer): { targets: Target[]; clients: Ma
   return { targets, clients };
 }
 
-const CERTIFY_OPTIONS = {
+/** The options of `certify` (every one is in the help). */
+export const CERTIFY_OPTIONS = {
   client: { type: 'string' },
   expect: { type: 'string' },
   strict: { type: 'boolean' },

@@ -156,7 +156,7 @@ describe('xdpolicy decide', () => {
   it('--help prints the contract and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('--client flash --origin URL --target URL (--world FILE | --policy FILE)');
+    expect(r.out).toContain('--client flash|silverlight --origin URL --target URL (--world FILE | --policy FILE)');
   });
 
   const bin = resolve(__dirname, '../bin/xdpolicy.js');

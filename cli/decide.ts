@@ -2,7 +2,7 @@
  * `xdpolicy decide` — may content from an origin reach a target, under a world of policies?
  *
  * ```
- * xdpolicy decide --client flash --origin URL --target URL (--world FILE | --policy FILE)
+ * xdpolicy decide --client flash|silverlight --origin URL --target URL (--world FILE | --policy FILE)
  *                 [--load-policy URL]... [--header NAME]... [--client-config FILE] [--mms-cfg FILE] [--json]
  * ```
  * Exit status: 0 allow, 1 deny, 2 usage error or unreadable input (the message names the problem).
@@ -25,7 +25,7 @@ import { choiceOption, invalidValue, missingOption, parseOptions, type OptionSpe
 import { CONFIG_FILE_LIMIT, POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT, type InputLimit, type ReadResult } from './read.js';
 
 /** The help text of `xdpolicy decide`. */
-export const DECIDE_USAGE = `usage: xdpolicy decide --client flash --origin URL --target URL (--world FILE | --policy FILE)
+export const DECIDE_USAGE = `usage: xdpolicy decide --client flash|silverlight --origin URL --target URL (--world FILE | --policy FILE)
                        [--load-policy URL]... [--header NAME]... [--client-config FILE] [--mms-cfg FILE] [--json]
 
 Decides whether content loaded from --origin may reach --target, following the client's
@@ -80,7 +80,8 @@ export interface DecideOptions {
   request: ParsedRequest;
 }
 
-const DECIDE_OPTIONS = {
+/** The options of `decide` (every one is in the usage line). */
+export const DECIDE_OPTIONS = {
   client: { type: 'string' },
   origin: { type: 'string' },
   target: { type: 'string' },

@@ -1,7 +1,6 @@
 /**
- * `xdpolicy demo` (what `npm start` runs until the conformance harness replaces it): a short tour
- * of `decide` over the example cases in `corpus/flash/examples/`, checking each verdict against
- * the one the corpus expects.
+ * `xdpolicy demo`: a short tour of `decide` over the example cases in `corpus/flash/examples/`,
+ * checking each verdict against the one the corpus expects. (`npm start` runs `certify`.)
  *
  * Exit status: 0 when every example gets its expected verdict, 1 otherwise.
  *

@@ -19,8 +19,8 @@ const COMMANDS: Record<string, CommandEntry> = {
   decide: { summary: 'decide whether an origin may reach a target under a world of policies', load: async () => (await import('./decide.js')).runDecide },
   lint: { summary: 'report security findings in policy files', load: async () => (await import('./lint.js')).runLint },
   serve: { summary: 'serve policies: Flash socket (843), Silverlight socket (943), HTTP', load: async () => (await import('./serve.js')).runServe },
-  certify: { summary: 'run the conformance corpus against a live policy server', load: async () => (await import('./certify.js')).runCertify },
-  demo: { summary: 'a short tour of `decide` over corpus samples (what `npm start` runs)', load: async () => (await import('./demo.js')).runDemo },
+  certify: { summary: 'run the conformance corpus against a live policy server (with no URL: the bundled server, what `npm start` runs)', load: async () => (await import('./certify.js')).runCertify },
+  demo: { summary: 'a short tour of `decide` over corpus samples', load: async () => (await import('./demo.js')).runDemo },
 };
 
 export const USAGE = `usage: xdpolicy <command> [options]

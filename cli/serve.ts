@@ -3,8 +3,9 @@
  *
  * ```
  * xdpolicy serve [--flash FILE] [--flash-port 843] [--silverlight FILE] [--silverlight-port 943]
- *                [--http-port N] [--host ADDR] [--timeout MS] [--max-connections N] [--user NAME]
- *                [--watch] [--log text|json]
+ *                [--http-port N] [--crossdomain FILE] [--host ADDR] [--timeout MS]
+ *                [--max-connections N] [--max-per-address N] [--user NAME] [--watch]
+ *                [--log text|json] [--verbose]
  * ```
  * Exit status: 0 after a clean shutdown (SIGTERM/SIGINT), 1 when a listener cannot bind or
  * privileges cannot be dropped, 2 for a usage error (an unknown `--user` included: the command
@@ -39,8 +40,9 @@ import { POLICY_FILE_LIMIT, readBoundedFile } from './read.js';
 
 /** The help text of `xdpolicy serve`. */
 export const SERVE_USAGE = `usage: xdpolicy serve [--flash FILE] [--flash-port 843] [--silverlight FILE] [--silverlight-port 943]
-                      [--http-port N] [--host ADDR] [--timeout MS] [--max-connections N] [--user NAME]
-                      [--watch] [--log text|json]
+                      [--http-port N] [--crossdomain FILE] [--host ADDR] [--timeout MS]
+                      [--max-connections N] [--max-per-address N] [--user NAME] [--watch]
+                      [--log text|json] [--verbose]
 
 Serves policy files: the Flash socket policy (answers <policy-file-request/>\\0 with the policy and
 a NUL), the Silverlight socket policy (answers <policy-file-request/>), and over HTTP
@@ -59,7 +61,8 @@ a NUL), the Silverlight socket policy (answers <policy-file-request/>), and over
   --max-per-address N       open connections per client address per listener (default ${DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})
   --user NAME               after binding, drop to this user (and its groups); needs root
   --watch                   reload a policy when its file changes (as SIGHUP does)
-  --log text|json           log format (default text); --verbose also logs every connection
+  --log text|json           log format (default text)
+  --verbose                 also log every connection, with its client address
   -h, --help                show this help
 
 Sockets passed by systemd socket activation (LISTEN_FDS, named by LISTEN_FDNAMES flash, silverlight,
@@ -91,7 +94,8 @@ export interface ServeArgs {
   verbose: boolean;
 }
 
-const SERVE_OPTIONS = {
+/** The options of `serve` (every one is in the usage line). */
+export const SERVE_OPTIONS = {
   flash: { type: 'string' },
   'flash-port': { type: 'string' },
   silverlight: { type: 'string' },
