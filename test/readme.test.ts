@@ -7,7 +7,7 @@
  *   otherwise. A plain ``` block right after it is its output: each line (but `...`) must appear
  *   in stdout, in order (`...` within a line stands for what varies, such as a time).
  * - A ```console block is a session: the `$ ` lines are run in one shell, and everything else is
- *   exactly what they print.
+ *   exactly what they print (stdout and stderr, as a terminal shows them).
  * - A marker, an HTML comment on the line before the fence, changes that:
  *   `<!-- readme-test: skip — REASON -->` (a command that cannot run here: it installs, needs root,
  *   names a host that does not exist, or runs until stopped; the reason is required and shows in
@@ -183,7 +183,8 @@ describe('README commands run as written from the repository root', { timeout: 3
         } else {
           const commands = b.body.split('\n').filter((l) => l.startsWith('$ ')).map((l) => l.slice(2));
           const expected = b.body.split('\n').filter((l) => !l.startsWith('$ ')).join('\n');
-          const r = await runScript(commands.join('\n'), 240_000);
+          // Both streams, as the terminal the session shows printed them.
+          const r = await runScript(`exec 2>&1\n${commands.join('\n')}`, 240_000);
           expect(r.stdout.trimEnd(), `${title}\nstderr:\n${r.stderr}`).toBe(expected.trimEnd());
         }
       } finally {

@@ -73,6 +73,8 @@ export interface CorpusLintExpectation {
   contentType?: string;
   /** Response headers the file is served with, when the case depends on them. */
   headers?: Record<string, string>;
+  /** The domains the operator expects to trust, as `lint --trusted` takes them. */
+  trusted?: string[];
   /** Finding IDs that must be raised. */
   must?: string[];
   /** Finding IDs that must not be raised. */
