@@ -9,6 +9,7 @@ import { CERTIFY_OPTIONS, CERTIFY_USAGE } from '../cli/certify.js';
 import { DECIDE_OPTIONS, DECIDE_USAGE } from '../cli/decide.js';
 import { DEMO_USAGE } from '../cli/demo.js';
 import { LINT_USAGE } from '../cli/lint.js';
+import { PROFILE_NAMES } from '../src/decision/types.js';
 import { main, USAGE } from '../cli/main.js';
 import { SERVE_OPTIONS, SERVE_USAGE } from '../cli/serve.js';
 import { captureIO } from '../cli/test-support/capture.js';
@@ -26,8 +27,9 @@ describe('help and README agree with the commands', () => {
     for (const name of Object.keys(options)) expect(synopsis(usage)).toContain(`--${name}`);
   });
 
-  it('decide: the usage line names both clients', () => {
-    expect(synopsis(DECIDE_USAGE)).toContain('--client flash|silverlight ');
+  it('decide: the usage line takes a profile or all, and the help names every profile', () => {
+    expect(synopsis(DECIDE_USAGE)).toContain('--client NAME|all ');
+    for (const name of PROFILE_NAMES) expect(DECIDE_USAGE).toMatch(new RegExp(`\\b${name}\\b`));
   });
 
   it('certify: every option it reads is in its help', () => {
