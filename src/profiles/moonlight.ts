@@ -9,10 +9,12 @@
  * @module
  */
 import type { RequirementId } from '../diagnostics.js';
+import { classifyDomainUri, type SilverlightDomainPattern } from '../silverlight/domains.js';
 import { withRule } from '../silverlight/grant.js';
 import { isHeaderAllowed, isMethodAllowed } from '../silverlight/headers.js';
 import type { SilverlightSteps } from '../silverlight/steps.js';
 import { responseHeader } from '../world/parse.js';
+import { readMonoHttpUri } from './moonlight-uri.js';
 import type { ProfileDefinition, StepTag } from './types.js';
 
 const ML = 'mono/mono mcs/class/System.Net/System.Net.Policy/';
@@ -26,6 +28,32 @@ export function moonlightAcceptsContentType(contentType: string | null): boolean
   return t === 'application/xml' || t.startsWith('application/xml;');
 }
 
+const never = (reason: string): SilverlightDomainPattern => ({ kind: 'never', reason });
+
+/**
+ * A `<domain uri>` as `AllowFrom.CheckDomainUri` reads it (silverlight/9#3). A value mono's
+ * `Uri.TryCreate` accepts is compared with the XAP's root or URL (the reference's reading here). A
+ * value it refuses (`*` is no host character) admits callers only when it starts with the XAP's
+ * own scheme as written (`http` or `https`, lower case) followed at once by `://*.`, and the
+ * value without that `*.` is a URL mono reads with path `/`, no query, no fragment, on the XAP's
+ * port; the XAP's host must then end with its host: no dot boundary, so `*.example.com` admits
+ * `example.com` and `evilexample.com`, and an IP address is an ending like any other (`*.0.0.1`
+ * admits `127.0.0.1`: mono keeps `0.0.1` as a host name).
+ */
+export function moonlightDomainPattern(uri: string): SilverlightDomainPattern {
+  // The first branch: Uri.TryCreate accepts the whole value.
+  const whole = readMonoHttpUri(uri);
+  if ((whole !== null && typeof whole === 'object') || !/^[a-z][a-z0-9+.-]*:\/\/\*\./i.test(uri)) return classifyDomainUri(uri);
+  const wild = /^(https?):\/\/\*\./.exec(uri);
+  // StartsWith(ApplicationUri.Scheme), then "://*." right after it: the XAP's scheme is lower-case http or https.
+  if (wild === null) return never('Moonlight looks for the XAP\'s own scheme (lower-case http or https) right before "://*.", as written');
+  const scheme = wild[1] as 'http' | 'https';
+  const read = readMonoHttpUri(`${scheme}://${uri.slice(wild[0].length)}`);
+  if (read === null || typeof read === 'string') return never(`without its "*." the value is no URL Moonlight reads (${read ?? 'not http'})`);
+  if (read.localPath !== '/' || read.query !== '' || read.fragment !== '') return never('after "*." Moonlight requires the path "/" and no query or fragment');
+  return { kind: 'host-ending', scheme, ending: read.host, port: read.port };
+}
+
 /** Moonlight @ mono aa659717 / moon cb343939d. */
 export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   name: 'moonlight',
@@ -33,6 +61,10 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   title: 'Moonlight (mono System.Net.Policy, moon cb343939d)',
   description: "Moonlight, the open-source Silverlight for Linux, as mono's System.Net.Policy and moon's browser HTTP stack decide: a rejected clientaccesspolicy.xml opens the crossdomain.xml fallback, content types by ordinal prefix, the crossdomain.xml subset read as FlashCrossDomainPolicy.IsAllowed does, no elevated-trust bypass for HTTP.",
   overrides: {
+    domainPattern: {
+      run: moonlightDomainPattern,
+      tag: tag('silverlight/9#3', ['SL-DOM-7', 'SL-DOM-8'], 'scheme://*.host admits every XAP of that lower-case scheme and port whose host ends with host — no dot boundary (the bare host and evilhost too), IP addresses included', `${ML}ClientAccessPolicy.cs:204-236 @ 56a925b4; mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (Parse, CheckHostName, Reduce)`),
+    },
     afterRejectedPolicy: {
       run: () => 'fallback',
       tag: tag('silverlight/9#11', ['SL-HTTP-6'], 'a served clientaccesspolicy.xml it cannot read is no policy: crossdomain.xml is asked for next', `${ML}CrossDomainPolicyManager.cs:122-139 @ 016a04eb; mono/moon PolicyBasedHttpWebRequest.cs:187-202 @ cb343939d`),
@@ -72,7 +104,6 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
     },
   },
   pending: [
-    { record: 'silverlight/9#3', what: 'scheme://*.host matched with EndsWith, no dot boundary (ClientAccessPolicy.cs:235-236)', cases: ['silverlight/domains/wildcard-dot-boundary'] },
     { record: 'silverlight/9#14', what: 'uri with surrounding spaces read by Uri.TryCreate (ClientAccessPolicy.cs:206-209)', cases: ['silverlight/domains/uri-surrounding-spaces'] },
     { record: 'silverlight/9#15', what: 'FILE:/// parsed as the root file:/// (ClientAccessPolicy.cs:206-209)', cases: ['silverlight/domains/file-uri-forms'] },
     { record: 'silverlight/9#2', what: 'a header failure in one allow-from denies at once (ClientAccessPolicy.cs:125-132)', cases: ['silverlight/headers/per-allow-from'] },
@@ -83,6 +114,10 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
     { record: 'silverlight/9#8a', what: "a voided grant-to's tcp ports still merged into the policy (ClientAccessPolicyParser.cs:264)", cases: ['silverlight/grammar/grant-to-voided-keeps-no-port'] },
   ],
   undecided: [
+    { what: 'Which System.Uri Moonlight ran with.', chose: 'mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (the one chapter 9 cites): "*" is no host character, so scheme://*.host reaches the wildcard branch; hosts are not IPv4-normalised.' },
+    { what: 'String.EndsWith in CheckDomainUri is culture-sensitive.', chose: 'An ordinal test: host names Moonlight accepts are letters, digits, "-", "_" and "." (UNVERIFIED for characters a culture ignores).' },
+    { what: 'The XAP’s host as Moonlight’s Uri reads it (ApplicationUri.DnsSafeHost).', chose: 'The host as our request reader reads the origin (WHATWG: IPv4 shorthand normalised, IDNA to punycode).' },
+    { what: 'A file: XAP and a file://*. value.', chose: 'Never matches (the reference’s answer): the wildcard branch is written for http and https hosts.' },
     { what: 'Which request headers Moonlight tests (request.Headers.AllKeys: the ones the application set, or the browser’s too).', chose: 'The headers of the request, as for the reference.' },
     { what: 'Whether the browser bridge normalises Content-Type before CheckContentType.', chose: 'As written (the code’s test), UNVERIFIED.' },
   ],

@@ -71,6 +71,29 @@ export interface OriginBuckets {
   subdomains: Map<string, CompiledAllowFrom[]>;
   /** The label counts of the suffixes in `subdomains`: only caller suffixes of these lengths are looked up. */
   suffixLabels: Set<number>;
+  /** A profile's `host-ending` patterns (no dot boundary), keyed by the ending. */
+  hostEndings: Map<string, CompiledAllowFrom[]>;
+  /** The same endings by {@link endingHash} (collisions share a slot): a caller's endings are hashed in one pass from its host's end, no string built. */
+  endingsByHash: Map<number, { ending: string; list: CompiledAllowFrom[] }[]>;
+  /** `hasEndingLength[n]`: some ending has n characters; its length is the longest ending's plus one. */
+  hasEndingLength: boolean[];
+  /** The hashes of every ending's last n characters, every n: a caller's pass stops at the first one no ending shares. */
+  endingTails: Set<number>;
+}
+
+/** The hash of the last `n` characters of `s`, read from the end (the step of a caller's one pass over its host). */
+function endingHashStep(h: number, code: number): number {
+  return (Math.imul(h, 31) + code) | 0;
+}
+
+/** The hash of a whole ending, as {@link endingHashStep} builds it from the end. */
+function endingHash(ending: string, tails?: Set<number>): number {
+  let h = 0;
+  for (let i = ending.length - 1; i >= 0; i--) {
+    h = endingHashStep(h, ending.charCodeAt(i));
+    tails?.add(h);
+  }
+  return h;
 }
 
 /** An effective policy with its usable `allow-from` elements indexed by the shape of their domains. */
@@ -95,7 +118,7 @@ function bucketsFor(c: CompiledSilverlightPolicy, scheme: 'http' | 'https', port
   const ports = c.byOrigin[scheme];
   let b = ports.get(port);
   if (b === undefined) {
-    b = { root: new Map(), application: new Map(), subdomains: new Map(), suffixLabels: new Set() };
+    b = { root: new Map(), application: new Map(), subdomains: new Map(), suffixLabels: new Set(), hostEndings: new Map(), endingsByHash: new Map(), hasEndingLength: [], endingTails: new Set() };
     ports.set(port, b);
   }
   return b;
@@ -107,8 +130,14 @@ function labelCount(host: string): number {
   return n;
 }
 
-/** Indexes the usable `allow-from` elements of an effective policy by domain shape (document order kept in every bucket). */
-export function compileSilverlightPolicy(effective: EffectiveSilverlightPolicy): CompiledSilverlightPolicy {
+/** How a client reads a `<domain uri>` value: the reference's {@link classifyDomainUri}, or a profile's `domainPattern` step. */
+export type SilverlightDomainReader = (uri: string) => SilverlightDomainPattern;
+
+/**
+ * Indexes the usable `allow-from` elements of an effective policy by domain shape (document order
+ * kept in every bucket), each `uri` read by `domainPattern` (the reference's unless a profile's).
+ */
+export function compileSilverlightPolicy(effective: EffectiveSilverlightPolicy, domainPattern: SilverlightDomainReader = classifyDomainUri): CompiledSilverlightPolicy {
   const policy = effective.policy;
   const c: CompiledSilverlightPolicy = { effective, policy, any: [], file: [], scheme: new Map(), byOrigin: { http: new Map(), https: new Map() }, wholeSite: effective.wholeSite, hostFilter: createHostFilter() };
   for (const { policyIndex, allowFromIndex, entry, allowFrom, never } of effective.allowFroms) {
@@ -116,7 +145,7 @@ export function compileSilverlightPolicy(effective: EffectiveSilverlightPolicy):
     {
       let item: CompiledAllowFrom | null = null;
       for (const d of allowFrom.domains) {
-        const p: SilverlightDomainPattern = classifyDomainUri(d.uri);
+        const p: SilverlightDomainPattern = domainPattern(d.uri);
         if (p.kind === 'never') continue;
         // One item per allow-from, so a bucket never holds the same allow-from twice in a row.
         item ??= { policyIndex, allowFromIndex, entry, allowFrom, uri: d.uri, domainSource: d.source, ...portBits(entry) };
@@ -148,6 +177,21 @@ export function compileSilverlightPolicy(effective: EffectiveSilverlightPolicy):
             pushOnce(b.subdomains, p.suffix, it);
             b.suffixLabels.add(labelCount(p.suffix));
             hostFilterAdd(c.hostFilter, p.suffix);
+            break;
+          }
+          case 'host-ending': {
+            const b = bucketsFor(c, p.scheme, p.port);
+            const known = b.hostEndings.has(p.ending);
+            pushOnce(b.hostEndings, p.ending, it);
+            if (!known) {
+              const h = endingHash(p.ending, b.endingTails);
+              const slot = b.endingsByHash.get(h);
+              const entry = { ending: p.ending, list: b.hostEndings.get(p.ending) as CompiledAllowFrom[] };
+              if (slot === undefined) b.endingsByHash.set(h, [entry]);
+              else slot.push(entry);
+              while (b.hasEndingLength.length <= p.ending.length) b.hasEndingLength.push(false);
+              b.hasEndingLength[p.ending.length] = true;
+            }
             break;
           }
         }
@@ -213,6 +257,22 @@ function candidateBuckets(c: CompiledSilverlightPolicy, caller: SilverlightCalle
       }
     }
   }
+  // A profile's host endings (no dot boundary): the caller's host hashed from its end, one lookup per ending length in use.
+  if (b.hostEndings.size > 0) {
+    const host = caller.host;
+    const lengths = b.hasEndingLength;
+    const tails = b.endingTails;
+    const longest = Math.min(host.length, lengths.length - 1);
+    let h = 0;
+    for (let n = 1; n <= longest; n++) {
+      h = endingHashStep(h, host.charCodeAt(host.length - n));
+      if (!tails.has(h)) break;
+      if (!lengths[n]) continue;
+      const slot = b.endingsByHash.get(h);
+      if (slot === undefined) continue;
+      for (const e of slot) if (e.ending.length === n && host.endsWith(e.ending)) out.push(e.list);
+    }
+  }
 }
 
 /**
@@ -256,12 +316,12 @@ export interface LinearSilverlightPolicy {
 }
 
 /** Classifies every domain of the usable `allow-from` elements once, in document order (the linear scan's input). */
-export function prepareLinearSilverlight(effective: EffectiveSilverlightPolicy): LinearSilverlightPolicy {
+export function prepareLinearSilverlight(effective: EffectiveSilverlightPolicy, domainPattern: SilverlightDomainReader = classifyDomainUri): LinearSilverlightPolicy {
   const rules: LinearSilverlightPolicy['rules'] = [];
   for (const { policyIndex, allowFromIndex, entry, allowFrom, never } of effective.allowFroms) {
     if (never !== null) continue;
     const bits = portBits(entry);
-    for (const d of allowFrom.domains) rules.push({ pattern: classifyDomainUri(d.uri), item: { policyIndex, allowFromIndex, entry, allowFrom, uri: d.uri, domainSource: d.source, ...bits } });
+    for (const d of allowFrom.domains) rules.push({ pattern: domainPattern(d.uri), item: { policyIndex, allowFromIndex, entry, allowFrom, uri: d.uri, domainSource: d.source, ...bits } });
   }
   return { rules };
 }

@@ -40,6 +40,12 @@ export type SilverlightDomainPattern =
   | { kind: 'application'; scheme: 'http' | 'https'; host: string; port: number; path: string }
   /** `scheme://*.suffix[:port][/]`: subdomains of `suffix`, dot boundary (SL-DOM-7). */
   | { kind: 'subdomains'; scheme: 'http' | 'https'; suffix: string; port: number }
+  /**
+   * `scheme://*.ending[:port][/]` as Moonlight reads it: callers whose host ends with `ending`,
+   * no dot boundary. The reference never
+   * classifies a value this way; a client profile's `domainPattern` step may (silverlight/9#3).
+   */
+  | { kind: 'host-ending'; scheme: 'http' | 'https'; ending: string; port: number }
   /** A value that never matches, with the reason (SL-DOM-8). */
   | { kind: 'never'; reason: string };
 
@@ -176,6 +182,9 @@ export function matchDomainPattern(pattern: SilverlightDomainPattern, caller: Si
     // nor the bare `contoso.com`.
     case 'subdomains':
       return caller.scheme !== 'file' && caller.scheme === pattern.scheme && caller.port === pattern.port && caller.host.endsWith(`.${pattern.suffix}`);
+    // A client profile's reading (silverlight/9#3): a plain EndsWith on the host, no dot boundary.
+    case 'host-ending':
+      return caller.scheme !== 'file' && caller.scheme === pattern.scheme && caller.port === pattern.port && caller.host.endsWith(pattern.ending);
     // SL-DOM-8
     case 'never':
       return false;

@@ -15,8 +15,8 @@ import type { SocketTarget, Target, UrlTarget } from '../world/locations.js';
 import { acceptsPolicyContentType } from '../world/content-type.js';
 import { endedByClose, type WorldResponse } from '../world/world.js';
 import { compileSilverlightPolicy, type CompiledSilverlightPolicy } from './compile.js';
-import type { SilverlightCaller } from './domains.js';
-import { callerOf } from './domains.js';
+import type { SilverlightCaller, SilverlightDomainPattern } from './domains.js';
+import { callerOf, classifyDomainUri } from './domains.js';
 import { readSilverlightPolicy } from './effective.js';
 import { parseSilverlightFlashSubset } from './flash-subset.js';
 import { decideFlashSubset, decideHttpGrant, decideSocketGrant } from './grant.js';
@@ -40,8 +40,10 @@ export interface SilverlightSteps<P = CompiledSilverlightPolicy, F = Silverlight
   socketAnswer(response: WorldResponse): SilverlightSocketAnswer;
   /** SL-HTTP-4: whether a `Content-Type` (`null`: none) is accepted for a policy. */
   acceptsContentType(contentType: string | null): boolean;
-  /** SL-XML-*, SL-GRAM-*: a `clientaccesspolicy.xml` text read into the policy the client uses. */
-  readPolicy(text: string, kind: 'socket' | 'url'): SilverlightReadAnswer<P>;
+  /** SL-DOM-2 … SL-DOM-8: a `<domain uri>` value as the pattern callers are matched with. */
+  domainPattern(uri: string): SilverlightDomainPattern;
+  /** SL-XML-*, SL-GRAM-*: a `clientaccesspolicy.xml` text read into the policy the client uses, its domains read by `domainPattern`. */
+  readPolicy(text: string, kind: 'socket' | 'url', domainPattern: (uri: string) => SilverlightDomainPattern): SilverlightReadAnswer<P>;
   /** SL-SOCK-9, SL-SOCK-10: the socket decision over the policy of port 943. */
   decideSocketGrant(b: DecisionBuilder, policy: P, caller: SilverlightCaller, sock: SocketTarget, location: string): Decision;
   /** SL-HTTP-8, SL-PATH-*, SL-HDR-*: the HTTP decision over a `clientaccesspolicy.xml`. */
@@ -69,13 +71,13 @@ function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | undefined 
 }
 
 /** The reference reading: the parser and the effective policy (`effective.ts`), compiled (`compile.ts`). */
-function readAndCompile(text: string, kind: 'socket' | 'url'): SilverlightReadAnswer<CompiledSilverlightPolicy> {
+function readAndCompile(text: string, kind: 'socket' | 'url', domainPattern: (uri: string) => SilverlightDomainPattern): SilverlightReadAnswer<CompiledSilverlightPolicy> {
   const read = readSilverlightPolicy(text, { kind });
   if (read.answered !== 'policy' || read.effective === null) {
     const first = firstError(read.diagnostics);
     return { ok: false, answered: read.answered, why: `${kind === 'socket' ? 'the policy from port 943 is' : 'the file is'} invalid${first ? `: ${first.message}` : ''}`, requirements: first ? [first.requirement] : ['SL-XML-1'], diagnostics: read.diagnostics };
   }
-  return { ok: true, policy: compileSilverlightPolicy(read.effective), diagnostics: read.diagnostics };
+  return { ok: true, policy: compileSilverlightPolicy(read.effective, domainPattern), diagnostics: read.diagnostics };
 }
 
 // SL-FLASH-10
@@ -94,6 +96,8 @@ export const SILVERLIGHT_STEPS: SilverlightSteps = {
   socketAnswer: readUntilClose,
   // SL-HTTP-4
   acceptsContentType: (contentType) => acceptsPolicyContentType('silverlight', contentType ?? undefined),
+  // SL-DOM-2 … SL-DOM-8
+  domainPattern: classifyDomainUri,
   readPolicy: readAndCompile,
   decideSocketGrant,
   decideHttpGrant: (b, policy, location, caller, target, method, headers) => decideHttpGrant(b, policy, location, caller, target, method, headers),
