@@ -8,11 +8,16 @@
  *
  * @module
  */
-import type { RequirementId } from '../diagnostics.js';
+import { dictionary } from '../collections.js';
+import type { Diagnostic, RequirementId } from '../diagnostics.js';
 import { classifyDomainUri, type SilverlightDomainPattern } from '../silverlight/domains.js';
 import { withRule } from '../silverlight/grant.js';
-import { isHeaderAllowed, isMethodAllowed } from '../silverlight/headers.js';
-import type { SilverlightSteps } from '../silverlight/steps.js';
+import { SILVERLIGHT_XML_RULES } from '../silverlight/grammar.js';
+import { isHeaderAllowed, isMethodAllowed, parseHeaderList } from '../silverlight/headers.js';
+import type { SilverlightElementSource, SilverlightFlashSubset } from '../silverlight/model.js';
+import { isSelfClosing } from '../silverlight/parse.js';
+import type { SilverlightReadAnswer, SilverlightSteps } from '../silverlight/steps.js';
+import { parseXmlDocument, type XmlElement } from '../xml/document.js';
 import { responseHeader } from '../world/parse.js';
 import { readMonoHttpUri } from './moonlight-uri.js';
 import type { ProfileDefinition, StepTag } from './types.js';
@@ -54,6 +59,63 @@ export function moonlightDomainPattern(uri: string): SilverlightDomainPattern {
   return { kind: 'host-ending', scheme, ending: read.host, port: read.port };
 }
 
+/** The attributes `FlashCrossDomainPolicyParser` counts on each element; any other makes it throw (no policy). */
+const FLASH_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  'site-control': ['permitted-cross-domain-policies'],
+  'allow-access-from': ['domain', 'secure'],
+  'allow-http-request-headers-from': ['domain', 'secure', 'headers'],
+};
+
+function flashSource(el: XmlElement): SilverlightElementSource {
+  const raw = dictionary<string>();
+  for (const a of el.attributes) raw[a.name] = a.value;
+  return { location: el.location, raw };
+}
+
+/**
+ * A `crossdomain.xml` as `FlashCrossDomainPolicy.FromStream` reads it (silverlight/9#5c): the root
+ * must be `<cross-domain-policy>` without attributes and not an empty element; its child
+ * elements are the three the subset knows (any other: no policy), each with only its counted
+ * attributes and `secure` absent, `true` or `false`; a missing attribute is no error
+ * (`<site-control/>` stores null, read as `all`; a rule without `domain` never matches; no
+ * `headers` allows only Content-Type), and what an element holds is skipped. With no
+ * `allow-http-request-headers-from` the parser adds `domain="*"` `secure="true"` allowing only
+ * Content-Type.
+ */
+export function moonlightReadFlashSubset(text: string): SilverlightReadAnswer<SilverlightFlashSubset> {
+  const diagnostics: Diagnostic[] = [];
+  const none = (why: string, requirement: RequirementId): SilverlightReadAnswer<SilverlightFlashSubset> => ({ ok: false, answered: 'invalid', why, requirements: ['SL-FLASH-10', requirement], diagnostics });
+  const doc = parseXmlDocument(text, SILVERLIGHT_XML_RULES, diagnostics, {});
+  if (doc === null) {
+    const first = diagnostics.find((d) => d.severity === 'error');
+    return none(`the file is invalid${first ? `: ${first.message}` : ''}`, first?.requirement ?? 'SL-XML-1');
+  }
+  const root = doc.root;
+  if (root.name !== 'cross-domain-policy') return none(`the root element is <${root.name}>, not <cross-domain-policy>`, 'SL-FLASH-1');
+  if (root.attributes.length > 0 || (root.location.offset >= 0 && isSelfClosing(text, root.location.offset))) {
+    return none('Moonlight reads a <cross-domain-policy> with attributes, or an empty one, as no policy', 'SL-FLASH-1');
+  }
+  const policy: SilverlightFlashSubset = { format: 'silverlight-flash-subset', siteControl: [], allowAccessFrom: [], allowHttpRequestHeadersFrom: [] };
+  for (const el of root.children) {
+    if (el.kind !== 'element') continue;
+    const counted = FLASH_ATTRIBUTES[el.name];
+    if (counted === undefined) return none(`<${el.name}> at line ${el.location.line} is not one of the three elements Moonlight reads: no policy`, 'SL-FLASH-1');
+    const extra = el.attributes.find((a) => !counted.includes(a.name));
+    if (extra !== undefined) return none(`attribute ${extra.name} of <${el.name}> at line ${extra.location.line} makes Moonlight's parser throw: no policy`, 'SL-FLASH-2');
+    const get = (n: string): string | undefined => el.attributes.find((a) => a.name === n)?.value;
+    const secure = get('secure');
+    if (secure !== undefined && secure !== 'true' && secure !== 'false') return none(`secure="${secure}" at line ${el.location.line} is neither true nor false: no policy`, 'SL-FLASH-3');
+    if (el.name === 'site-control') policy.siteControl.push(get('permitted-cross-domain-policies') ?? '');
+    else if (el.name === 'allow-access-from') policy.allowAccessFrom.push({ domain: get('domain') ?? '', secure: secure !== 'false', source: flashSource(el) });
+    else {
+      const headers = get('headers');
+      policy.allowHttpRequestHeadersFrom.push({ domain: get('domain') ?? '', headers: headers === undefined ? [] : parseHeaderList(headers), secure: secure !== 'false', source: flashSource(el) });
+    }
+  }
+  if (policy.allowHttpRequestHeadersFrom.length === 0) policy.allowHttpRequestHeadersFrom.push({ domain: '*', headers: [], secure: true });
+  return { ok: true, policy, diagnostics };
+}
+
 /** Moonlight @ mono aa659717 / moon cb343939d. */
 export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   name: 'moonlight',
@@ -76,6 +138,10 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
     clientConfig: {
       run: (config, target) => (target.kind === 'url' && config.silverlight.elevatedTrust ? { ...config, silverlight: { ...config.silverlight, elevatedTrust: false } } : config),
       tag: tag('silverlight/9#16', ['CLIENT-9'], 'its browser HTTP stack checks the policy whatever the trust (elevated trust only lifts the socket check)', 'mono/moon class/System.Windows/System.Net.Browser/PolicyBasedHttpWebRequest.cs:150-176, 225-230 @ cb343939d'),
+    },
+    readFlashSubset: {
+      run: moonlightReadFlashSubset,
+      tag: tag('silverlight/9#5c', ['SL-FLASH-1', 'SL-FLASH-2', 'SL-FLASH-9'], '<site-control/> without its attribute is read as all; a missing domain or headers is no error; what an element holds is skipped; an empty <cross-domain-policy/> is no policy; no header rule means domain="*" allowing only Content-Type', `${ML}FlashCrossDomainPolicyParser.cs:100-146 (GetSiteControl 137-146), 162-165, 176-192, 200-205 @ 0d80d1b1; FlashCrossDomainPolicy.cs:52-55 @ aa659717`),
     },
     decideFlashSubset: {
       run: (b, policy, response, location, caller, scheme, method, headers) => {
@@ -109,7 +175,6 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
     { record: 'silverlight/9#2', what: 'a header failure in one allow-from denies at once (ClientAccessPolicy.cs:125-132)', cases: ['silverlight/headers/per-allow-from'] },
     { record: 'silverlight/9#4a', what: 'empty policy/grant-to skipped by the parser, so not counted for the whole-site exemption (ClientAccessPolicyParser.cs:115-118, 141-144)', cases: ['silverlight/paths/whole-site-empty-elements'] },
     { record: 'silverlight/9#4c', what: '.., ./ and % looked for in Uri.OriginalString as written (ClientAccessPolicy.cs:96, 138-140)', cases: ['silverlight/paths/forbidden-sequences-normalised'] },
-    { record: 'silverlight/9#5c', what: '<site-control/> without its attribute read as all (FlashCrossDomainPolicyParser.cs:137-146)', cases: ['silverlight/flash-subset/site-control-without-attribute'] },
     { record: 'silverlight/9#8', what: 'an empty unknown child of policy skipped (ClientAccessPolicyParser.cs:141-144)', cases: ['silverlight/grammar/policy-empty-unknown-child'] },
     { record: 'silverlight/9#8a', what: "a voided grant-to's tcp ports still merged into the policy (ClientAccessPolicyParser.cs:264)", cases: ['silverlight/grammar/grant-to-voided-keeps-no-port'] },
   ],

@@ -149,7 +149,7 @@ function attr(el: XmlElement, name: string): XmlAttribute | undefined {
 }
 
 /** Whether the start tag at `offset` in `text` is self-closing (`<access-policy/>`). */
-function isSelfClosing(text: string, offset: number): boolean {
+export function isSelfClosing(text: string, offset: number): boolean {
   let quote = 0;
   for (let i = offset + 1; i < text.length; i++) {
     const c = text.charCodeAt(i);
