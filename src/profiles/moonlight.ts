@@ -11,12 +11,18 @@
 import { dictionary } from '../collections.js';
 import type { Diagnostic, RequirementId } from '../diagnostics.js';
 import { classifyDomainUri, type SilverlightDomainPattern } from '../silverlight/domains.js';
-import { withRule } from '../silverlight/grant.js';
+import { admittingAllowFroms, type CompiledSilverlightPolicy } from '../silverlight/compile.js';
+import { decideHttpGrant, withRule } from '../silverlight/grant.js';
 import { SILVERLIGHT_XML_RULES } from '../silverlight/grammar.js';
-import { isHeaderAllowed, isMethodAllowed, parseHeaderList } from '../silverlight/headers.js';
+import { disallowedHeaders, isHeaderAllowed, isMethodAllowed, parseHeaderList } from '../silverlight/headers.js';
 import type { SilverlightElementSource, SilverlightFlashSubset } from '../silverlight/model.js';
 import { isSelfClosing } from '../silverlight/parse.js';
+import { localRequestPath, matchResourcePath } from '../silverlight/paths.js';
 import type { SilverlightReadAnswer, SilverlightSteps } from '../silverlight/steps.js';
+import type { DecisionBuilder } from '../decision/builder.js';
+import type { Decision } from '../decision/types.js';
+import type { UrlTarget } from '../world/locations.js';
+import type { SilverlightCaller } from '../silverlight/domains.js';
 import { parseXmlDocument, type XmlElement } from '../xml/document.js';
 import { responseHeader } from '../world/parse.js';
 import { readMonoHttpUri } from './moonlight-uri.js';
@@ -116,6 +122,32 @@ export function moonlightReadFlashSubset(text: string): SilverlightReadAnswer<Si
   return { ok: true, policy, diagnostics };
 }
 
+/**
+ * `ClientAccessPolicy.IsAllowed (uri, method, headers)` (silverlight/9#2): every `allow-from` of
+ * every policy, in document order, is asked about the request's headers before its domains, and
+ * the first that refuses one denies at once; the walk ends at the first `allow-from` admitting the
+ * XAP and the method whose policy grants the path. So a request is allowed only when that
+ * `allow-from` and every one before it (admitting the XAP or not) allow its headers; everything
+ * else is the reference's decision, which then gives the same verdict.
+ */
+export function moonlightDecideHttpGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, location: string, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[]): Decision {
+  if (headers.length > 0) {
+    const path = localRequestPath(target);
+    const granting = admittingAllowFroms(compiled, caller).find((a) => isMethodAllowed(a.allowFrom.httpMethods, method) && a.entry.grantTo.some((g) => g.resources.some((r) => matchResourcePath(r, path))));
+    if (granting !== undefined) {
+      for (const e of compiled.effective.allowFroms) {
+        if (e.policyIndex > granting.policyIndex || (e.policyIndex === granting.policyIndex && e.allowFromIndex > granting.allowFromIndex)) break;
+        const refused = disallowedHeaders(e.allowFrom.httpRequestHeaders, headers);
+        if (refused.length === 0) continue;
+        const why = `<allow-from> at line ${e.allowFrom.source?.location.line ?? '?'} does not allow header ${refused.join(', ')}, and Moonlight denies at the first allow-from that refuses a header, before the one granting this request`;
+        b.add(withRule({ step: 'no-match', location, why, requirements: ['SL-HDR-7'] }, 'allow-from', e.allowFrom.source));
+        return b.denyBecause(`${location}: ${why}; denied`, ['SL-HDR-7'], location);
+      }
+    }
+  }
+  return decideHttpGrant(b, compiled, location, caller, target, method, headers);
+}
+
 /** Moonlight @ mono aa659717 / moon cb343939d. */
 export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   name: 'moonlight',
@@ -125,7 +157,11 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   overrides: {
     domainPattern: {
       run: moonlightDomainPattern,
-      tag: tag('silverlight/9#3', ['SL-DOM-7', 'SL-DOM-8'], 'scheme://*.host admits every XAP of that lower-case scheme and port whose host ends with host — no dot boundary (the bare host and evilhost too), IP addresses included', `${ML}ClientAccessPolicy.cs:204-236 @ 56a925b4; mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (Parse, CheckHostName, Reduce)`),
+      tag: tag('silverlight/9#3', ['SL-DOM-7', 'SL-DOM-8'], 'scheme://*.host admits every XAP of that lower-case scheme and port whose host ends with host — no dot boundary (the bare host and evilhost too), IP addresses included', `${ML}ClientAccessPolicy.cs:203-236 @ 56a925b4; mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (Parse, CheckHostName, Reduce)`),
+    },
+    decideHttpGrant: {
+      run: moonlightDecideHttpGrant,
+      tag: tag('silverlight/9#2', ['SL-HDR-7'], 'asks every allow-from in document order about the headers before its domains and denies at the first that refuses one, up to the allow-from that grants the request', `${ML}ClientAccessPolicy.cs:123-148 (return false at 130-131) @ 56a925b4`),
     },
     afterRejectedPolicy: {
       run: () => 'fallback',
@@ -172,7 +208,6 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   pending: [
     { record: 'silverlight/9#14', what: 'uri with surrounding spaces read by Uri.TryCreate (ClientAccessPolicy.cs:206-209)', cases: ['silverlight/domains/uri-surrounding-spaces'] },
     { record: 'silverlight/9#15', what: 'FILE:/// parsed as the root file:/// (ClientAccessPolicy.cs:206-209)', cases: ['silverlight/domains/file-uri-forms'] },
-    { record: 'silverlight/9#2', what: 'a header failure in one allow-from denies at once (ClientAccessPolicy.cs:125-132)', cases: ['silverlight/headers/per-allow-from'] },
     { record: 'silverlight/9#4a', what: 'empty policy/grant-to skipped by the parser, so not counted for the whole-site exemption (ClientAccessPolicyParser.cs:115-118, 141-144)', cases: ['silverlight/paths/whole-site-empty-elements'] },
     { record: 'silverlight/9#4c', what: '.., ./ and % looked for in Uri.OriginalString as written (ClientAccessPolicy.cs:96, 138-140)', cases: ['silverlight/paths/forbidden-sequences-normalised'] },
     { record: 'silverlight/9#8', what: 'an empty unknown child of policy skipped (ClientAccessPolicyParser.cs:141-144)', cases: ['silverlight/grammar/policy-empty-unknown-child'] },
