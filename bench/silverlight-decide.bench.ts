@@ -125,7 +125,7 @@ export const suite: BenchSuite = {
       const steps = silverlightStepsOf(name);
       const own = profileOverrides(name).filter((o) => o.step === 'readPolicy' || o.step === 'decideSocketGrant' || o.step === 'caller').map((o) => o.step);
       if (own.length > 0) throw new Error(`profile ${name} reads or decides sockets its own way (${own.join(', ')}): measure its own decision here`);
-      const read = steps.readPolicy(body, 'socket', steps.domainPattern);
+      const read = steps.readPolicy(body, 'socket', steps);
       if (!read.ok) throw new Error(`profile ${name} does not read the benchmark policy: ${read.why}`);
       const compiled = read.policy as CompiledSilverlightPolicy;
       const ps = cs.map((_, k) => (k % 3 === 0 ? 4505 : k % 3 === 1 ? 4511 + (k % 24) : 4534));

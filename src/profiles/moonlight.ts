@@ -15,7 +15,7 @@ import { admittingAllowFroms, type CompiledSilverlightPolicy } from '../silverli
 import { decideHttpGrant, withRule } from '../silverlight/grant.js';
 import { SILVERLIGHT_XML_RULES } from '../silverlight/grammar.js';
 import { disallowedHeaders, isHeaderAllowed, isMethodAllowed, parseHeaderList } from '../silverlight/headers.js';
-import type { SilverlightElementSource, SilverlightFlashSubset } from '../silverlight/model.js';
+import type { SilverlightElementSource, SilverlightFlashSubset, SilverlightPolicy } from '../silverlight/model.js';
 import { isSelfClosing } from '../silverlight/parse.js';
 import { localRequestPath, matchResourcePath } from '../silverlight/paths.js';
 import type { SilverlightReadAnswer, SilverlightSteps } from '../silverlight/steps.js';
@@ -148,6 +148,22 @@ export function moonlightDecideHttpGrant(b: DecisionBuilder, compiled: CompiledS
   return decideHttpGrant(b, compiled, location, caller, target, method, headers);
 }
 
+/**
+ * `CheckOriginalPath`'s whole-site exemption as Moonlight counts it (silverlight/9#4a): exactly one
+ * policy in `AccessPolicyList`, one grant-to in it, one resource `path="/"` with subpaths — where
+ * the parser never put an empty-element `<policy/>` or `<grant-to/>` in those lists (it skips
+ * empty elements before reading them), so they do not count.
+ */
+export function moonlightWholeSite(policy: SilverlightPolicy, text: string): boolean {
+  const listed = (source: SilverlightElementSource | undefined): boolean => source === undefined || source.location.offset < 0 || !isSelfClosing(text, source.location.offset);
+  const policies = policy.policies.filter((p) => listed(p.source));
+  if (policies.length !== 1) return false;
+  const grants = (policies[0]?.grantTo ?? []).filter((g) => listed(g.source));
+  if (grants.length !== 1) return false;
+  const resources = grants[0]?.resources ?? [];
+  return resources.length === 1 && resources[0]?.path === '/' && resources[0].includeSubpaths;
+}
+
 /** Moonlight @ mono aa659717 / moon cb343939d. */
 export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   name: 'moonlight',
@@ -162,6 +178,10 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
     decideHttpGrant: {
       run: moonlightDecideHttpGrant,
       tag: tag('silverlight/9#2', ['SL-HDR-7'], 'asks every allow-from in document order about the headers before its domains and denies at the first that refuses one, up to the allow-from that grants the request', `${ML}ClientAccessPolicy.cs:123-148 (return false at 130-131) @ 56a925b4`),
+    },
+    wholeSite: {
+      run: moonlightWholeSite,
+      tag: tag('silverlight/9#4a', ['SL-PATH-6'], 'empty-element <policy/> and <grant-to/> are skipped by the parser, so they do not count against the lone-policy, lone-grant-to whole-site exemption', `${ML}ClientAccessPolicyParser.cs:115-118, 141-144 @ 0a23b07; ClientAccessPolicy.cs:102-113 @ 56a925b4`),
     },
     afterRejectedPolicy: {
       run: () => 'fallback',
@@ -208,7 +228,6 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   pending: [
     { record: 'silverlight/9#14', what: 'uri with surrounding spaces read by Uri.TryCreate (ClientAccessPolicy.cs:206-209)', cases: ['silverlight/domains/uri-surrounding-spaces'] },
     { record: 'silverlight/9#15', what: 'FILE:/// parsed as the root file:/// (ClientAccessPolicy.cs:206-209)', cases: ['silverlight/domains/file-uri-forms'] },
-    { record: 'silverlight/9#4a', what: 'empty policy/grant-to skipped by the parser, so not counted for the whole-site exemption (ClientAccessPolicyParser.cs:115-118, 141-144)', cases: ['silverlight/paths/whole-site-empty-elements'] },
     { record: 'silverlight/9#4c', what: '.., ./ and % looked for in Uri.OriginalString as written (ClientAccessPolicy.cs:96, 138-140)', cases: ['silverlight/paths/forbidden-sequences-normalised'] },
     { record: 'silverlight/9#8', what: 'an empty unknown child of policy skipped (ClientAccessPolicyParser.cs:141-144)', cases: ['silverlight/grammar/policy-empty-unknown-child'] },
     { record: 'silverlight/9#8a', what: "a voided grant-to's tcp ports still merged into the policy (ClientAccessPolicyParser.cs:264)", cases: ['silverlight/grammar/grant-to-voided-keeps-no-port'] },

@@ -135,11 +135,12 @@ export type SilverlightDomainReader = (uri: string) => SilverlightDomainPattern;
 
 /**
  * Indexes the usable `allow-from` elements of an effective policy by domain shape (document order
- * kept in every bucket), each `uri` read by `domainPattern` (the reference's unless a profile's).
+ * kept in every bucket), each `uri` read by `domainPattern` (the reference's unless a profile's);
+ * `wholeSite` is SL-PATH-6 as the client reads it (the effective policy's unless a profile's).
  */
-export function compileSilverlightPolicy(effective: EffectiveSilverlightPolicy, domainPattern: SilverlightDomainReader = classifyDomainUri): CompiledSilverlightPolicy {
+export function compileSilverlightPolicy(effective: EffectiveSilverlightPolicy, domainPattern: SilverlightDomainReader = classifyDomainUri, wholeSite: boolean = effective.wholeSite): CompiledSilverlightPolicy {
   const policy = effective.policy;
-  const c: CompiledSilverlightPolicy = { effective, policy, any: [], file: [], scheme: new Map(), byOrigin: { http: new Map(), https: new Map() }, wholeSite: effective.wholeSite, hostFilter: createHostFilter() };
+  const c: CompiledSilverlightPolicy = { effective, policy, any: [], file: [], scheme: new Map(), byOrigin: { http: new Map(), https: new Map() }, wholeSite, hostFilter: createHostFilter() };
   for (const { policyIndex, allowFromIndex, entry, allowFrom, never } of effective.allowFroms) {
     if (never !== null) continue;
     {

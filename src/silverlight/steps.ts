@@ -20,12 +20,19 @@ import { callerOf, classifyDomainUri } from './domains.js';
 import { readSilverlightPolicy } from './effective.js';
 import { parseSilverlightFlashSubset } from './flash-subset.js';
 import { decideFlashSubset, decideHttpGrant, decideSocketGrant } from './grant.js';
-import type { SilverlightFlashSubset } from './model.js';
+import type { SilverlightFlashSubset, SilverlightPolicy } from './model.js';
+import { isWholeSiteGrant } from './paths.js';
 
 /** What a policy text gave: the policy the client uses, or why none. */
 export type SilverlightReadAnswer<P> =
   | { ok: true; policy: P; diagnostics: Diagnostic[] }
   | { ok: false; answered: TraceAnswer; why: string; requirements: RequirementId[]; diagnostics: Diagnostic[] };
+
+/** The steps a `readPolicy` step reads a policy with (the profile's own). */
+export interface SilverlightPolicyReading {
+  domainPattern(uri: string): SilverlightDomainPattern;
+  wholeSite(policy: SilverlightPolicy, text: string): boolean;
+}
 
 /** What a socket answer gave: the text, or why there is none (SL-SOCK-4). */
 export type SilverlightSocketAnswer = { text: string } | { text: null; answered: TraceAnswer; why: string; requirements: RequirementId[] };
@@ -42,8 +49,10 @@ export interface SilverlightSteps<P = CompiledSilverlightPolicy, F = Silverlight
   acceptsContentType(contentType: string | null): boolean;
   /** SL-DOM-2 … SL-DOM-8: a `<domain uri>` value as the pattern callers are matched with. */
   domainPattern(uri: string): SilverlightDomainPattern;
-  /** SL-XML-*, SL-GRAM-*: a `clientaccesspolicy.xml` text read into the policy the client uses, its domains read by `domainPattern`. */
-  readPolicy(text: string, kind: 'socket' | 'url', domainPattern: (uri: string) => SilverlightDomainPattern): SilverlightReadAnswer<P>;
+  /** SL-PATH-6: whether a policy read from `text` is the whole-site grant exempt from SL-PATH-5. */
+  wholeSite(policy: SilverlightPolicy, text: string): boolean;
+  /** SL-XML-*, SL-GRAM-*: a `clientaccesspolicy.xml` text read into the policy the client uses, its domains and whole-site form read by `reading`'s steps. */
+  readPolicy(text: string, kind: 'socket' | 'url', reading: SilverlightPolicyReading): SilverlightReadAnswer<P>;
   /** SL-SOCK-9, SL-SOCK-10: the socket decision over the policy of port 943. */
   decideSocketGrant(b: DecisionBuilder, policy: P, caller: SilverlightCaller, sock: SocketTarget, location: string): Decision;
   /** SL-HTTP-8, SL-PATH-*, SL-HDR-*: the HTTP decision over a `clientaccesspolicy.xml`. */
@@ -71,13 +80,13 @@ function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | undefined 
 }
 
 /** The reference reading: the parser and the effective policy (`effective.ts`), compiled (`compile.ts`). */
-function readAndCompile(text: string, kind: 'socket' | 'url', domainPattern: (uri: string) => SilverlightDomainPattern): SilverlightReadAnswer<CompiledSilverlightPolicy> {
+function readAndCompile(text: string, kind: 'socket' | 'url', reading: SilverlightPolicyReading): SilverlightReadAnswer<CompiledSilverlightPolicy> {
   const read = readSilverlightPolicy(text, { kind });
   if (read.answered !== 'policy' || read.effective === null) {
     const first = firstError(read.diagnostics);
     return { ok: false, answered: read.answered, why: `${kind === 'socket' ? 'the policy from port 943 is' : 'the file is'} invalid${first ? `: ${first.message}` : ''}`, requirements: first ? [first.requirement] : ['SL-XML-1'], diagnostics: read.diagnostics };
   }
-  return { ok: true, policy: compileSilverlightPolicy(read.effective, domainPattern), diagnostics: read.diagnostics };
+  return { ok: true, policy: compileSilverlightPolicy(read.effective, reading.domainPattern, reading.wholeSite(read.effective.policy, text)), diagnostics: read.diagnostics };
 }
 
 // SL-FLASH-10
@@ -98,6 +107,8 @@ export const SILVERLIGHT_STEPS: SilverlightSteps = {
   acceptsContentType: (contentType) => acceptsPolicyContentType('silverlight', contentType ?? undefined),
   // SL-DOM-2 … SL-DOM-8
   domainPattern: classifyDomainUri,
+  // SL-PATH-6
+  wholeSite: (policy) => isWholeSiteGrant(policy),
   readPolicy: readAndCompile,
   decideSocketGrant,
   decideHttpGrant: (b, policy, location, caller, target, method, headers) => decideHttpGrant(b, policy, location, caller, target, method, headers),
