@@ -17,10 +17,10 @@ import { SILVERLIGHT_XML_RULES } from '../silverlight/grammar.js';
 import { disallowedHeaders, isHeaderAllowed, isMethodAllowed, parseHeaderList } from '../silverlight/headers.js';
 import type { SilverlightElementSource, SilverlightFlashSubset, SilverlightPolicy } from '../silverlight/model.js';
 import { isSelfClosing } from '../silverlight/parse.js';
-import { localRequestPath, matchResourcePath } from '../silverlight/paths.js';
+import { localRequestPath, matchResourcePath, type ForbiddenPathSequence } from '../silverlight/paths.js';
 import type { SilverlightReadAnswer, SilverlightSteps } from '../silverlight/steps.js';
 import type { DecisionBuilder } from '../decision/builder.js';
-import type { Decision } from '../decision/types.js';
+import type { Decision, ParsedRequest } from '../decision/types.js';
 import type { UrlTarget } from '../world/locations.js';
 import type { SilverlightCaller } from '../silverlight/domains.js';
 import { parseXmlDocument, type XmlElement } from '../xml/document.js';
@@ -130,7 +130,7 @@ export function moonlightReadFlashSubset(text: string): SilverlightReadAnswer<Si
  * `allow-from` and every one before it (admitting the XAP or not) allow its headers; everything
  * else is the reference's decision, which then gives the same verdict.
  */
-export function moonlightDecideHttpGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, location: string, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[]): Decision {
+export function moonlightDecideHttpGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, location: string, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[], _request: ParsedRequest, forbidden: ForbiddenPathSequence | null): Decision {
   if (headers.length > 0) {
     const path = localRequestPath(target);
     const granting = admittingAllowFroms(compiled, caller).find((a) => isMethodAllowed(a.allowFrom.httpMethods, method) && a.entry.grantTo.some((g) => g.resources.some((r) => matchResourcePath(r, path))));
@@ -145,7 +145,7 @@ export function moonlightDecideHttpGrant(b: DecisionBuilder, compiled: CompiledS
       }
     }
   }
-  return decideHttpGrant(b, compiled, location, caller, target, method, headers);
+  return decideHttpGrant(b, compiled, location, caller, target, method, headers, forbidden);
 }
 
 /**
@@ -162,6 +162,19 @@ export function moonlightWholeSite(policy: SilverlightPolicy, text: string): boo
   if (grants.length !== 1) return false;
   const resources = grants[0]?.resources ?? [];
   return resources.length === 1 && resources[0]?.path === '/' && resources[0].includeSubpaths;
+}
+
+/**
+ * `CheckOriginalPath`'s test (silverlight/9#4c, 4b): `%`, `./` or `..` anywhere in
+ * `Uri.OriginalString` — the URL exactly as the application wrote it, scheme, host and fragment
+ * included — before its first `?`. Nothing is rewritten first, so `/a/.\\b` and `/x/.<TAB>.` pass
+ * (mono's Uri then reads `\\` as `/` and drops the `.` segment), while `#..` after the path does not.
+ */
+export function moonlightForbiddenPath(_target: UrlTarget, given: string): ForbiddenPathSequence | null {
+  const q = given.indexOf('?');
+  const original = q < 0 ? given : given.slice(0, q);
+  for (const sequence of ['%', './', '..']) if (original.includes(sequence)) return { sequence, tested: `the URL as written, before its "?", ${JSON.stringify(original)}` };
+  return null;
 }
 
 /** Moonlight @ mono aa659717 / moon cb343939d. */
@@ -182,6 +195,10 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
     wholeSite: {
       run: moonlightWholeSite,
       tag: tag('silverlight/9#4a', ['SL-PATH-6'], 'empty-element <policy/> and <grant-to/> are skipped by the parser, so they do not count against the lone-policy, lone-grant-to whole-site exemption', `${ML}ClientAccessPolicyParser.cs:115-118, 141-144 @ 0a23b07; ClientAccessPolicy.cs:102-113 @ 56a925b4`),
+    },
+    forbiddenPathSequence: {
+      run: moonlightForbiddenPath,
+      tag: tag('silverlight/9#4c', ['SL-PATH-5'], 'looks for %, ./ and .. in Uri.OriginalString as written (the whole URL, fragment included) before the first ?, with no rewriting: /a/.\\b passes and is then read as /a/b', `${ML}ClientAccessPolicy.cs:92-115 (OriginalString at 96), 137-140 @ 56a925b4; mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (Reduce)`),
     },
     afterRejectedPolicy: {
       run: () => 'fallback',
@@ -228,7 +245,6 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   pending: [
     { record: 'silverlight/9#14', what: 'uri with surrounding spaces read by Uri.TryCreate (ClientAccessPolicy.cs:206-209)', cases: ['silverlight/domains/uri-surrounding-spaces'] },
     { record: 'silverlight/9#15', what: 'FILE:/// parsed as the root file:/// (ClientAccessPolicy.cs:206-209)', cases: ['silverlight/domains/file-uri-forms'] },
-    { record: 'silverlight/9#4c', what: '.., ./ and % looked for in Uri.OriginalString as written (ClientAccessPolicy.cs:96, 138-140)', cases: ['silverlight/paths/forbidden-sequences-normalised'] },
     { record: 'silverlight/9#8', what: 'an empty unknown child of policy skipped (ClientAccessPolicyParser.cs:141-144)', cases: ['silverlight/grammar/policy-empty-unknown-child'] },
     { record: 'silverlight/9#8a', what: "a voided grant-to's tcp ports still merged into the policy (ClientAccessPolicyParser.cs:264)", cases: ['silverlight/grammar/grant-to-voided-keeps-no-port'] },
   ],

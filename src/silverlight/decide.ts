@@ -114,7 +114,7 @@ function decideHttp<P, F>(b: DecisionBuilder, env: Env<P, F>, steps: Silverlight
   const sl = env.clientAccessPolicy(target);
   if (sl.policy !== null) {
     b.add(fetchEntry(sl, true, sl.requirements));
-    return steps.decideHttpGrant(b, sl.policy, sl.location, caller, target, method, headers, request);
+    return steps.decideHttpGrant(b, sl.policy, sl.location, caller, target, method, headers, request, steps.forbiddenPathSequence(target, request.given.target));
   }
   // SL-HTTP-6: a file that was served (status 200, an accepted content type) and then rejected is
   // the answer: it grants nothing, and crossdomain.xml is not read (fail closed).

@@ -17,7 +17,7 @@ import type { SilverlightCaller } from './domains.js';
 import { SILVERLIGHT_ACCEPTED_META_POLICIES } from './flash-subset.js';
 import { disallowedHeaders, isHeaderAllowed, isMethodAllowed } from './headers.js';
 import type { SilverlightElementSource, SilverlightFlashSubset } from './model.js';
-import { findForbiddenPathSequence, localRequestPath, matchResourcePath, unresolvedRequestPath } from './paths.js';
+import { forbiddenRequestPath, localRequestPath, matchResourcePath, type ForbiddenPathSequence } from './paths.js';
 
 export function ruleOf(element: string, source: SilverlightElementSource | undefined): TraceRule | null {
   return source === undefined ? null : traceRule(element, source);
@@ -58,15 +58,12 @@ export function decideSocketGrant(b: DecisionBuilder, compiled: CompiledSilverli
 
 // SL-HTTP-8, SL-PATH-1 … SL-PATH-6, SL-HDR-7, SL-HDR-8
 /** The HTTP decision over a `clientaccesspolicy.xml`: the path restrictions, then an `allow-from` admitting the XAP, its method and headers, and a resource of its policy. */
-export function decideHttpGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, location: string, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[]): Decision {
+export function decideHttpGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, location: string, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[], forbiddenPath: ForbiddenPathSequence | null = forbiddenRequestPath(target)): Decision {
   // SL-PATH-5, SL-PATH-6
-  const raw = target.rawPath;
-  const forbidden = findForbiddenPathSequence(raw);
-  if (forbidden !== null) {
-    const unresolved = unresolvedRequestPath(raw);
-    const shown = unresolved === raw ? JSON.stringify(raw) : `${JSON.stringify(raw)} (read by the URL parser as ${JSON.stringify(unresolved)})`;
+  if (forbiddenPath !== null) {
+    const forbidden = forbiddenPath.sequence;
     if (!compiled.wholeSite) {
-      b.add({ step: 'no-match', location, why: `the request path ${shown} contains "${forbidden}" and the policy is not a lone path="/" grant with subpaths`, requirements: ['SL-PATH-5', 'SL-PATH-6'] });
+      b.add({ step: 'no-match', location, why: `${forbiddenPath.tested} contains "${forbidden}" and the policy is not a lone path="/" grant with subpaths`, requirements: ['SL-PATH-5', 'SL-PATH-6'] });
       return b.denyBecause(`the request path contains "${forbidden}" before the query, which Silverlight refuses unless the policy grants the whole site; denied`, ['SL-PATH-5'], location);
     }
     b.add({ step: 'note', location, why: `the request path contains "${forbidden}", allowed because the policy is a lone path="/" grant with subpaths`, requirements: ['SL-PATH-6'] });

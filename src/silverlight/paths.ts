@@ -44,6 +44,23 @@ export function findForbiddenPathSequence(rawPath: string): string | null {
   return null;
 }
 
+/** A forbidden sequence found in the request, and the string it was looked for in (for the trace). */
+export interface ForbiddenPathSequence {
+  sequence: string;
+  /** What was tested, as the trace shows it. */
+  tested: string;
+}
+
+// SL-PATH-5
+/** The reference's test: {@link findForbiddenPathSequence} on the target's path as written. */
+export function forbiddenRequestPath(target: Pick<UrlTarget, 'rawPath'>): ForbiddenPathSequence | null {
+  const raw = target.rawPath;
+  const sequence = findForbiddenPathSequence(raw);
+  if (sequence === null) return null;
+  const unresolved = unresolvedRequestPath(raw);
+  return { sequence, tested: `the request path ${unresolved === raw ? JSON.stringify(raw) : `${JSON.stringify(raw)} (read by the URL parser as ${JSON.stringify(unresolved)})`}` };
+}
+
 /**
  * Whether the policy is the one shape exempt from SL-PATH-5 (SL-PATH-6): exactly one `<policy>`,
  * holding exactly one `<grant-to>`, holding exactly one `<resource>`, which is `path="/"` with

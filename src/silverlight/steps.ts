@@ -21,7 +21,7 @@ import { readSilverlightPolicy } from './effective.js';
 import { parseSilverlightFlashSubset } from './flash-subset.js';
 import { decideFlashSubset, decideHttpGrant, decideSocketGrant } from './grant.js';
 import type { SilverlightFlashSubset, SilverlightPolicy } from './model.js';
-import { isWholeSiteGrant } from './paths.js';
+import { forbiddenRequestPath, isWholeSiteGrant, type ForbiddenPathSequence } from './paths.js';
 
 /** What a policy text gave: the policy the client uses, or why none. */
 export type SilverlightReadAnswer<P> =
@@ -55,8 +55,10 @@ export interface SilverlightSteps<P = CompiledSilverlightPolicy, F = Silverlight
   readPolicy(text: string, kind: 'socket' | 'url', reading: SilverlightPolicyReading): SilverlightReadAnswer<P>;
   /** SL-SOCK-9, SL-SOCK-10: the socket decision over the policy of port 943. */
   decideSocketGrant(b: DecisionBuilder, policy: P, caller: SilverlightCaller, sock: SocketTarget, location: string): Decision;
-  /** SL-HTTP-8, SL-PATH-*, SL-HDR-*: the HTTP decision over a `clientaccesspolicy.xml`. */
-  decideHttpGrant(b: DecisionBuilder, policy: P, location: string, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[], request: ParsedRequest): Decision;
+  /** SL-PATH-5: the forbidden sequence (`..`, `./`, `%`) the client finds in the request, `target` as read and `given` as written, or `null`. */
+  forbiddenPathSequence(target: UrlTarget, given: string): ForbiddenPathSequence | null;
+  /** SL-HTTP-8, SL-PATH-*, SL-HDR-*: the HTTP decision over a `clientaccesspolicy.xml`, `forbidden` what `forbiddenPathSequence` found. */
+  decideHttpGrant(b: DecisionBuilder, policy: P, location: string, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[], request: ParsedRequest, forbidden: ForbiddenPathSequence | null): Decision;
   /** SL-HTTP-6: what follows a `clientaccesspolicy.xml` that was served and rejected. */
   afterRejectedPolicy(): 'deny' | 'fallback';
   /** SL-FLASH-1 … SL-FLASH-3, SL-FLASH-10: a `crossdomain.xml` read as the subset. */
@@ -111,7 +113,9 @@ export const SILVERLIGHT_STEPS: SilverlightSteps = {
   wholeSite: (policy) => isWholeSiteGrant(policy),
   readPolicy: readAndCompile,
   decideSocketGrant,
-  decideHttpGrant: (b, policy, location, caller, target, method, headers) => decideHttpGrant(b, policy, location, caller, target, method, headers),
+  // SL-PATH-5
+  forbiddenPathSequence: (target) => forbiddenRequestPath(target),
+  decideHttpGrant: (b, policy, location, caller, target, method, headers, _request, forbidden) => decideHttpGrant(b, policy, location, caller, target, method, headers, forbidden),
   // SL-HTTP-6: a served, rejected clientaccesspolicy.xml is the answer (fail closed).
   afterRejectedPolicy: () => 'deny',
   readFlashSubset: readSubset,
