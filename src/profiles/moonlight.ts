@@ -243,13 +243,12 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
     },
   },
   pending: [
-    { record: 'silverlight/9#14', what: 'uri with surrounding spaces read by Uri.TryCreate (ClientAccessPolicy.cs:206-209)', cases: ['silverlight/domains/uri-surrounding-spaces'] },
     { record: 'silverlight/9#15', what: 'FILE:/// parsed as the root file:/// (ClientAccessPolicy.cs:206-209)', cases: ['silverlight/domains/file-uri-forms'] },
     { record: 'silverlight/9#8', what: 'an empty unknown child of policy skipped (ClientAccessPolicyParser.cs:141-144)', cases: ['silverlight/grammar/policy-empty-unknown-child'] },
     { record: 'silverlight/9#8a', what: "a voided grant-to's tcp ports still merged into the policy (ClientAccessPolicyParser.cs:264)", cases: ['silverlight/grammar/grant-to-voided-keeps-no-port'] },
   ],
   undecided: [
-    { what: 'Which System.Uri Moonlight ran with.', chose: 'mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (the one chapter 9 cites): "*" is no host character, so scheme://*.host reaches the wildcard branch; hosts are not IPv4-normalised.' },
+    { what: 'Which System.Uri Moonlight ran with.', chose: 'mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (the one chapter 9 cites): "*" is no host character, so scheme://*.host reaches the wildcard branch; hosts are not IPv4-normalised, and nothing is trimmed, so a uri with surrounding spaces never matches, as in the reference (silverlight/9#14: no override).' },
     { what: 'String.EndsWith in CheckDomainUri is culture-sensitive.', chose: 'An ordinal test: host names Moonlight accepts are letters, digits, "-", "_" and "." (UNVERIFIED for characters a culture ignores).' },
     { what: 'The XAP’s host as Moonlight’s Uri reads it (ApplicationUri.DnsSafeHost).', chose: 'The host as our request reader reads the origin (WHATWG: IPv4 shorthand normalised, IDNA to punycode).' },
     { what: 'A file: XAP and a file://*. value.', chose: 'Never matches (the reference’s answer): the wildcard branch is written for http and https hosts.' },
