@@ -8,11 +8,11 @@
  *
  * @module
  */
-import { dictionary } from '../collections.js';
 import type { Diagnostic, RequirementId } from '../diagnostics.js';
 import { classifyDomainUri, type SilverlightDomainPattern } from '../silverlight/domains.js';
 import { admittingAllowFroms, type CompiledSilverlightPolicy } from '../silverlight/compile.js';
 import { decideHttpGrant, withRule } from '../silverlight/grant.js';
+import { sourceOf } from '../silverlight/flash-subset.js';
 import { SILVERLIGHT_XML_RULES } from '../silverlight/grammar.js';
 import { disallowedHeaders, isHeaderAllowed, isMethodAllowed, parseHeaderList } from '../silverlight/headers.js';
 import type { SilverlightElementSource, SilverlightFlashSubset, SilverlightPolicy } from '../silverlight/model.js';
@@ -23,7 +23,7 @@ import type { DecisionBuilder } from '../decision/builder.js';
 import type { Decision, ParsedRequest } from '../decision/types.js';
 import type { UrlTarget } from '../world/locations.js';
 import type { SilverlightCaller } from '../silverlight/domains.js';
-import { parseXmlDocument, type XmlElement } from '../xml/document.js';
+import { parseXmlDocument } from '../xml/document.js';
 import { responseHeader } from '../world/parse.js';
 import { readMonoHttpUri } from './moonlight-uri.js';
 import type { ProfileDefinition, StepTag } from './types.js';
@@ -72,12 +72,6 @@ const FLASH_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   'allow-http-request-headers-from': ['domain', 'secure', 'headers'],
 };
 
-function flashSource(el: XmlElement): SilverlightElementSource {
-  const raw = dictionary<string>();
-  for (const a of el.attributes) raw[a.name] = a.value;
-  return { location: el.location, raw };
-}
-
 /**
  * A `crossdomain.xml` as `FlashCrossDomainPolicy.FromStream` reads it (silverlight/9#5c): the root
  * must be `<cross-domain-policy>` without attributes and not an empty element; its child
@@ -112,10 +106,10 @@ export function moonlightReadFlashSubset(text: string): SilverlightReadAnswer<Si
     const secure = get('secure');
     if (secure !== undefined && secure !== 'true' && secure !== 'false') return none(`secure="${secure}" at line ${el.location.line} is neither true nor false: no policy`, 'SL-FLASH-3');
     if (el.name === 'site-control') policy.siteControl.push(get('permitted-cross-domain-policies') ?? '');
-    else if (el.name === 'allow-access-from') policy.allowAccessFrom.push({ domain: get('domain') ?? '', secure: secure !== 'false', source: flashSource(el) });
+    else if (el.name === 'allow-access-from') policy.allowAccessFrom.push({ domain: get('domain') ?? '', secure: secure !== 'false', source: sourceOf(el) });
     else {
       const headers = get('headers');
-      policy.allowHttpRequestHeadersFrom.push({ domain: get('domain') ?? '', headers: headers === undefined ? [] : parseHeaderList(headers), secure: secure !== 'false', source: flashSource(el) });
+      policy.allowHttpRequestHeadersFrom.push({ domain: get('domain') ?? '', headers: headers === undefined ? [] : parseHeaderList(headers), secure: secure !== 'false', source: sourceOf(el) });
     }
   }
   if (policy.allowHttpRequestHeadersFrom.length === 0) policy.allowHttpRequestHeadersFrom.push({ domain: '*', headers: [], secure: true });

@@ -46,7 +46,8 @@ export interface SilverlightFlashSubsetResult {
   diagnostics: Diagnostic[];
 }
 
-function sourceOf(el: XmlElement): SilverlightElementSource {
+/** An element's location and attributes as written (the trace's rule). */
+export function sourceOf(el: XmlElement): SilverlightElementSource {
   // Keyed by the document's attribute names: no prototype, so `__proto__` is kept (src/collections.ts).
   const raw = dictionary<string>();
   for (const a of el.attributes) raw[a.name] = a.value;
