@@ -15,8 +15,7 @@
  *
  * @module
  */
-import { writeFileSync } from 'node:fs';
-import { checkOutputs, type OutputRequest } from './output.js';
+import { checkOutputs, reportWriter, type OutputRequest } from './output.js';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadAnalyzers } from '../conformance/analyze.js';
@@ -312,16 +311,8 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
     const report = mergeReports(reports);
 
     human.write(textReport(report));
-    let writeFailed = false;
-    const write = (flag: string, file: string, text: string): void => {
-      try {
-        writeFileSync(resolve(io.cwd, file), text);
-        io.stderr.write(`wrote ${flag} ${file}\n`);
-      } catch (err) {
-        writeFailed = true;
-        io.stderr.write(`xdpolicy certify: cannot write ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
-      }
-    };
+    const files = reportWriter(io, 'xdpolicy certify');
+    const write = files.write;
     if (values.json !== undefined) {
       if (jsonToStdout) io.stdout.write(jsonReport(report));
       else write('--json', values.json, jsonReport(report));
@@ -331,7 +322,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
     if (values.record !== undefined) write('--record', values.record, `${JSON.stringify(report.world, null, 2)}\n`);
     // WIRE-HARNESS-1: a report that could not be written is "could not report" (3), unless the
     // server is already known not to conform (1).
-    if (writeFailed && report.exitCode !== 1) {
+    if (files.failed && report.exitCode !== 1) {
       io.stderr.write('xdpolicy certify: exit 3: a report could not be written, so the run is not complete\n');
       return 3;
     }
