@@ -15,7 +15,7 @@ import { createDecider } from '../src/decision/decide.js';
 import { masterPolicyWorld } from '../src/decision/placement.js';
 import { readClientConfig } from '../src/decision/client-config.js';
 import { readRequest } from '../src/decision/request.js';
-import { CLIENT_PROFILES as CLIENTS, type ClientProfile, type Decision, type ParsedClientConfig, type ParsedRequest } from '../src/decision/types.js';
+import { PROFILE_NAMES as CLIENTS, type Decision, type ParsedClientConfig, type ParsedRequest, type ProfileName } from '../src/decision/types.js';
 import type { Diagnostic } from '../src/diagnostics.js';
 import { parseMmsCfg } from '../src/flash/mms-cfg.js';
 import { parseWorld } from '../src/world/parse.js';
@@ -31,7 +31,9 @@ Decides whether content loaded from --origin may reach --target, following the c
 procedure over a world of policy files, and explains the decision.
 
   --client NAME       client profile: flash (Flash Player 10+, strict sockets) or
-                      silverlight (Silverlight 4/5 in the browser; sockets only to ports 4502-4534)
+                      silverlight (Silverlight 4/5 in the browser; sockets only to ports 4502-4534),
+                      the references; or a client modelled on one of them: flash9, lightspark
+                      (Flash), moonlight (Silverlight) — spec/profiles.md
   --origin URL        URL of the requesting SWF or XAP, e.g. http://a.com/m.swf, http://a.com/app.xap
   --target URL        socket://host:port for a socket connection, or an http(s):// URL for a data load
   --world FILE        JSON object keyed by policy location (xmlsocket://host:port or
@@ -62,7 +64,7 @@ Exit status: 0 allow, 1 deny, 2 usage error or unreadable input.
 
 /** The parsed command line of `decide`. */
 export interface DecideOptions {
-  client: ClientProfile;
+  client: ProfileName;
   origin: string;
   target: string;
   world: string | null;
@@ -113,7 +115,7 @@ export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
   }
   const client = single.get('--client');
   if (client === undefined) throw new UsageError(`--client is required (one of: ${CLIENTS.join(', ')})`);
-  if (!CLIENTS.includes(client as ClientProfile)) throw new UsageError(`unknown client '${client}' (expected one of: ${CLIENTS.join(', ')})`);
+  if (!CLIENTS.includes(client as ProfileName)) throw new UsageError(`unknown client '${client}' (expected one of: ${CLIENTS.join(', ')})`);
   const origin = single.get('--origin');
   if (origin === undefined) throw new UsageError('--origin URL is required');
   const target = single.get('--target');
@@ -125,9 +127,9 @@ export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
   for (const h of headers) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h)) throw new UsageError(`--header: '${h}' is not an HTTP header name`);
   }
-  const read = readRequest({ client: client as ClientProfile, origin, target, loadPolicy, headers });
+  const read = readRequest({ client: client as ProfileName, origin, target, loadPolicy, headers });
   if (read.request === null) throw new UsageError(`--${read.failed === 'target' ? 'target' : 'origin'}: ${read.diagnostics[0]?.message ?? 'cannot be read'}`);
-  return { client: client as ClientProfile, origin, target, world, policy, loadPolicy, headers, json, clientConfig: single.get('--client-config') ?? null, mmsCfg: single.get('--mms-cfg') ?? null, request: read.request };
+  return { client: client as ProfileName, origin, target, world, policy, loadPolicy, headers, json, clientConfig: single.get('--client-config') ?? null, mmsCfg: single.get('--mms-cfg') ?? null, request: read.request };
 }
 
 async function readFile(io: CliIO, option: string, file: string, limit: InputLimit): Promise<Extract<ReadResult, { ok: true }>> {
@@ -192,7 +194,7 @@ export async function loadDecideWorld(options: DecideOptions, io: CliIO): Promis
     return world;
   }
   const text = await readInput(io, '--policy', options.policy!, POLICY_FILE_LIMIT);
-  return masterPolicyWorld(options.client, options.request.target, text);
+  return masterPolicyWorld(options.request.family, options.request.target, text);
 }
 
 /** A short explanation for people: the verdict, which location decided, which rule, which requirement. */

@@ -112,8 +112,15 @@ export { indexWorld } from './world/locations.js';
 export { acceptsPolicyContentType, acceptedPolicyContentTypes, mediaType } from './world/content-type.js';
 
 // --- Deciding: one function for both clients, a factory that compiles each policy once --------
-export { decide, createDecider, decideFlash, decideSilverlight } from './decision/decide.js';
-export type { Decider } from './decision/decide.js';
+export { decide, createDecider, decideFlash, decideSilverlight, decideProfiles } from './decision/decide.js';
+export type { Decider, DeciderOptions, ProfileDecisions } from './decision/decide.js';
+// Client profiles (spec/profiles.md): each client as a declared delta of a reference procedure.
+export { PROFILES, profileDefinition, profileFamily, profilesOf, profileOverrides, withoutOverride } from './profiles/index.js';
+export type { AnyProfileDefinition, FlashProfileDefinition, SilverlightProfileDefinition, ProfileOverride, ProfileRegistry } from './profiles/index.js';
+export type { ProfileDefinition, StepTag, Override, Overrides, Undecided } from './profiles/types.js';
+export type { FlashSteps } from './flash/steps.js';
+export type { FlashReadSteps } from './flash/effective.js';
+export type { SilverlightSteps } from './silverlight/steps.js';
 export { readRequest, REQUEST_DIAGNOSTIC_CODES } from './decision/request.js';
 export type { RequestReadResult } from './decision/request.js';
 // The client configuration (spec/client-config.md): deny list, Flash's mms.cfg, Silverlight's elevated trust.

@@ -6,7 +6,7 @@
  * @module
  */
 import type { RequirementId } from '../diagnostics.js';
-import type { ClientProfile, Decision, ParsedEndpoints, ParsedRequest, TraceEntry, TraceRule } from './types.js';
+import type { Decision, ParsedEndpoints, ParsedRequest, ProfileName, TraceEntry, TraceRule } from './types.js';
 
 /** Builds one decision: add steps, then {@link DecisionBuilder.allow} or a denial. */
 export class DecisionBuilder {
@@ -15,7 +15,7 @@ export class DecisionBuilder {
   private readonly obstacles: { why: string; requirements: RequirementId[] }[] = [];
 
   constructor(
-    private readonly client: ClientProfile | null,
+    private readonly client: ProfileName | null,
     private readonly given: { origin: string; target: string },
     private readonly parsed: ParsedEndpoints | null,
   ) {}

@@ -241,7 +241,7 @@ export function decideByConfiguration(request: ParsedRequest): ConfigurationOutc
     return blocked(request, 'deny.addresses', `${target.host} is in ${range.address}/${range.prefix}, on the client's deny list (deny.addresses: ${range.text})`, 'CLIENT-4');
   }
   const notes: TraceEntry[] = [];
-  if (request.client === 'flash' && target.kind === 'socket' && config.flash.disableSockets) {
+  if (request.family === 'flash' && target.kind === 'socket' && config.flash.disableSockets) {
     // CLIENT-6
     if (config.flash.enableSocketsTo.includes(target.host)) {
       notes.push({ step: 'note', setting: 'flash.enableSocketsTo', why: `sockets are disabled (mms.cfg DisableSockets), but ${target.host} is listed in EnableSocketsTo: the socket policies decide`, requirements: ['CLIENT-6', 'CLIENT-5'] });
@@ -250,7 +250,7 @@ export function decideByConfiguration(request: ParsedRequest): ConfigurationOutc
       return blocked(request, 'flash.disableSockets', `Flash sockets are disabled on this client (mms.cfg DisableSockets = 1) and ${target.host} is not listed in EnableSocketsTo`, 'CLIENT-5');
     }
   }
-  if (request.client === 'silverlight' && config.silverlight.elevatedTrust) {
+  if (request.family === 'silverlight' && config.silverlight.elevatedTrust) {
     // CLIENT-8, CLIENT-9
     const requirement = target.kind === 'socket' ? 'CLIENT-8' : 'CLIENT-9';
     const what = target.kind === 'socket' ? 'opens a TCP connection to any host and port without a policy (no request to port 943, no 4502-4534 window)' : 'makes cross-domain HTTP requests without a policy (neither /clientaccesspolicy.xml nor /crossdomain.xml is asked for)';

@@ -10,13 +10,14 @@
  * @module
  */
 import { createFlashDecider, type FlashDecider } from '../flash/decide.js';
+import { flashStepsOf, PROFILES, silverlightStepsOf, type ProfileRegistry } from '../profiles/index.js';
 import { createSilverlightDecider, type SilverlightDecider } from '../silverlight/decide.js';
 import { indexWorld } from '../world/locations.js';
 import type { WorldSnapshot } from '../world/world.js';
 import { DecisionBuilder } from './builder.js';
 import { decideByConfiguration } from './client-config.js';
 import { readRequest, type RequestReadResult } from './request.js';
-import type { ClientProfile, Decision, DecisionRequest, ParsedRequest } from './types.js';
+import { PROFILE_NAMES, type Decision, type DecisionRequest, type ParsedRequest, type ProfileName } from './types.js';
 
 /** Decides requests over one world; each policy location is parsed and compiled at most once. */
 export interface Decider {
@@ -40,31 +41,41 @@ function denyUnreadable(read: RequestReadResult): Decision {
 /** A denial for a failure of ours while deciding: unreachable by design, and fail closed if not. */
 function denyInternal(request: ParsedRequest, err: unknown): Decision {
   const why = `internal error while deciding (${err instanceof Error ? err.message : String(err)}); denied`;
-  return DecisionBuilder.for(request).denyBecause(why, [request.client === 'flash' ? 'FLASH-URL-11' : 'SL-HTTP-9']);
+  return DecisionBuilder.for(request).denyBecause(why, [request.family === 'flash' ? 'FLASH-URL-11' : 'SL-HTTP-9']);
+}
+
+/** Options of {@link createDecider}. */
+export interface DeciderOptions {
+  /** The profile definitions followed: {@link PROFILES} unless given (tests take one override out with `withoutOverride`). */
+  profiles?: ProfileRegistry;
 }
 
 /**
  * Creates a {@link Decider} over `world`: the world is indexed once, for every client, and each
- * client caches per location the fetch, parse and compile of its policies. Use it to decide many
- * requests against one world (the CLI, certify, bench).
+ * profile caches per location the fetch, parse and compile of its policies. Use it to decide many
+ * requests against one world (the CLI, certify, bench), under one profile or several.
  */
-export function createDecider(world: WorldSnapshot): Decider {
+export function createDecider(world: WorldSnapshot, options: DeciderOptions = {}): Decider {
   const indexed = indexWorld(world);
-  const deciders: { flash?: FlashDecider; silverlight?: SilverlightDecider } = {};
-  const deciderFor = (client: ClientProfile): FlashDecider | SilverlightDecider => {
-    switch (client) {
-      case 'flash':
-        return (deciders.flash ??= createFlashDecider(indexed));
-      case 'silverlight':
-        return (deciders.silverlight ??= createSilverlightDecider(indexed));
+  const registry = options.profiles ?? PROFILES;
+  const deciders = new Map<ProfileName, FlashDecider | SilverlightDecider>();
+  // Each profile follows its family's procedure with its own step table (src/profiles/).
+  const deciderFor = (request: ParsedRequest): FlashDecider | SilverlightDecider => {
+    let d = deciders.get(request.client);
+    if (d === undefined) {
+      d = request.family === 'flash' ? createFlashDecider(indexed, flashStepsOf(request.client, registry)) : createSilverlightDecider(indexed, silverlightStepsOf(request.client, registry));
+      deciders.set(request.client, d);
     }
+    return d;
   };
   const decideParsed = (request: ParsedRequest): Decision => {
     try {
-      // CLIENT-2: the client configuration has the last word, before any policy is asked for.
-      const configured = decideByConfiguration(request);
+      // CLIENT-2: the client configuration has the last word, before any policy is asked for —
+      // the settings the profile's client honours.
+      const honoured = (request.family === 'flash' ? flashStepsOf(request.client, registry) : silverlightStepsOf(request.client, registry)).clientConfig(request.clientConfig, request.target);
+      const configured = decideByConfiguration(honoured === request.clientConfig ? request : { ...request, clientConfig: honoured });
       if ('decision' in configured) return configured.decision;
-      const decision = deciderFor(request.client).decide(request);
+      const decision = deciderFor(request).decide(request);
       if (configured.notes.length > 0) decision.trace = [...configured.notes, ...decision.trace];
       return decision;
     } catch (err) {
@@ -83,7 +94,8 @@ export function createDecider(world: WorldSnapshot): Decider {
 
 /**
  * Decides one request over a world snapshot, following the request's client profile
- * (`flash`: Flash Player 10+, strict sockets; `silverlight`: Silverlight 4/5 in the browser).
+ * (`flash`: Flash Player 10+, strict sockets; `silverlight`: Silverlight 4/5 in the browser; or a
+ * client modelled on one of them: spec/profiles.md).
  * Returns allow or deny with the full trace.
  *
  * @example
@@ -99,8 +111,29 @@ export function decide(request: DecisionRequest, world: WorldSnapshot): Decision
   return createDecider(world).decide(request);
 }
 
+/** The decisions of one request under several profiles, by profile name, in the order asked. */
+export type ProfileDecisions = Partial<Record<ProfileName, Decision>>;
+
+/**
+ * Decides one request under each profile of `clients` (default: every profile, {@link PROFILE_NAMES})
+ * over one world indexed once: what `xdpolicy decide --client all` prints. Compare each with its
+ * family's reference (`profileFamily`) to see where a client departs.
+ *
+ * @example
+ * ```ts
+ * const all = decideProfiles({ origin: 'http://a.com/m.swf', target: 'socket://b.com:5005' }, world);
+ * all.flash?.decision; all.lightspark?.decision;
+ * ```
+ */
+export function decideProfiles(request: Omit<DecisionRequest, 'client'>, world: WorldSnapshot, clients: readonly ProfileName[] = PROFILE_NAMES, options: DeciderOptions = {}): ProfileDecisions {
+  const decider = createDecider(world, options);
+  const out: ProfileDecisions = {};
+  for (const client of clients) out[client] = decider.decide({ ...request, client });
+  return out;
+}
+
 /** Decides one request under the `flash` profile (Flash Player 10+, strict sockets), whatever client it names. */
-export function decideFlash(request: Omit<DecisionRequest, 'client'> & { client?: ClientProfile }, world: WorldSnapshot): Decision {
+export function decideFlash(request: Omit<DecisionRequest, 'client'> & { client?: ProfileName }, world: WorldSnapshot): Decision {
   return decide({ ...request, client: 'flash' }, world);
 }
 
@@ -116,6 +149,6 @@ export function decideFlash(request: Omit<DecisionRequest, 'client'> & { client?
  * ).decision;
  * ```
  */
-export function decideSilverlight(request: Omit<DecisionRequest, 'client'> & { client?: ClientProfile }, world: WorldSnapshot): Decision {
+export function decideSilverlight(request: Omit<DecisionRequest, 'client'> & { client?: ProfileName }, world: WorldSnapshot): Decision {
   return decide({ ...request, client: 'silverlight' }, world);
 }

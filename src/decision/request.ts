@@ -12,7 +12,8 @@
 import type { Diagnostic, RequirementId } from '../diagnostics.js';
 import { parseOriginUrl, parsePolicyLocation, parseTarget, type Reading } from '../world/locations.js';
 import { emptyClientConfig, readClientConfig } from './client-config.js';
-import { CLIENT_PROFILES, type ClientProfile, type DecisionRequest, type LoadPolicyLocation, type ParsedRequest } from './types.js';
+import { PROFILE_NAMES, type ClientProfile, type DecisionRequest, type LoadPolicyLocation, type ParsedRequest, type ProfileName } from './types.js';
+import { profileFamily } from '../profiles/index.js';
 
 /** Diagnostic codes of the request reader, beyond the URL reader's (`LOCATION_DIAGNOSTIC_CODES`). */
 export const REQUEST_DIAGNOSTIC_CODES = ['unreadable-request'] as const;
@@ -24,7 +25,7 @@ export interface RequestReadResult {
   /** Why `request` is `null` (empty otherwise). */
   diagnostics: Diagnostic[];
   /** The client named, when it is a known one (even if the rest could not be read). */
-  client: ClientProfile | null;
+  client: ProfileName | null;
   /** The origin and target as given, as strings (for the decision). */
   given: { origin: string; target: string };
   /** Which part could not be read, when `request` is `null` (for the edges: the CLI names its option). */
@@ -57,7 +58,7 @@ function asText(value: unknown): string {
   }
 }
 
-function failure(failed: RequestReadResult['failed'], client: ClientProfile | null, given: RequestReadResult['given'], message: string, requirement: RequirementId, value: string): RequestReadResult {
+function failure(failed: RequestReadResult['failed'], client: ProfileName | null, given: RequestReadResult['given'], message: string, requirement: RequirementId, value: string): RequestReadResult {
   return { request: null, client, given, failed, diagnostics: [{ severity: 'error', code: 'unreadable-request', message, line: 1, column: 1, requirement, value }] };
 }
 
@@ -80,9 +81,11 @@ export function readRequest(input: unknown): RequestReadResult {
   const r = (input !== null && typeof input === 'object' ? input : {}) as Partial<Record<keyof DecisionRequest, unknown>>;
   const given = { origin: asText(r.origin), target: asText(r.target) };
   if (input === null || typeof input !== 'object') return failure('request', null, given, `the request must be an object with client, origin and target, not ${input === null ? 'null' : typeof input}`, 'DECIDE-1', asText(input));
-  const client = CLIENT_PROFILES.find((c) => c === r.client) ?? null;
-  if (client === null) return failure('client', null, given, `unknown client profile ${typeof r.client === 'string' ? JSON.stringify(r.client) : asText(r.client)} (expected ${CLIENT_PROFILES.join(' or ')})`, 'DECIDE-1', asText(r.client));
-  const rules = RULES[client];
+  const client = PROFILE_NAMES.find((c) => c === r.client) ?? null;
+  if (client === null) return failure('client', null, given, `unknown client profile ${typeof r.client === 'string' ? JSON.stringify(r.client) : asText(r.client)} (expected one of ${PROFILE_NAMES.join(', ')})`, 'DECIDE-1', asText(r.client));
+  // A profile reads the request as its family does: what cannot be read names the family's rule.
+  const family: ClientProfile = profileFamily(client);
+  const rules = RULES[family];
   if (typeof r.origin !== 'string' || typeof r.target !== 'string') {
     return failure(typeof r.origin !== 'string' ? 'origin' : 'target', client, given, 'the request has no origin or target string', rules.origin, '');
   }
@@ -105,5 +108,5 @@ export function readRequest(input: unknown): RequestReadResult {
   // CLIENT-1: the client configuration is read here, once, with the rest of the request.
   const clientConfig = r.clientConfig === undefined ? emptyClientConfig() : readClientConfig(r.clientConfig, diagnostics, 'clientConfig.');
   if (clientConfig === null) return { request: null, client, given, diagnostics, failed: 'clientConfig' };
-  return { request: { client, origin, target, loadPolicy, headers, method, clientConfig, given }, client, given, diagnostics };
+  return { request: { client, family, origin, target, loadPolicy, headers, method, clientConfig, given }, client, given, diagnostics };
 }

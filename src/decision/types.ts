@@ -11,11 +11,26 @@ import type { PortRange } from '../flash/model.js';
 import type { OriginUrl, PolicyLocation, Target } from '../world/locations.js';
 import type { WorldEnd, WorldError } from '../world/world.js';
 
-/** The client whose behaviour the decision follows. */
+/**
+ * A client family, and the reference profile of that family: `flash` (Flash Player 10 and later)
+ * and `silverlight` (Silverlight 4/5 in the browser). Every other profile is a declared delta of
+ * one of these ({@link ProfileName}, `src/profiles/`).
+ */
 export type ClientProfile = 'flash' | 'silverlight';
 
-/** Every client profile. */
+/** The two families (the reference profiles). */
 export const CLIENT_PROFILES: readonly ClientProfile[] = ['flash', 'silverlight'];
+
+/**
+ * Every client profile the decision function follows (spec/profiles.md): the two references and the
+ * clients modelled as deltas of them — `flash9` (Flash Player 9 before its strict socket rules),
+ * `lightspark` and `moonlight`. Each profile's definition is in `src/profiles/`; the registry
+ * (`src/profiles/index.ts`) gives its family.
+ */
+export const PROFILE_NAMES = ['flash', 'flash9', 'lightspark', 'silverlight', 'moonlight'] as const;
+
+/** One of {@link PROFILE_NAMES}. */
+export type ProfileName = (typeof PROFILE_NAMES)[number];
 
 /**
  * The client configuration (spec/client-config.md): what the machine's administrator or user says,
@@ -68,7 +83,8 @@ export interface ParsedClientConfig {
 
 /** A question: may content from `origin` reach `target`? */
 export interface DecisionRequest {
-  client: ClientProfile;
+  /** The client profile followed (spec/profiles.md): `flash`, `silverlight`, or a client modelled on one of them. */
+  client: ProfileName;
   /** URL of the requesting SWF or XAP, e.g. `http://a.com/m.swf`. */
   origin: string;
   /** `socket://host:port` for a socket connection, or an `http(s)://` URL for a data load. */
@@ -94,7 +110,10 @@ export interface LoadPolicyLocation {
 
 /** A request as the one request reader read it (DECIDE-1): what both clients' procedures take. */
 export interface ParsedRequest {
-  client: ClientProfile;
+  /** The profile followed. */
+  client: ProfileName;
+  /** Its family: the reference procedure it is a delta of. */
+  family: ClientProfile;
   origin: OriginUrl;
   target: Target;
   /** The `loadPolicyFile` URLs, in call order, each read as a policy location. */
@@ -188,7 +207,7 @@ export interface ParsedEndpoints {
 export interface Decision {
   decision: 'allow' | 'deny';
   /** The client profile followed; `null` when the request named no known client (DECIDE-1). */
-  client: ClientProfile | null;
+  client: ProfileName | null;
   /** The origin as given. */
   origin: string;
   /** The target as given. */

@@ -22,43 +22,39 @@
  */
 import type { RequirementId } from '../diagnostics.js';
 import { DecisionBuilder, describeRule, traceRule } from '../decision/builder.js';
-import type { Decision, LoadPolicyLocation, ParsedRequest, TraceEntry, TraceRule } from '../decision/types.js';
-import { masterSocketLocation, masterUrlLocation, socketLocation, type IndexedWorld, type OriginUrl, type SocketLocation, type SocketTarget, type UrlLocation, type UrlTarget } from '../world/locations.js';
+import type { Decision, ParsedRequest, TraceEntry, TraceRule } from '../decision/types.js';
+import { masterUrlLocation, socketLocation, type IndexedWorld, type SocketTarget, type UrlLocation, type UrlTarget } from '../world/locations.js';
 import { flashBlocksPort } from './blocked-ports.js';
-import { findAccessGrant, findHeaderGrants, ruleOrigin, type CompiledAccessRule, type CompiledHeaderRule, type RuleOrigin } from './compile.js';
+import { findAccessGrant, findHeaderGrants, type CompiledAccessRule, type CompiledHeaderRule, type RuleOrigin } from './compile.js';
 import { fetchSocketPolicy, fetchUrlPolicy, type FetchedFlashPolicy } from './fetch.js';
-import { effectiveMetaPolicy, metaPolicyPermits, type EffectiveMetaPolicy } from './meta.js';
-import { policyCoversTarget } from './scope.js';
+import { effectiveMetaPolicy, type EffectiveMetaPolicy } from './meta.js';
+import { FLASH_STEPS, type FlashFetcher, type FlashSteps } from './steps.js';
 
 /** Decides requests over one world, fetching, parsing and compiling each location at most once. */
 export interface FlashDecider {
-  /** Decides one request under the `flash` client profile. Never throws. */
+  /** Decides one request under the decider's profile (`flash` unless a profile's steps were given). Never throws. */
   decide(request: ParsedRequest): Decision;
 }
 
-interface Env {
-  fetchSocket(loc: SocketLocation, master: boolean): FetchedFlashPolicy;
-  fetchUrl(loc: UrlLocation, master: boolean): FetchedFlashPolicy;
-}
-
-/** Creates a {@link FlashDecider} over a world indexed once (`indexWorld`). */
-export function createFlashDecider(world: IndexedWorld): FlashDecider {
+/**
+ * Creates a {@link FlashDecider} over a world indexed once (`indexWorld`), following `steps`: the
+ * reference table (Flash Player 10+) unless a client profile's is given (src/profiles/).
+ */
+export function createFlashDecider(world: IndexedWorld, steps: FlashSteps = FLASH_STEPS): FlashDecider {
   const cache = new Map<string, FetchedFlashPolicy>();
   const cached = (key: string, make: () => FetchedFlashPolicy): FetchedFlashPolicy => {
     let v = cache.get(key);
     if (v === undefined) cache.set(key, (v = make()));
     return v;
   };
-  const env: Env = {
-    fetchSocket: (loc, master) => cached(`s|${master ? 'm' : 'n'}|${loc.key}`, () => fetchSocketPolicy(world, loc, master)),
-    fetchUrl: (loc, master) => cached(`u|${master ? 'm' : 'n'}|${loc.key}`, () => fetchUrlPolicy(world, loc, master)),
+  const fetch: FlashFetcher = {
+    socket: (loc, master) => cached(`s|${master ? 'm' : 'n'}|${loc.key}`, () => fetchSocketPolicy(world, loc, master, steps)),
+    url: (loc, master) => cached(`u|${master ? 'm' : 'n'}|${loc.key}`, () => fetchUrlPolicy(world, loc, master, steps)),
   };
   return {
     decide(request) {
       const b = DecisionBuilder.for(request);
-      return request.target.kind === 'socket'
-        ? decideSocketConnection(b, env, request.origin, request.target, request.loadPolicy)
-        : decideDataLoad(b, env, request.origin, request.target, request.loadPolicy, request.headers);
+      return request.target.kind === 'socket' ? decideSocketConnection(b, fetch, steps, request, request.target) : decideDataLoad(b, fetch, steps, request, request.target);
     },
   };
 }
@@ -125,8 +121,8 @@ function grantRequirements(r: CompiledAccessRule, socket: boolean): RequirementI
  * A `loadPolicyFile` URL on a blocked port is refused when it is called, whatever the target: it is
  * never fetched, and the trace says so. Returns whether `loc` was refused.
  */
-function refuseBlockedPolicyLocation(b: DecisionBuilder, loc: UrlLocation): boolean {
-  if (!flashBlocksPort(loc.scheme, loc.port)) return false;
+function refuseBlockedPolicyLocation(b: DecisionBuilder, steps: FlashSteps, loc: UrlLocation): boolean {
+  if (!steps.blocksPolicyLocation(loc)) return false;
   b.add({ step: 'ignore', location: loc.key, used: false, why: `port ${loc.port} is on Flash Player's blocked list, so Security.loadPolicyFile refuses this location: it is never fetched`, requirements: ['FLASH-URL-15', 'FLASH-URL-14'] });
   return true;
 }
@@ -142,49 +138,59 @@ function fetchEntry(fetched: FetchedFlashPolicy, used: boolean, why: string, req
  * Socket connections (FLASH-SOCK-3 … FLASH-SOCK-8): every connection needs a socket policy, even
  * to the SWF's own host. The master on 843 first; then `loadPolicyFile` socket locations of the
  * target host; then the destination port — the last two only when the master's meta-policy
- * admits non-master policies.
+ * admits non-master policies (`steps.socketLocations`).
  */
-function decideSocketConnection(
-  b: DecisionBuilder,
-  env: Env,
-  originUrl: OriginUrl,
-  target: SocketTarget,
-  loadPolicy: readonly LoadPolicyLocation[],
-): Decision {
-  const origin = ruleOrigin(originUrl);
+function decideSocketConnection(b: DecisionBuilder, fetch: FlashFetcher, steps: FlashSteps, request: ParsedRequest, target: SocketTarget): Decision {
+  const origin = steps.ruleOrigin(request);
   const requirementsBase: RequirementId[] = ['FLASH-SOCK-3'];
+  let allowed = { loadPolicy: true, destination: true };
 
   // FLASH-SOCK-4: the master socket policy on port 843 of the target host.
-  const masterLoc = masterSocketLocation(target.host);
-  const master = env.fetchSocket(masterLoc, true);
-  let meta: EffectiveMetaPolicy | null = null;
-  if (master.compiled === null) {
-    // FLASH-SOCK-5: no usable master (nothing listening, the 3-second wait expired, empty,
-    // malformed): fall back as if port 843 did not exist, with the socket default `all`.
-    const waited = master.answered === 'timeout' ? 'no answer within the 3-second wait' : master.why;
-    b.add(fetchEntry(master, false, `master socket policy: ${waited}; no master, so fall back to the other locations`, [...requirementsBase, 'FLASH-SOCK-4', 'FLASH-SOCK-5', ...master.requirements]));
+  const masterLoc = steps.masterSocketLocation(target.host);
+  const consulted = new Set<string>();
+  if (masterLoc === null) {
+    b.add({ step: 'note', why: `this client has no master socket policy location: it asks the loadPolicyFile locations and the destination port`, requirements: [...requirementsBase, 'FLASH-SOCK-4'] });
   } else {
-    meta = master.compiled.effective.metaPolicy ?? effectiveMetaPolicy(null, undefined, { kind: 'socket' });
-    b.add(fetchEntry(master, true, 'master socket policy found on port 843', [...requirementsBase, 'FLASH-SOCK-4', ...master.requirements]));
-    b.add({ step: 'meta-policy', location: masterLoc.key, why: meta.notes.join('; '), requirements: ['FLASH-SOCK-6', ...meta.requirements] });
-    // FLASH-SOCK-6, FLASH-META-2
-    if (meta.value === 'none') {
-      return b.denyBecause(`the master socket policy ${masterLoc.key} declares meta-policy 'none': no socket connection to ${target.host} is allowed`, ['FLASH-SOCK-6', 'FLASH-META-2'], masterLoc.key);
-    }
-    const grant = consultSocketPolicy(b, master, origin, target, 'the master socket policy', ['FLASH-SOCK-4']);
-    if (grant) return allowByRule(b, master.final, accessRuleOf(grant), ['FLASH-SOCK-4', ...grantRequirements(grant, true)], `the master socket policy grants port ${target.port}`);
-    // FLASH-SOCK-6, FLASH-META-3
-    if (meta.value === 'master-only') {
-      return b.denyBecause(`the master socket policy ${masterLoc.key} does not grant port ${target.port}, and its meta-policy 'master-only' rules out every other socket policy`, ['FLASH-SOCK-6', 'FLASH-META-3'], masterLoc.key);
+    consulted.add(masterLoc.key);
+    const master = fetch.socket(masterLoc, true);
+    if (master.compiled === null) {
+      // FLASH-SOCK-5: no usable master (nothing listening, the 3-second wait expired, empty,
+      // malformed): fall back as if port 843 did not exist, with the socket default `all`.
+      const waited = master.answered === 'timeout' ? 'no answer within the 3-second wait' : master.why;
+      if (steps.unusableMasterSocket(master.answered) === 'destination-only') {
+        allowed = { loadPolicy: false, destination: true };
+        b.add(fetchEntry(master, false, `master socket policy: ${waited}; this client then asks only the destination port`, [...requirementsBase, 'FLASH-SOCK-4', 'FLASH-SOCK-5', ...master.requirements]));
+      } else {
+        b.add(fetchEntry(master, false, `master socket policy: ${waited}; no master, so fall back to the other locations`, [...requirementsBase, 'FLASH-SOCK-4', 'FLASH-SOCK-5', ...master.requirements]));
+      }
+    } else {
+      const meta: EffectiveMetaPolicy = master.compiled.effective.metaPolicy ?? effectiveMetaPolicy(null, undefined, { kind: 'socket' });
+      b.add(fetchEntry(master, true, 'master socket policy found on port 843', [...requirementsBase, 'FLASH-SOCK-4', ...master.requirements]));
+      b.add({ step: 'meta-policy', location: masterLoc.key, why: meta.notes.join('; '), requirements: ['FLASH-SOCK-6', ...meta.requirements] });
+      // FLASH-SOCK-6, FLASH-META-2
+      if (meta.value === 'none') {
+        return b.denyBecause(`the master socket policy ${masterLoc.key} declares meta-policy 'none': no socket connection to ${target.host} is allowed`, ['FLASH-SOCK-6', 'FLASH-META-2'], masterLoc.key);
+      }
+      const grant = consultSocketPolicy(b, master, origin, target, 'the master socket policy', ['FLASH-SOCK-4']);
+      if (grant) return allowByRule(b, master.final, accessRuleOf(grant), ['FLASH-SOCK-4', ...grantRequirements(grant, true)], `the master socket policy grants port ${target.port}`);
+      // FLASH-SOCK-6, FLASH-META-3
+      if (meta.value === 'master-only') {
+        return b.denyBecause(`the master socket policy ${masterLoc.key} does not grant port ${target.port}, and its meta-policy 'master-only' rules out every other socket policy`, ['FLASH-SOCK-6', 'FLASH-META-3'], masterLoc.key);
+      }
+      allowed = steps.socketLocations(meta.value);
     }
   }
 
-  const consulted = new Set<string>([masterLoc.key]);
   // FLASH-SOCK-8: socket policy locations named by Security.loadPolicyFile, in call order.
-  for (const { text, location: loc, diagnostics } of loadPolicy) {
-    if (loc !== null && loc.kind === 'url' && refuseBlockedPolicyLocation(b, loc)) continue;
-    if (loc === null || loc.kind !== 'socket') {
-      b.add({ step: 'ignore', location: text, used: false, why: loc !== null ? 'a URL policy never authorizes a socket connection' : `not a policy location: ${diagnostics[0]?.message ?? text}`, requirements: loc !== null ? ['FLASH-SOCK-3'] : ['FLASH-SOCK-8'] });
+  const urlLocations = request.loadPolicy.filter((l) => l.location !== null && l.location.kind === 'url');
+  for (const { text, location: loc, diagnostics } of request.loadPolicy) {
+    if (loc !== null && loc.kind === 'url') continue;
+    if (loc === null) {
+      b.add({ step: 'ignore', location: text, used: false, why: `not a policy location: ${diagnostics[0]?.message ?? text}`, requirements: ['FLASH-SOCK-8'] });
+      continue;
+    }
+    if (!allowed.loadPolicy) {
+      b.add({ step: 'ignore', location: loc.key, used: false, why: "the master's meta-policy rules out the policies loadPolicyFile names", requirements: ['FLASH-SOCK-6', 'FLASH-SOCK-8'] });
       continue;
     }
     if (loc.host !== target.host) {
@@ -196,7 +202,7 @@ function decideSocketConnection(
       continue;
     }
     consulted.add(loc.key);
-    const fetched = env.fetchSocket(loc, false);
+    const fetched = fetch.socket(loc, false);
     if (fetched.compiled === null) {
       const why = fetched.answered === 'timeout' ? 'no answer (loadPolicyFile waits without the 3-second limit, so this means no policy)' : fetched.why;
       b.add(fetchEntry(fetched, false, `loadPolicyFile socket policy: ${why}`, ['FLASH-SOCK-8', ...fetched.requirements]));
@@ -209,10 +215,12 @@ function decideSocketConnection(
 
   // FLASH-SOCK-5: the destination port itself.
   const destLoc = socketLocation(target.host, target.port);
-  if (consulted.has(destLoc.key)) {
+  if (!allowed.destination) {
+    b.add({ step: 'ignore', location: destLoc.key, used: false, why: "the master's meta-policy is not 'all': the destination port is not asked", requirements: ['FLASH-SOCK-6', 'FLASH-SOCK-5'] });
+  } else if (consulted.has(destLoc.key)) {
     b.add({ step: 'ignore', location: destLoc.key, used: false, why: 'the destination port was already consulted', requirements: ['FLASH-SOCK-5'] });
   } else {
-    const dest = env.fetchSocket(destLoc, false);
+    const dest = fetch.socket(destLoc, destLoc.key === masterLoc?.key);
     if (dest.compiled === null) {
       b.add(fetchEntry(dest, false, `socket policy on the destination port: ${dest.why}`, ['FLASH-SOCK-5', ...dest.requirements]));
     } else {
@@ -221,7 +229,9 @@ function decideSocketConnection(
       if (grant) return allowByRule(b, dest.final, accessRuleOf(grant), ['FLASH-SOCK-5', ...grantRequirements(grant, true)], `the socket policy on the destination port grants port ${target.port}`);
     }
   }
-  return b.deny(`no socket policy grants ${originUrl.href} a connection to ${target.host}:${target.port}`, ['FLASH-SOCK-3']);
+  const legacy = steps.legacySocketGrant({ b, fetch, request, origin, target, urlLocations, steps });
+  if (legacy !== null) return legacy;
+  return b.deny(`no socket policy grants ${request.origin.href} a connection to ${target.host}:${target.port}`, ['FLASH-SOCK-3']);
 }
 
 /**
@@ -229,14 +239,8 @@ function decideSocketConnection(
  * sets the meta-policy and may grant; `loadPolicyFile` URLs in scope may grant when the
  * meta-policy honours them; request headers each need an `allow-http-request-headers-from`.
  */
-function decideDataLoad(
-  b: DecisionBuilder,
-  env: Env,
-  originUrl: OriginUrl,
-  target: UrlTarget,
-  loadPolicy: readonly LoadPolicyLocation[],
-  headers: readonly string[],
-): Decision {
+function decideDataLoad(b: DecisionBuilder, fetch: FlashFetcher, steps: FlashSteps, request: ParsedRequest, target: UrlTarget): Decision {
+  const originUrl = request.origin;
   // FLASH-URL-14: a blocked port is refused before anything else, the SWF's own origin included.
   if (flashBlocksPort(target.scheme, target.port)) {
     const why = `port ${target.port} is on Flash Player's blocked list for ${target.scheme === 'https' ? 'HTTPS (read as HTTP)' : 'HTTP'}: the request is refused before any policy is asked for, whatever any policy says`;
@@ -244,15 +248,19 @@ function decideDataLoad(
     return b.denyBecause(`${target.href}: ${why}`, ['FLASH-URL-14']);
   }
   // FLASH-URL-2
-  if (originUrl.scheme === target.scheme && originUrl.host === target.host && originUrl.port === target.port) {
+  if (steps.sameOrigin(request, target)) {
     b.add({ step: 'same-origin', why: `the SWF and ${target.href} share scheme, host and port: no policy is needed`, requirements: ['FLASH-URL-2'] });
     return b.allow(`same origin: ${target.scheme}://${target.host}:${target.port} loads its own data without a policy`, ['FLASH-URL-2']);
   }
-  const origin = ruleOrigin(originUrl);
+  const origin = steps.ruleOrigin(request);
+  const headers = steps.headersToCheck(request.headers);
+  if (headers.length < request.headers.length) {
+    b.add({ step: 'note', why: `this client does not check the request headers (${request.headers.filter((h) => !headers.includes(h)).join(', ')}) against any policy`, requirements: ['FLASH-URL-10'] });
+  }
 
   // FLASH-URL-1: the master policy, at /crossdomain.xml of the target's scheme, host and port.
   const masterLoc = masterUrlLocation(target);
-  const master = env.fetchUrl(masterLoc, true);
+  const master = fetch.url(masterLoc, true);
   let meta: EffectiveMetaPolicy;
   if (master.compiled === null) {
     meta = effectiveMetaPolicy(null, undefined, { kind: 'url', scheme: target.scheme });
@@ -270,7 +278,7 @@ function decideDataLoad(
   // Candidate policies in the order the player consults them: the master, then loadPolicyFile URLs.
   const honoured: FetchedFlashPolicy[] = [];
   if (master.compiled !== null) {
-    const scope = policyCoversTarget(master.finalUrl!, target);
+    const scope = steps.masterCoversTarget(master, target);
     if (scope.covers) honoured.push(master);
     else b.obstacle({ step: 'ignore', location: master.final, used: false, why: scope.why, requirements: [scope.requirement, 'FLASH-URL-8'] });
   }
@@ -286,7 +294,7 @@ function decideDataLoad(
         accessGrant = { fetched, rule: grant };
         b.add({ step: 'match', location: fetched.final, used: true, why: `${role} grants access to this origin`, rule: accessRuleOf(grant), requirements: grantRequirements(grant, false) });
       } else {
-        const secureNote = originUrl.scheme !== 'https' && compiled.context.scheme === 'https';
+        const secureNote = originUrl.scheme !== 'https' && compiled.context.scheme === 'https' && compiled.accessRules.some((r) => r.secure);
         const entry: TraceEntry = { step: 'no-match', location: fetched.final, used: false, why: `${role} has no allow-access-from matching this origin${secureNote ? ' (over HTTPS, secure defaults to true: a non-HTTPS SWF needs secure="false")' : ''}`, requirements: secureNote ? ['FLASH-URL-9', 'FLASH-SEC-2'] : ['FLASH-URL-9'] };
         if (secureNote) b.obstacle(entry, ['FLASH-SEC-2']);
         else b.add(entry);
@@ -307,14 +315,14 @@ function decideDataLoad(
   for (const fetched of honoured) consult(fetched, 'the master policy');
 
   // FLASH-URL-5: loadPolicyFile URLs, honoured only as the meta-policy allows.
-  for (const { text, location: loc, diagnostics } of loadPolicy) {
+  for (const { text, location: loc, diagnostics } of request.loadPolicy) {
     if (satisfied()) break;
     if (loc === null || loc.kind !== 'url') {
       b.add({ step: 'ignore', location: text, used: false, why: loc !== null ? 'a socket policy never authorizes a data load' : `not a policy location: ${diagnostics[0]?.message ?? text}`, requirements: ['FLASH-URL-5'] });
       continue;
     }
-    if (refuseBlockedPolicyLocation(b, loc)) continue;
-    const scope = policyCoversTarget(loc, target);
+    if (refuseBlockedPolicyLocation(b, steps, loc)) continue;
+    const scope = steps.loadPolicyCandidate(loc, target);
     if (!scope.covers) {
       b.obstacle({ step: 'ignore', location: loc.key, used: false, why: scope.why, requirements: [scope.requirement, 'FLASH-URL-5'] }, [scope.requirement]);
       continue;
@@ -323,17 +331,18 @@ function decideDataLoad(
       b.add({ step: 'ignore', location: loc.key, used: false, why: 'this is the master policy, already consulted', requirements: ['FLASH-URL-5'] });
       continue;
     }
-    const fetched = env.fetchUrl(loc, false);
+    const fetched = fetch.url(loc, false);
     if (fetched.compiled === null) {
       b.add(fetchEntry(fetched, false, `loadPolicyFile policy: ${fetched.why}`, ['FLASH-URL-5', ...fetched.requirements]));
       continue;
     }
-    const permit = metaPolicyPermits(meta.value, { master: false, contentType: fetched.response?.contentType, path: fetched.finalUrl!.path });
+    const governing = fetched.master ? null : steps.governingMeta(fetched, meta.value, fetch);
+    const permit = governing === null ? { permitted: true, requirement: 'FLASH-URL-5' as RequirementId, why: 'read as a master policy: no other meta-policy governs it' } : steps.metaPermits(governing, { master: false, contentType: fetched.response?.contentType, path: fetched.finalUrl!.path });
     if (!permit.permitted) {
       b.obstacle(fetchEntry(fetched, false, `loadPolicyFile policy ignored: ${permit.why}`, ['FLASH-URL-5', permit.requirement]), [permit.requirement]);
       continue;
     }
-    const rescope = policyCoversTarget(fetched.finalUrl!, target);
+    const rescope = steps.fileCoversTarget(fetched, target);
     if (!rescope.covers) {
       b.obstacle(fetchEntry(fetched, false, `loadPolicyFile policy ignored after its redirect: ${rescope.why}`, ['FLASH-URL-8', rescope.requirement]));
       continue;

@@ -1,7 +1,8 @@
 /**
  * Fetching a Flash policy location from a world snapshot: what the location answered (nothing, a
  * failed connection, a redirect, a status, an unfinished answer), then the effective policy of
- * what arrived (`effective.ts`), compiled for deciding (`compile.ts`).
+ * what arrived (`effective.ts`), compiled for deciding (`compile.ts`). How each step reads the
+ * answer is the client profile's (`steps.ts`); the reference is Flash Player 10's.
  *
  * @module
  */
@@ -12,7 +13,7 @@ import { responseHeader } from '../world/parse.js';
 import { endedByClose, type WorldResponse } from '../world/world.js';
 import { flashBlocksPort } from './blocked-ports.js';
 import { compileFlashPolicy, type CompiledFlashPolicy } from './compile.js';
-import { readFlashPolicy, type FlashPolicyRead } from './effective.js';
+import { readFlashPolicy, type FlashPolicyRead, type FlashReadSteps } from './effective.js';
 
 /** The most redirects followed for one policy location (a loop or a longer chain is unusable). */
 export const MAX_POLICY_REDIRECTS = 5;
@@ -36,10 +37,27 @@ export interface FetchedFlashPolicy {
   diagnostics: Diagnostic[];
   /** For a URL location: the final location, for scope checks. */
   finalUrl?: UrlLocation;
+  /** Whether the file was read as the master policy. */
+  master: boolean;
 }
 
+/** What following a URL location gave: a body to read as a policy, or why there is none. */
+export type UrlAnswer =
+  | {
+      ok: true;
+      response: WorldResponse;
+      /** The location the body came from. */
+      final: UrlLocation;
+      /** The `Content-Type` the client judges the body by (`null`: none). */
+      contentType: string | null;
+      /** The `X-Permitted-Cross-Domain-Policies` header the client reads, if any. */
+      metaPolicyHeader: string | undefined;
+      requirements: RequirementId[];
+    }
+  | { ok: false; final: UrlLocation; answered: TraceAnswer; why: string; requirements: RequirementId[]; response?: WorldResponse };
+
 /** The fetch outcome of a read response: compiled when the client uses it. */
-function fromRead(read: FlashPolicyRead, base: Omit<FetchedFlashPolicy, 'answered' | 'compiled' | 'why' | 'requirements' | 'diagnostics'>, requirements: RequirementId[]): FetchedFlashPolicy {
+function fromRead(read: FlashPolicyRead, base: Pick<FetchedFlashPolicy, 'requested' | 'final' | 'response' | 'finalUrl' | 'master'>, requirements: RequirementId[]): FetchedFlashPolicy {
   const used = read.answered === 'policy' && read.effective !== null;
   return {
     ...base,
@@ -53,8 +71,8 @@ function fromRead(read: FlashPolicyRead, base: Omit<FetchedFlashPolicy, 'answere
 }
 
 /** Fetches a socket policy location from the world: framing (FLASH-SOCK-2), then the effective policy. */
-export function fetchSocketPolicy(world: IndexedWorld, loc: SocketLocation, master: boolean): FetchedFlashPolicy {
-  const base = { requested: loc.key, final: loc.key };
+export function fetchSocketPolicy(world: IndexedWorld, loc: SocketLocation, master: boolean, steps: FlashReadSteps): FetchedFlashPolicy {
+  const base = { requested: loc.key, final: loc.key, master };
   const response = world.get(loc.key);
   if (response === undefined) {
     return { ...base, answered: 'refused', compiled: null, response, why: 'nothing listens there (connection refused)', requirements: [], diagnostics: [] };
@@ -62,32 +80,30 @@ export function fetchSocketPolicy(world: IndexedWorld, loc: SocketLocation, mast
   if (response.error !== undefined) {
     return { ...base, answered: response.error, compiled: null, response, why: `the connection failed (${response.error})`, requirements: [], diagnostics: [] };
   }
-  const read = readFlashPolicy(response.body, { kind: 'socket', servedFromPort: loc.port, master, framed: true, ...(response.end !== undefined ? { end: response.end } : {}) });
+  const read = readFlashPolicy(response.body, { kind: 'socket', servedFromPort: loc.port, master, framed: true, ...(response.end !== undefined ? { end: response.end } : {}) }, {}, steps);
   return fromRead(read, { ...base, response }, []);
 }
 
+// FLASH-URL-6, FLASH-URL-8, FLASH-URL-15
 /**
- * Fetches a URL policy location from the world: redirects (FLASH-URL-8), status (FLASH-URL-6),
- * then the effective policy of the body (`none-this-response`, content type, parse).
+ * Flash Player 10's way from a URL location to a body: same-host redirects (FLASH-URL-8), at most
+ * {@link MAX_POLICY_REDIRECTS}, never to a blocked port (FLASH-URL-15); then status 200 and a
+ * complete body (FLASH-URL-6).
  */
-export function fetchUrlPolicy(world: IndexedWorld, requested: UrlLocation, master: boolean): FetchedFlashPolicy {
+export function flashUrlAnswer(world: IndexedWorld, requested: UrlLocation): UrlAnswer {
   const requirements: RequirementId[] = [];
   let loc = requested;
   const seen = new Set<string>([loc.key]);
-  const fail = (answered: TraceAnswer, why: string, reqs: RequirementId[], response?: WorldResponse): FetchedFlashPolicy => ({
-    requested: requested.key,
-    final: loc.key,
+  const fail = (answered: TraceAnswer, why: string, reqs: RequirementId[], response?: WorldResponse): UrlAnswer => ({
+    ok: false,
+    final: loc,
     answered,
-    compiled: null,
-    response,
     why,
     requirements: [...requirements, ...reqs],
-    diagnostics: [],
-    finalUrl: loc,
+    ...(response !== undefined ? { response } : {}),
   });
-  let response: WorldResponse | undefined;
   for (let hops = 0; ; hops++) {
-    response = world.get(loc.key);
+    const response = world.get(loc.key);
     // FLASH-URL-6
     if (response === undefined) return fail('status 404', `${loc.key} is not there (404): no policy`, ['FLASH-URL-6']);
     if (response.error !== undefined) return fail(response.error, `the request failed (${response.error}): no policy`, ['FLASH-URL-6'], response);
@@ -97,7 +113,7 @@ export function fetchUrlPolicy(world: IndexedWorld, requested: UrlLocation, mast
       if (status !== 200) return fail(`status ${status}`, `HTTP status ${status}, not 200: no policy`, ['FLASH-URL-6'], response);
       // FLASH-URL-6: a body that did not complete is a failed load, not a shorter policy.
       if (!endedByClose(response)) return fail(`unfinished (${response.end as Exclude<typeof response.end, 'close' | undefined>})`, `the response body did not complete (it ended by ${response.end}): no policy`, ['FLASH-URL-6'], response);
-      break;
+      return { ok: true, response, final: loc, contentType: response.contentType ?? null, metaPolicyHeader: responseHeader(response, 'x-permitted-cross-domain-policies'), requirements };
     }
     // FLASH-URL-8
     const why: Diagnostic[] = [];
@@ -117,9 +133,32 @@ export function fetchUrlPolicy(world: IndexedWorld, requested: UrlLocation, mast
     requirements.push('FLASH-URL-8');
     loc = next;
   }
-  const header = responseHeader(response, 'x-permitted-cross-domain-policies');
-  const read = readFlashPolicy(response.body, { kind: 'url', scheme: loc.scheme, master, contentType: response.contentType ?? null, ...(header !== undefined ? { metaPolicyHeader: header } : {}) });
-  const fetched = fromRead(read, { requested: requested.key, final: loc.key, response, finalUrl: loc }, requirements);
+}
+
+/** The steps {@link fetchUrlPolicy} takes from a profile: the reading steps, the way to a body, and what a master is. */
+export interface FlashUrlFetchSteps extends FlashReadSteps {
+  urlAnswer(world: IndexedWorld, requested: UrlLocation): UrlAnswer;
+  isMasterUrl(final: UrlLocation, requestedAsMaster: boolean): boolean;
+}
+
+/**
+ * Fetches a URL policy location from the world: redirects, status and body (`steps.urlAnswer`),
+ * then the effective policy of the body (`none-this-response`, content type, parse).
+ */
+export function fetchUrlPolicy(world: IndexedWorld, requested: UrlLocation, master: boolean, steps: FlashUrlFetchSteps): FetchedFlashPolicy {
+  const answer = steps.urlAnswer(world, requested);
+  if (!answer.ok) {
+    return { requested: requested.key, final: answer.final.key, answered: answer.answered, compiled: null, response: answer.response, why: answer.why, requirements: answer.requirements, diagnostics: [], finalUrl: answer.final, master };
+  }
+  const loc = answer.final;
+  const asMaster = steps.isMasterUrl(loc, master);
+  const read = readFlashPolicy(
+    answer.response.body,
+    { kind: 'url', scheme: loc.scheme, master: asMaster, contentType: answer.contentType, ...(answer.metaPolicyHeader !== undefined ? { metaPolicyHeader: answer.metaPolicyHeader } : {}) },
+    {},
+    steps,
+  );
+  const fetched = fromRead(read, { requested: requested.key, final: loc.key, response: answer.response, finalUrl: loc, master: asMaster }, answer.requirements);
   if (fetched.compiled !== null && loc.key !== requested.key) fetched.why = `a policy, after a same-host redirect to ${loc.key}`;
   return fetched;
 }

@@ -15,7 +15,7 @@
  */
 import type { Diagnostic, DiagnosticSeverity, RequirementId, SourceLocation } from '../diagnostics.js';
 import { dictionary } from '../collections.js';
-import { parseXmlDocument, XML_DIAGNOSTIC_CODES, type XmlAttribute, type XmlElement, type XmlLimits } from '../xml/document.js';
+import { parseXmlDocument, XML_DIAGNOSTIC_CODES, type XmlAttribute, type XmlDocument, type XmlElement, type XmlLimits } from '../xml/document.js';
 import { parseDomainPattern } from './domains.js';
 import {
   FLASH_ELEMENT_ATTRIBUTES,
@@ -133,16 +133,34 @@ interface GrammarContext {
   scheme: FlashUrlScheme;
   master: boolean;
   diagnostics: Diagnostic[];
+  toPorts: ToPortsReader;
 }
 
 function parseFlashPolicyInto(text: string, context: FlashParseContext, options: FlashParseOptions, diagnostics: Diagnostic[]): FlashPolicy | null {
-  const doc = parseXmlDocument(typeof text === 'string' ? text : String(text), FLASH_XML_RULES, diagnostics, options.limits);
-  if (doc === null) return null;
+  const doc = readFlashXml(text, diagnostics, options);
+  return doc === null ? null : readFlashGrammar(doc, context, diagnostics);
+}
+
+/** The XML half of {@link parseFlashPolicy}: the strict front end under {@link FLASH_XML_RULES} (FLASH-XML-*). */
+export function readFlashXml(text: string, diagnostics: Diagnostic[], options: FlashParseOptions = {}): XmlDocument | null {
+  return parseXmlDocument(typeof text === 'string' ? text : String(text), FLASH_XML_RULES, diagnostics, options.limits);
+}
+
+/** How `to-ports` values are read: {@link parsePortRanges}, or a client profile's own reader. */
+export type ToPortsReader = (value: string, diagnostics: Diagnostic[], at: SourceLocation) => PortSpec | null;
+
+/**
+ * The grammar half of {@link parseFlashPolicy} (spec/flash/2-grammar.md) over a document the XML
+ * front end accepted: `null` when the root is not `cross-domain-policy`, otherwise the model.
+ * `toPorts` reads `to-ports` (FLASH-PORT-*). Never throws on a document the front end produced.
+ */
+export function readFlashGrammar(doc: XmlDocument, context: FlashParseContext, diagnostics: Diagnostic[], toPorts: ToPortsReader = parsePortRanges): FlashPolicy | null {
   const g: GrammarContext = {
     kind: context.kind === 'socket' ? 'socket' : 'url',
     scheme: context.scheme ?? 'http',
     master: context.master !== false,
     diagnostics,
+    toPorts,
   };
   const root = doc.root;
 
@@ -355,7 +373,7 @@ function readAllowAccessFrom(el: XmlElement, g: GrammarContext): FlashAllowAcces
     portsOk = false;
   } else {
     // FLASH-PORT-1 … FLASH-PORT-4
-    toPorts = parsePortRanges(portsAttr.value, g.diagnostics, portsAttr.location);
+    toPorts = g.toPorts(portsAttr.value, g.diagnostics, portsAttr.location);
     portsOk = toPorts !== null;
   }
   if (domain === null || secure === undefined || !portsOk) return null;

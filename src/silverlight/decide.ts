@@ -16,80 +16,62 @@
  * @module
  */
 import type { RequirementId } from '../diagnostics.js';
-import { DecisionBuilder, traceRule } from '../decision/builder.js';
-import type { Decision, ParsedRequest, TraceEntry, TraceRule } from '../decision/types.js';
-import { responseHeader } from '../world/parse.js';
+import { DecisionBuilder } from '../decision/builder.js';
+import type { Decision, ParsedRequest, TraceEntry } from '../decision/types.js';
 import { socketLocation, urlLocation, type IndexedWorld, type SocketTarget, type UrlTarget } from '../world/locations.js';
-import type { WorldResponse } from '../world/world.js';
-import { admittingAllowFroms, findSocketGrant, type CompiledSilverlightPolicy } from './compile.js';
-import { callerOf, type SilverlightCaller } from './domains.js';
+import type { SilverlightCaller } from './domains.js';
 import { fetchClientAccessPolicy, fetchFlashSubset, fetchSocketPolicy, type FetchedSilverlightPolicy } from './fetch.js';
-import { SILVERLIGHT_ACCEPTED_META_POLICIES } from './flash-subset.js';
-import { disallowedHeaders, isHeaderAllowed, isMethodAllowed } from './headers.js';
-import { SILVERLIGHT_MAX_SOCKET_PORT, SILVERLIGHT_MIN_SOCKET_PORT, SILVERLIGHT_POLICY_PORT, type SilverlightElementSource, type SilverlightFlashSubset } from './model.js';
-import { findForbiddenPathSequence, localRequestPath, matchResourcePath, unresolvedRequestPath } from './paths.js';
+import { SILVERLIGHT_MAX_SOCKET_PORT, SILVERLIGHT_MIN_SOCKET_PORT, SILVERLIGHT_POLICY_PORT } from './model.js';
+import { SILVERLIGHT_STEPS, type SilverlightSteps } from './steps.js';
 
 /** A Silverlight decider over one world (same shape as the Flash one). */
 export interface SilverlightDecider {
-  /** Decides one request with the `silverlight` profile. Pure; never throws. */
+  /** Decides one request with the decider's profile (`silverlight` unless a profile's steps were given). Pure; never throws. */
   decide(request: ParsedRequest): Decision;
 }
 
-interface Env {
-  socketPolicy(host: string): FetchedSilverlightPolicy<CompiledSilverlightPolicy>;
-  clientAccessPolicy(target: UrlTarget): FetchedSilverlightPolicy<CompiledSilverlightPolicy>;
-  flashSubset(target: UrlTarget): FetchedSilverlightPolicy<SilverlightFlashSubset>;
+interface Env<P, F> {
+  socketPolicy(host: string): FetchedSilverlightPolicy<P>;
+  clientAccessPolicy(target: UrlTarget): FetchedSilverlightPolicy<P>;
+  flashSubset(target: UrlTarget): FetchedSilverlightPolicy<F>;
 }
 
-/** Creates a decider for the `silverlight` profile over a world indexed once (`indexWorld`). */
-export function createSilverlightDecider(world: IndexedWorld): SilverlightDecider {
+/**
+ * Creates a decider over a world indexed once (`indexWorld`), following `steps`: the reference
+ * table (Silverlight 4/5 in the browser) unless a client profile's is given (src/profiles/).
+ */
+export function createSilverlightDecider<P, F>(world: IndexedWorld, steps: SilverlightSteps<P, F> = SILVERLIGHT_STEPS as unknown as SilverlightSteps<P, F>): SilverlightDecider {
   const cache = new Map<string, FetchedSilverlightPolicy<unknown>>();
   function cached<T>(key: string, make: () => FetchedSilverlightPolicy<T>): FetchedSilverlightPolicy<T> {
     let v = cache.get(key) as FetchedSilverlightPolicy<T> | undefined;
     if (v === undefined) cache.set(key, (v = make()));
     return v;
   }
-  const env: Env = {
+  const env: Env<P, F> = {
     // SL-SOCK-2
     socketPolicy: (host) => {
       const loc = socketLocation(host, SILVERLIGHT_POLICY_PORT);
-      return cached(`s|${loc.key}`, () => fetchSocketPolicy(world, loc));
+      return cached(`s|${loc.key}`, () => fetchSocketPolicy(world, loc, steps));
     },
     // SL-HTTP-2
     clientAccessPolicy: (target) => {
       const loc = urlLocation(target, '/clientaccesspolicy.xml');
-      return cached(`c|${loc.key}`, () => fetchClientAccessPolicy(world, loc));
+      return cached(`c|${loc.key}`, () => fetchClientAccessPolicy(world, loc, steps));
     },
     // SL-HTTP-6
     flashSubset: (target) => {
       const loc = urlLocation(target, '/crossdomain.xml');
-      return cached(`f|${loc.key}`, () => fetchFlashSubset(world, loc));
+      return cached(`f|${loc.key}`, () => fetchFlashSubset(world, loc, steps));
     },
   };
   return {
     decide(request) {
       const b = DecisionBuilder.for(request);
       // SL-DOM-1: the caller is the XAP's URL.
-      const caller = callerOf(request.origin);
-      return request.target.kind === 'socket' ? decideSocket(b, env, caller, request.target) : decideHttp(b, env, caller, request.target, request.method, request.headers);
+      const caller = steps.caller(request);
+      return request.target.kind === 'socket' ? decideSocket(b, env, steps, caller, request.target) : decideHttp(b, env, steps, caller, request.target, request);
     },
   };
-}
-
-function ruleOf(element: string, source: SilverlightElementSource | undefined): TraceRule | null {
-  return source === undefined ? null : traceRule(element, source);
-}
-
-/** A trace entry with the rule of `source`, when the model has one. */
-function withRule(entry: TraceEntry, element: string, source: SilverlightElementSource | undefined): TraceEntry {
-  const rule = ruleOf(element, source);
-  if (rule !== null) entry.rule = rule;
-  return entry;
-}
-
-function describeCaller(caller: SilverlightCaller): string {
-  if (caller.scheme === 'file') return caller.host === '' ? 'a local (file:) XAP' : `a file: XAP on host ${caller.host}`;
-  return `${caller.scheme}://${caller.host}:${caller.port}${caller.path}`;
 }
 
 function fetchEntry<T>(fetched: FetchedSilverlightPolicy<T>, used: boolean, requirements: RequirementId[]): TraceEntry {
@@ -99,7 +81,7 @@ function fetchEntry<T>(fetched: FetchedSilverlightPolicy<T>, used: boolean, requ
 }
 
 /** Socket connections (SL-SOCK-*): only ports 4502–4534, and only with the policy of port 943. */
-function decideSocket(b: DecisionBuilder, env: Env, caller: SilverlightCaller, sock: SocketTarget): Decision {
+function decideSocket<P, F>(b: DecisionBuilder, env: Env<P, F>, steps: SilverlightSteps<P, F>, caller: SilverlightCaller, sock: SocketTarget): Decision {
   // SL-SOCK-1: the port window is checked before any policy is asked for.
   if (sock.port < SILVERLIGHT_MIN_SOCKET_PORT || sock.port > SILVERLIGHT_MAX_SOCKET_PORT) {
     return b.denyBecause(`port ${sock.port} is outside 4502-4534, the only ports a Silverlight socket may reach; denied without asking for a policy`, ['SL-SOCK-1']);
@@ -117,27 +99,12 @@ function decideSocket(b: DecisionBuilder, env: Env, caller: SilverlightCaller, s
     return b.denyBecause(`no socket policy from ${location} (${fetched.why}); Silverlight tries no other location; denied`, ['SL-SOCK-12'], location);
   }
   b.add(fetchEntry(fetched, true, fetched.requirements));
-  const compiled = fetched.policy;
-  // SL-SOCK-10: an allow-from admitting the XAP, and a socket-resource of the same policy covering the port.
-  // SL-SOCK-11: only socket-resource elements are consulted here; resource elements play no part.
-  const grant = findSocketGrant(compiled, caller, sock.port);
-  if (grant !== null) {
-    const a = grant.allowFrom;
-    const s = grant.resource;
-    b.add(withRule({ step: 'match', location, why: `<domain uri="${a.uri}"> admits the XAP`, requirements: ['SL-SOCK-10'] }, 'domain', a.domainSource));
-    return b.allow(`the policy on ${location} admits the XAP (uri="${a.uri}") and grants TCP port ${sock.port} (port="${s.from === s.to ? s.from : `${s.from}-${s.to}`}")`, ['SL-SOCK-10', 'SL-SOCK-9'], location, ruleOf('socket-resource', s.source));
-  }
-  const admitted = admittingAllowFroms(compiled, caller);
-  if (admitted.length === 0) {
-    b.add({ step: 'no-match', location, why: 'no <domain> of the policy admits the XAP', requirements: ['SL-DOM-2'] });
-    return b.denyBecause(`the policy on ${location} admits no caller like ${describeCaller(caller)}; denied`, ['SL-SOCK-10'], location);
-  }
-  b.add({ step: 'no-match', location, why: `the policies admitting the XAP grant no tcp socket-resource covering port ${sock.port}`, requirements: ['SL-SOCK-10'] });
-  return b.denyBecause(`the policy on ${location} admits the XAP but grants no TCP access to port ${sock.port}; denied`, ['SL-SOCK-10'], location);
+  return steps.decideSocketGrant(b, fetched.policy, caller, sock, location);
 }
 
 /** HTTP requests (SL-HTTP-*): same origin, then `/clientaccesspolicy.xml`, then (when none was served) the `crossdomain.xml` subset. */
-function decideHttp(b: DecisionBuilder, env: Env, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[]): Decision {
+function decideHttp<P, F>(b: DecisionBuilder, env: Env<P, F>, steps: SilverlightSteps<P, F>, caller: SilverlightCaller, target: UrlTarget, request: ParsedRequest): Decision {
+  const { method, headers } = request;
   // SL-HTTP-1
   if (caller.scheme === target.scheme && caller.host === target.host && caller.port === target.port) {
     b.add({ step: 'same-origin', why: `the XAP and ${target.href} share scheme, host and port: no policy is needed`, requirements: ['SL-HTTP-1'] });
@@ -147,15 +114,20 @@ function decideHttp(b: DecisionBuilder, env: Env, caller: SilverlightCaller, tar
   const sl = env.clientAccessPolicy(target);
   if (sl.policy !== null) {
     b.add(fetchEntry(sl, true, sl.requirements));
-    return decideWithSilverlightPolicy(b, sl.policy, sl.location, caller, target, method, headers);
+    return steps.decideHttpGrant(b, sl.policy, sl.location, caller, target, method, headers, request);
   }
   // SL-HTTP-6: a file that was served (status 200, an accepted content type) and then rejected is
   // the answer: it grants nothing, and crossdomain.xml is not read (fail closed).
   if (sl.answered === 'invalid') {
+    if (steps.afterRejectedPolicy() === 'deny') {
+      b.add(fetchEntry(sl, false, ['SL-HTTP-2', 'SL-HTTP-6', ...sl.requirements]));
+      return b.denyBecause(`${sl.location} was served and rejected (${sl.why}); a rejected clientaccesspolicy.xml does not open the crossdomain.xml fallback; denied`, ['SL-HTTP-6'], sl.location);
+    }
     b.add(fetchEntry(sl, false, ['SL-HTTP-2', 'SL-HTTP-6', ...sl.requirements]));
-    return b.denyBecause(`${sl.location} was served and rejected (${sl.why}); a rejected clientaccesspolicy.xml does not open the crossdomain.xml fallback; denied`, ['SL-HTTP-6'], sl.location);
+    b.add({ step: 'note', location: sl.location, why: 'this client reads crossdomain.xml after a served clientaccesspolicy.xml it rejected', requirements: ['SL-HTTP-6'] });
+  } else {
+    b.add(fetchEntry(sl, false, ['SL-HTTP-2', ...sl.requirements]));
   }
-  b.add(fetchEntry(sl, false, ['SL-HTTP-2', ...sl.requirements]));
 
   // SL-HTTP-6: only now, with no clientaccesspolicy.xml served.
   const fl = env.flashSubset(target);
@@ -164,91 +136,6 @@ function decideHttp(b: DecisionBuilder, env: Env, caller: SilverlightCaller, tar
     return b.denyBecause(`no policy: ${sl.location}: ${sl.why}; ${fl.location}: ${fl.why}; denied`, ['SL-HTTP-9']);
   }
   b.add(fetchEntry(fl, true, fl.requirements));
-  return decideWithFlashSubset(b, fl.policy, fl.response, fl.location, caller, target.scheme, method, headers);
+  return steps.decideFlashSubset(b, fl.policy, fl.response, fl.location, caller, target.scheme, method, headers);
 }
 
-function decideWithSilverlightPolicy(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, location: string, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[]): Decision {
-  // SL-PATH-5, SL-PATH-6
-  const raw = target.rawPath;
-  const forbidden = findForbiddenPathSequence(raw);
-  if (forbidden !== null) {
-    const unresolved = unresolvedRequestPath(raw);
-    const shown = unresolved === raw ? JSON.stringify(raw) : `${JSON.stringify(raw)} (read by the URL parser as ${JSON.stringify(unresolved)})`;
-    if (!compiled.wholeSite) {
-      b.add({ step: 'no-match', location, why: `the request path ${shown} contains "${forbidden}" and the policy is not a lone path="/" grant with subpaths`, requirements: ['SL-PATH-5', 'SL-PATH-6'] });
-      return b.denyBecause(`the request path contains "${forbidden}" before the query, which Silverlight refuses unless the policy grants the whole site; denied`, ['SL-PATH-5'], location);
-    }
-    b.add({ step: 'note', location, why: `the request path contains "${forbidden}", allowed because the policy is a lone path="/" grant with subpaths`, requirements: ['SL-PATH-6'] });
-  }
-  // SL-PATH-1: resources match the decoded path.
-  const localPath = localRequestPath(target);
-  const admitted = admittingAllowFroms(compiled, caller);
-  if (admitted.length === 0) {
-    b.add({ step: 'no-match', location, why: `no <domain> admits ${describeCaller(caller)}`, requirements: ['SL-DOM-8'] });
-    return b.denyBecause(`${location} admits no caller like ${describeCaller(caller)}; denied`, ['SL-HTTP-8'], location);
-  }
-  let lastMiss: { why: string; requirements: RequirementId[] } | null = null;
-  for (const a of admitted) {
-    // SL-HDR-8
-    if (!isMethodAllowed(a.allowFrom.httpMethods, method)) {
-      lastMiss = { why: `<allow-from> at line ${a.allowFrom.source?.location.line ?? '?'} admits the XAP but not method ${method} (only GET and POST without http-methods="*")`, requirements: ['SL-HDR-8'] };
-      b.add(withRule({ step: 'no-match', location, why: lastMiss.why, requirements: lastMiss.requirements }, 'allow-from', a.allowFrom.source));
-      continue;
-    }
-    // SL-HDR-7: every header must be allowed by this same allow-from.
-    const refused = disallowedHeaders(a.allowFrom.httpRequestHeaders, headers);
-    if (refused.length > 0) {
-      lastMiss = { why: `<allow-from> at line ${a.allowFrom.source?.location.line ?? '?'} admits the XAP but not header ${refused.join(', ')}`, requirements: ['SL-HDR-7'] };
-      b.add(withRule({ step: 'no-match', location, why: lastMiss.why, requirements: lastMiss.requirements }, 'allow-from', a.allowFrom.source));
-      continue;
-    }
-    for (const gt of a.entry.grantTo) {
-      for (const r of gt.resources) {
-        if (matchResourcePath(r, localPath)) {
-          b.add(withRule({ step: 'match', location, why: `<domain uri="${a.uri}"> admits the XAP`, requirements: ['SL-HTTP-8'] }, 'domain', a.domainSource));
-          const reqs: RequirementId[] = ['SL-HTTP-8', r.includeSubpaths ? 'SL-PATH-3' : 'SL-PATH-2'];
-          return b.allow(`${location} admits the XAP (uri="${a.uri}") and grants path ${JSON.stringify(localPath)} (resource path="${r.path}"${r.includeSubpaths ? ' include-subpaths="true"' : ''})`, reqs, location, ruleOf('resource', r.source));
-        }
-      }
-    }
-    lastMiss = { why: `the policy admitting the XAP (uri="${a.uri}") grants no resource matching ${JSON.stringify(localPath)} (case-sensitive)`, requirements: ['SL-PATH-1'] };
-    b.add({ step: 'no-match', location, why: lastMiss.why, requirements: lastMiss.requirements });
-  }
-  return b.denyBecause(`${location}: ${lastMiss?.why ?? 'no grant'}; denied`, ['SL-HTTP-8', ...(lastMiss?.requirements ?? [])], location);
-}
-
-function decideWithFlashSubset(b: DecisionBuilder, policy: SilverlightFlashSubset, response: WorldResponse | undefined, location: string, caller: SilverlightCaller, scheme: 'http' | 'https', method: string, headers: readonly string[]): Decision {
-  // SL-FLASH-5: the header and every site-control must say all, master-only or by-ftp-filename.
-  const metas: { value: string; from: string }[] = policy.siteControl.map((v) => ({ value: v, from: '<site-control>' }));
-  const header = response === undefined ? undefined : responseHeader(response, 'x-permitted-cross-domain-policies');
-  if (header !== undefined) metas.push({ value: header.trim(), from: 'X-Permitted-Cross-Domain-Policies' });
-  for (const m of metas) {
-    if (!SILVERLIGHT_ACCEPTED_META_POLICIES.includes(m.value)) {
-      const why = `${m.from} says ${JSON.stringify(m.value)}; Silverlight uses a crossdomain.xml only under all, master-only or by-ftp-filename`;
-      b.add({ step: 'meta-policy', location, why, requirements: ['SL-FLASH-5'] });
-      return b.denyBecause(`${why}; denied`, ['SL-FLASH-5'], location);
-    }
-  }
-  // SL-FLASH-8: no http-methods in Flash files: GET and POST only.
-  if (!isMethodAllowed([], method)) return b.denyBecause(`method ${method} is not GET or POST, and a crossdomain.xml cannot allow other methods; denied`, ['SL-FLASH-8'], location);
-  // SL-FLASH-6: secure (default true) over HTTPS admits only HTTPS callers.
-  const secureOk = (secure: boolean): boolean => scheme !== 'https' || !secure || caller.scheme === 'https';
-  if (policy.allowAccessFrom.length === 0) return b.denyBecause(`${location} has no allow-access-from: it grants nothing; denied`, ['SL-FLASH-9'], location);
-  // SL-FLASH-4
-  const star = policy.allowAccessFrom.filter((e) => e.domain === '*');
-  if (star.length === 0) {
-    return b.denyBecause(`${location} has no allow-access-from domain="*"; Silverlight honours no other domain in a crossdomain.xml; denied`, ['SL-FLASH-4'], location);
-  }
-  const grant = star.find((e) => secureOk(e.secure));
-  if (grant === undefined) {
-    return b.denyBecause(`${location} is served over HTTPS and its domain="*" grant is secure; the XAP is not loaded over HTTPS; denied`, ['SL-FLASH-6'], location);
-  }
-  b.add(withRule({ step: 'match', location, why: 'allow-access-from domain="*" admits every caller', requirements: ['SL-FLASH-4'] }, 'allow-access-from', grant.source));
-  // SL-FLASH-7
-  for (const h of headers) {
-    if (isHeaderAllowed([], h)) continue;
-    const ok = policy.allowHttpRequestHeadersFrom.some((e) => e.domain === '*' && secureOk(e.secure) && isHeaderAllowed(e.headers, h));
-    if (!ok) return b.denyBecause(`header ${h} is not allowed by an allow-http-request-headers-from domain="*" of ${location}; denied`, ['SL-FLASH-7'], location);
-  }
-  return b.allow(`${location} (read as Silverlight's crossdomain.xml subset) grants every caller with allow-access-from domain="*"; no path restriction applies`, ['SL-FLASH-4', 'SL-FLASH-8'], location, ruleOf('allow-access-from', grant.source));
-}

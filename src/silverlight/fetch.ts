@@ -1,19 +1,17 @@
 /**
  * Fetching a Silverlight policy location from a world snapshot: what port 943 or the HTTP location
- * answered (nothing, a failed connection, a status, an unfinished answer), then the effective policy
- * of what arrived (`effective.ts`), compiled for deciding (`compile.ts`) — or, for the
- * `crossdomain.xml` fallback, the Flash subset Silverlight reads (`flash-subset.ts`).
+ * answered (nothing, a failed connection, a status, an unfinished answer), then what the client
+ * reads in it — a `clientaccesspolicy.xml`, or for the `crossdomain.xml` fallback the Flash
+ * subset. How each is read is the client profile's (`steps.ts`); the reference is Silverlight's.
  *
  * @module
  */
 import type { Diagnostic, RequirementId } from '../diagnostics.js';
 import type { TraceAnswer } from '../decision/types.js';
 import type { IndexedWorld, PolicyLocation } from '../world/locations.js';
+import { acceptedPolicyContentTypes } from '../world/content-type.js';
 import { endedByClose, type WorldResponse } from '../world/world.js';
-import { compileSilverlightPolicy, type CompiledSilverlightPolicy } from './compile.js';
-import { readSilverlightPolicy, silverlightServingRefusal } from './effective.js';
-import { parseSilverlightFlashSubset } from './flash-subset.js';
-import type { SilverlightFlashSubset } from './model.js';
+import type { SilverlightReadAnswer, SilverlightSteps } from './steps.js';
 
 /** What fetching one location gave: the policy when the client uses one, otherwise what it got and why not. */
 export interface FetchedSilverlightPolicy<T> {
@@ -32,26 +30,22 @@ function none<T>(location: string, answered: TraceAnswer, why: string, requireme
   return { location, answered, policy: null, response, why, requirements, diagnostics };
 }
 
-function firstError(diagnostics: readonly Diagnostic[]): Diagnostic | undefined {
-  return diagnostics.find((d) => d.severity === 'error');
+function fromRead<T>(loc: PolicyLocation, read: SilverlightReadAnswer<T>, r: WorldResponse, why: string, requirements: RequirementId[]): FetchedSilverlightPolicy<T> {
+  if (!read.ok) return none(loc.key, read.answered, read.why, read.requirements, r, read.diagnostics);
+  return { location: loc.key, answered: 'policy', policy: read.policy, response: r, why, requirements, diagnostics: read.diagnostics };
 }
 
 // SL-SOCK-2, SL-SOCK-4, SL-SOCK-5, SL-SOCK-12
-/** Fetches the socket policy of port 943: the bytes up to the close, in Silverlight's own format only. */
-export function fetchSocketPolicy(world: IndexedWorld, loc: PolicyLocation): FetchedSilverlightPolicy<CompiledSilverlightPolicy> {
+/** Fetches the socket policy of port 943: the answer as the client reads it, in Silverlight's own format only. */
+export function fetchSocketPolicy<P, F>(world: IndexedWorld, loc: PolicyLocation, steps: SilverlightSteps<P, F>): FetchedSilverlightPolicy<P> {
   const r = world.get(loc.key);
   if (r === undefined) return none(loc.key, 'refused', 'nothing listens on port 943', ['SL-SOCK-12']);
   if (r.error !== undefined) return none(loc.key, r.error, `the connection to port 943 failed (${r.error})`, ['SL-SOCK-12'], r);
-  // SL-SOCK-4: only the server's close ends the response; one still open (or reset, or cut at the
-  // recorder's limit) is what Silverlight had read so far, not a policy.
-  if (!endedByClose(r)) return none(loc.key, `unfinished (${r.end as 'reset' | 'timeout' | 'limit'})`, `port 943 did not close the connection (the response ended by ${r.end}); Silverlight reads until the close`, ['SL-SOCK-4', 'SL-SOCK-12'], r);
-  if (r.body === '') return none(loc.key, 'empty', 'port 943 closed the connection without sending a policy', ['SL-SOCK-4', 'SL-SOCK-12'], r);
-  const read = readSilverlightPolicy(r.body, { kind: 'socket' });
-  if (read.answered !== 'policy' || read.effective === null) {
-    const first = firstError(read.diagnostics) ?? read.diagnostics[0];
-    return none(loc.key, read.answered, `the policy from port 943 is invalid${first ? `: ${first.message}` : ''}`, ['SL-SOCK-5', 'SL-SOCK-12', ...(firstError(read.diagnostics) ? [firstError(read.diagnostics)!.requirement] : [])], r, read.diagnostics);
-  }
-  return { location: loc.key, answered: 'policy', policy: compileSilverlightPolicy(read.effective), response: r, why: 'a Silverlight policy was served on port 943', requirements: ['SL-SOCK-2', 'SL-SOCK-5'], diagnostics: read.diagnostics };
+  const answer = steps.socketAnswer(r);
+  if (answer.text === null) return none(loc.key, answer.answered, answer.why, answer.requirements, r);
+  const read = steps.readPolicy(answer.text, 'socket');
+  if (!read.ok) return none(loc.key, read.answered, read.why, ['SL-SOCK-5', 'SL-SOCK-12', ...read.requirements], r, read.diagnostics);
+  return fromRead(loc, read, r, 'a Silverlight policy was served on port 943', ['SL-SOCK-2', 'SL-SOCK-5']);
 }
 
 // SL-HTTP-3
@@ -65,33 +59,29 @@ function httpFailure<T>(loc: PolicyLocation, r: WorldResponse | undefined): Fetc
   return null;
 }
 
+// SL-HTTP-4
+function contentTypeRefusal<T, P, F>(loc: PolicyLocation, r: WorldResponse, steps: SilverlightSteps<P, F>): FetchedSilverlightPolicy<T> | null {
+  const contentType = r.contentType ?? null;
+  if (steps.acceptsContentType(contentType)) return null;
+  return none(loc.key, 'content-type', `Content-Type ${contentType === null ? '(none)' : JSON.stringify(contentType)} is not ${acceptedPolicyContentTypes('silverlight')}`, ['SL-HTTP-4'], r);
+}
+
 // SL-HTTP-2, SL-HTTP-3, SL-HTTP-4
 /** Fetches `/clientaccesspolicy.xml` of a root. */
-export function fetchClientAccessPolicy(world: IndexedWorld, loc: PolicyLocation): FetchedSilverlightPolicy<CompiledSilverlightPolicy> {
+export function fetchClientAccessPolicy<P, F>(world: IndexedWorld, loc: PolicyLocation, steps: SilverlightSteps<P, F>): FetchedSilverlightPolicy<P> {
   const r = world.get(loc.key);
-  const failed = httpFailure<CompiledSilverlightPolicy>(loc, r);
+  const failed = httpFailure<P>(loc, r) ?? contentTypeRefusal<P, P, F>(loc, r!, steps);
   if (failed !== null) return failed;
-  const read = readSilverlightPolicy(r!.body, { kind: 'url', contentType: r!.contentType ?? null });
-  if (read.answered === 'content-type') return none(loc.key, 'content-type', read.why, read.requirements, r);
-  if (read.answered !== 'policy' || read.effective === null) {
-    const first = firstError(read.diagnostics);
-    return none(loc.key, read.answered, `the file is invalid${first ? `: ${first.message}` : ''}`, ['SL-XML-1', ...(first ? [first.requirement] : [])], r, read.diagnostics);
-  }
-  return { location: loc.key, answered: 'policy', policy: compileSilverlightPolicy(read.effective), response: r, why: 'clientaccesspolicy.xml was obtained; crossdomain.xml will not be consulted', requirements: ['SL-HTTP-2', 'SL-HTTP-7'], diagnostics: read.diagnostics };
+  const read = steps.readPolicy(r!.body, 'url');
+  if (!read.ok) return none(loc.key, read.answered, read.why, ['SL-XML-1', ...read.requirements], r, read.diagnostics);
+  return fromRead(loc, read, r!, 'clientaccesspolicy.xml was obtained; crossdomain.xml will not be consulted', ['SL-HTTP-2', 'SL-HTTP-7']);
 }
 
 // SL-HTTP-6, SL-FLASH-10
 /** Fetches the `crossdomain.xml` fallback of a root, read as Silverlight's subset of the Flash format. */
-export function fetchFlashSubset(world: IndexedWorld, loc: PolicyLocation): FetchedSilverlightPolicy<SilverlightFlashSubset> {
+export function fetchFlashSubset<P, F>(world: IndexedWorld, loc: PolicyLocation, steps: SilverlightSteps<P, F>): FetchedSilverlightPolicy<F> {
   const r = world.get(loc.key);
-  const failed = httpFailure<SilverlightFlashSubset>(loc, r);
+  const failed = httpFailure<F>(loc, r) ?? contentTypeRefusal<F, P, F>(loc, r!, steps);
   if (failed !== null) return failed;
-  const refusal = silverlightServingRefusal({ kind: 'url', contentType: r!.contentType ?? null });
-  if (refusal !== null) return none(loc.key, refusal.answered, refusal.why, [refusal.requirement], r);
-  const p = parseSilverlightFlashSubset(r!.body);
-  if (p.policy === null) {
-    const first = firstError(p.diagnostics);
-    return none(loc.key, 'invalid', `the file is invalid${first ? `: ${first.message}` : ''}`, ['SL-FLASH-10', ...(first ? [first.requirement] : [])], r, p.diagnostics);
-  }
-  return { location: loc.key, answered: 'policy', policy: p.policy, response: r, why: "no clientaccesspolicy.xml was served; the crossdomain.xml fallback is read as Silverlight's subset", requirements: ['SL-HTTP-6', 'SL-FLASH-10'], diagnostics: p.diagnostics };
+  return fromRead(loc, steps.readFlashSubset(r!.body), r!, "no clientaccesspolicy.xml was served; the crossdomain.xml fallback is read as Silverlight's subset", ['SL-HTTP-6', 'SL-FLASH-10']);
 }
