@@ -9,7 +9,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildVectors, serializeVectors, type SpecRequirementInfo } from '../conformance/kit/vectors.js';
+import { referenceDecision } from '../conformance/kit/conform.js';
+import { buildVectors, serializeVectors, type SpecRequirementInfo, type VectorProfile } from '../conformance/kit/vectors.js';
+import { PROFILES, profilesOf } from '../src/profiles/index.js';
 import { listFiles, loadCorpus } from '../src/corpus/load.js';
 import { CLIENT_PROFILES } from '../src/decision/types.js';
 
@@ -38,7 +40,15 @@ export function generateVectors(root: string = ROOT): Map<string, string> {
   const cases = loadCorpus(join(root, 'corpus'));
   const spec = specIndex(root);
   const files = new Map<string, string>();
-  for (const client of CLIENT_PROFILES) files.set(`${client}.json`, serializeVectors(buildVectors(cases, client, spec)));
+  for (const client of CLIENT_PROFILES) {
+    // A profile enters the vectors once it is modelled (it replaces at least one step of its
+    // reference); a profile not modelled yet decides as its reference and has checked nothing.
+    const profiles: VectorProfile[] = profilesOf(client)
+      .filter((name) => name !== client && Object.keys(PROFILES[name].overrides).length > 0)
+      .map((name) => ({ name, description: `${PROFILES[name].title}: ${PROFILES[name].description}` }));
+    const vectors = buildVectors(cases, client, spec, profiles, (profile, vector) => referenceDecision(vector, profile).decision);
+    files.set(`${client}.json`, serializeVectors(vectors));
+  }
   return files;
 }
 

@@ -8,12 +8,13 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { decide } from '../../src/decision/decide.js';
-import { CLIENT_PROFILES, type ClientProfile } from '../../src/decision/types.js';
+import { PROFILE_NAMES, type ClientProfile, type ProfileName } from '../../src/decision/types.js';
+import { profileFamily } from '../../src/profiles/index.js';
 import { parseWorld } from '../../src/world/parse.js';
 import { protocolLine, type ProtocolAnswer } from './protocol.js';
 
 /** The profiles the adapter can answer as, and the family each belongs to. */
-export const ADAPTER_PROFILES: ReadonlyMap<string, ClientProfile> = new Map(CLIENT_PROFILES.map((c) => [c, c]));
+export const ADAPTER_PROFILES: ReadonlyMap<string, ClientProfile> = new Map(PROFILE_NAMES.map((p) => [p, profileFamily(p)]));
 
 const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
@@ -43,7 +44,7 @@ export function answerLine(line: string, profile: string): ProtocolAnswer | { id
   if (world === null) return { id, error: `the world cannot be read: ${diagnostics.map((d) => d.message).join('; ')}` };
   const d = decide(
     {
-      client: family,
+      client: profile as ProfileName,
       origin: r.origin,
       target: r.target,
       ...(r.loadPolicy !== undefined ? { loadPolicy: r.loadPolicy as string[] } : {}),

@@ -7,7 +7,7 @@
  * @module
  */
 import { decide } from '../../src/decision/decide.js';
-import type { ClientProfile, Decision } from '../../src/decision/types.js';
+import type { ClientProfile, Decision, ProfileName } from '../../src/decision/types.js';
 import { matchCasePattern } from '../model.js';
 import { runSession, type CaseOutcome, type SessionEnd, type SessionOptions } from './session.js';
 import type { VectorCase, VectorFile, Verdict } from './vectors.js';
@@ -140,10 +140,10 @@ export function traceLines(d: Decision): string[] {
   });
 }
 
-/** The decision of `profile` (a reference client today) for a case: what the report shows as the reference trace. */
+/** The decision of `profile` for a case (our implementation of it): what the report shows as the profile's trace. */
 export function referenceDecision(c: VectorCase, profile: string): Decision {
   return decide(
-    { client: profile as ClientProfile, origin: c.origin, target: c.target, loadPolicy: c.loadPolicy, headers: c.headers, ...(c.method !== undefined ? { method: c.method } : {}) },
+    { client: profile as ProfileName, origin: c.origin, target: c.target, loadPolicy: c.loadPolicy, headers: c.headers, ...(c.method !== undefined ? { method: c.method } : {}) },
     c.world,
   );
 }

@@ -83,6 +83,8 @@ export interface VectorFile {
   cases: VectorCase[];
   /** Corpus requests of this client the protocol cannot express. */
   excluded: ExcludedVector[];
+  /** Profile verdicts the corpus records that are not expectations (not checked, or not request verdicts). */
+  unchecked: UncheckedVerdict[];
 }
 
 /** What the builder needs to know about a requirement of spec/. */
@@ -96,19 +98,52 @@ export const REFERENCE_PROFILES: Record<ClientProfile, string> = {
   silverlight: 'the reference: Silverlight 4 and 5 in the browser (spec/silverlight)',
 };
 
+/** A profile of the family other than its reference, as the builder sees it. */
+export interface VectorProfile {
+  name: string;
+  description: string;
+}
+
+/** A profile's verdict the corpus records for a case but that is not published: why not. */
+export interface UncheckedVerdict {
+  id: string;
+  profile: string;
+  /** What the corpus records (a request verdict, or a parse-level `valid`/`invalid`). */
+  corpus: string;
+  /** What our implementation of the profile decides. */
+  implementation: Verdict;
+}
+
+// CONFORM-1
+/**
+ * The verdict the corpus gives `profile` for request `index` of a case: its `divergences` entry
+ * for that request, else its entry for the whole case, else the family's `expect` verdict (a
+ * client with no entry decides as the reference). A parse-level entry (`valid`, `invalid`) is
+ * returned as it is: it is no request verdict.
+ */
+export function corpusVerdict(c: CorpusCase, index: number, family: ClientProfile, profile: string): string | undefined {
+  const entries = (c.divergences ?? []).filter((d) => d.client === profile);
+  const entry = entries.find((d) => d.request === index) ?? entries.find((d) => d.request === undefined);
+  return entry !== undefined ? entry.verdict : c.requests?.[index]?.expect[family];
+}
+
 // CONFORM-1
 /**
  * Builds the vectors of `client` from the loaded corpus. A request becomes a case when the corpus
  * gives `client`'s verdict for it; a request decided under a client configuration is listed in
- * `excluded` (the protocol carries none). `profiles` maps further profile names of the family to a
- * description and a function giving the checked verdict (or none) for a request: only checked
- * verdicts become expectations.
+ * `excluded` (the protocol carries none). For each further profile of the family, the corpus's
+ * verdict ({@link corpusVerdict}) becomes an expectation only when it is checked: a request verdict
+ * that our implementation of the profile (`decideAs`) reaches too. Any other is listed in
+ * `unchecked`, never published as an expectation.
  */
 export function buildVectors(
   cases: readonly CorpusCase[],
   client: ClientProfile,
   spec: readonly SpecRequirementInfo[],
-  profiles: readonly { name: string; description: string; verdict: (c: CorpusCase, request: number) => Verdict | null }[] = [],
+  profiles: readonly VectorProfile[] = [],
+  decideAs: (profile: string, vector: VectorCase) => Verdict = () => {
+    throw new Error('buildVectors: profiles given without decideAs');
+  },
 ): VectorFile {
   const specById = new Map(spec.map((r) => [r.id, r]));
   const out: VectorFile = {
@@ -120,6 +155,7 @@ export function buildVectors(
     requirements: {},
     cases: [],
     excluded: [],
+    unchecked: [],
   };
   for (const p of profiles) out.profiles[p.name] = p.description;
   const named = new Set<string>();
@@ -139,11 +175,6 @@ export function buildVectors(
         if (!specById.has(req)) throw new Error(`corpus/${c.path}: names ${req}, which spec/ does not declare`);
         named.add(req);
       }
-      const expect: Record<string, Verdict> = { [client]: verdict };
-      for (const p of profiles) {
-        const v = p.verdict(c, index);
-        if (v !== null) expect[p.name] = v;
-      }
       const vector: VectorCase = {
         id,
         requirements,
@@ -154,10 +185,16 @@ export function buildVectors(
         headers: r.headers ?? [],
         // The corpus world as written: its keys are part of the test (an implementation normalises them).
         world: c.resolvedWorld,
-        expect,
+        expect: { [client]: verdict },
         note: r.note ? `${c.title}. ${r.note}` : c.title,
       };
       if (r.method !== undefined) vector.method = r.method;
+      for (const p of profiles) {
+        const recorded = corpusVerdict(c, index, client, p.name)!;
+        const implementation = decideAs(p.name, vector);
+        if (recorded === implementation) vector.expect[p.name] = implementation;
+        else out.unchecked.push({ id, profile: p.name, corpus: recorded, implementation });
+      }
       out.cases.push(vector);
     });
   }
@@ -170,10 +207,10 @@ export function buildVectors(
  * one line of its own (a changed case is a one-line diff, and the file stays small).
  */
 export function serializeVectors(file: VectorFile): string {
-  const { cases, excluded, ...head } = file;
+  const { cases, excluded, unchecked, ...head } = file;
   const list = (items: readonly unknown[]): string => (items.length === 0 ? '[]' : `[\n${items.map((i) => `    ${JSON.stringify(i)}`).join(',\n')}\n  ]`);
   const top = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v, null, 2).replace(/\n/g, '\n  ')}`);
-  return `{\n${[...top, `  "cases": ${list(cases)}`, `  "excluded": ${list(excluded)}`].join(',\n')}\n}\n`;
+  return `{\n${[...top, `  "cases": ${list(cases)}`, `  "excluded": ${list(excluded)}`, `  "unchecked": ${list(unchecked)}`].join(',\n')}\n}\n`;
 }
 
 /** The vectors shipped with the package (`vectors/` at the package root). */
@@ -221,6 +258,9 @@ export function readVectorFile(text: string): { file: VectorFile | null; problem
   if (o.profiles === null || typeof o.profiles !== 'object') problems.push('"profiles" must be an object');
   if (o.requirements === null || typeof o.requirements !== 'object') problems.push('"requirements" must be an object');
   if (!Array.isArray(o.cases)) problems.push('"cases" must be an array');
+  // Optional for readers: a hand-written --cases file may leave out what it has nothing to say about.
+  o.excluded ??= [];
+  o.unchecked ??= [];
   if (problems.length > 0) return { file: null, problems };
   const seen = new Set<string>();
   for (const [i, c] of (o.cases as unknown as Record<string, unknown>[]).entries()) {
