@@ -7,7 +7,8 @@
  *   --fault hang-on=ID           never answers case ID (answers the others)
  *   --fault garbage-after=N      answers N cases, then writes a line that is not an answer
  *   --fault error-on=PREFIX      answers {"error"} for cases whose id starts with PREFIX
- *   --fault reverse              answers each batch of 8 requests in reverse order
+ *   --fault reverse              answers each batch of 4 requests in reverse order (the last batch
+ *                                after 50 ms without a request)
  *   --fault silent               reads everything and answers nothing
  */
 import { createInterface } from 'node:readline';
@@ -21,6 +22,13 @@ const value = (name: string): string | undefined => faults.find((f) => f.startsW
 
 let answered = 0;
 let batch: string[] = [];
+let flushTimer: NodeJS.Timeout | undefined;
+const flush = (): void => {
+  clearTimeout(flushTimer);
+  const answers = batch.reverse();
+  batch = [];
+  for (const a of answers) out(a);
+};
 const out = (line: string): void => {
   process.stdout.write(line);
   answered++;
@@ -44,10 +52,9 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
   const answer = protocolLine(answerLine(JSON.stringify(request), client));
   if (faults.includes('reverse')) {
     batch.push(answer);
-    if (batch.length === 8) {
-      for (const a of batch.reverse()) out(a);
-      batch = [];
-    }
+    clearTimeout(flushTimer);
+    if (batch.length === 4) flush();
+    else flushTimer = setTimeout(flush, 50);
   } else out(answer);
 }
-for (const a of batch.reverse()) out(a);
+flush();
