@@ -67,7 +67,7 @@ describe('vectors (CONFORM-1)', () => {
     expect(withEntry).toBeDefined();
     // A stand-in implementation of lightspark that reaches the corpus's verdict everywhere but on one request.
     const wrongOn = `${withEntry.id}#0`;
-    const byId = new Map(corpus.flatMap((c) => (c.requests ?? []).map((_, i) => [`${c.id}#${i}`, corpusVerdict(c, i, 'flash', 'lightspark')] as const)));
+    const byId = new Map<string, string | undefined>(corpus.flatMap((c) => (c.requests ?? []).map((_, i) => [`${c.id}#${i}`, corpusVerdict(c, i, 'flash', 'lightspark')] as const)));
     const file = buildVectors(corpus, 'flash', spec, [{ name: 'lightspark', description: 'test' }], (_p, v) => {
       const recorded = byId.get(v.id);
       const verdict = recorded === 'allow' || recorded === 'deny' ? recorded : 'deny';
