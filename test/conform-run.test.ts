@@ -57,6 +57,24 @@ describe('conform against our own adapter (CONFORM-4)', () => {
   });
 });
 
+describe('conform over client profiles (CONFORM-4)', () => {
+  // Every modelled profile of the Flash vectors (lightspark, and those still to come).
+  const others = Object.keys(FLASH.profiles).filter((p) => p !== 'flash');
+  it('the vectors name at least one profile besides the reference', () => {
+    expect(others.length).toBeGreaterThan(0);
+  });
+  it.each(others)('xdpolicy adapter --client %s passes --profile itself, shows its known departures against flash, and is recognised as itself', async (profile) => {
+    const command = [process.execPath, '--import', TSX, RUN_CLI, 'adapter', '--client', profile];
+    const own = await run(command, { profile });
+    expect(own.exitCode, own.disagreements.map((d) => d.id).join('\n')).toBe(0);
+    const vsFlash = await run(command);
+    const departures = FLASH.cases.filter((c) => c.expect[profile] !== undefined && c.expect[profile] !== c.expect.flash).map((c) => c.id);
+    expect(vsFlash.disagreements.map((d) => d.id).sort()).toEqual(departures.sort());
+    expect(vsFlash.exitCode).toBe(departures.length > 0 ? 1 : 0);
+    expect(vsFlash.agreement[0]!.profile).toBe(profile);
+  });
+});
+
 describe('conform against a deliberately broken adapter', () => {
   it('ignoring loadPolicyFile: exactly the requirements of the cases that depend on it fail, with both verdicts and the reference trace', async () => {
     const r = await run(broken('ignore-load-policy'));

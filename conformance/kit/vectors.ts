@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { profileExpectations } from '../../src/corpus/expectations.js';
 import type { CorpusCase } from '../../src/corpus/types.js';
 import { CLIENT_PROFILES, type ClientProfile } from '../../src/decision/types.js';
 import { parseWorld } from '../../src/world/parse.js';
@@ -108,23 +109,19 @@ export interface VectorProfile {
 export interface UncheckedVerdict {
   id: string;
   profile: string;
-  /** What the corpus records (a request verdict, or a parse-level `valid`/`invalid`). */
-  corpus: string;
+  /** What the corpus records. */
+  corpus: Verdict;
   /** What our implementation of the profile decides. */
   implementation: Verdict;
 }
 
-// CONFORM-1
 /**
- * The verdict the corpus gives `profile` for request `index` of a case: its `divergences` entry
- * for that request, else its entry for the whole case, else the family's `expect` verdict (a
- * client with no entry decides as the reference). A parse-level entry (`valid`, `invalid`) is
- * returned as it is: it is no request verdict.
+ * The verdict the corpus gives `profile` for request `index` of a case (the corpus's one rule,
+ * `profileExpectations`: its own `divergences` entry, else its family's `expect` verdict), or
+ * `undefined` when the corpus gives none.
  */
-export function corpusVerdict(c: CorpusCase, index: number, family: ClientProfile, profile: string): string | undefined {
-  const entries = (c.divergences ?? []).filter((d) => d.client === profile);
-  const entry = entries.find((d) => d.request === index) ?? entries.find((d) => d.request === undefined);
-  return entry !== undefined ? entry.verdict : c.requests?.[index]?.expect[family];
+export function corpusVerdict(c: CorpusCase, index: number, profile: string): Verdict | undefined {
+  return profileExpectations(c, index).find((e) => e.client === profile)?.verdict;
 }
 
 // CONFORM-1
@@ -132,7 +129,7 @@ export function corpusVerdict(c: CorpusCase, index: number, family: ClientProfil
  * Builds the vectors of `client` from the loaded corpus. A request becomes a case when the corpus
  * gives `client`'s verdict for it; a request decided under a client configuration is listed in
  * `excluded` (the protocol carries none). For each further profile of the family, the corpus's
- * verdict ({@link corpusVerdict}) becomes an expectation only when it is checked: a request verdict
+* verdict ({@link corpusVerdict}) becomes an expectation only when it is checked: a verdict
  * that our implementation of the profile (`decideAs`) reaches too. Any other is listed in
  * `unchecked`, never published as an expectation.
  */
@@ -190,7 +187,8 @@ export function buildVectors(
       };
       if (r.method !== undefined) vector.method = r.method;
       for (const p of profiles) {
-        const recorded = corpusVerdict(c, index, client, p.name)!;
+        const recorded = corpusVerdict(c, index, p.name);
+        if (recorded === undefined) continue; // a profile the corpus does not know
         const implementation = decideAs(p.name, vector);
         if (recorded === implementation) vector.expect[p.name] = implementation;
         else out.unchecked.push({ id, profile: p.name, corpus: recorded, implementation });
