@@ -31,7 +31,13 @@ export interface ConformCaseResult {
 }
 
 /** Counts per status. */
-export type StatusCounts = Record<ConformStatus, number>;
+export interface StatusCounts {
+  pass: number;
+  fail: number;
+  skip: number;
+  error: number;
+  untested: number;
+}
 
 /** A requirement's line of the report. */
 export interface RequirementResult extends StatusCounts {
