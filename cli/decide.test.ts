@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
+import { PROFILE_NAMES } from '../src/decision/types.js';
 import { captureIO } from './test-support/capture.js';
 
 
@@ -71,8 +72,8 @@ describe('xdpolicy decide', () => {
   });
 
   it.each([
-    [['--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], '--client is required'],
-    [['--client', 'netscape', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], "unknown client 'netscape'"],
+    [['--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], '--client NAME is required (one of flash, flash9, lightspark, unity, swfdec, gnash, silverlight, moonlight, or all)'],
+    [['--client', 'netscape', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], "--client 'netscape' is not one of flash, flash9, lightspark, unity, swfdec, gnash, silverlight, moonlight, all"],
     [['--client', 'flash', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], '--origin URL is required'],
     [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--policy', 'socket.xml'], '--target URL is required'],
     [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1'], 'one of --world FILE or --policy FILE'],
@@ -144,10 +145,19 @@ describe('xdpolicy decide', () => {
     expect(r.out).toBe('');
   });
 
+  it('FLASH-SOCK-8 FLASH-URL-5 a --load-policy URL the client cannot read is a usage error naming it, not ignored', async () => {
+    for (const target of ['socket://b.com:5000', 'http://b.com/data.xml']) {
+      const r = await run(['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', target, '--policy', 'socket.xml', '--load-policy', 'notaurl']);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^xdpolicy decide: --load-policy notaurl: .*'notaurl'/);
+      expect(r.out).toBe('');
+    }
+  });
+
   it('--help prints the contract and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('--client flash --origin URL --target URL (--world FILE | --policy FILE)');
+    expect(r.out).toContain('--client NAME|all --origin URL --target URL (--world FILE | --policy FILE)');
   });
 
   const bin = resolve(__dirname, '../bin/xdpolicy.js');
@@ -163,5 +173,35 @@ describe('xdpolicy decide', () => {
       status = (e as { status: number }).status;
     }
     expect(status).toBe(2);
+  });
+});
+
+describe('xdpolicy decide --client (profiles)', () => {
+  it('takes every profile name', async () => {
+    for (const client of PROFILE_NAMES) {
+      const r = await run(['--client', client, '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:5005', '--policy', 'socket.xml', '--json']);
+      expect(JSON.parse(r.out).client, r.err).toBe(client);
+    }
+  });
+
+  it('--client all: one line per profile, the reason only where it departs from its reference; exit 1 when one denies', async () => {
+    const r = await run(['--client', 'all', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:5005', '--policy', 'socket.xml']);
+    expect(r.code).toBe(1);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([...PROFILE_NAMES]);
+    expect(lines[0]).toMatch(/^flash +ALLOW +the master socket policy grants port 5005/);
+    expect(lines[1]).toBe('flash9       ALLOW');
+    // Lightspark collapses to-ports="5000-5010" to port 5000.
+    expect(lines[2]).toMatch(/^lightspark +DENY +\(flash allows\) no socket policy grants/);
+    expect(lines[PROFILE_NAMES.indexOf('silverlight')]).toMatch(/^silverlight +DENY +port 5005 is outside 4502-4534/);
+  });
+
+  it('--client all --json: a map from profile to decision', async () => {
+    const r = await run(['--client', 'all', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:5000', '--policy', 'socket.xml', '--json']);
+    const map = JSON.parse(r.out) as Record<string, { decision: string; client: string }>;
+    expect(Object.keys(map)).toEqual([...PROFILE_NAMES]);
+    expect(map.lightspark!.decision).toBe('allow');
+    expect(map.moonlight!.client).toBe('moonlight');
+    expect(r.code).toBe(1);
   });
 });

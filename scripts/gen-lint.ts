@@ -27,6 +27,7 @@ const FAMILIES: Readonly<Record<string, string>> = {
   META: 'Meta-policies (Flash)',
   SERVE: 'How the file is served',
   SL: 'Silverlight grants',
+  CHECK: 'The linter itself',
 };
 
 /** The family of an ID: `LINT-DOMAIN-ANY` → `DOMAIN`. */
@@ -47,6 +48,7 @@ function describeServing(e: LintExample): string {
   parts.push(e.servedFrom !== undefined ? `served from \`${e.servedFrom}\`` : 'linted without `--served-from`');
   if (e.client !== undefined) parts.push(`\`--client ${e.client}\``);
   if (e.contentType !== undefined) parts.push(`\`Content-Type: ${e.contentType}\``);
+  if (e.trusted !== undefined) parts.push(`\`--trusted ${e.trusted.join(',')}\``);
   for (const [k, v] of Object.entries(e.headers ?? {})) parts.push(`\`${k}: ${v}\``);
   return parts.join(', ');
 }
@@ -77,11 +79,11 @@ function renderCheck(c: CheckInfo): string {
     '',
     `**Triggers** (${describeServing(c.trigger)}):`,
     '',
-    fence(c.trigger.policy),
+    fence(c.trigger.shown ?? c.trigger.policy),
     '',
     `**Near miss, must not trigger** (${describeServing(c.nearMiss)}):`,
     '',
-    fence(c.nearMiss.policy),
+    fence(c.nearMiss.shown ?? c.nearMiss.policy),
     '',
     `Corpus: \`corpus/lint/${familyOf(c.id).toLowerCase()}/${caseName(c.id)}.trigger.case.json\` and \`….near-miss.case.json\`.`,
     '',
@@ -136,8 +138,10 @@ export function renderLintSpec(): string {
     'a CWE where one fits.',
     '',
     '### LINT-2 — Findings are deterministic and sorted',
-    'The same text in the same context MUST give the same findings, ordered by severity (worst',
-    'first), then line, column, ID and value; exact duplicates are reported once.',
+    'The same text in the same context MUST give the same findings, in one total order: live exposure',
+    'first (`high`, then `medium`), then `error` (an element or a file no client uses: it exposes',
+    'nothing), then `low` and `info` (`REPORT_RANK`); then line, column, ID and value. Exact duplicates',
+    'are reported once. A live `*` grant is listed above a voided element.',
     '',
     '### LINT-3 — Parse verdicts are findings',
     'A file the parser rejects gives LINT-PARSE-REJECTED and an element it voids LINT-PARSE-VOIDED,',
@@ -158,9 +162,12 @@ export function renderLintSpec(): string {
     'and 2 on a usage error (unknown option, bad value, unreadable file), with a message naming it.',
     '',
     '### LINT-7 — Output',
-    '`--json` prints `{"files": [...], "findings": [{"id", "severity", "message", "line", "column",',
-    '"value", "file"}]}`. The text output groups findings by severity, worst first, each as',
-    '`file:line:column  ID  message [value]`, coloured on a terminal unless `NO_COLOR` is set.',
+    '`--format json` (or `--json`) prints `{"files": [...], "findings": [{"id", "severity", "message",',
+    '"line", "column", "value", "file", "remediation", "requirement"?, "cwe"?, "fix"?}]}`. The text',
+    'output (`--format text`, the default) groups findings by severity in report order (LINT-2), each',
+    'as `file:line:column  ID  message [value]` followed by its remediation; the repeats of one check',
+    'in one file are one entry listing their lines (`file  ID  ×N  lines 4, 5, 9`). It is coloured on',
+    'a terminal unless `NO_COLOR` is set. `-` as FILE reads standard input.',
     '',
     '### LINT-8 — Every check has a triggering case and a near miss',
     'corpus/lint/ MUST hold, for every check, a case that raises it and a close case that must not.',
@@ -179,10 +186,51 @@ export function renderLintSpec(): string {
     'The checks\' severities and CWEs, this chapter and corpus/lint/ are generated from one table',
     '(`CHECKS` in src/lint/catalogue.ts); a test fails when they drift apart.',
     '',
+    '### LINT-11 — SARIF',
+    '`--format sarif` MUST print one SARIF 2.1.0 log (OASIS SARIF v2.1.0) that validates against its',
+    'JSON schema: a run whose tool lists every check of the catalogue as a rule (title, explanation,',
+    'help text with the remediation, default level, the CWE as the tag `external/cwe/cwe-N`, the',
+    'requirements it rests on), and a result per finding with its rule, level (`error` for `error`',
+    'and `high`, `warning` for `medium`, `note` below), message, physical location (the file as a',
+    'relative URI, line and column) and a fingerprint that does not change when lines move: a hash',
+    'of the check, the file, the offending line\'s text without its indentation and the value,',
+    'numbered among equal hashes. A computed fix (LINT-12) is a SARIF `fix`.',
+    '',
+    '### LINT-12 — Remediation',
+    'Every finding MUST carry what to change (`remediation`: the catalogue\'s, made specific where it',
+    'can be), and, where it can be computed from the file, the fixed element (`fix`): a `*` grant',
+    '(`allow-access-from`, `allow-http-request-headers-from`, Silverlight `<domain uri="*"/>`)',
+    'rewritten to the domains named by `--trusted` (one element per domain; Silverlight: `http://`',
+    'and `https://` for each); `to-ports="*"` rewritten to the ports the file\'s other rules grant;',
+    '`secure="false"` removed from a grant of a policy served over HTTPS.',
+    '',
+    '### LINT-13 — A fix never widens access',
+    '`xdpolicy lint --fix` MUST write only fixes that cannot widen access: for any policy, the fixed',
+    'policy grants a subset of what the original grants, for both clients (checked by a property',
+    'test deciding probe requests over both). It writes the fixed file in place, prints a unified',
+    'diff on stdout, and leaves the file alone when the fixed text would not read as a policy; one',
+    'line per file on stderr says what was done, and the exit status judges the files as they now',
+    'are. `--fix` takes files only (not `-`) and prints text only (not `--format json` or `sarif`).',
+    '',
+    '### LINT-14 — Trust in other registered domains is listed',
+    'Each grant naming a host or wildcard under a registered domain (Public Suffix List, private',
+    'section included) other than the served host\'s MUST give an info finding naming that domain',
+    '(LINT-DOMAIN-REGISTERED). `--trusted DOMAIN` (repeatable, or comma-separated) marks the expected',
+    'ones: grants under their registered domains are not reported.',
+    '',
+    '### LINT-15 — The context given is not reported as inferred',
+    'When `--served-from` is given, LINT-CONTEXT-INFERRED MUST NOT be reported, whatever the file holds.',
+    '',
+    '### LINT-16 — No check stops silently',
+    'A check MAY bound its work, and the bound MUST be stated; a check that reaches it MUST say so in',
+    'a finding (LINT-CHECK-INCOMPLETE) naming what it did not check. The shadowed-rule check indexes',
+    'rules by domain and compares at most 1,000,000 pairs.',
+    '',
     '## Severities',
     '',
-    'Ordered by one rank table (`SEVERITY_RANK`); findings are sorted by severity, then line and',
-    'column. `--fail-on` (default `medium`) makes the CLI exit 1 when a finding is at least that bad.',
+    'How bad a finding is: `SEVERITY_RANK`, worst first as listed below. `--fail-on` (default',
+    '`medium`) makes the CLI exit 1 when a finding is at least that bad (an `error` reaches every',
+    'threshold). Reports list live exposure first (LINT-2).',
     '',
     '| Severity | Meaning |',
     '|---|---|',
@@ -232,6 +280,7 @@ export function renderLintCorpus(): Map<string, string> {
       if (example.client !== undefined) lint.client = example.client;
       if (example.contentType !== undefined) lint.contentType = example.contentType;
       if (example.headers !== undefined) lint.headers = example.headers;
+      if (example.trusted !== undefined) lint.trusted = [...example.trusted];
       if (kind === 'trigger') lint.must = [c.id];
       else lint.mustNot = [c.id];
       const sidecar: CorpusCaseFile = {

@@ -117,7 +117,7 @@ export type { Decider, DeciderOptions, ProfileDecisions } from './decision/decid
 // Client profiles (spec/profiles.md): each client as a declared delta of a reference procedure.
 export { PROFILES, profileDefinition, profileFamily, profilesOf, profileOverrides, withoutOverride } from './profiles/index.js';
 export type { AnyProfileDefinition, FlashProfileDefinition, SilverlightProfileDefinition, ProfileOverride, ProfileRegistry } from './profiles/index.js';
-export type { ProfileDefinition, StepTag, Override, Overrides, Undecided } from './profiles/types.js';
+export type { ProfileDefinition, StepTag, Override, Overrides, Undecided, Pending } from './profiles/types.js';
 export type { FlashSteps } from './flash/steps.js';
 export type { FlashReadSteps } from './flash/effective.js';
 export type { SilverlightSteps } from './silverlight/steps.js';
@@ -140,6 +140,9 @@ export { lint, lintEffective, lintText, lintTextReport, diagnosticToFinding } fr
 export type { AnyPolicy, AnyEffectivePolicy, LintReport } from './lint/lint.js';
 export { LINT_CLIENTS, parseServedFrom, resolveLintContext, sniffRootElement } from './lint/context.js';
 export type { LintClient, LintContext, LintOptions, PolicyFormat, ServedFrom } from './lint/context.js';
+export { applyFixes, fixDiff, fixesOf, withFixes } from './lint/fix.js';
+export { fingerprints, toSarif, FINGERPRINT_KEY, SARIF_SCHEMA_URI } from './lint/sarif.js';
+export type { SarifFile, SarifTool } from './lint/sarif.js';
 export { CATALOGUE, CHECKS, CHECK_IDS, SCANNER_RULES, checkInfo } from './lint/catalogue.js';
 export type { CheckInfo, LintExample, ScannerRule } from './lint/catalogue.js';
 export { FLASH_CHECKS, SILVERLIGHT_CHECKS, SILVERLIGHT_FLASH_SUBSET_CHECKS, CHECK_PROFILES } from './lint/checks/index.js';
