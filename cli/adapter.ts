@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { parseArgs } from 'node:util';
 import { ADAPTER_PROFILES, runAdapter } from '../conformance/kit/adapter.js';
-import { UsageError, type CliIO } from './io.js';
+import type { CliIO } from './io.js';
+import { choiceOption, missingOption, parseOptions } from './options.js';
 
 /** The help text of `xdpolicy adapter`. */
 export const ADAPTER_USAGE = `usage: xdpolicy adapter --client NAME
@@ -23,18 +23,14 @@ Exit status: 0 at the end of the input, 2 usage error.
 
 /** Runs `xdpolicy adapter` on the process's stdin and stdout. */
 export async function runAdapterCommand(args: string[], io: CliIO, input: NodeJS.ReadableStream = process.stdin): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, strict: true, options: { client: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${ADAPTER_USAGE}`);
-  }
-  if (values.help) {
+  const { values, help } = parseOptions(args, { client: { type: 'string' } }, { usage: ADAPTER_USAGE });
+  if (help) {
     io.stdout.write(ADAPTER_USAGE);
     return 0;
   }
-  if (values.client === undefined) throw new UsageError(`--client NAME is required (one of: ${[...ADAPTER_PROFILES.keys()].join(', ')})`);
-  if (!ADAPTER_PROFILES.has(values.client)) throw new UsageError(`unknown profile '${values.client}' (expected one of: ${[...ADAPTER_PROFILES.keys()].join(', ')})`);
+  const names = [...ADAPTER_PROFILES.keys()];
+  if (values.client === undefined) throw missingOption('--client', 'NAME', `one of: ${names.join(', ')}`);
+  choiceOption('--client', values.client, names);
   await runAdapter(input as never, io.stdout as never, values.client);
   return 0;
 }

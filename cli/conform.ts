@@ -5,7 +5,6 @@
  * @module
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { runConform } from '../conformance/kit/conform.js';
 import { splitCommand } from '../conformance/kit/protocol.js';
 import { conformHtmlReport, conformJsonReport, conformJunitReport, conformTextReport } from '../conformance/kit/report.js';
@@ -14,6 +13,7 @@ import { matchCasePattern } from '../conformance/model.js';
 import { CLIENT_PROFILES, PROFILE_NAMES, type ClientProfile, type ProfileName } from '../src/decision/types.js';
 import { profileFamily } from '../src/profiles/index.js';
 import { UsageError, type CliIO } from './io.js';
+import { choiceOption, integerOption, invalidValue, missingOption, parseOptions, type OptionSpecs } from './options.js';
 import { checkOutputs, reportWriter, type OutputRequest } from './output.js';
 import { readBoundedFile, type InputLimit } from './read.js';
 
@@ -53,12 +53,6 @@ to the end (it could not start, exited early, broke the protocol or stopped answ
 /** A vectors file: the shipped ones are under 1 MiB; room for a corpus ten times larger. */
 export const VECTORS_FILE_LIMIT: InputLimit = { maxBytes: 64 * 1024 * 1024, what: 'a vectors file', source: 'conform: 64 MiB' };
 
-function integer(name: string, value: string | undefined, min: number, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${value}'`);
-  return Number(value);
-}
-
 async function readVectors(io: CliIO, flag: string, path: string): Promise<VectorFile> {
   const read = await readBoundedFile(path, VECTORS_FILE_LIMIT);
   if (!read.ok) throw new UsageError(`${flag} ${path}: cannot read the file: ${read.reason}`);
@@ -67,42 +61,32 @@ async function readVectors(io: CliIO, flag: string, path: string): Promise<Vecto
   return file;
 }
 
+const CONFORM_OPTIONS = {
+  impl: { type: 'string' },
+  client: { type: 'string' },
+  profile: { type: 'string' },
+  cases: { type: 'string' },
+  filter: { type: 'string' },
+  json: { type: 'string' },
+  junit: { type: 'string' },
+  html: { type: 'string' },
+  timeout: { type: 'string' },
+  window: { type: 'string' },
+} as const satisfies OptionSpecs;
+
 /** Runs `xdpolicy conform`. */
 export async function runConformCommand(args: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      options: {
-        impl: { type: 'string' },
-        client: { type: 'string' },
-        profile: { type: 'string' },
-        cases: { type: 'string' },
-        filter: { type: 'string' },
-        json: { type: 'string' },
-        junit: { type: 'string' },
-        html: { type: 'string' },
-        timeout: { type: 'string' },
-        window: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${CONFORM_USAGE}`);
-  }
-  const { values } = parsed;
-  if (values.help) {
+  const { values, help } = parseOptions(args, CONFORM_OPTIONS, { usage: CONFORM_USAGE });
+  if (help) {
     io.stdout.write(CONFORM_USAGE);
     return 0;
   }
-  if (values.impl === undefined) throw new UsageError(`--impl "COMMAND ARGS" is required\n\n${CONFORM_USAGE}`);
+  if (values.impl === undefined) throw missingOption('--impl', '"COMMAND ARGS"');
   const split = splitCommand(values.impl);
-  if ('problem' in split) throw new UsageError(`--impl: cannot read the command: ${split.problem}`);
-  const client = values.client;
-  if (client !== undefined && !CLIENT_PROFILES.includes(client as ClientProfile)) throw new UsageError(`--client must be one of ${CLIENT_PROFILES.join(', ')}, got '${client}'`);
-  const budgetMs = integer('timeout', values.timeout, 10, 600_000, 5000);
-  const window = integer('window', values.window, 1, 1024, 8);
+  if ('problem' in split) throw invalidValue('--impl', `cannot read the command: ${split.problem}`);
+  const client = choiceOption('--client', values.client, CLIENT_PROFILES);
+  const budgetMs = integerOption('--timeout', values.timeout, 10, 600_000, 5000);
+  const window = integerOption('--window', values.window, 1, 1024, 8);
 
   // The vectors: --cases FILE, or the shipped file of the client (given, the profile's family, or flash).
   let vectors: VectorFile;
