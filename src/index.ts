@@ -143,4 +143,6 @@ export type { LintClient, LintContext, LintOptions, PolicyFormat, ServedFrom } f
 export { CATALOGUE, CHECKS, CHECK_IDS, SCANNER_RULES, checkInfo } from './lint/catalogue.js';
 export type { CheckInfo, LintExample, ScannerRule } from './lint/catalogue.js';
 export { FLASH_CHECKS, SILVERLIGHT_CHECKS, SILVERLIGHT_FLASH_SUBSET_CHECKS, CHECK_PROFILES } from './lint/checks/index.js';
+export { checkCompatibility, compatProbes, compatDepartures, comparedProfiles } from './lint/checks/index.js';
+export type { CompatOptions, CompatProbes, Departure, ProbeOrigin, ProbeOriginKind } from './lint/checks/index.js';
 export type { Check, CheckProfile, FlashCheck, SilverlightCheck } from './lint/checks/index.js';

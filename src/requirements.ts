@@ -137,6 +137,7 @@ export const REQUIREMENT_IDS = [
   'LINT-8',
   'LINT-9',
   'LINT-10',
+  'LINT-11',
   'SRV-FRAME-1',
   'SRV-FRAME-2',
   'SRV-FRAME-3',

@@ -618,6 +618,64 @@ export const CATALOGUE = [
     trigger: { policy: sl('        <domain uri="*"/>', '        <socket-resource port="4502-4534" protocol="tcp"/>'), servedFrom: 'xmlsocket://game.example.com:943' },
     nearMiss: { policy: sl('        <domain uri="*"/>', '        <socket-resource port="4530" protocol="tcp"/>'), servedFrom: 'xmlsocket://game.example.com:943' },
   },
+  // ---------------------------------------------------------------- other clients (profiles)
+  {
+    id: 'LINT-COMPAT-GRANTS-UNNAMED',
+    title: 'Another client grants origins the file never names',
+    severity: 'high',
+    cwe: 'CWE-942',
+    formats: ['flash', 'silverlight'],
+    requirements: ['LINT-11'],
+    scanners: [],
+    explanation:
+      'Under another client of the file\'s family (a profile of spec/profiles.md: Lightspark, Flash Player 9, Moonlight, …) an origin the file does not name — an unrelated site, a look-alike `evil<domain>`, an IP form — gets access the reference denies. The usual cause is a client reading what the reference rejects: a malformed file whose `*` rule Flash Player throws away still grants every site under Lightspark, which reads the tree its XML parser built before the error.',
+    remediation: 'Make the file mean the same to every client: fix what the reference rejects or ignores (the finding quotes both decisions\' reasons), and never leave a `*` rule in a file you rely on being rejected.',
+    confidence: 'As exact as the profiles; the probes are a sample (the file\'s own domains and ports plus standard probes), so no finding does not prove the clients agree on every request.',
+    trigger: { policy: `${X}<cross-domain-policy>\n  <allow-access-from domain="*" to-ports="*"/>\n`, servedFrom: SOCK },
+    nearMiss: { policy: flash('  <allow-access-from domain="www.example.com" to-ports="5000"/>'), servedFrom: SOCK },
+  },
+  {
+    id: 'LINT-COMPAT-GRANTS-MORE',
+    title: 'Another client grants the named origins more',
+    severity: 'medium',
+    formats: ['flash', 'silverlight'],
+    requirements: ['LINT-11'],
+    scanners: [],
+    explanation:
+      'Under another client of the file\'s family, an origin the file names (or its bare domain) gets access the reference denies: a port the reference keeps out, an HTTP SWF where the reference asks for HTTPS (`secure`), a path outside the file\'s scope. The operator meant less than those users grant.',
+    remediation: 'Grant only what every client reads the same way: `secure` only where it is enforced by every client you serve, socket policies on port 843, exact ports rather than ranges that clients read differently.',
+    confidence: 'As exact as the profiles; a sample of probes.',
+    trigger: { policy: flash('  <allow-access-from domain="www.example.com"/>'), servedFrom: 'https://api.example.com/crossdomain.xml' },
+    nearMiss: { policy: flash('  <allow-access-from domain="www.example.com"/>'), servedFrom: 'http://api.example.com/crossdomain.xml' },
+  },
+  {
+    id: 'LINT-COMPAT-DENIES',
+    title: 'Another client denies what the reference grants',
+    severity: 'medium',
+    formats: ['flash', 'silverlight'],
+    requirements: ['LINT-11'],
+    scanners: [],
+    explanation:
+      'Under another client of the file\'s family, a request the reference allows is denied: the operator\'s users of that client break. Lightspark, for one, reads `to-ports="5000-5010"` as port 5000 alone.',
+    remediation: 'Write the grant in a form every client reads alike (list the ports: `to-ports="5000,5001,5002"`), or accept that the client is not served.',
+    confidence: 'As exact as the profiles; a sample of probes.',
+    trigger: { policy: flash('  <allow-access-from domain="www.example.com" to-ports="5000-5010"/>'), servedFrom: SOCK },
+    nearMiss: { policy: flash('  <allow-access-from domain="www.example.com" to-ports="5000,5010"/>'), servedFrom: SOCK },
+  },
+  {
+    id: 'LINT-COMPAT-SAMPLED',
+    title: 'The client comparison probed a sample',
+    severity: 'info',
+    formats: ['flash', 'silverlight'],
+    requirements: ['LINT-11'],
+    scanners: [],
+    explanation:
+      'The comparison of clients seeds its probes from the domains, ports and paths the file writes, up to a bound (8 domains, 24 ports, 6 paths) so that linting a large file stays quick. The file writes more: what it writes beyond the bound was not probed.',
+    remediation: 'Nothing is required; decide the requests you care about with `xdpolicy decide --client all`.',
+    confidence: 'Certain.',
+    trigger: { policy: flash(Array.from({ length: 9 }, (_, i) => `  <allow-access-from domain="h${i + 1}.example.com"/>`).join('\n')), servedFrom: HTTPS },
+    nearMiss: { policy: flash(Array.from({ length: 8 }, (_, i) => `  <allow-access-from domain="h${i + 1}.example.com"/>`).join('\n')), servedFrom: HTTPS },
+  },
 ] as const satisfies readonly CheckInfo<string>[];
 
 /** A finding ID of the catalogue, such as `LINT-DOMAIN-PUBLIC-SUFFIX`: the closed set of {@link CHECKS}' IDs. */
