@@ -7,8 +7,9 @@ import { dirname, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultCorpusDir, listFiles, loadCorpus } from '../src/corpus/load.js';
 import type { CorpusCase, CorpusParseExpectation, CorpusRequest } from '../src/corpus/types.js';
-import { decide } from '../src/decision/decide.js';
-import type { ClientProfile, Decision } from '../src/decision/types.js';
+import { createDecider, type Decider } from '../src/decision/decide.js';
+import { isProfileEntry, profileExpectations, UNMODELLED_CLIENTS } from '../src/corpus/expectations.js';
+import { PROFILE_NAMES, type Decision } from '../src/decision/types.js';
 import type { Diagnostic } from '../src/diagnostics.js';
 import { parseFlashPolicy } from '../src/flash/parse.js';
 import { parseSilverlightPolicy } from '../src/silverlight/parse.js';
@@ -180,19 +181,42 @@ function explain(d: Decision): string {
 }
 
 describe('corpus: verdicts', () => {
+  // Every profile of every family a request names: the profile's divergence entry, or the
+  // reference's verdict it inherits (src/corpus/expectations.ts).
+  const decider = new Map<CorpusCase, Decider>();
   for (const c of cases) {
-    for (const r of c.requests ?? []) {
+    (c.requests ?? []).forEach((r, index) => {
       const ids = [...new Set([...(c.requirements ?? []), ...(r.requirements ?? [])])].join(', ');
-      for (const [client, verdict] of Object.entries(r.expect) as [ClientProfile, 'allow' | 'deny'][]) {
-        it(`${c.id} [${ids}]: ${client} ${summarize(r)} is ${verdict}`, () => {
+      for (const { client, verdict, from, note } of profileExpectations(c, index)) {
+        it(`${c.id} [${ids}]: ${client} ${summarize(r)} is ${verdict}${from === 'divergence' ? ' (divergence)' : ''}`, () => {
           const request = { client, origin: r.origin, target: r.target, ...(r.loadPolicy ? { loadPolicy: r.loadPolicy } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.method ? { method: r.method } : {}), ...(r.clientConfig ? { clientConfig: r.clientConfig } : {}) };
-          const decision = decide(request, c.resolvedWorld);
-          const context = `corpus/${c.path}: ${c.title}${r.note ? `\nnote: ${r.note}` : ''}\nexpected: ${verdict}\n${explain(decision)}`;
+          let d = decider.get(c);
+          if (d === undefined) decider.set(c, (d = createDecider(c.resolvedWorld)));
+          const decision = d.decide(request);
+          const context = `corpus/${c.path}: ${c.title}${r.note ? `\nnote: ${r.note}` : ''}${note ? `\ndivergence: ${note}` : ''}\nexpected: ${verdict}\n${explain(decision)}`;
           expect(decision.decision, context).toBe(verdict);
         });
       }
-    }
+    });
   }
+
+  it('checks every divergence entry of a modelled profile; the others name a client without a profile', () => {
+    const problems: string[] = [];
+    for (const c of cases) {
+      for (const d of c.divergences ?? []) {
+        if (!isProfileEntry(d)) {
+          if (!(UNMODELLED_CLIENTS as readonly string[]).includes(d.client)) problems.push(`${c.id}: unknown client ${d.client}`);
+          continue;
+        }
+        const indexes = d.request === undefined ? (c.requests ?? []).map((_, i) => i) : [d.request];
+        if (d.request !== undefined && c.requests?.[d.request] === undefined) problems.push(`${c.id}: ${d.client} entry names request ${d.request}, which does not exist`);
+        const checked = indexes.some((i) => profileExpectations(c, i).some((e) => e.client === d.client && e.from === 'divergence'));
+        if (!checked && d.verdict !== 'invalid' && d.verdict !== 'valid') problems.push(`${c.id}: the ${d.client} entry (${d.verdict}) is checked by no request (its family has no expect there)`);
+      }
+    }
+    for (const u of UNMODELLED_CLIENTS) expect((PROFILE_NAMES as readonly string[]).includes(u), `${u} is a profile now: take it out of UNMODELLED_CLIENTS`).toBe(false);
+    expect(problems, problems.join('\n')).toEqual([]);
+  });
 });
 
 // Lint expectations (spec/lint.md): any case may say which findings its policy must or must not

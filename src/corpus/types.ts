@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ClientConfig, ClientProfile } from '../decision/types.js';
+import type { ClientConfig, ClientProfile, ProfileName } from '../decision/types.js';
 import type { WorldResponse } from '../world/world.js';
 
 /** A world entry in a sidecar: a `WorldResponse` whose body may come from a file beside it. */
@@ -52,9 +52,12 @@ export interface CorpusParseExpectation {
   counts?: Record<string, number>;
 }
 
-/** How a divergent client (not implemented here) decides, recorded for the spec and the docs. */
+/**
+ * How a client other than the reference decides. For a client profile (`ProfileName`) the verdict
+ * is checked by `npm test` (src/corpus/expectations.ts); for a client without one yet it is a record.
+ */
 export interface CorpusDivergence {
-  client: 'lightspark' | 'moonlight' | 'unity' | 'swfdec' | 'gnash' | 'ruffle' | 'silverlight-ms';
+  client: ProfileName | 'unity' | 'swfdec' | 'gnash' | 'ruffle' | 'silverlight-ms';
   verdict: 'allow' | 'deny' | 'invalid' | 'valid';
   /**
    * The index (in `requests`) of the one request this verdict is for, when the client's verdicts

@@ -265,6 +265,11 @@ function decideDataLoad(b: DecisionBuilder, fetch: FlashFetcher, steps: FlashSte
   if (master.compiled === null) {
     meta = effectiveMetaPolicy(null, undefined, { kind: 'url', scheme: target.scheme });
     b.obstacle(fetchEntry(master, false, `master policy: ${master.why}`, ['FLASH-URL-1', ...master.requirements]), master.requirements);
+  } else if (!master.master) {
+    // A profile whose client decides master-ness by the final URL (the reference never does): a
+    // master location that ends elsewhere is no master, and a non-master declares no meta-policy.
+    b.add(fetchEntry(master, false, `master location answered a file that is no master for this client (it ended at ${master.final})`, ['FLASH-URL-1', 'FLASH-URL-8', ...master.requirements]));
+    return b.denyBecause(`${masterLoc.key} ended at ${master.final}, which this client does not read as the master: no policy file of ${target.host} is honoured`, ['FLASH-URL-1', 'FLASH-URL-8'], masterLoc.key);
   } else {
     meta = master.compiled.effective.metaPolicy ?? effectiveMetaPolicy(null, undefined, { kind: 'url', scheme: target.scheme });
     b.add(fetchEntry(master, true, `master policy: ${master.why}`, ['FLASH-URL-1', ...master.requirements]));
