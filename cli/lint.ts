@@ -12,11 +12,13 @@ import type { Diagnostic } from '../src/diagnostics.js';
 import { LINT_CLIENTS, parseServedFrom, type LintClient } from '../src/lint/context.js';
 import { isSeverity, reaches, SEVERITIES, type Finding, type Severity } from '../src/lint/finding.js';
 import { lintTextReport } from '../src/lint/lint.js';
+import { parseClientsList } from './lint-clients.js';
+import type { ProfileName } from '../src/decision/types.js';
 import { UsageError, type CliIO } from './io.js';
 import { POLICY_FILE_LIMIT, readBoundedFile } from './read.js';
 
 /** The command's usage text. */
-export const LINT_USAGE = `usage: xdpolicy lint FILE... [--served-from URL] [--client flash|silverlight|all] [--json] [--fail-on SEVERITY]
+export const LINT_USAGE = `usage: xdpolicy lint FILE... [--served-from URL] [--client flash|silverlight|all] [--clients LIST] [--json] [--fail-on SEVERITY]
 
 Report security findings in cross-domain policy files (catalogue: spec/lint.md).
 
@@ -27,6 +29,8 @@ Report security findings in cross-domain policy files (catalogue: spec/lint.md).
                       Without it the kind is inferred (file name, root element, to-ports)
                       and a LINT-CONTEXT-INFERRED finding says how.
   --client C          flash, silverlight or all (default all)
+  --clients LIST      client profiles compared with the reference of the file's family
+                      (LINT-COMPAT-*): comma-separated names, all (default) or none
   --json              print {"files": [...], "findings": [...]} instead of text
   --fail-on S         exit 1 when a finding is at least S: ${SEVERITIES.join(', ')} (default medium)
 
@@ -39,6 +43,8 @@ export interface LintArgs {
   files: string[];
   servedFrom?: string;
   client: LintClient;
+  /** `--clients`: the profiles compared (LINT-11); absent means all of the file's family. */
+  clients?: ProfileName[];
   json: boolean;
   failOn: Severity;
   help: boolean;
@@ -76,6 +82,12 @@ export function parseLintArgs(args: readonly string[]): LintArgs {
         const v = takeValue();
         if (!(LINT_CLIENTS as readonly string[]).includes(v)) throw new UsageError(`--client '${v}' is not one of ${LINT_CLIENTS.join(', ')}`);
         out.client = v as LintClient;
+        break;
+      }
+      case '--clients': {
+        const v = parseClientsList(takeValue());
+        if (v === undefined) delete out.clients;
+        else out.clients = v;
         break;
       }
       case '--fail-on': {
@@ -131,6 +143,7 @@ export async function runLint(args: string[], io: CliIO): Promise<number> {
   opts.files.forEach((file, i) => {
     const options: Parameters<typeof lintTextReport>[1] = { client: opts.client, fileName: file };
     if (opts.servedFrom !== undefined) options.servedFrom = opts.servedFrom;
+    if (opts.clients !== undefined) options.clients = opts.clients;
     const report = lintTextReport(texts[i]!, options);
     for (const f of report.findings) all.push(toFileFinding(f, file));
   });

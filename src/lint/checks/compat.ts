@@ -259,7 +259,10 @@ function probeText(d: Departure): string {
 
 /** A reason for a message: its text without the final full stop. */
 function reasonText(d: Decision): string {
-  return d.reason.replace(/\.$/, '');
+  // The reason names the verdict; a location that gave no policy says why in its own trace step.
+  const unread = d.trace.find((t) => t.step === 'fetch' && t.answered !== undefined && t.answered !== 'policy');
+  const why = unread === undefined ? '' : ` (${unread.location ?? 'the policy'} answered ${unread.answered}: ${unread.why.replace(/\.$/, '')})`;
+  return `${d.reason.replace(/\.$/, '')}${why}`;
 }
 
 // LINT-11
@@ -303,7 +306,8 @@ export function checkCompatibility(text: string, context: LintContext, options: 
           ? `${first.profile} grants ${group.length} request${group.length === 1 ? '' : 's'} the reference (${family}) denies, from origins the file never names`
           : `${first.profile} grants ${group.length} request${group.length === 1 ? '' : 's'} the reference (${family}) denies`;
     const rule = (id === 'LINT-COMPAT-DENIES' ? first.reference : first.decision).decidedBy.rule;
-    const where = rule === null ? undefined : { line: rule.line, column: rule.column, offset: 0 };
+    // A rule the client read without a position (a trace may carry line 0) points at the file start.
+    const where = rule === null || !(rule.line >= 1 && rule.column >= 1) ? undefined : { line: rule.line, column: rule.column, offset: 0 };
     out.push(finding(id, `${what}: ${shown}${more}. ${family}: ${reasonText(first.reference)}. ${first.profile}: ${reasonText(first.decision)}.`, where, first.profile));
   }
   const { domains, ports, paths } = probes.skipped;
