@@ -261,7 +261,8 @@ function probeText(d: Departure): string {
 function reasonText(d: Decision): string {
   // The reason names the verdict; a location that gave no policy says why in its own trace step.
   const unread = d.trace.find((t) => t.step === 'fetch' && t.answered !== undefined && t.answered !== 'policy');
-  const why = unread === undefined ? '' : ` (${unread.location ?? 'the policy'} answered ${unread.answered}: ${unread.why.replace(/\.$/, '')})`;
+  const said = unread === undefined || d.reason.includes(unread.why.replace(/\.$/, '').slice(0, 60));
+  const why = said ? '' : ` (${unread.location ?? 'the policy'} answered ${unread.answered}: ${unread.why.replace(/\.$/, '')})`;
   return `${d.reason.replace(/\.$/, '')}${why}`;
 }
 
