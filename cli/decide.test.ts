@@ -147,7 +147,7 @@ describe('xdpolicy decide', () => {
   it('--help prints the contract and exits 0', async () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('--client flash --origin URL --target URL (--world FILE | --policy FILE)');
+    expect(r.out).toContain('--client NAME|all --origin URL --target URL (--world FILE | --policy FILE)');
   });
 
   const bin = resolve(__dirname, '../bin/xdpolicy.js');
@@ -163,5 +163,35 @@ describe('xdpolicy decide', () => {
       status = (e as { status: number }).status;
     }
     expect(status).toBe(2);
+  });
+});
+
+describe('xdpolicy decide --client (profiles)', () => {
+  it('takes every profile name', async () => {
+    for (const client of ['flash', 'flash9', 'lightspark', 'silverlight', 'moonlight']) {
+      const r = await run(['--client', client, '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:5005', '--policy', 'socket.xml', '--json']);
+      expect(JSON.parse(r.out).client, r.err).toBe(client);
+    }
+  });
+
+  it('--client all: one line per profile, the reason only where it departs from its reference; exit 1 when one denies', async () => {
+    const r = await run(['--client', 'all', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:5005', '--policy', 'socket.xml']);
+    expect(r.code).toBe(1);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['flash', 'flash9', 'lightspark', 'silverlight', 'moonlight']);
+    expect(lines[0]).toMatch(/^flash +ALLOW +the master socket policy grants port 5005/);
+    expect(lines[1]).toBe('flash9       ALLOW');
+    // Lightspark collapses to-ports="5000-5010" to port 5000.
+    expect(lines[2]).toMatch(/^lightspark +DENY +\(flash allows\) no socket policy grants/);
+    expect(lines[3]).toMatch(/^silverlight +DENY +port 5005 is outside 4502-4534/);
+  });
+
+  it('--client all --json: a map from profile to decision', async () => {
+    const r = await run(['--client', 'all', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:5000', '--policy', 'socket.xml', '--json']);
+    const map = JSON.parse(r.out) as Record<string, { decision: string; client: string }>;
+    expect(Object.keys(map)).toEqual(['flash', 'flash9', 'lightspark', 'silverlight', 'moonlight']);
+    expect(map.lightspark!.decision).toBe('allow');
+    expect(map.moonlight!.client).toBe('moonlight');
+    expect(r.code).toBe(1);
   });
 });

@@ -2,7 +2,7 @@
  * `xdpolicy decide` — may content from an origin reach a target, under a world of policies?
  *
  * ```
- * xdpolicy decide --client flash --origin URL --target URL (--world FILE | --policy FILE)
+ * xdpolicy decide --client NAME|all --origin URL --target URL (--world FILE | --policy FILE)
  *                 [--load-policy URL]... [--header NAME]... [--client-config FILE] [--mms-cfg FILE] [--json]
  * ```
  * Exit status: 0 allow, 1 deny, 2 usage error or unreadable input (the message names the problem).
@@ -12,10 +12,11 @@
  */
 import { resolve } from 'node:path';
 import { createDecider } from '../src/decision/decide.js';
+import { profileFamily } from '../src/profiles/index.js';
 import { masterPolicyWorld } from '../src/decision/placement.js';
 import { readClientConfig } from '../src/decision/client-config.js';
 import { readRequest } from '../src/decision/request.js';
-import { PROFILE_NAMES as CLIENTS, type Decision, type ParsedClientConfig, type ParsedRequest, type ProfileName } from '../src/decision/types.js';
+import { PROFILE_NAMES as CLIENTS, type ClientProfile, type Decision, type ParsedClientConfig, type ParsedRequest, type ProfileName } from '../src/decision/types.js';
 import type { Diagnostic } from '../src/diagnostics.js';
 import { parseMmsCfg } from '../src/flash/mms-cfg.js';
 import { parseWorld } from '../src/world/parse.js';
@@ -24,7 +25,7 @@ import { UsageError, type CliIO } from './io.js';
 import { CONFIG_FILE_LIMIT, POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT, type InputLimit, type ReadResult } from './read.js';
 
 /** The help text of `xdpolicy decide`. */
-export const DECIDE_USAGE = `usage: xdpolicy decide --client flash --origin URL --target URL (--world FILE | --policy FILE)
+export const DECIDE_USAGE = `usage: xdpolicy decide --client NAME|all --origin URL --target URL (--world FILE | --policy FILE)
                        [--load-policy URL]... [--header NAME]... [--client-config FILE] [--mms-cfg FILE] [--json]
 
 Decides whether content loaded from --origin may reach --target, following the client's
@@ -33,7 +34,9 @@ procedure over a world of policy files, and explains the decision.
   --client NAME       client profile: flash (Flash Player 10+, strict sockets) or
                       silverlight (Silverlight 4/5 in the browser; sockets only to ports 4502-4534),
                       the references; or a client modelled on one of them: flash9, lightspark
-                      (Flash), moonlight (Silverlight) — spec/profiles.md
+                      (Flash), moonlight (Silverlight) — spec/profiles.md. 'all': every profile,
+                      one line each (verdict; the reason where it differs from its reference);
+                      with --json a map from profile to decision; exit 0 only if all allow
   --origin URL        URL of the requesting SWF or XAP, e.g. http://a.com/m.swf, http://a.com/app.xap
   --target URL        socket://host:port for a socket connection, or an http(s):// URL for a data load
   --world FILE        JSON object keyed by policy location (xmlsocket://host:port or
@@ -64,7 +67,8 @@ Exit status: 0 allow, 1 deny, 2 usage error or unreadable input.
 
 /** The parsed command line of `decide`. */
 export interface DecideOptions {
-  client: ProfileName;
+  /** A profile, or `all` for every profile. */
+  client: ProfileName | 'all';
   origin: string;
   target: string;
   world: string | null;
@@ -115,7 +119,7 @@ export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
   }
   const client = single.get('--client');
   if (client === undefined) throw new UsageError(`--client is required (one of: ${CLIENTS.join(', ')})`);
-  if (!CLIENTS.includes(client as ProfileName)) throw new UsageError(`unknown client '${client}' (expected one of: ${CLIENTS.join(', ')})`);
+  if (client !== 'all' && !CLIENTS.includes(client as ProfileName)) throw new UsageError(`unknown client '${client}' (expected one of: ${CLIENTS.join(', ')}, or all)`);
   const origin = single.get('--origin');
   if (origin === undefined) throw new UsageError('--origin URL is required');
   const target = single.get('--target');
@@ -127,9 +131,10 @@ export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
   for (const h of headers) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h)) throw new UsageError(`--header: '${h}' is not an HTTP header name`);
   }
-  const read = readRequest({ client: client as ProfileName, origin, target, loadPolicy, headers });
+  // With 'all' the request is read once as the Flash reference reads it; each profile reads it again when deciding.
+  const read = readRequest({ client: client === 'all' ? 'flash' : (client as ProfileName), origin, target, loadPolicy, headers });
   if (read.request === null) throw new UsageError(`--${read.failed === 'target' ? 'target' : 'origin'}: ${read.diagnostics[0]?.message ?? 'cannot be read'}`);
-  return { client: client as ProfileName, origin, target, world, policy, loadPolicy, headers, json, clientConfig: single.get('--client-config') ?? null, mmsCfg: single.get('--mms-cfg') ?? null, request: read.request };
+  return { client: client as ProfileName | 'all', origin, target, world, policy, loadPolicy, headers, json, clientConfig: single.get('--client-config') ?? null, mmsCfg: single.get('--mms-cfg') ?? null, request: read.request };
 }
 
 async function readFile(io: CliIO, option: string, file: string, limit: InputLimit): Promise<Extract<ReadResult, { ok: true }>> {
@@ -180,7 +185,7 @@ export async function loadClientConfig(options: DecideOptions, io: CliIO): Promi
 }
 
 /** Loads the world the options name (`--world` or `--policy`); throws {@link UsageError} on bad input. */
-export async function loadDecideWorld(options: DecideOptions, io: CliIO): Promise<WorldSnapshot> {
+export async function loadDecideWorld(options: DecideOptions, io: CliIO, family: ClientProfile = options.request.family): Promise<WorldSnapshot> {
   if (options.world !== null) {
     const text = await readInput(io, '--world', options.world, WORLD_FILE_LIMIT);
     let json: unknown;
@@ -194,7 +199,7 @@ export async function loadDecideWorld(options: DecideOptions, io: CliIO): Promis
     return world;
   }
   const text = await readInput(io, '--policy', options.policy!, POLICY_FILE_LIMIT);
-  return masterPolicyWorld(options.request.family, options.request.target, text);
+  return masterPolicyWorld(family, options.request.target, text);
 }
 
 /** A short explanation for people: the verdict, which location decided, which rule, which requirement. */
@@ -217,15 +222,46 @@ export function formatDecision(d: Decision): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Runs `xdpolicy decide`; resolves to 0 (allow), 1 (deny) or 2 (usage error, unreadable input). */
+/** The `--client all` text: one line per profile, its verdict, and its reason where it differs from its family's reference. */
+export function formatProfileDecisions(decisions: ReadonlyMap<ProfileName, Decision>): string {
+  const width = Math.max(...[...decisions.keys()].map((n) => n.length));
+  const lines: string[] = [];
+  for (const [name, d] of decisions) {
+    const reference = decisions.get(profileFamily(name));
+    const isReference = reference === undefined || reference === d;
+    let line = `${name.padEnd(width)}  ${d.decision.toUpperCase().padEnd(5)}`;
+    if (isReference) line += `  ${d.reason}`;
+    else if (reference.decision !== d.decision) line += `  (${reference.client} ${reference.decision}s) ${d.reason}`;
+    else if (reference.reason !== d.reason) line += `  (same verdict, other reason) ${d.reason}`;
+    lines.push(line.trimEnd());
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs `xdpolicy decide`; resolves to 0 (allow), 1 (deny) or 2 (usage error, unreadable input). With `--client all`: 0 when every profile allows, else 1. */
 export async function runDecide(args: string[], io: CliIO): Promise<number> {
   const options = parseDecideArgs(args);
   if (options === null) {
     io.stdout.write(DECIDE_USAGE);
     return 0;
   }
-  const world = await loadDecideWorld(options, io);
   const clientConfig = await loadClientConfig(options, io);
+  if (options.client === 'all') {
+    // One world per family (with --policy each family finds the file where it looks); one decider each.
+    const deciders = new Map<ClientProfile, ReturnType<typeof createDecider>>();
+    const decisions = new Map<ProfileName, Decision>();
+    for (const name of CLIENTS) {
+      const family = profileFamily(name);
+      let decider = deciders.get(family);
+      if (decider === undefined) deciders.set(family, (decider = createDecider(await loadDecideWorld(options, io, family))));
+      const asked = { client: name, origin: options.origin, target: options.target, loadPolicy: options.loadPolicy, headers: options.headers };
+      const read = readRequest(asked);
+      decisions.set(name, read.request === null ? decider.decide(asked) : decider.decideParsed(clientConfig === null ? read.request : { ...read.request, clientConfig }));
+    }
+    io.stdout.write(options.json ? `${JSON.stringify(Object.fromEntries(decisions), null, 2)}\n` : formatProfileDecisions(decisions));
+    return [...decisions.values()].every((d) => d.decision === 'allow') ? 0 : 1;
+  }
+  const world = await loadDecideWorld(options, io);
   const request = clientConfig === null ? options.request : { ...options.request, clientConfig };
   const decision = createDecider(world).decideParsed(request);
   io.stdout.write(options.json ? `${JSON.stringify(decision, null, 2)}\n` : formatDecision(decision));

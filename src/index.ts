@@ -117,7 +117,7 @@ export type { Decider, DeciderOptions, ProfileDecisions } from './decision/decid
 // Client profiles (spec/profiles.md): each client as a declared delta of a reference procedure.
 export { PROFILES, profileDefinition, profileFamily, profilesOf, profileOverrides, withoutOverride } from './profiles/index.js';
 export type { AnyProfileDefinition, FlashProfileDefinition, SilverlightProfileDefinition, ProfileOverride, ProfileRegistry } from './profiles/index.js';
-export type { ProfileDefinition, StepTag, Override, Overrides, Undecided } from './profiles/types.js';
+export type { ProfileDefinition, StepTag, Override, Overrides, Undecided, Pending } from './profiles/types.js';
 export type { FlashSteps } from './flash/steps.js';
 export type { FlashReadSteps } from './flash/effective.js';
 export type { SilverlightSteps } from './silverlight/steps.js';

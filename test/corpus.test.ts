@@ -9,6 +9,7 @@ import { defaultCorpusDir, listFiles, loadCorpus } from '../src/corpus/load.js';
 import type { CorpusCase, CorpusParseExpectation, CorpusRequest } from '../src/corpus/types.js';
 import { createDecider, type Decider } from '../src/decision/decide.js';
 import { isProfileEntry, profileExpectations, UNMODELLED_CLIENTS } from '../src/corpus/expectations.js';
+import { PROFILES, profileFamily } from '../src/profiles/index.js';
 import { PROFILE_NAMES, type Decision } from '../src/decision/types.js';
 import type { Diagnostic } from '../src/diagnostics.js';
 import { parseFlashPolicy } from '../src/flash/parse.js';
@@ -29,7 +30,7 @@ function caseRequirements(c: CorpusCase): string[] {
   return [...ids];
 }
 
-const KNOWN_DIVERGENT_CLIENTS = new Set(['lightspark', 'moonlight', 'unity', 'swfdec', 'gnash', 'ruffle', 'silverlight-ms']);
+const KNOWN_DIVERGENT_CLIENTS = new Set<string>([...PROFILE_NAMES, ...UNMODELLED_CLIENTS]);
 
 describe('corpus: format and traceability', () => {
   it('holds at least 100 Flash cases', () => {
@@ -188,7 +189,9 @@ describe('corpus: verdicts', () => {
     (c.requests ?? []).forEach((r, index) => {
       const ids = [...new Set([...(c.requirements ?? []), ...(r.requirements ?? [])])].join(', ');
       for (const { client, verdict, from, note } of profileExpectations(c, index)) {
-        it(`${c.id} [${ids}]: ${client} ${summarize(r)} is ${verdict}${from === 'divergence' ? ' (divergence)' : ''}`, () => {
+        // A record the profile does not model yet: its entry must still fail (src/profiles/types.ts `pending`).
+        const pending = from === 'divergence' && verdict !== r.expect[profileFamily(client)] && (PROFILES[client].pending ?? []).some((p) => p.cases.includes(c.id));
+        (pending ? it.fails : it)(`${c.id} [${ids}]: ${client} ${summarize(r)} is ${verdict}${from === 'divergence' ? ' (divergence)' : ''}${pending ? ' — not modelled yet, must fail' : ''}`, () => {
           const request = { client, origin: r.origin, target: r.target, ...(r.loadPolicy ? { loadPolicy: r.loadPolicy } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.method ? { method: r.method } : {}), ...(r.clientConfig ? { clientConfig: r.clientConfig } : {}) };
           let d = decider.get(c);
           if (d === undefined) decider.set(c, (d = createDecider(c.resolvedWorld)));
@@ -211,7 +214,8 @@ describe('corpus: verdicts', () => {
         const indexes = d.request === undefined ? (c.requests ?? []).map((_, i) => i) : [d.request];
         if (d.request !== undefined && c.requests?.[d.request] === undefined) problems.push(`${c.id}: ${d.client} entry names request ${d.request}, which does not exist`);
         const checked = indexes.some((i) => profileExpectations(c, i).some((e) => e.client === d.client && e.from === 'divergence'));
-        if (!checked && d.verdict !== 'invalid' && d.verdict !== 'valid') problems.push(`${c.id}: the ${d.client} entry (${d.verdict}) is checked by no request (its family has no expect there)`);
+        const familyAsked = (c.requests ?? []).some((r) => r.expect[profileFamily(d.client)] !== undefined);
+        if (!checked && familyAsked && d.verdict !== 'invalid' && d.verdict !== 'valid') problems.push(`${c.id}: the ${d.client} entry (${d.verdict}) is checked by no request (its family has no expect there)`);
       }
     }
     for (const u of UNMODELLED_CLIENTS) expect((PROFILE_NAMES as readonly string[]).includes(u), `${u} is a profile now: take it out of UNMODELLED_CLIENTS`).toBe(false);

@@ -33,7 +33,7 @@ export const PROFILES: ProfileRegistry = {
   flash9: FLASH9_PROFILE,
   lightspark: LIGHTSPARK_PROFILE,
   silverlight: SILVERLIGHT_PROFILE,
-  moonlight: MOONLIGHT_PROFILE as SilverlightProfileDefinition,
+  moonlight: MOONLIGHT_PROFILE as unknown as SilverlightProfileDefinition,
 };
 
 /** The definition of a profile. */

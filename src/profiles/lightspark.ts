@@ -16,6 +16,7 @@ import type { UrlAnswer } from '../flash/fetch.js';
 import type { EffectiveMetaPolicy } from '../flash/meta.js';
 import type { FlashAllowAccessFrom, FlashAllowHttpRequestHeadersFrom, FlashPolicy, FlashSiteControl, MetaPolicy, PortSpec } from '../flash/model.js';
 import type { FlashSteps, ScopeAnswer } from '../flash/steps.js';
+import type { ToPortsReader } from '../flash/parse.js';
 import { resolveRedirect, type IndexedWorld, type UrlLocation, type UrlTarget } from '../world/locations.js';
 import { responseHeader } from '../world/parse.js';
 import { endedByClose, type WorldResponse } from '../world/world.js';
@@ -102,7 +103,7 @@ function metaValue(v: string): MetaPolicy {
  * kept in the model; `stoppedAt` says where). A `site-control` meaning `none` in a master ends the
  * reading too.
  */
-function lightsparkGrammar(doc: XmlDocument, context: FlashPolicyContext, diagnostics: Diagnostic[]): FlashGrammarRead {
+function lightsparkGrammar(doc: XmlDocument, context: FlashPolicyContext, diagnostics: Diagnostic[], toPorts: ToPortsReader): FlashGrammarRead {
   const socket = context.kind === 'socket';
   const scheme = context.scheme ?? 'http';
   const master = context.master !== false;
@@ -127,10 +128,11 @@ function lightsparkGrammar(doc: XmlDocument, context: FlashPolicyContext, diagno
     } else if (node.name === 'allow-access-from') {
       if (count < 1 || count > 3) return stop(node, `allow-access-from with ${count} attributes`);
       const domain = attr(node, 'domain');
-      const toPorts = attr(node, 'to-ports');
+      const portsText = attr(node, 'to-ports');
       if (domain === '') return stop(node, 'allow-access-from without a domain');
-      if (socket && toPorts === '') return stop(node, 'a socket rule without to-ports');
-      const rule: FlashAllowAccessFrom = { domain, toPorts: socket ? lightsparkToPorts(toPorts) : null, secure: secureOf(node) };
+      if (socket && portsText === '') return stop(node, 'a socket rule without to-ports');
+      const ports = socket ? (toPorts(portsText, [], node.location) ?? { any: false as const, ranges: [] }) : null;
+      const rule: FlashAllowAccessFrom = { domain, toPorts: ports, secure: secureOf(node) };
       policy.allowAccessFrom.push(rule);
     } else if (node.name === 'allow-http-request-headers-from') {
       if (socket || (scheme !== 'http' && scheme !== 'https') || count < 2 || count > 3) return stop(node, socket ? 'a header rule in a socket policy' : `allow-http-request-headers-from with ${count} attributes`);
@@ -283,7 +285,7 @@ export const LIGHTSPARK_PROFILE: ProfileDefinition<FlashSteps> = {
       tag: tag('LS-3', ['FLASH-SOCK-5'], 'a 843 that cannot be reached is a default master (meta all); one that answered no usable policy leaves only the destination port', 'security.cpp:1309-1320 (default master), 391-406 (fallback to the target port)'),
     },
     xmlDocument: { run: (text, diagnostics) => lightsparkXmlDocument(text, diagnostics), tag: tag('LS-4', ['FLASH-XML-1', 'FLASH-XML-2', 'FLASH-XML-4'], "ignores its XML reader's verdict: the tree read up to the first error is used", 'cdp.cpp:28, 37-50; bundled pugixml 1.11 parse_default (pugixml.hpp:224-228)') },
-    grammar: { run: (doc, context, diagnostics) => lightsparkGrammar(doc, context, diagnostics), tag: tag('LS-13', ['FLASH-GRAM-5', 'FLASH-GRAM-7', 'FLASH-GRAM-9', 'FLASH-GRAM-10', 'FLASH-GRAM-11'], 'reads the root\'s direct children only; stops at the first element it calls invalid (attribute counts, empty domain, socket rule without to-ports, second site-control)', 'cdp.cpp:37-131; security.cpp:853-866') },
+    grammar: { run: (doc, context, diagnostics, toPorts) => lightsparkGrammar(doc, context, diagnostics, toPorts), tag: tag('LS-13', ['FLASH-GRAM-5', 'FLASH-GRAM-7', 'FLASH-GRAM-9', 'FLASH-GRAM-10', 'FLASH-GRAM-11'], 'reads the root\'s direct children only; stops at the first element it calls invalid (attribute counts, empty domain, socket rule without to-ports, second site-control)', 'cdp.cpp:37-131; security.cpp:853-866') },
     fileValidity: { run: lightsparkFileValidity, tag: tag('LS-14', ['FLASH-GRAM-11', 'FLASH-META-8', 'FLASH-SOCK-9'], 'a stopped non-master is invalid; a stopped master stays valid but ignores its own rules unless a site-control came first', 'security.cpp:853-879, 917-939, 1117-1129') },
     metaPolicy: { run: lightsparkMetaPolicy, tag: tag('LS-15', ['FLASH-META-6', 'FLASH-SOCK-10', 'FLASH-GRAM-10'], 'the first site-control decides (unknown: none; by-content-type/by-ftp-filename kept for sockets); the X-Permitted header is never read', 'security.cpp:1380-1404, 917-939') },
     socketLocations: {

@@ -31,7 +31,7 @@ describe('client profiles: the registry', () => {
         expect(o.tag.record, `${name}.${o.step}`).toMatch(/^(flash|silverlight)\/9#[A-Za-z0-9.-]+$/);
         expect(o.tag.departsFrom.length, `${name}.${o.step}`).toBeGreaterThan(0);
         expect(o.tag.does.length, `${name}.${o.step}`).toBeGreaterThan(10);
-        expect(o.tag.source, `${name}.${o.step}`).toMatch(/:\d|UNVERIFIED|§|›/);
+        expect(o.tag.source, `${name}.${o.step}`).toMatch(/:\d|UNVERIFIED|§|›|p\. \d/);
       }
     }
   });
