@@ -95,7 +95,10 @@ export function textReport(report: CertifyReport): string {
     for (const c of m.consulted ?? []) lines.push(`  ${m.client} decisions for ${m.target} also read ${c.url} (${c.answered}); it is in the recorded world`);
   }
   const accepted = acceptedByText(report.matrices);
-  if (accepted.length > 0) lines.push('', 'Accepted by (client profiles, over the decision matrix):', ...accepted.map((l) => `  ${l}`));
+  if (accepted.length > 0) {
+    lines.push('', 'Accepted by (client profiles, over the decision matrix):');
+    for (const l of accepted) lines.push(`  ${l}`);
+  }
   lines.push('');
   const groups = new Map<string, CaseResult[]>();
   for (const r of report.results) {

@@ -45,35 +45,25 @@ function check(name: string, ok: boolean, detail = ''): void {
   process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail && !ok ? ` — ${detail}` : ''}\n`);
 }
 
-/** The matrix as `origin|column → decision`. */
-async function readMatrix(page: Page): Promise<Record<string, string>> {
-  return page.$$eval('#pg-matrix-table tbody tr', (rows: DomNode[]) => {
+/**
+ * A playground table as `origin|column → value`: the decision matrix (`data-decision` of each
+ * cell) or the compare-clients view (`"class data-profiles"` of each cell).
+ */
+async function readTable(page: Page, table: '#pg-matrix-table' | '#pg-compare-table'): Promise<Record<string, string>> {
+  return page.$$eval(`${table} tbody tr`, (rows: DomNode[], compare: boolean) => {
     const heads = [...(rows[0]?.closest('table')?.querySelectorAll('thead th') ?? [])].slice(1).map((th: DomNode) => String(th.textContent ?? ''));
     const out: Record<string, string> = {};
     for (const tr of rows) {
       const origin = tr.querySelector('th')?.textContent ?? '';
       tr.querySelectorAll('td').forEach((td: DomNode, i: number) => {
-        out[`${origin}|${heads[i]}`] = td.getAttribute('data-decision') ?? '';
+        out[`${origin}|${heads[i]}`] = compare ? `${td.className} ${td.getAttribute('data-profiles') ?? ''}` : (td.getAttribute('data-decision') ?? '');
       });
     }
     return out;
-  });
+  }, table === '#pg-compare-table');
 }
-
-/** The compare-clients view as `origin|column → "class data-profiles"`. */
-async function readCompare(page: Page): Promise<Record<string, string>> {
-  return page.$$eval('#pg-compare-table tbody tr', (rows: DomNode[]) => {
-    const heads = [...(rows[0]?.closest('table')?.querySelectorAll('thead th') ?? [])].slice(1).map((th: DomNode) => String(th.textContent ?? ''));
-    const out: Record<string, string> = {};
-    for (const tr of rows) {
-      const origin = tr.querySelector('th')?.textContent ?? '';
-      tr.querySelectorAll('td').forEach((td: DomNode, i: number) => {
-        out[`${origin}|${heads[i]}`] = `${td.className} ${td.getAttribute('data-profiles') ?? ''}`;
-      });
-    }
-    return out;
-  });
-}
+const readMatrix = (page: Page): Promise<Record<string, string>> => readTable(page, '#pg-matrix-table');
+const readCompare = (page: Page): Promise<Record<string, string>> => readTable(page, '#pg-compare-table');
 
 /** Replaces the policy text as a user would (an input event) and waits for the page to re-render. */
 async function editPolicy(page: Page, text: string): Promise<void> {

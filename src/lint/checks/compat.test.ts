@@ -53,6 +53,13 @@ describe('LINT-11: compatibility findings come from the profiles', () => {
     expect(p.world).toEqual({ [SOCK]: { body: text } });
   });
 
+  it('a file over the comparison bound is not compared, and says so (nothing dropped silently)', () => {
+    const big = `<cross-domain-policy>\n${'  <allow-access-from domain="*" to-ports="*"/>\n'.repeat(3000)}`;
+    const found = compat(big, SOCK);
+    expect(found.map((f) => `${f.severity} ${f.id}`)).toEqual(['info LINT-COMPAT-SAMPLED']);
+    expect(found[0]!.message).toMatch(/not compared: the file is 1\d\d,\d{3} characters, over the 131,072/);
+  });
+
   it('a client that never reads the format compares nothing; a reference alone compares nothing', () => {
     expect(lintText(MALFORMED_ANY, { servedFrom: SOCK, client: 'silverlight' }).filter((f) => f.id.startsWith('LINT-COMPAT-'))).toEqual([]);
     expect(compat(MALFORMED_ANY, SOCK, ['flash'])).toEqual([]);

@@ -31,6 +31,12 @@ export const MAX_PROBE_DOMAINS = 8;
 export const MAX_PROBE_PORTS = 24;
 /** At most this many distinct resource paths (Silverlight URL policies). */
 export const MAX_PROBE_PATHS = 6;
+/**
+ * Texts longer than this are not compared (LINT-COMPAT-SAMPLED says so): every profile compiles the
+ * file once, and some clients' readers are not linear in its length (Lightspark's takes seconds at
+ * a few thousand rules), while lint must stay quick on a 4 MiB file.
+ */
+export const MAX_COMPARED_LENGTH = 128 * 1024;
 /** At most this many probes are named in one finding's message; the count says how many there are. */
 export const PROBES_SHOWN = 4;
 
@@ -285,6 +291,9 @@ export function checkCompatibility(text: string, context: LintContext, options: 
   const registry = options.profiles ?? PROFILES;
   const profiles = comparedProfiles(family, options.clients, registry);
   if (profiles.length === 0) return [];
+  if (text.length > MAX_COMPARED_LENGTH) {
+    return [finding('LINT-COMPAT-SAMPLED', `The clients were not compared: the file is ${text.length.toLocaleString('en-US')} characters, over the ${MAX_COMPARED_LENGTH.toLocaleString('en-US')} the comparison reads; ${profiles.join(', ')} may depart from ${family} anywhere in it (ask xdpolicy decide --client all).`, undefined, '')];
+  }
   const probes = compatProbes(text, context);
   const departures = compatDepartures(probes, profiles, registry);
   const groups = new Map<string, Departure[]>();
