@@ -14,6 +14,8 @@ import { effectiveSilverlightPolicy } from '../src/silverlight/effective.js';
 import { parseOriginUrl } from '../src/world/locations.js';
 import type { SilverlightPolicy, SilverlightPolicyEntry } from '../src/silverlight/model.js';
 import { serializeSilverlightPolicy } from '../src/silverlight/serialize.js';
+import { profileOverrides, profilesOf, silverlightStepsOf } from '../src/profiles/index.js';
+import type { CompiledSilverlightPolicy } from '../src/silverlight/compile.js';
 import { consume, decisionTargets, rng, fmt, measure, type BenchFigure, type BenchSuite, type BenchTarget } from './suite.js';
 
 /** The uri of rule i: subdomain wildcards, exact roots and exact XAPs, as real policies mix them. */
@@ -114,6 +116,29 @@ export const suite: BenchSuite = {
     });
     figures.push({ label: 'end-to-end decide() incl. URL parsing and trace, 10,000 rules (compiled once)', value: e2e, unit: 'decisions/s' });
 
+    // Every Silverlight-family profile (spec/profiles.md): the policy text read with the profile's
+    // own readPolicy step; a profile that keeps the reference's reading and socket decision shares
+    // its index.
+    const profileNotes: string[] = [];
+    const cs = callers(10000, 1024, 7 + 10000);
+    for (const name of profilesOf('silverlight')) {
+      const steps = silverlightStepsOf(name);
+      const own = profileOverrides(name).filter((o) => o.step === 'readPolicy' || o.step === 'decideSocketGrant' || o.step === 'caller').map((o) => o.step);
+      if (own.length > 0) throw new Error(`profile ${name} reads or decides sockets its own way (${own.join(', ')}): measure its own decision here`);
+      const read = steps.readPolicy(body, 'socket');
+      if (!read.ok) throw new Error(`profile ${name} does not read the benchmark policy: ${read.why}`);
+      const compiled = read.policy as CompiledSilverlightPolicy;
+      const ps = cs.map((_, k) => (k % 3 === 0 ? 4505 : k % 3 === 1 ? 4511 + (k % 24) : 4534));
+      let q = 0;
+      const r = measure(() => {
+        q = (q + 1) & 1023;
+        consume(findSocketGrant(compiled, cs[q]!.caller, ps[q]!));
+      });
+      figures.push({ label: `profile ${name}: compiled decision, 10,000 rules`, value: r, unit: 'decisions/s' });
+      targets.push({ target: `profile ${name}: ≥ 1,000,000 compiled decisions/s (10,000 rules)`, measured: `${fmt(r)}/s`, pass: r >= 1_000_000 });
+      profileNotes.push(`${name}: the reference's reading and domain index; no scan`);
+    }
+
     pushAll(targets, decisionTargets(rate, linearRate));
     return {
       figures,
@@ -121,6 +146,7 @@ export const suite: BenchSuite = {
       notes: [
         'Socket policies with N `<policy>` elements (40% `http://*.suffix`, 50% exact roots, 10% exact XAP URLs), each granting 4502-4510 and one port of its own; 1,024 callers, half admitted by a rule, half deep unknown names; ports mixing granted and refused.',
         '"Compiled decision" is `findSocketGrant` on the domain index for a parsed caller; the linear scan is `findSocketGrantLinear` over the same rules (uris classified once). Best of several rounds.',
+        `Profiles: ${profileNotes.join('; ')}.`,
       ],
     };
   },

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from './main.js';
+import { PROFILE_NAMES } from '../src/decision/types.js';
 import { captureIO } from './test-support/capture.js';
 
 
@@ -168,7 +169,7 @@ describe('xdpolicy decide', () => {
 
 describe('xdpolicy decide --client (profiles)', () => {
   it('takes every profile name', async () => {
-    for (const client of ['flash', 'flash9', 'lightspark', 'silverlight', 'moonlight']) {
+    for (const client of PROFILE_NAMES) {
       const r = await run(['--client', client, '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:5005', '--policy', 'socket.xml', '--json']);
       expect(JSON.parse(r.out).client, r.err).toBe(client);
     }
@@ -178,18 +179,18 @@ describe('xdpolicy decide --client (profiles)', () => {
     const r = await run(['--client', 'all', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:5005', '--policy', 'socket.xml']);
     expect(r.code).toBe(1);
     const lines = r.out.trimEnd().split('\n');
-    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['flash', 'flash9', 'lightspark', 'silverlight', 'moonlight']);
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([...PROFILE_NAMES]);
     expect(lines[0]).toMatch(/^flash +ALLOW +the master socket policy grants port 5005/);
     expect(lines[1]).toBe('flash9       ALLOW');
     // Lightspark collapses to-ports="5000-5010" to port 5000.
     expect(lines[2]).toMatch(/^lightspark +DENY +\(flash allows\) no socket policy grants/);
-    expect(lines[3]).toMatch(/^silverlight +DENY +port 5005 is outside 4502-4534/);
+    expect(lines[PROFILE_NAMES.indexOf('silverlight')]).toMatch(/^silverlight +DENY +port 5005 is outside 4502-4534/);
   });
 
   it('--client all --json: a map from profile to decision', async () => {
     const r = await run(['--client', 'all', '--origin', 'http://www.example.com/m.swf', '--target', 'socket://game.example.com:5000', '--policy', 'socket.xml', '--json']);
     const map = JSON.parse(r.out) as Record<string, { decision: string; client: string }>;
-    expect(Object.keys(map)).toEqual(['flash', 'flash9', 'lightspark', 'silverlight', 'moonlight']);
+    expect(Object.keys(map)).toEqual([...PROFILE_NAMES]);
     expect(map.lightspark!.decision).toBe('allow');
     expect(map.moonlight!.client).toBe('moonlight');
     expect(r.code).toBe(1);

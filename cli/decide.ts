@@ -13,6 +13,7 @@
 import { resolve } from 'node:path';
 import { createDecider } from '../src/decision/decide.js';
 import { profileFamily } from '../src/profiles/index.js';
+import { maxOf } from '../src/collections.js';
 import { masterPolicyWorld } from '../src/decision/placement.js';
 import { readClientConfig } from '../src/decision/client-config.js';
 import { readRequest } from '../src/decision/request.js';
@@ -33,8 +34,8 @@ procedure over a world of policy files, and explains the decision.
 
   --client NAME       client profile: flash (Flash Player 10+, strict sockets) or
                       silverlight (Silverlight 4/5 in the browser; sockets only to ports 4502-4534),
-                      the references; or a client modelled on one of them: flash9, lightspark
-                      (Flash), moonlight (Silverlight) — spec/profiles.md. 'all': every profile,
+                      the references; or a client modelled on one of them: flash9, lightspark,
+                      unity (Flash), moonlight (Silverlight) — spec/profiles.md. 'all': every profile,
                       one line each (verdict; the reason where it differs from its reference);
                       with --json a map from profile to decision; exit 0 only if all allow
   --origin URL        URL of the requesting SWF or XAP, e.g. http://a.com/m.swf, http://a.com/app.xap
@@ -224,7 +225,7 @@ export function formatDecision(d: Decision): string {
 
 /** The `--client all` text: one line per profile, its verdict, and its reason where it differs from its family's reference. */
 export function formatProfileDecisions(decisions: ReadonlyMap<ProfileName, Decision>): string {
-  const width = Math.max(...[...decisions.keys()].map((n) => n.length));
+  const width = maxOf([...decisions.keys()].map((n) => n.length), 0);
   const lines: string[] = [];
   for (const [name, d] of decisions) {
     const reference = decisions.get(profileFamily(name));

@@ -15,7 +15,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out: io.out(), err: io.err() };
 }
 
-describe('xdpolicy lint --clients (LINT-11)', () => {
+describe('xdpolicy lint --clients (LINT-17)', () => {
   it('by default compares every profile of the family: Lightspark grants what Flash rejects (high)', async () => {
     const r = await run(['--json']);
     const ids = (JSON.parse(r.out) as { findings: { id: string; severity: string; value: string }[] }).findings.filter((f) => f.id.startsWith('LINT-COMPAT-'));

@@ -1,6 +1,6 @@
 /**
  * `--clients LIST` of `xdpolicy lint`: which client profiles (spec/profiles.md) the compatibility
- * findings compare with the reference of the file's family (LINT-11). Its own module, so the lint
+ * findings compare with the reference of the file's family (LINT-17). Its own module, so the lint
  * command's output options can change without touching it.
  *
  * @module

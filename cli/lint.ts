@@ -1,26 +1,39 @@
 /**
- * `xdpolicy lint FILE... [--served-from URL] [--client flash|silverlight|all] [--json]
- * [--fail-on SEVERITY]`: report security findings in policy files (spec/lint.md).
+ * `xdpolicy lint FILE... [--served-from URL] [--client flash|silverlight|all] [--format text|json|sarif]
+ * [--trusted DOMAIN]... [--fix] [--fail-on SEVERITY]`: report security findings in policy files
+ * (spec/lint.md). `-` as FILE reads standard input.
  *
  * Exit statuses: 0 when no finding reaches `--fail-on` (default `medium`), 1 when one does, 2 on a
  * usage error (unknown option, bad value, unreadable file — the message names it).
  *
  * @module
  */
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { isAbsolute, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from '../src/diagnostics.js';
-import { LINT_CLIENTS, parseServedFrom, type LintClient } from '../src/lint/context.js';
-import { isSeverity, reaches, SEVERITIES, type Finding, type Severity } from '../src/lint/finding.js';
+import { parseDomainPattern } from '../src/flash/domains.js';
+import { LINT_CLIENTS, parseServedFrom, type LintClient, type LintOptions } from '../src/lint/context.js';
+import { applyFixes, fixDiff, fixesOf } from '../src/lint/fix.js';
+import { isSeverity, reaches, REPORT_ORDER, SEVERITIES, type Finding, type Fix, type Severity } from '../src/lint/finding.js';
 import { lintTextReport } from '../src/lint/lint.js';
 import { parseClientsList } from './lint-clients.js';
 import type { ProfileName } from '../src/decision/types.js';
+import { toSarif } from '../src/lint/sarif.js';
 import { UsageError, type CliIO } from './io.js';
-import { POLICY_FILE_LIMIT, readBoundedFile } from './read.js';
+import { POLICY_FILE_LIMIT, readBoundedFile, readBoundedStream } from './read.js';
+
+/** The output formats of `lint`. */
+export const LINT_FORMATS = ['text', 'json', 'sarif'] as const;
+/** An output format of `lint`. */
+export type LintFormat = (typeof LINT_FORMATS)[number];
 
 /** The command's usage text. */
-export const LINT_USAGE = `usage: xdpolicy lint FILE... [--served-from URL] [--client flash|silverlight|all] [--clients LIST] [--json] [--fail-on SEVERITY]
+export const LINT_USAGE = `usage: xdpolicy lint FILE... [--served-from URL] [--client flash|silverlight|all]
+                    [--format text|json|sarif] [--trusted DOMAIN]... [--fix] [--clients LIST] [--fail-on SEVERITY]
 
 Report security findings in cross-domain policy files (catalogue: spec/lint.md).
+FILE - reads standard input.
 
   --served-from URL   where the files are served, which fixes the rules that apply:
                       https://host/crossdomain.xml, http://host/sub/policy.xml,
@@ -31,7 +44,14 @@ Report security findings in cross-domain policy files (catalogue: spec/lint.md).
   --client C          flash, silverlight or all (default all)
   --clients LIST      client profiles compared with the reference of the file's family
                       (LINT-COMPAT-*): comma-separated names, all (default) or none
-  --json              print {"files": [...], "findings": [...]} instead of text
+  --format F          text (default), json ({"files": [...], "findings": [...]}) or
+                      sarif (SARIF 2.1.0, for code-scanning platforms)
+  --json              the same as --format json
+  --trusted DOMAIN    a domain the files are expected to trust (www.example.com,
+                      *.example.com); repeatable, or comma-separated. Grants under its
+                      registered domain are not listed, and a "*" grant's fix names it.
+  --fix               write the fixes that cannot widen access into each FILE and print
+                      a unified diff; the exit status then judges the fixed files
   --fail-on S         exit 1 when a finding is at least S: ${SEVERITIES.join(', ')} (default medium)
 
 Exit status: 0 no finding reaches --fail-on, 1 one does, 2 usage error or unreadable file
@@ -43,16 +63,38 @@ export interface LintArgs {
   files: string[];
   servedFrom?: string;
   client: LintClient;
-  /** `--clients`: the profiles compared (LINT-11); absent means all of the file's family. */
+  /** `--clients`: the profiles compared (LINT-17); absent means all of the file's family. */
   clients?: ProfileName[];
-  json: boolean;
+  format: LintFormat;
+  trusted: string[];
+  fix: boolean;
   failOn: Severity;
   help: boolean;
 }
 
+/** The FILE that names standard input, and how reports name it. */
+const STDIN = '-';
+const STDIN_NAME = '<stdin>';
+
+// LINT-14
+/** Checks one `--trusted` value: a host name, `*.` and a domain, or an IP address; never `*` alone. */
+function trustedValue(value: string): string {
+  const v = value.trim().toLowerCase();
+  const p = parseDomainPattern(v);
+  if (p.kind === 'any') throw new UsageError(`--trusted '${value}' trusts every site: name the sites the policy is meant for (www.example.com, *.example.com)`);
+  if (p.kind === 'invalid') throw new UsageError(`--trusted '${value}' is not a domain (www.example.com, *.example.com) or an IP address: ${p.reason}`);
+  return v;
+}
+
 /** Parses the arguments; throws {@link UsageError} naming what is wrong. */
 export function parseLintArgs(args: readonly string[]): LintArgs {
-  const out: LintArgs = { files: [], client: 'all', json: false, failOn: 'medium', help: false };
+  const out: LintArgs = { files: [], client: 'all', format: 'text', trusted: [], fix: false, failOn: 'medium', help: false };
+  let formatGiven: string | undefined;
+  const setFormat = (format: LintFormat, how: string): void => {
+    if (formatGiven !== undefined && out.format !== format) throw new UsageError(`${how} contradicts ${formatGiven}`);
+    out.format = format;
+    formatGiven = how;
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -69,7 +111,21 @@ export function parseLintArgs(args: readonly string[]): LintArgs {
         out.help = true;
         break;
       case '--json':
-        out.json = true;
+        setFormat('json', '--json');
+        break;
+      case '--format': {
+        const v = takeValue();
+        if (!(LINT_FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format '${v}' is not one of ${LINT_FORMATS.join(', ')}`);
+        setFormat(v as LintFormat, `--format ${v}`);
+        break;
+      }
+      case '--trusted': {
+        const v = takeValue();
+        for (const part of v.split(',')) if (part.trim() !== '') out.trusted.push(trustedValue(part));
+        break;
+      }
+      case '--fix':
+        out.fix = true;
         break;
       case '--served-from': {
         const v = takeValue();
@@ -97,15 +153,19 @@ export function parseLintArgs(args: readonly string[]): LintArgs {
         break;
       }
       default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'\n\n${LINT_USAGE}`);
+        if (arg.startsWith('-') && arg !== STDIN) throw new UsageError(`unknown option '${arg}'\n\n${LINT_USAGE}`);
         out.files.push(arg);
     }
   }
-  if (!out.help && out.files.length === 0) throw new UsageError(`no FILE given\n\n${LINT_USAGE}`);
+  if (out.help) return out;
+  if (out.files.length === 0) throw new UsageError(`no FILE given\n\n${LINT_USAGE}`);
+  if (out.files.filter((f) => f === STDIN).length > 1) throw new UsageError(`'-' (standard input) is given more than once`);
+  if (out.fix && out.files.includes(STDIN)) throw new UsageError(`--fix writes the fixed FILE in place, and '-' (standard input) is not a file`);
+  if (out.fix && out.format !== 'text') throw new UsageError(`--fix prints a diff, not ${out.format}: leave out ${formatGiven}`);
   return out;
 }
 
-/** A finding with the file it is about, as `--json` prints it. */
+/** A finding with the file it is about, as `--format json` prints it (LINT-7). */
 export interface FileFinding {
   id: string;
   severity: Severity;
@@ -114,6 +174,10 @@ export interface FileFinding {
   column: number;
   value: string;
   file: string;
+  remediation: string;
+  requirement?: string;
+  cwe?: string;
+  fix?: Fix;
 }
 
 const COLORS: Readonly<Record<Severity, string>> = { error: '\u001b[1;31m', high: '\u001b[31m', medium: '\u001b[33m', low: '\u001b[36m', info: '\u001b[2m' };
@@ -125,58 +189,175 @@ export function useColor(io: CliIO): boolean {
   return io.stdout.isTTY === true && (noColor === undefined || noColor === '');
 }
 
+/** What `lint` reads besides {@link CliIO}: standard input, for `-` (the process's own when absent). */
+export type LintIO = CliIO & { stdin?: AsyncIterable<Uint8Array | string> };
+
+/** One input: its name as given, its name in reports, and its text. */
+interface Input {
+  file: string;
+  name: string;
+  text: string;
+}
+
+/** The package's version, for SARIF's tool (the package's own package.json by self-reference). */
+async function packageVersion(): Promise<string> {
+  const { createRequire } = await import('node:module');
+  return (createRequire(import.meta.url)('xdpolicy/package.json') as { version: string }).version;
+}
+
+/** The URI SARIF names a file by: relative as given (forward slashes), or a `file:` URI for an absolute path. */
+function sarifUri(file: string): string {
+  if (file === STDIN) return encodeURI(STDIN_NAME);
+  if (isAbsolute(file)) return pathToFileURL(file).href;
+  return encodeURI(file.split(sep).join('/'));
+}
+
 /** Runs `xdpolicy lint`; resolves to the exit status. */
-export async function runLint(args: string[], io: CliIO): Promise<number> {
+export async function runLint(args: string[], io: LintIO): Promise<number> {
   const opts = parseLintArgs(args);
   if (opts.help) {
     io.stdout.write(LINT_USAGE);
     return 0;
   }
   // Read every file first: an unreadable one is a usage error, reported before any output.
-  const texts: string[] = [];
+  const inputs: Input[] = [];
   for (const file of opts.files) {
-    const read = await readBoundedFile(resolve(io.cwd, file), POLICY_FILE_LIMIT);
-    if (!read.ok) throw new UsageError(`cannot read '${file}': ${read.reason}`);
-    texts.push(read.text);
+    // LINT-7: `-` reads standard input, through the same bound as a file.
+    const read = file === STDIN ? await readBoundedStream(io.stdin ?? process.stdin, POLICY_FILE_LIMIT) : await readBoundedFile(resolve(io.cwd, file), POLICY_FILE_LIMIT);
+    if (!read.ok) throw new UsageError(`cannot read '${file === STDIN ? 'standard input' : file}': ${read.reason}`);
+    inputs.push({ file, name: file === STDIN ? STDIN_NAME : file, text: read.text });
   }
-  const all: FileFinding[] = [];
-  opts.files.forEach((file, i) => {
-    const options: Parameters<typeof lintTextReport>[1] = { client: opts.client, fileName: file };
+  const optionsFor = (input: Input): LintOptions => {
+    const options: LintOptions = { client: opts.client };
+    if (input.file !== STDIN) options.fileName = input.file;
     if (opts.servedFrom !== undefined) options.servedFrom = opts.servedFrom;
     if (opts.clients !== undefined) options.clients = opts.clients;
-    const report = lintTextReport(texts[i]!, options);
-    for (const f of report.findings) all.push(toFileFinding(f, file));
-  });
+    if (opts.trusted.length > 0) options.trusted = opts.trusted;
+    return options;
+  };
+  if (opts.fix) return runFix(inputs, optionsFor, opts.failOn, io);
+  const reports = inputs.map((input) => ({ input, findings: lintTextReport(input.text, optionsFor(input)).findings }));
+  const all: FileFinding[] = [];
+  for (const r of reports) for (const f of r.findings) all.push(toFileFinding(f, r.input.name));
   // LINT-6: the exit status depends only on whether a finding reaches --fail-on.
   const failing = all.filter((f) => reaches(f.severity, opts.failOn));
-  // LINT-7: --json prints the files and the findings, nothing else.
-  if (opts.json) {
-    io.stdout.write(`${JSON.stringify({ files: opts.files, findings: all }, null, 2)}\n`);
-  } else {
-    io.stdout.write(renderHuman(opts.files, all, opts.failOn, useColor(io)));
+  switch (opts.format) {
+    case 'json':
+      // LINT-7: the files and the findings, nothing else.
+      io.stdout.write(`${JSON.stringify({ files: inputs.map((i) => i.name), findings: all }, null, 2)}\n`);
+      break;
+    case 'sarif':
+      // LINT-11
+      io.stdout.write(`${JSON.stringify(toSarif(reports.map((r) => ({ uri: sarifUri(r.input.file), text: r.input.text, findings: r.findings })), { version: await packageVersion() }), null, 2)}\n`);
+      break;
+    case 'text':
+      io.stdout.write(renderHuman(inputs.map((i) => i.name), all, opts.failOn, useColor(io)));
+      break;
   }
   return failing.length > 0 ? 1 : 0;
 }
 
-function toFileFinding(f: Finding, file: string): FileFinding {
-  return { id: f.id, severity: f.severity, message: f.message, line: f.line, column: f.column, value: f.value, file };
+// LINT-13
+/**
+ * `--fix`: for each file, applies the fixes that cannot widen access, writes the file when the
+ * fixed text still reads as a policy of the same format, and prints the diff on stdout; one line
+ * per file on stderr says what was done. The exit status judges the files as they now are.
+ */
+async function runFix(inputs: readonly Input[], optionsFor: (input: Input) => LintOptions, failOn: Severity, io: CliIO): Promise<number> {
+  let failing = 0;
+  for (const input of inputs) {
+    const report = lintTextReport(input.text, optionsFor(input));
+    const fixes = fixesOf(report.findings);
+    let remaining = report.findings;
+    if (fixes.length === 0) {
+      io.stderr.write(`${input.name}: nothing to fix\n`);
+    } else {
+      const fixed = applyFixes(input.text, fixes);
+      const again = lintTextReport(fixed, optionsFor(input));
+      if (again.policy === null || report.policy === null || again.policy.format !== report.policy.format) {
+        io.stderr.write(`${input.name}: left alone: the fixed text would not read as a policy\n`);
+      } else {
+        try {
+          await writeFile(resolve(io.cwd, input.file), fixed, 'utf8');
+        } catch (err) {
+          throw new UsageError(`cannot write the fixed '${input.file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
+        io.stdout.write(fixDiff(input.text, fixes, input.name));
+        io.stderr.write(`${input.name}: ${fixes.length} fix${fixes.length === 1 ? '' : 'es'} written\n`);
+        remaining = again.findings;
+      }
+    }
+    const bad = remaining.filter((f) => reaches(f.severity, failOn)).length;
+    failing += bad;
+    io.stderr.write(`${input.name}: ${remaining.length} finding${remaining.length === 1 ? '' : 's'} remain${remaining.length === 1 ? 's' : ''}, ${bad} at or above --fail-on ${failOn}\n`);
+  }
+  return failing > 0 ? 1 : 0;
 }
 
-/** The text report: findings grouped by severity, worst first, each with file:line:column. */
+function toFileFinding(f: Finding, file: string): FileFinding {
+  const out: FileFinding = { id: f.id, severity: f.severity, message: f.message, line: f.line, column: f.column, value: f.value, file, remediation: f.remediation ?? '' };
+  if (f.requirement !== undefined) out.requirement = f.requirement;
+  if (f.cwe !== undefined) out.cwe = f.cwe;
+  if (f.fix !== undefined) out.fix = f.fix;
+  return out;
+}
+
+/** Most lines an entry of repeats lists; the rest are counted. */
+const MAX_LINES_LISTED = 20;
+
+/** The repeats of one check in one file, in report order (LINT-7). */
+function groupRepeats(findings: readonly FileFinding[]): FileFinding[][] {
+  const groups = new Map<string, FileFinding[]>();
+  for (const f of findings) {
+    const key = `${f.file}\u0000${f.id}`;
+    const g = groups.get(key);
+    if (g) g.push(f);
+    else groups.set(key, [f]);
+  }
+  return [...groups.values()];
+}
+
+/** `4, 5, 9`, at most {@link MAX_LINES_LISTED} lines, each once. */
+function lineList(group: readonly FileFinding[]): string {
+  const lines = [...new Set(group.map((f) => f.line))];
+  const shown = lines.slice(0, MAX_LINES_LISTED).join(', ');
+  return lines.length > MAX_LINES_LISTED ? `${shown} and ${lines.length - MAX_LINES_LISTED} more` : shown;
+}
+
+function indentBlock(text: string, indent: string): string {
+  return text.replace(/\r?\n/g, `\n${indent}`);
+}
+
+/**
+ * The text report: findings by severity in report order (LINT-2), each with file:line:column, its
+ * remediation and its fixed element; the repeats of one check in one file are one entry listing
+ * their lines (LINT-7).
+ */
 export function renderHuman(files: readonly string[], findings: readonly FileFinding[], failOn: Severity, color: boolean): string {
   const paint = (s: Severity, text: string): string => (color ? `${COLORS[s]}${text}${RESET}` : text);
   const lines: string[] = [];
-  for (const severity of SEVERITIES) {
-    const group = findings.filter((f) => f.severity === severity);
-    if (group.length === 0) continue;
-    lines.push(paint(severity, `${severity.toUpperCase()} (${group.length})`));
-    for (const f of group) {
+  const detail = '      ';
+  for (const severity of REPORT_ORDER) {
+    const inSeverity = findings.filter((f) => f.severity === severity);
+    if (inSeverity.length === 0) continue;
+    lines.push(paint(severity, `${severity.toUpperCase()} (${inSeverity.length})`));
+    for (const group of groupRepeats(inSeverity)) {
+      const f = group[0]!;
       const value = f.value !== '' ? ` [${f.value}]` : '';
-      lines.push(`  ${f.file}:${f.line}:${f.column}  ${paint(severity, f.id)}  ${f.message}${value}`);
+      if (group.length === 1) {
+        lines.push(`  ${f.file}:${f.line}:${f.column}  ${paint(severity, f.id)}  ${f.message}${value}`);
+      } else {
+        lines.push(`  ${f.file}  ${paint(severity, f.id)}  ×${group.length}  lines ${lineList(group)}`);
+        lines.push(`${detail}line ${f.line}: ${f.message}${value}`);
+      }
+      if (f.remediation !== '') lines.push(`${detail}to fix: ${f.remediation}`);
+      const fixed = group.filter((g) => g.fix !== undefined);
+      if (group.length === 1 && f.fix !== undefined) lines.push(`${detail}fixed: ${indentBlock(f.fix.replacement, `${detail}       `)}`);
+      else if (fixed.length > 0) lines.push(`${detail}--fix rewrites ${fixed.length} of them`);
     }
     lines.push('');
   }
-  const counts = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
+  const counts = REPORT_ORDER.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
   const failing = findings.filter((f) => reaches(f.severity, failOn)).length;
   const summary = `${files.length} file${files.length === 1 ? '' : 's'}, ${findings.length} finding${findings.length === 1 ? '' : 's'}${counts.length > 0 ? ` (${counts.map(([s, n]) => `${n} ${s}`).join(', ')})` : ''}; ${failing > 0 ? `${failing} at or above --fail-on ${failOn}` : `none at or above --fail-on ${failOn}`}.`;
   lines.push(summary);

@@ -141,3 +141,27 @@ export async function readBoundedFile(path: string, limit: InputLimit, options: 
     await handle.close().catch(() => {});
   }
 }
+
+/** What {@link readBoundedStream} returns: the text (UTF-8) and its bytes, or why not. */
+export type StreamReadResult = { ok: true; text: string; bytes: Uint8Array } | { ok: false; reason: string };
+
+/**
+ * Reads a stream (standard input, for `lint -`) as UTF-8 text, never keeping more than
+ * `limit.maxBytes` bytes: past the limit it stops reading and says so. Never throws.
+ */
+export async function readBoundedStream(stream: AsyncIterable<Uint8Array | string>, limit: InputLimit): Promise<StreamReadResult> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of stream) {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      total += buffer.length;
+      if (total > limit.maxBytes) return { ok: false, reason: tooLarge(limit, null) };
+      chunks.push(buffer);
+    }
+  } catch (err) {
+    return { ok: false, reason: errnoReason(err) };
+  }
+  const bytes = Buffer.concat(chunks, total);
+  return { ok: true, text: bytes.toString('utf8'), bytes };
+}

@@ -140,6 +140,9 @@ export { lint, lintEffective, lintText, lintTextReport, diagnosticToFinding } fr
 export type { AnyPolicy, AnyEffectivePolicy, LintReport } from './lint/lint.js';
 export { LINT_CLIENTS, parseServedFrom, resolveLintContext, sniffRootElement } from './lint/context.js';
 export type { LintClient, LintContext, LintOptions, PolicyFormat, ServedFrom } from './lint/context.js';
+export { applyFixes, fixDiff, fixesOf, withFixes } from './lint/fix.js';
+export { fingerprints, toSarif, FINGERPRINT_KEY, SARIF_SCHEMA_URI } from './lint/sarif.js';
+export type { SarifFile, SarifTool } from './lint/sarif.js';
 export { CATALOGUE, CHECKS, CHECK_IDS, SCANNER_RULES, checkInfo } from './lint/catalogue.js';
 export type { CheckInfo, LintExample, ScannerRule } from './lint/catalogue.js';
 export { FLASH_CHECKS, SILVERLIGHT_CHECKS, SILVERLIGHT_FLASH_SUBSET_CHECKS, CHECK_PROFILES } from './lint/checks/index.js';

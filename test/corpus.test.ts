@@ -190,7 +190,7 @@ describe('corpus: verdicts', () => {
       const ids = [...new Set([...(c.requirements ?? []), ...(r.requirements ?? [])])].join(', ');
       for (const { client, verdict, from, note } of profileExpectations(c, index)) {
         // A record the profile does not model yet: its entry must still fail (src/profiles/types.ts `pending`).
-        const pending = from === 'divergence' && verdict !== r.expect[profileFamily(client)] && (PROFILES[client].pending ?? []).some((p) => p.cases.includes(c.id));
+        const pending = from === 'divergence' && (PROFILES[client].pending ?? []).some((p) => p.cases.includes(`${c.id}#${index}`) || (verdict !== r.expect[profileFamily(client)] && p.cases.includes(c.id)));
         (pending ? it.fails : it)(`${c.id} [${ids}]: ${client} ${summarize(r)} is ${verdict}${from === 'divergence' ? ' (divergence)' : ''}${pending ? ' — not modelled yet, must fail' : ''}`, () => {
           const request = { client, origin: r.origin, target: r.target, ...(r.loadPolicy ? { loadPolicy: r.loadPolicy } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.method ? { method: r.method } : {}), ...(r.clientConfig ? { clientConfig: r.clientConfig } : {}) };
           let d = decider.get(c);
@@ -203,7 +203,7 @@ describe('corpus: verdicts', () => {
     });
   }
 
-  it('checks every divergence entry of a modelled profile; the others name a client without a profile', () => {
+  it('PROF-2, PROF-3: checks every divergence entry of a modelled profile; the others name a client without a profile', () => {
     const problems: string[] = [];
     for (const c of cases) {
       for (const d of c.divergences ?? []) {

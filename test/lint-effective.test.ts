@@ -10,7 +10,7 @@ import { resolveLintContext } from '../src/lint/context.js';
 import { loadWildFiles, wildPresent } from './support/wild.js';
 
 const SOCK = 'xmlsocket://game.example.com:843';
-/** A compatibility finding (LINT-11): about another client, not the reference's reading. */
+/** A compatibility finding (LINT-17): about another client, not the reference's reading. */
 const compat = (id: string): boolean => id.startsWith('LINT-COMPAT-');
 const flash = (body: string): string => `<?xml version="1.0"?>\n<cross-domain-policy>\n${body}\n</cross-domain-policy>\n`;
 const sl = (allowFrom: string, grantTo: string): string =>
@@ -57,7 +57,7 @@ describe('LINT-4: a grant that can never apply is reported as such, not high', (
   it('FLASH-META-2: domain="*" under site-control none', () => {
     const f = lintText(flash('  <site-control permitted-cross-domain-policies="none"/>\n  <allow-access-from domain="*"/>'), { servedFrom: 'https://www.example.com/crossdomain.xml' });
     expect(f.filter((x) => x.severity === 'high' && !compat(x.id))).toEqual([]);
-    // LINT-11: Flash Player 9 has no meta-policies, so there the rule does apply.
+    // LINT-17: Flash Player 9 has no meta-policies, so there the rule does apply.
     expect(f.filter((x) => compat(x.id)).map((x) => `${x.severity} ${x.id} ${x.value}`)).toEqual(['high LINT-COMPAT-GRANTS-UNNAMED flash9']);
     const never = f.find((x) => x.id === 'LINT-RULE-NEVER-APPLIES');
     expect(never).toMatchObject({ severity: 'low', requirement: 'FLASH-META-2', line: 4, value: '*' });
@@ -75,7 +75,7 @@ describe('LINT-4: a grant that can never apply is reported as such, not high', (
   it('FLASH-SOCK-7: a rule listing only ports below 1024 in a policy served from a high port', () => {
     const f = lintText(flash('  <allow-access-from domain="*" to-ports="22"/>'), { servedFrom: 'xmlsocket://game.example.com:5000' });
     expect(f.filter((x) => x.severity === 'high' && !compat(x.id))).toEqual([]);
-    // LINT-11: Lightspark has no such rule (spec/flash/9-divergences.md), so port 22 is open to it.
+    // LINT-17: Lightspark has no such rule (spec/flash/9-divergences.md), so port 22 is open to it.
     expect(f.filter((x) => compat(x.id)).map((x) => `${x.severity} ${x.id} ${x.value}`)).toEqual(['high LINT-COMPAT-GRANTS-UNNAMED lightspark']);
     const never = f.find((x) => x.id === 'LINT-RULE-NEVER-APPLIES');
     expect(never).toMatchObject({ requirement: 'FLASH-SOCK-7' });

@@ -16,7 +16,7 @@ function requestOf(r: CorpusRequest, client: ProfileName): DecisionRequest {
   return { client, origin: r.origin, target: r.target, ...(r.loadPolicy ? { loadPolicy: r.loadPolicy } : {}), ...(r.headers ? { headers: r.headers } : {}), ...(r.method ? { method: r.method } : {}), ...(r.clientConfig ? { clientConfig: r.clientConfig } : {}) };
 }
 
-describe('client profiles: every override is exercised by a corpus case that fails without it', () => {
+describe('PROF-2: client profiles: every override is exercised by a corpus case that fails without it', () => {
   for (const client of PROFILE_NAMES) {
     for (const o of profileOverrides(client)) {
       it(`${client}.${o.step} (${o.tag.record})`, () => {

@@ -12,7 +12,7 @@ import { profileFamily } from '../profiles/index.js';
 import type { CorpusCaseFile, CorpusDivergence } from './types.js';
 
 /** Recorded clients that have no profile yet: their `divergences` entries are records only, not checked. */
-export const UNMODELLED_CLIENTS = ['unity', 'swfdec', 'gnash', 'ruffle', 'silverlight-ms'] as const;
+export const UNMODELLED_CLIENTS = ['swfdec', 'gnash', 'ruffle', 'silverlight-ms'] as const;
 
 /** The verdict one profile must reach on one request, and where it comes from. */
 export interface ProfileExpectation {
@@ -34,6 +34,7 @@ function entryFor(divergences: readonly CorpusDivergence[], client: ProfileName,
   return divergences.find((d) => d.client === client && d.request === index) ?? divergences.find((d) => d.client === client && d.request === undefined);
 }
 
+// PROF-2
 /**
  * The verdict of every profile of every family request `index` names in `expect`. An entry's
  * `invalid` means the client rejects the file, hence deny; `valid` alone says nothing about a

@@ -57,7 +57,7 @@ export interface CorpusParseExpectation {
  * is checked by `npm test` (src/corpus/expectations.ts); for a client without one yet it is a record.
  */
 export interface CorpusDivergence {
-  client: ProfileName | 'unity' | 'swfdec' | 'gnash' | 'ruffle' | 'silverlight-ms';
+  client: ProfileName | 'swfdec' | 'gnash' | 'ruffle' | 'silverlight-ms';
   verdict: 'allow' | 'deny' | 'invalid' | 'valid';
   /**
    * The index (in `requests`) of the one request this verdict is for, when the client's verdicts
@@ -76,6 +76,8 @@ export interface CorpusLintExpectation {
   contentType?: string;
   /** Response headers the file is served with, when the case depends on them. */
   headers?: Record<string, string>;
+  /** The domains the operator expects to trust, as `lint --trusted` takes them. */
+  trusted?: string[];
   /** Finding IDs that must be raised. */
   must?: string[];
   /** Finding IDs that must not be raised. */

@@ -157,7 +157,13 @@ function decideSocketConnection(b: DecisionBuilder, fetch: FlashFetcher, steps: 
       // FLASH-SOCK-5: no usable master (nothing listening, the 3-second wait expired, empty,
       // malformed): fall back as if port 843 did not exist, with the socket default `all`.
       const waited = master.answered === 'timeout' ? 'no answer within the 3-second wait' : master.why;
-      if (steps.unusableMasterSocket(master.answered) === 'destination-only') {
+      const after = steps.unusableMasterSocket(master.answered);
+      if (after === 'nothing') {
+        // A client whose only socket policy is the master's: without one, nothing else is asked.
+        b.add(fetchEntry(master, false, `master socket policy: ${waited}; this client asks no other location`, [...requirementsBase, 'FLASH-SOCK-4', 'FLASH-SOCK-5', ...master.requirements]));
+        return b.denyBecause(`no usable socket policy on ${masterLoc.key} (${waited}), and this client asks no other location`, ['FLASH-SOCK-5'], masterLoc.key);
+      }
+      if (after === 'destination-only') {
         allowed = { loadPolicy: false, destination: true };
         b.add(fetchEntry(master, false, `master socket policy: ${waited}; this client then asks only the destination port`, [...requirementsBase, 'FLASH-SOCK-4', 'FLASH-SOCK-5', ...master.requirements]));
       } else {

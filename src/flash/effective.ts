@@ -201,7 +201,8 @@ export interface FlashReadSteps {
   /** FLASH-META-*, FLASH-SOCK-6, FLASH-SOCK-10: the meta-policy a master declares (`null` for a file that is not the master). */
   metaPolicy(policy: FlashPolicy, header: string | undefined, context: FlashPolicyContext): EffectiveMetaPolicy | null;
   /** FLASH-DOM-*: a `domain` value as a pattern. */
-  domainPattern(domain: string): DomainPattern;
+  /** FLASH-DOM-*: a `domain` value as a pattern, in the policy's context (a client may read socket and URL policies differently). */
+  domainPattern(domain: string, context: FlashPolicyContext): DomainPattern;
   /** FLASH-SEC-*: whether a rule grants only HTTPS origins. */
   secure(secure: boolean | null, context: FlashPolicyContext): boolean;
   /** FLASH-SOCK-7: the lowest port a socket policy served from this port can grant. */
@@ -236,7 +237,7 @@ export const FLASH_READ_STEPS: FlashReadSteps = {
   // The reference grammar never stops; if a grammar ever did, the file would grant nothing (fail closed).
   fileValidity: (_policy, stoppedAt) => ({ invalid: stoppedAt === null ? null : { why: `the file stopped at <${stoppedAt.element}>: ${stoppedAt.why}`, requirement: 'FLASH-XML-1' }, ownRulesVoid: null }),
   metaPolicy: (policy, header, context) => (context.master === false ? null : effectiveMetaPolicy(policy, context.kind === 'socket' ? undefined : header, { kind: context.kind, ...(context.scheme ? { scheme: context.scheme } : {}) })),
-  domainPattern: parseDomainPattern,
+  domainPattern: (domain) => parseDomainPattern(domain),
   secure: effectiveSecure,
   lowestGrantablePort,
 };
@@ -258,7 +259,7 @@ export function effectiveFlashPolicy(policy: FlashPolicy, context: FlashPolicyCo
   const lowestPort = steps.lowestGrantablePort;
 
   const access = policy.allowAccessFrom.map((rule, index): EffectiveAccessRule => {
-    const pattern = steps.domainPattern(rule.domain);
+    const pattern = steps.domainPattern(rule.domain, context);
     const out: EffectiveAccessRule = { index, rule, pattern, secure: steps.secure(rule.secure, context), ports: null, cutPorts: [], never: disabled };
     if (socket && rule.toPorts !== null) {
       const applied = applyHighPortRule(rule.toPorts, context.servedFromPort, lowestPort);
@@ -277,7 +278,7 @@ export function effectiveFlashPolicy(policy: FlashPolicy, context: FlashPolicyCo
   // FLASH-GRAM-9: header grants exist only in HTTP(S) URL policies.
   const headerApplies = !socket && (context.scheme ?? 'http') !== 'ftp';
   const headers = policy.allowHttpRequestHeadersFrom.map((rule, index): EffectiveHeaderRule => {
-    const pattern = steps.domainPattern(rule.domain);
+    const pattern = steps.domainPattern(rule.domain, context);
     // FLASH-SEC-4
     const out: EffectiveHeaderRule = { index, rule, pattern, secure: steps.secure(rule.secure, context), never: disabled };
     if (out.never !== null) return out;

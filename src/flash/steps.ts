@@ -62,7 +62,7 @@ export interface FlashSteps extends FlashReadSteps, FlashUrlFetchSteps {
   /** FLASH-SOCK-4: where the master socket policy of a host is, or `null` when the client has none. */
   masterSocketLocation(host: string): SocketLocation | null;
   /** FLASH-SOCK-5: what the client does when the master socket location answered no usable policy. */
-  unusableMasterSocket(answered: FetchedFlashPolicy['answered']): 'as-absent' | 'destination-only';
+  unusableMasterSocket(answered: FetchedFlashPolicy['answered']): 'as-absent' | 'destination-only' | 'nothing';
   /** FLASH-SOCK-6: which other socket locations a master's meta-policy lets the client ask. */
   socketLocations(meta: MetaPolicy): SocketLocationsAllowed;
   /** FLASH-SOCK-3: a grant from anything but socket policies (none for Flash Player 10); also traces the URL `loadPolicyFile` locations. */

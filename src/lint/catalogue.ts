@@ -25,6 +25,10 @@ export interface LintExample {
   contentType?: string;
   /** Response headers the file is served with. */
   headers?: Record<string, string>;
+  /** `--trusted` domains. */
+  trusted?: readonly string[];
+  /** What spec/lint.md shows instead of a policy too long to print (the corpus case holds the whole text). */
+  shown?: string;
 }
 
 /** The metadata of one check; `Id` is the closed set of catalogue IDs ({@link FindingId}). */
@@ -39,7 +43,7 @@ export interface CheckInfo<Id extends string = FindingId> {
   formats: readonly PolicyFormat[];
   /** Requirements of spec/ the check rests on. */
   requirements: readonly RequirementId[];
-  /** Rules of today's scanners (peers.md §2, S1–S21) this check covers. */
+  /** Rules of today's scanners (the peer survey, §2: S1–S21) this check covers. */
   scanners: readonly string[];
   /** What the check flags and why it matters. */
   explanation: string;
@@ -259,6 +263,20 @@ export const CATALOGUE = [
     confidence: 'Certain for the reference; some old players were laxer, which is another reason to fix it.',
     trigger: { policy: sl('        <domain uri="www.example.com"/>', ROOT), servedFrom: SL },
     nearMiss: { policy: sl('        <domain uri="https://www.example.com"/>', ROOT), servedFrom: SL },
+  },
+  {
+    id: 'LINT-DOMAIN-REGISTERED',
+    title: 'Trust in another registered domain',
+    severity: 'info',
+    formats: ['flash', 'silverlight'],
+    requirements: ['LINT-14', 'FLASH-DOM-2', 'SL-DOM-5'],
+    scanners: ['S11', 'S12', 'S14'],
+    explanation:
+      'The grant names a host, or a wildcard, under a registered domain (the registrable domain of the Public Suffix List, judged with tldts) other than the one the file is served from. Whoever controls that domain gets the grant — its owner, whoever registers it once it lapses, whoever takes over a forgotten subdomain of it. This is the list nmap, w3af and Watcher print, and the input of a domain-takeover check. Without `--served-from` every registered domain the file trusts is listed. `--trusted DOMAIN` marks the expected ones: a grant under the registered domain of a `--trusted` value is not reported.',
+    remediation: 'Check that each registered domain listed is yours or a partner\'s you still trust, and that it is still registered; name the expected ones with `--trusted`, and delete the grants nobody can account for.',
+    confidence: 'Certain (it lists what the file trusts). Whether a domain is still registered needs a network lookup, which lint does not make.',
+    trigger: { policy: flash('  <allow-access-from domain="widgets.partner-cdn.net"/>'), servedFrom: HTTPS },
+    nearMiss: { policy: flash('  <allow-access-from domain="widgets.partner-cdn.net"/>'), servedFrom: HTTPS, trusted: ['partner-cdn.net'] },
   },
   // ---------------------------------------------------------------- ports (Flash socket policies)
   {
@@ -530,7 +548,7 @@ export const CATALOGUE = [
     formats: ['silverlight'],
     requirements: ['SL-DOM-2'],
     scanners: ['S3', 'S8', 'S13', 'S17', 'S21'],
-    explanation: '`<domain uri="*"/>` lets a XAP from any site call the granted resources with the visitor\'s cookies.',
+    explanation: '`<domain uri="*"/>` lets a XAP from any site call the granted resources with the visitor\'s cookies (an HTTP policy), or open TCP connections to the granted ports from the visitor\'s machine (a socket policy, on 943: no cookies, but any site reaches the service).',
     remediation: 'List the sites (`<domain uri="https://www.example.com"/>`).',
     confidence: 'No false positives.',
     trigger: { policy: sl('        <domain uri="*"/>', ROOT), servedFrom: SL },
@@ -625,7 +643,7 @@ export const CATALOGUE = [
     severity: 'high',
     cwe: 'CWE-942',
     formats: ['flash', 'silverlight'],
-    requirements: ['LINT-11'],
+    requirements: ['LINT-17'],
     scanners: [],
     explanation:
       'Under another client of the file\'s family (a profile of spec/profiles.md: Lightspark, Flash Player 9, Moonlight, …) an origin the file does not name — an unrelated site, a look-alike `evil<domain>`, an IP form — gets access the reference denies. The usual cause is a client reading what the reference rejects: a malformed file whose `*` rule Flash Player throws away still grants every site under Lightspark, which reads the tree its XML parser built before the error.',
@@ -639,7 +657,7 @@ export const CATALOGUE = [
     title: 'Another client grants the named origins more',
     severity: 'medium',
     formats: ['flash', 'silverlight'],
-    requirements: ['LINT-11'],
+    requirements: ['LINT-17'],
     scanners: [],
     explanation:
       'Under another client of the file\'s family, an origin the file names (or its bare domain) gets access the reference denies: a port the reference keeps out, an HTTP SWF where the reference asks for HTTPS (`secure`), a path outside the file\'s scope. The operator meant less than those users grant.',
@@ -653,21 +671,21 @@ export const CATALOGUE = [
     title: 'Another client denies what the reference grants',
     severity: 'medium',
     formats: ['flash', 'silverlight'],
-    requirements: ['LINT-11'],
+    requirements: ['LINT-17'],
     scanners: [],
     explanation:
       'Under another client of the file\'s family, a request the reference allows is denied: the operator\'s users of that client break. Lightspark, for one, reads `to-ports="5000-5010"` as port 5000 alone.',
     remediation: 'Write the grant in a form every client reads alike (list the ports: `to-ports="5000,5001,5002"`), or accept that the client is not served.',
     confidence: 'As exact as the profiles; a sample of probes.',
-    trigger: { policy: flash('  <allow-access-from domain="www.example.com" to-ports="5000-5010"/>'), servedFrom: SOCK },
-    nearMiss: { policy: flash('  <allow-access-from domain="www.example.com" to-ports="5000,5010"/>'), servedFrom: SOCK },
+    trigger: { policy: flash('  <allow-access-from domain="*" to-ports="5000-5010"/>'), servedFrom: SOCK },
+    nearMiss: { policy: flash('  <allow-access-from domain="*" to-ports="5000,5010"/>'), servedFrom: SOCK },
   },
   {
     id: 'LINT-COMPAT-SAMPLED',
     title: 'The client comparison probed a sample',
     severity: 'info',
     formats: ['flash', 'silverlight'],
-    requirements: ['LINT-11'],
+    requirements: ['LINT-17'],
     scanners: [],
     explanation:
       'The comparison of clients seeds its probes from the domains, ports and paths the file writes, up to a bound (8 domains, 24 ports, 6 paths), and reads files up to 128 KiB, so that linting a large file stays quick. The file writes more, or is longer: what lies beyond the bound was not probed.',
@@ -675,6 +693,25 @@ export const CATALOGUE = [
     confidence: 'Certain.',
     trigger: { policy: flash(Array.from({ length: 9 }, (_, i) => `  <allow-access-from domain="h${i + 1}.example.com"/>`).join('\n')), servedFrom: HTTPS },
     nearMiss: { policy: flash(Array.from({ length: 8 }, (_, i) => `  <allow-access-from domain="h${i + 1}.example.com"/>`).join('\n')), servedFrom: HTTPS },
+  },
+  // ---------------------------------------------------------------- the linter itself
+  {
+    id: 'LINT-CHECK-INCOMPLETE',
+    title: 'A check stopped before the end',
+    severity: 'info',
+    formats: ['flash'],
+    requirements: ['LINT-16'],
+    scanners: [],
+    explanation:
+      'A check has a stated bound on its work, so that no policy makes lint run for hours, and this policy reached it: the shadowed-rule check compares each rule with the rules whose domain can cover it (an index by domain), at most 1,000,000 pairs in one policy. Only a policy with more than a thousand rules for one domain whose port lists do not cover one another gets there. The finding names the check and the rules it did not reach; the other checks ran in full.',
+    remediation: 'Merge the rules for one domain into one `to-ports` list; a policy with thousands of rules for one domain is almost certainly generated and worth regenerating.',
+    confidence: 'Certain (it reports what was not checked).',
+    trigger: {
+      policy: flash(Array.from({ length: 1001 }, (_, i) => `  <allow-access-from domain="*" to-ports="${2000 + 2 * i}"/>`).join('\n')),
+      servedFrom: SOCK,
+      shown: '<?xml version="1.0"?>\n<cross-domain-policy>\n  <allow-access-from domain="*" to-ports="2000"/>\n  <allow-access-from domain="*" to-ports="2002"/>\n  <!-- … 1,001 rules in all, to-ports 2000, 2002, …, 4000 -->\n</cross-domain-policy>\n',
+    },
+    nearMiss: { policy: flash(Array.from({ length: 1001 }, (_, i) => `  <allow-access-from domain="host${i}.example.com" to-ports="${2000 + 2 * i}"/>`).join('\n')), servedFrom: SOCK, shown: '<?xml version="1.0"?>\n<cross-domain-policy>\n  <allow-access-from domain="host0.example.com" to-ports="2000"/>\n  <allow-access-from domain="host1.example.com" to-ports="2002"/>\n  <!-- … 1,001 rules in all, each for its own host -->\n</cross-domain-policy>\n' },
   },
 ] as const satisfies readonly CheckInfo<string>[];
 
@@ -684,7 +721,7 @@ export type FindingId = (typeof CATALOGUE)[number]['id'];
 /** Every check, in catalogue order (family by family). */
 export const CHECKS: readonly CheckInfo[] = CATALOGUE;
 
-/** A rule of today's scanners (peers.md §2), and how this catalogue covers it. */
+/** A rule of today's scanners (the peer survey, §2), and how this catalogue covers it. */
 export interface ScannerRule {
   /** `S1` … `S21`, as numbered in the peer survey. */
   id: string;
@@ -695,7 +732,7 @@ export interface ScannerRule {
   note?: string;
 }
 
-/** The scanner rules of peers.md §2; the checks that cover each are those naming it in `scanners`. */
+/** The scanner rules of the peer survey (§2); the checks that cover each are those naming it in `scanners`. */
 export const SCANNER_RULES: readonly ScannerRule[] = [
   { id: 'S1', scanner: 'ZAP 20016 "Cross-Domain Misconfiguration - Adobe - Read"', condition: '`allow-access-from/@domain == "*"`' },
   { id: 'S2', scanner: 'ZAP 20016 "… - Adobe - Send"', condition: '`allow-http-request-headers-from/@domain == "*"`' },
@@ -707,10 +744,10 @@ export const SCANNER_RULES: readonly ScannerRule[] = [
   { id: 'S8', scanner: 'nikto 999982', condition: '`<domain uri="(http://)?*"` or `<allow-http-request-headers-from domain="*"`' },
   { id: 'S9', scanner: 'nikto 999981', condition: 'a clientaccesspolicy.xml exists', note: 'Detection only; as S5.' },
   { id: 'S10', scanner: 'nmap `http-crossdomainxml`', condition: '`domain="*"`' },
-  { id: 'S11', scanner: 'nmap `http-crossdomainxml`', condition: 'any other grant ("likely vulnerable", trusted-domain list)', note: 'We do not flag exact host names (an nmap maintainer noted its verdict fires even for locked-down policies, nmap #101); wildcards, public suffixes, IPs and local names get their own checks.' },
-  { id: 'S12', scanner: 'nmap `domain-lookup`', condition: 'a trusted domain is registrable', note: 'Without network access we cannot ask a registrar; a wildcard over a public suffix is registrable by construction.' },
+  { id: 'S11', scanner: 'nmap `http-crossdomainxml`', condition: 'any other grant ("likely vulnerable", trusted-domain list)', note: 'Exact host names are not a vulnerability (an nmap maintainer noted its verdict fires even for locked-down policies, nmap #101): each registered domain other than the served host\'s is an info finding, and `--trusted` marks the expected ones; wildcards, public suffixes, IPs and local names get their own checks.' },
+  { id: 'S12', scanner: 'nmap `domain-lookup`', condition: 'a trusted domain is registrable', note: 'Without network access we cannot ask a registrar: LINT-DOMAIN-REGISTERED lists the registered domains to ask about; a wildcard over a public suffix is registrable by construction.' },
   { id: 'S13', scanner: 'w3af `ria_enumerator`', condition: '`domain=="*"` / `uri=="*"`' },
-  { id: 'S14', scanner: 'w3af `ria_enumerator`', condition: 'any other domain (info)', note: 'As S11: exact names are not findings; `xdpolicy decide` explains what a policy grants to whom.' },
+  { id: 'S14', scanner: 'w3af `ria_enumerator`', condition: 'any other domain (info)', note: 'As S11: other registered domains are info findings; `xdpolicy decide` explains what a policy grants to whom.' },
   { id: 'S15', scanner: 'w3af `ria_enumerator`', condition: 'invalid XML containing policy tokens' },
   { id: 'S16', scanner: 'Arachni `insecure_cross_domain_policy_headers`', condition: 'header grant `domain` in `*`, `http://*`, `https://*`' },
   { id: 'S17', scanner: 'Arachni `insecure_client_access_policy`', condition: '`domain/@uri` in `*`, `http://*`, `https://*`' },

@@ -34,6 +34,7 @@ describe('catalogue examples (spec/lint.md)', () => {
         if (e.client !== undefined) o.client = e.client;
         if (e.contentType !== undefined) o.contentType = e.contentType;
         if (e.headers !== undefined) o.headers = e.headers;
+        if (e.trusted !== undefined) o.trusted = e.trusted;
         return o;
       };
       expect(ids(c.trigger.policy, opts(c.trigger))).toContain(c.id);

@@ -45,6 +45,10 @@ export interface LintContext {
   client: LintClient;
   /** When (part of) the context was inferred rather than given: how, in one sentence. */
   inferred?: string;
+  /** The host the file is served from (from `servedFrom`), lowercase. */
+  host?: string;
+  /** Domains the operator expects the policy to trust (`--trusted`), as Flash domain patterns (LINT-14). */
+  trusted?: readonly string[];
 }
 
 /** What a caller knows about a file; everything is optional. */
@@ -58,8 +62,13 @@ export interface LintOptions {
   headers?: Readonly<Record<string, string>>;
   /** The file's name on disk, used as a hint when `servedFrom` is not given. */
   fileName?: string;
-  /** The client profiles compared with their family's reference (LINT-11); default: every profile of the file's family. `[]` compares none. */
+  /** The client profiles compared with their family's reference (LINT-17); default: every profile of the file's family. `[]` compares none. */
   clients?: readonly ProfileName[];
+  /**
+   * Domains the operator expects the policy to trust (`www.example.com`, `*.example.com`): grants
+   * to their registered domains are expected (LINT-14), and a `*` grant's fix names them (LINT-12).
+   */
+  trusted?: readonly string[];
 }
 
 /** Diagnostic codes of {@link parseServedFrom}. */
@@ -176,6 +185,7 @@ export function resolveLintContext(text: string, options: LintOptions = {}): { c
   const rootFormat: PolicyFormat | undefined = root === 'access-policy' ? 'silverlight' : root === 'cross-domain-policy' ? 'flash' : undefined;
   let error: string | undefined;
   const withKnown = (c: LintContext): LintContext => {
+    if (options.trusted !== undefined && options.trusted.length > 0) c.trusted = [...options.trusted];
     if (options.contentType !== undefined) c.contentType = options.contentType;
     if (options.headers !== undefined) {
       const h = dictionary<string>();
@@ -195,7 +205,9 @@ export function resolveLintContext(text: string, options: LintOptions = {}): { c
       if (s.scheme !== undefined) c.scheme = s.scheme;
       if (s.kind === 'socket') c.master = format === 'silverlight' ? s.port === 943 : s.port === 843;
       else c.master = s.path === (format === 'silverlight' ? '/clientaccesspolicy.xml' : '/crossdomain.xml');
-      if (rootFormat === undefined) c.inferred = `the root element is not a policy root, so the file is read as a ${format === 'silverlight' ? 'Silverlight' : 'Flash'} policy because of where it is served`;
+      // LINT-4: where the file is served was given, so nothing is inferred (a root that is not a
+      // policy root is the parser's finding, LINT-PARSE-REJECTED).
+      c.host = s.host.toLowerCase();
       return { context: withKnown(c) };
     }
   }

@@ -26,7 +26,7 @@ export type Severity = 'error' | 'high' | 'medium' | 'low' | 'info';
 /** Every severity, worst first. */
 export const SEVERITIES: readonly Severity[] = ['error', 'high', 'medium', 'low', 'info'];
 
-/** The one rank table: lower is worse. Sorting, thresholds and `--fail-on` all use it. */
+/** How bad a severity is: lower is worse. Thresholds (`--fail-on`, {@link reaches}) use it. */
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {
   error: 0,
   high: 1,
@@ -53,7 +53,53 @@ export interface Finding {
   requirement?: RequirementId;
   /** The CWE the finding is an instance of, e.g. `CWE-942`. */
   cwe?: string;
+  /** What to change (LINT-12): the catalogue's remediation, made specific to this finding where it can be. */
+  remediation?: string;
+  /** The fixed element, where it can be computed (LINT-12); every fix narrows what the file grants (LINT-13). */
+  fix?: Fix;
 }
+
+/**
+ * The fixes the linter computes, each of which can only narrow what the file grants (LINT-13):
+ * - `trusted-domains`: a `*` grant rewritten to the domains named by `--trusted`;
+ * - `ports-of-other-rules`: `to-ports="*"` rewritten to the ports the file's other rules use;
+ * - `drop-secure-false`: `secure="false"` removed from a grant of an HTTPS policy (the default there is `true`).
+ */
+export type FixKind = 'trusted-domains' | 'ports-of-other-rules' | 'drop-secure-false';
+
+/**
+ * A computed fix of one element: `original` (the element's text, from `start` to `end`, UTF-16
+ * offsets into the text linted) becomes `replacement`. As an edit: attribute `attribute` set to
+ * each of `values` in turn (one copy of the element per value), or removed when `values` is null;
+ * several fixes of one element compose (`applyFixes`).
+ */
+export interface Fix {
+  kind: FixKind;
+  start: number;
+  end: number;
+  original: string;
+  replacement: string;
+  attribute: string;
+  values: readonly string[] | null;
+}
+
+// LINT-2: live exposure ranks above dead elements.
+/**
+ * The order findings are reported in: what a client grants today (`high`, `medium`) comes before
+ * an `error`, which is about an element or file no client uses (it exposes nothing, and its
+ * author's intent is lost); then `low` and `info`. A live `*` grant is listed above a voided
+ * element. Thresholds keep {@link SEVERITY_RANK}: an `error` still reaches `--fail-on high`.
+ */
+export const REPORT_RANK: Readonly<Record<Severity, number>> = {
+  high: 0,
+  medium: 1,
+  error: 2,
+  low: 3,
+  info: 4,
+};
+
+/** Every severity in report order ({@link REPORT_RANK}). */
+export const REPORT_ORDER: readonly Severity[] = ['high', 'medium', 'error', 'low', 'info'];
 
 /** True when `severity` is at least as bad as `threshold`. */
 export function reaches(severity: Severity, threshold: Severity): boolean {
@@ -73,13 +119,13 @@ export function isSeverity(value: string): value is Severity {
 }
 
 /**
- * The order findings are reported in: severity (worst first), then line, column, ID, value and
- * message, so the order is total and independent of check order.
+ * The order findings are reported in: {@link REPORT_RANK} (live exposure first), then line,
+ * column, ID, value and message, so the order is total and independent of check order.
  */
 // LINT-2: one total order, so the same input always prints the same list.
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+    REPORT_RANK[a.severity] - REPORT_RANK[b.severity] ||
     a.line - b.line ||
     a.column - b.column ||
     cmp(a.id, b.id) ||

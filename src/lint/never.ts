@@ -33,7 +33,8 @@ function foldable(never: NeverApplies | null): never is NeverApplies {
 /** The IDs `checks` raise on a model, in order, each once. */
 function idsRaised<P>(checks: readonly Check<P>[], model: P, context: LintContext): FindingId[] {
   const ids = new Set<FindingId>();
-  for (const check of checks) for (const f of check(model, context)) ids.add(f.id);
+  // Info findings (the registered domains a grant names) describe, they do not judge: not listed.
+  for (const check of checks) for (const f of check(model, context)) if (f.severity !== 'info') ids.add(f.id);
   return [...ids];
 }
 

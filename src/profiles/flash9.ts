@@ -64,7 +64,7 @@ export const FLASH9_PROFILE: ProfileDefinition<FlashSteps> = {
     },
   },
   undecided: [
-    { what: 'Whether the master socket policy on port 843 was read before 9,0,124,0 (it arrived with 9,0,115,0).', chose: 'Read, as Flash Player 10 does: the issue and the article name only HTTP policies for sockets and meta-policies as what changed.' },
+    { what: 'Whether the master socket policy on port 843 was read before 9,0,124,0 (it arrived with 9,0,115,0).', chose: 'Read, as Flash Player 10 does: Adobe names only HTTP policies for sockets and meta-policies among what 9,0,124,0 enforced.' },
     { what: 'Whether a SWF could open a socket to its own host without any policy before 9,0,124,0 ("A SWF file may no longer make a socket connection to its own domain without a socket policy file").', chose: 'Not modelled: the same-host socket still needs a policy (fail closed). UNVERIFIED.' },
     { what: 'Whether an HTTP policy authorizing sockets had to be served on port 80 only, or from the target host\'s default HTTP port whatever it is.', chose: 'http://host:80/crossdomain.xml only, as the quoted text says ("on port 80").' },
     { what: 'Whether none-this-response and the Content-Type rule applied before 9,0,124,0.', chose: 'As Flash Player 10 (the stricter reading). UNVERIFIED.' },

@@ -15,6 +15,7 @@ import { FLASH9_PROFILE } from './flash9.js';
 import { LIGHTSPARK_PROFILE } from './lightspark.js';
 import { MOONLIGHT_PROFILE } from './moonlight.js';
 import { SILVERLIGHT_PROFILE } from './silverlight.js';
+import { UNITY_PROFILE } from './unity.js';
 import { resolveSteps, type ProfileDefinition, type StepTag } from './types.js';
 
 /** A profile over Flash Player's procedure. */
@@ -32,6 +33,7 @@ export const PROFILES: ProfileRegistry = {
   flash: FLASH_PROFILE,
   flash9: FLASH9_PROFILE,
   lightspark: LIGHTSPARK_PROFILE,
+  unity: UNITY_PROFILE,
   silverlight: SILVERLIGHT_PROFILE,
   moonlight: MOONLIGHT_PROFILE as unknown as SilverlightProfileDefinition,
 };

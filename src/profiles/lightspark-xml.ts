@@ -68,6 +68,19 @@ function skipMarkup(text: string, at: number): number {
   return -1;
 }
 
+/** The offset of the next `<` from `from` that is not a declaration, PI, comment, CDATA or DOCTYPE (those are skipped); -1 at the end or in one that never ends. */
+function nextTag(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    const lt = text.indexOf('<', i);
+    if (lt === -1) return -1;
+    const c = text[lt + 1];
+    if (c !== '?' && c !== '!') return lt;
+    i = skipMarkup(text, lt);
+    if (i === -1) return -1;
+  }
+}
+
 interface StartTag {
   name: string;
   attributes: XmlAttribute[];
@@ -123,15 +136,8 @@ export function lightsparkXmlDocument(input: string, diagnostics: Diagnostic[]):
   let root: XmlElement | null = null;
   // Before the root: text is skipped, markup that is not an element too.
   while (root === null) {
-    const lt = text.indexOf('<', i);
+    const lt = nextTag(text, i);
     if (lt === -1) break;
-    const c = text[lt + 1];
-    if (c === '?' || c === '!') {
-      const next = skipMarkup(text, lt);
-      if (next === -1) break;
-      i = next;
-      continue;
-    }
     const tag = readStartTag(text, lt);
     if (tag === null) break;
     root = { kind: 'element', name: tag.name, attributes: tag.attributes, children: [], location: locationAt(text, lt) };
@@ -145,16 +151,9 @@ export function lightsparkXmlDocument(input: string, diagnostics: Diagnostic[]):
   // Inside the root: direct children are kept; deeper elements are tracked only to find the end.
   const open: string[] = [root.name];
   while (open.length > 0) {
-    const lt = text.indexOf('<', i);
+    const lt = nextTag(text, i);
     if (lt === -1) break;
-    const c = text[lt + 1];
-    if (c === '?' || c === '!') {
-      const next = skipMarkup(text, lt);
-      if (next === -1) break;
-      i = next;
-      continue;
-    }
-    if (c === '/') {
+    if (text[lt + 1] === '/') {
       const gt = text.indexOf('>', lt);
       const name = text.slice(lt + 2, gt === -1 ? text.length : gt).trim();
       // validate_closing_tags: a mismatched end tag is an error; the parse stops there.

@@ -14,7 +14,7 @@ import type { DomainPattern } from '../flash/domains.js';
 import { type FileValidity, type FlashGrammarRead, type FlashPolicyContext, type FramedAnswer } from '../flash/effective.js';
 import type { UrlAnswer } from '../flash/fetch.js';
 import type { EffectiveMetaPolicy } from '../flash/meta.js';
-import type { FlashAllowAccessFrom, FlashAllowHttpRequestHeadersFrom, FlashPolicy, FlashSiteControl, MetaPolicy, PortSpec } from '../flash/model.js';
+import type { ElementSource, FlashAllowAccessFrom, FlashAllowHttpRequestHeadersFrom, FlashPolicy, FlashSiteControl, MetaPolicy, PortSpec } from '../flash/model.js';
 import type { FlashSteps, ScopeAnswer } from '../flash/steps.js';
 import type { ToPortsReader } from '../flash/parse.js';
 import { resolveRedirect, type IndexedWorld, type UrlLocation, type UrlTarget } from '../world/locations.js';
@@ -88,6 +88,10 @@ function attr(el: XmlElement, name: string): string {
   return el.attributes.find((a) => a.name === name)?.value ?? '';
 }
 
+function sourceOf(el: XmlElement): ElementSource {
+  return { location: el.location, raw: Object.fromEntries(el.attributes.map((a) => [a.name, a.value])) };
+}
+
 function secureOf(el: XmlElement): boolean | null {
   const v = attr(el, 'secure');
   return v === 'true' ? true : v === 'false' ? false : null;
@@ -132,14 +136,14 @@ function lightsparkGrammar(doc: XmlDocument, context: FlashPolicyContext, diagno
       if (domain === '') return stop(node, 'allow-access-from without a domain');
       if (socket && portsText === '') return stop(node, 'a socket rule without to-ports');
       const ports = socket ? (toPorts(portsText, [], node.location) ?? { any: false as const, ranges: [] }) : null;
-      const rule: FlashAllowAccessFrom = { domain, toPorts: ports, secure: secureOf(node) };
+      const rule: FlashAllowAccessFrom = { domain, toPorts: ports, secure: secureOf(node), source: sourceOf(node) };
       policy.allowAccessFrom.push(rule);
     } else if (node.name === 'allow-http-request-headers-from') {
       if (socket || (scheme !== 'http' && scheme !== 'https') || count < 2 || count > 3) return stop(node, socket ? 'a header rule in a socket policy' : `allow-http-request-headers-from with ${count} attributes`);
       const domain = attr(node, 'domain');
       const headers = attr(node, 'headers');
       if (domain === '' || headers === '') return stop(node, 'a header rule without domain or headers');
-      const rule: FlashAllowHttpRequestHeadersFrom = { domain, headers: headers.split(','), secure: secureOf(node) };
+      const rule: FlashAllowHttpRequestHeadersFrom = { domain, headers: headers.split(','), secure: secureOf(node), source: sourceOf(node) };
       policy.allowHttpRequestHeadersFrom.push(rule);
     }
   }

@@ -16,7 +16,7 @@ describe('client profiles: the registry', () => {
     }
   });
 
-  it('the references override nothing: their step tables are the reference tables themselves', () => {
+  it('PROF-1: the references override nothing: their step tables are the reference tables themselves', () => {
     expect(profileOverrides('flash')).toEqual([]);
     expect(profileOverrides('silverlight')).toEqual([]);
     expect(flashStepsOf('flash')).toBe(FLASH_STEPS);
@@ -25,7 +25,7 @@ describe('client profiles: the registry', () => {
     expect(profilesOf('silverlight')[0]).toBe('silverlight');
   });
 
-  it('every override is tagged with a chapter-9 record, the requirements it departs from and a source', () => {
+  it('PROF-1: every override is tagged with a chapter-9 record, the requirements it departs from and a source', () => {
     for (const name of PROFILE_NAMES) {
       for (const o of profileOverrides(name)) {
         expect(o.tag.record, `${name}.${o.step}`).toMatch(/^(flash|silverlight)\/9#[A-Za-z0-9.-]+$/);

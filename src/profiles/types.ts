@@ -63,14 +63,19 @@ export interface ProfileDefinition<S> {
   pending?: Pending[];
 }
 
+// PROF-3
 /** A record a profile does not model yet (see {@link ProfileDefinition.pending}). */
 export interface Pending {
   record: string;
   what: string;
-  /** Corpus case IDs whose entries for this profile fail until it is modelled. */
+  /**
+   * Corpus case IDs whose entries for this profile fail until it is modelled: `id` for the requests
+   * where the entry departs from the reference, `id#N` for request N whatever it says.
+   */
   cases: string[];
 }
 
+// PROF-1
 /** The step table of a profile: the base's steps with the overrides put in. Built once per profile. */
 export function resolveSteps<S extends object>(base: S, overrides: Overrides<S>): S {
   const steps = { ...base };

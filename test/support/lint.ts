@@ -15,6 +15,7 @@ export function lintOptionsOf(c: CorpusCase): LintOptions {
   if (l?.client !== undefined) o.client = l.client;
   if (l?.contentType !== undefined) o.contentType = l.contentType;
   if (l?.headers !== undefined) o.headers = l.headers;
+  if (l?.trusted !== undefined) o.trusted = l.trusted;
   if (l?.servedFrom !== undefined) o.servedFrom = l.servedFrom;
   else if (c.parse) {
     const p = c.parse;

@@ -32,7 +32,7 @@ export const FILE_START: SourceLocation = { line: 1, column: 1, offset: 0 };
 export function finding(id: FindingId, message: string, where: { location: SourceLocation } | SourceLocation | undefined, value: string, requirement?: RequirementId): Finding {
   const info = checkInfo(id);
   const loc = where === undefined ? FILE_START : 'location' in where ? where.location : where;
-  const f: Finding = { id, severity: info.severity, message, line: loc.line, column: loc.column, value };
+  const f: Finding = { id, severity: info.severity, message, line: loc.line, column: loc.column, value, remediation: info.remediation };
   const req = requirement ?? info.requirements[0];
   if (req !== undefined) f.requirement = req;
   if (info.cwe !== undefined) f.cwe = info.cwe;

@@ -1,5 +1,5 @@
 /**
- * Compatibility checks (`LINT-COMPAT-*`, LINT-11): where a client profile (spec/profiles.md)
+ * Compatibility checks (`LINT-COMPAT-*`, LINT-17): where a client profile (spec/profiles.md)
  * decides a request differently from its family's reference for this very file.
  *
  * The check builds a world in which only this file answers, at the location the lint context
@@ -272,7 +272,7 @@ function reasonText(d: Decision): string {
   return `${d.reason.replace(/\.$/, '')}${why}`;
 }
 
-// LINT-11
+// LINT-17
 /**
  * Reports where the chosen profiles decide this file differently from their family's reference:
  * one finding per profile and kind (LINT-COMPAT-GRANTS-UNNAMED, LINT-COMPAT-GRANTS-MORE,

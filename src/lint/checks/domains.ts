@@ -13,6 +13,7 @@ import type { SilverlightPolicy } from '../../silverlight/model.js';
 import type { LintContext } from '../context.js';
 import type { Finding } from '../finding.js';
 import { finding } from './check.js';
+import { getDomain } from 'tldts';
 import { judgeHost, judgeWildcardSuffix } from './hosts.js';
 
 type Where = { location: { line: number; column: number; offset: number } } | undefined;
@@ -97,7 +98,7 @@ export const checkFlashDomains = (policy: FlashPolicy, context: LintContext): Fi
  * Example policy where this check triggers: `<domain uri="https://*"/>`.
  * Confidence: as for the Flash domain check.
  */
-export const checkSilverlightDomains = (policy: SilverlightPolicy, _context: LintContext): Finding[] => {
+export const checkSilverlightDomains = (policy: SilverlightPolicy, context: LintContext): Finding[] => {
   const out: Finding[] = [];
   for (const entry of policy.policies) {
     for (const allow of entry.allowFrom) {
@@ -107,7 +108,8 @@ export const checkSilverlightDomains = (policy: SilverlightPolicy, _context: Lin
         const pattern = classifyDomainUri(value);
         switch (pattern.kind) {
           case 'any':
-            out.push(finding('LINT-SL-DOMAIN-ANY', '<domain uri="*"/> lets a XAP from any site use this policy\'s grants with the visitor\'s credentials.', where, value, 'SL-DOM-2'));
+            // SL-DOM-2: a socket carries no credentials; what `*` opens depends on the kind of policy.
+            out.push(finding('LINT-SL-DOMAIN-ANY', `<domain uri="*"/> lets a XAP from any site ${context.kind === 'socket' ? 'open socket connections to the ports this policy grants on this host' : "use this policy's grants with the visitor's credentials"}.`, where, value, 'SL-DOM-2'));
             break;
           case 'scheme':
             out.push(finding('LINT-SL-SCHEME-WILDCARD', `<domain uri="${value}"/> admits every ${pattern.scheme} site: as open as "*".`, where, value, 'SL-DOM-3'));
@@ -130,4 +132,79 @@ export const checkSilverlightDomains = (policy: SilverlightPolicy, _context: Lin
     }
   }
   return out;
+};
+
+/** The registered domain (registrable domain of the Public Suffix List, private section included) of a host, or null (an IP, a public suffix itself, a local name). */
+export function registeredDomain(host: string): string | null {
+  const lower = host.toLowerCase().replace(/^\*\./, '');
+  if (judgeHost(lower) !== 'ordinary') return null;
+  return getDomain(lower, { allowPrivateDomains: true, validateHostname: false, detectIp: true });
+}
+
+/** One named host or wildcard of a grant: the element's words for it, its value, and its source. */
+interface NamedHost {
+  element: string;
+  value: string;
+  host: string;
+  where: Where;
+}
+
+// LINT-14
+/** A finding for each named host under a registered domain that is neither the served host's nor a `--trusted` one's. */
+function judgeRegistered(hosts: readonly NamedHost[], context: LintContext): Finding[] {
+  const own = context.host !== undefined ? registeredDomain(context.host) : null;
+  const expected = new Set<string>();
+  for (const t of context.trusted ?? []) {
+    const d = registeredDomain(t);
+    if (d !== null) expected.add(d);
+  }
+  const out: Finding[] = [];
+  for (const h of hosts) {
+    const registered = registeredDomain(h.host);
+    if (registered === null || registered === own || expected.has(registered)) continue;
+    const whose = own !== null ? `not this host's (${own})` : context.host !== undefined ? `not this host's (${context.host})` : 'named without --served-from, so the served host\'s own domain is not known';
+    const hint = (context.trusted ?? []).length > 0 ? 'it is not among --trusted' : 'pass --trusted if it is expected';
+    out.push(finding('LINT-DOMAIN-REGISTERED', `${h.element} "${h.value}" trusts the registered domain ${registered}, ${whose}: whoever controls ${registered} (its owner, or whoever registers it once it lapses) gets this grant; ${hint}.`, h.where, registered, 'LINT-14'));
+  }
+  return out;
+}
+
+/**
+ * Lists the registered domains a Flash policy trusts beyond the served host's (LINT-DOMAIN-REGISTERED):
+ * the input of a domain-takeover check, as nmap, w3af and Watcher list them.
+ *
+ * Example policy where this check triggers, served from `https://www.example.com/crossdomain.xml`:
+ * `<allow-access-from domain="widgets.partner-cdn.net"/>`.
+ * Confidence: certain; informative.
+ */
+export const checkFlashRegisteredDomains = (policy: FlashPolicy, context: LintContext): Finding[] => {
+  const hosts: NamedHost[] = [];
+  const add = (element: string, domain: string, where: Where): void => {
+    const p = parseDomainPattern(domain);
+    if (p.kind === 'name') hosts.push({ element, value: domain, host: p.name, where });
+    else if (p.kind === 'suffix') hosts.push({ element, value: domain, host: p.suffix, where });
+  };
+  for (const r of policy.allowAccessFrom) add('allow-access-from', r.domain, r.source);
+  for (const r of policy.allowHttpRequestHeadersFrom) add('allow-http-request-headers-from', r.domain, r.source);
+  return judgeRegistered(hosts, context);
+};
+
+/**
+ * Lists the registered domains a Silverlight policy admits beyond the served host's (LINT-DOMAIN-REGISTERED).
+ *
+ * Example policy where this check triggers: `<domain uri="https://widgets.partner-cdn.net"/>`.
+ * Confidence: certain; informative.
+ */
+export const checkSilverlightRegisteredDomains = (policy: SilverlightPolicy, context: LintContext): Finding[] => {
+  const hosts: NamedHost[] = [];
+  for (const entry of policy.policies) {
+    for (const allow of entry.allowFrom) {
+      for (const d of allow.domains) {
+        const p = classifyDomainUri(d.uri);
+        if (p.kind === 'subdomains') hosts.push({ element: 'domain uri', value: d.uri, host: p.suffix, where: d.source });
+        else if (p.kind === 'root' || p.kind === 'application') hosts.push({ element: 'domain uri', value: d.uri, host: p.host, where: d.source });
+      }
+    }
+  }
+  return judgeRegistered(hosts, context);
 };

@@ -7,7 +7,7 @@
  */
 import type { LintClient } from '../context.js';
 import type { FlashCheck, SilverlightCheck } from './check.js';
-import { checkFlashDomains, checkSilverlightDomains } from './domains.js';
+import { checkFlashDomains, checkFlashRegisteredDomains, checkSilverlightDomains, checkSilverlightRegisteredDomains } from './domains.js';
 import { checkHeaderLists, checkSecureOverHttps } from './grants.js';
 import { checkFlashServing, checkSilverlightServing, checkSiteControl } from './meta.js';
 import { checkFlashPorts } from './ports.js';
@@ -18,11 +18,11 @@ export type { Check, FlashCheck, SilverlightCheck } from './check.js';
 export { checkContext } from './context.js';
 export { checkCompatibility, compatProbes, compatDepartures, comparedProfiles, MAX_PROBE_DOMAINS, MAX_PROBE_PORTS, MAX_PROBE_PATHS } from './compat.js';
 export type { CompatOptions, CompatProbes, Departure, ProbeOrigin, ProbeOriginKind } from './compat.js';
-export { checkFlashDomains, checkSilverlightDomains } from './domains.js';
+export { checkFlashDomains, checkFlashRegisteredDomains, checkSilverlightDomains, checkSilverlightRegisteredDomains, registeredDomain } from './domains.js';
 export { checkHeaderLists, checkSecureOverHttps } from './grants.js';
 export { checkFlashServing, checkSilverlightServing, checkSiteControl } from './meta.js';
 export { checkFlashPorts, SERVICE_PORTS, WIDE_RANGE_THRESHOLD } from './ports.js';
-export { checkShadowedRules } from './rules.js';
+export { checkShadowedRules, SHADOW_COMPARISON_BUDGET } from './rules.js';
 export { checkSilverlightGrants } from './silverlight.js';
 
 /**
@@ -39,13 +39,13 @@ export interface CheckProfile<C> {
 
 /** The Flash checks, by group. */
 export const FLASH_CHECK_PROFILE: CheckProfile<FlashCheck> = {
-  grants: [checkFlashDomains, checkFlashPorts, checkShadowedRules, checkSecureOverHttps, checkHeaderLists],
+  grants: [checkFlashDomains, checkFlashRegisteredDomains, checkFlashPorts, checkShadowedRules, checkSecureOverHttps, checkHeaderLists],
   file: [checkSiteControl, checkFlashServing],
 };
 
 /** The Silverlight checks, by group. */
 export const SILVERLIGHT_CHECK_PROFILE: CheckProfile<SilverlightCheck> = {
-  grants: [checkSilverlightDomains, checkSilverlightGrants],
+  grants: [checkSilverlightDomains, checkSilverlightRegisteredDomains, checkSilverlightGrants],
   file: [checkSilverlightServing],
 };
 
@@ -56,7 +56,7 @@ export const SILVERLIGHT_CHECK_PROFILE: CheckProfile<SilverlightCheck> = {
  * policy), so the port checks are left out.
  */
 export const SILVERLIGHT_FLASH_SUBSET_CHECK_PROFILE: CheckProfile<FlashCheck> = {
-  grants: [checkFlashDomains, checkShadowedRules, checkSecureOverHttps, checkHeaderLists],
+  grants: [checkFlashDomains, checkFlashRegisteredDomains, checkShadowedRules, checkSecureOverHttps, checkHeaderLists],
   file: FLASH_CHECK_PROFILE.file,
 };
 
