@@ -35,7 +35,7 @@ procedure over a world of policy files, and explains the decision.
   --client NAME       client profile: flash (Flash Player 10+, strict sockets) or
                       silverlight (Silverlight 4/5 in the browser; sockets only to ports 4502-4534),
                       the references; or a client modelled on one of them: flash9, lightspark,
-                      unity (Flash), moonlight (Silverlight) — spec/profiles.md. 'all': every profile,
+                      unity, swfdec, gnash (Flash), moonlight (Silverlight) — spec/profiles.md. 'all': every profile,
                       one line each (verdict; the reason where it differs from its reference);
                       with --json a map from profile to decision; exit 0 only if all allow
   --origin URL        URL of the requesting SWF or XAP, e.g. http://a.com/m.swf, http://a.com/app.xap

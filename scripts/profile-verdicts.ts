@@ -30,7 +30,7 @@ export function responsibleOverrides(c: CorpusCase, r: CorpusRequest, client: Pr
   const out: string[] = [];
   for (const o of profileOverrides(client)) {
     const d = createDecider(c.resolvedWorld, { profiles: withoutOverride(client, o.step) }).decide(requestOf(r, client));
-    if (d.decision !== verdict) out.push(`${o.step} (${o.tag.record}: ${o.tag.source})`);
+    if (d.decision !== verdict) out.push(`${o.step} (${o.tag.record})`);
   }
   return out;
 }
@@ -52,7 +52,7 @@ for (const c of loadCorpus(dir)) {
       }
       missing++;
       const why = responsibleOverrides(c, r, e.client, got.decision);
-      const note = `${got.reason} [profile ${e.client}; overrides: ${why.length > 0 ? why.join('; ') : 'several together'}]`;
+      const note = `${got.reason} [profile ${e.client}; overrides: ${why.length > 0 ? why.join('; ') : 'several together'}; each override's source: spec/profiles.md]`;
       console.log(`MISSING ${c.id} request ${index} ${e.client}: ${got.decision} — ${note}`);
       added.push({ client: e.client, verdict: got.decision, request: index, note });
     }

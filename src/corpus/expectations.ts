@@ -12,7 +12,7 @@ import { profileFamily } from '../profiles/index.js';
 import type { CorpusCaseFile, CorpusDivergence } from './types.js';
 
 /** Recorded clients that have no profile yet: their `divergences` entries are records only, not checked. */
-export const UNMODELLED_CLIENTS = ['swfdec', 'gnash', 'ruffle', 'silverlight-ms'] as const;
+export const UNMODELLED_CLIENTS = ['ruffle', 'silverlight-ms'] as const;
 
 /** The verdict one profile must reach on one request, and where it comes from. */
 export interface ProfileExpectation {

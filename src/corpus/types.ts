@@ -57,7 +57,7 @@ export interface CorpusParseExpectation {
  * is checked by `npm test` (src/corpus/expectations.ts); for a client without one yet it is a record.
  */
 export interface CorpusDivergence {
-  client: ProfileName | 'swfdec' | 'gnash' | 'ruffle' | 'silverlight-ms';
+  client: ProfileName | 'ruffle' | 'silverlight-ms';
   verdict: 'allow' | 'deny' | 'invalid' | 'valid';
   /**
    * The index (in `requests`) of the one request this verdict is for, when the client's verdicts

@@ -54,6 +54,8 @@ export function createFlashDecider(world: IndexedWorld, steps: FlashSteps = FLAS
   return {
     decide(request) {
       const b = DecisionBuilder.for(request);
+      const decided = steps.withoutPolicy(b, request, fetch);
+      if (decided !== null) return decided;
       return request.target.kind === 'socket' ? decideSocketConnection(b, fetch, steps, request, request.target) : decideDataLoad(b, fetch, steps, request, request.target);
     },
   };

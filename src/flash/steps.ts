@@ -53,6 +53,8 @@ export interface SocketLocationsAllowed {
 
 /** Every named step of the Flash procedure. */
 export interface FlashSteps extends FlashReadSteps, FlashUrlFetchSteps {
+  /** A client that decides some requests without asking any policy (none for Flash Player: every request goes through its procedure). */
+  withoutPolicy(b: DecisionBuilder, request: ParsedRequest, fetch: FlashFetcher): Decision | null;
   /** CLIENT-2: the settings of the client configuration this client honours. */
   clientConfig(config: ParsedClientConfig, target: Target): ParsedClientConfig;
   /** FLASH-DOM-*: the SWF's origin as domain rules see it. */
@@ -100,6 +102,7 @@ function noLegacySocketGrant({ b, urlLocations, steps }: LegacySocketInput): nul
 /** The reference step table: Flash Player 10 and later (spec/flash/). */
 export const FLASH_STEPS: FlashSteps = {
   ...FLASH_READ_STEPS,
+  withoutPolicy: () => null,
   clientConfig: (config) => config,
   ruleOrigin: (request) => ruleOrigin(request.origin),
   // FLASH-URL-2

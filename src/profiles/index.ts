@@ -12,9 +12,11 @@ import { FLASH_STEPS, type FlashSteps } from '../flash/steps.js';
 import { SILVERLIGHT_STEPS, type SilverlightSteps } from '../silverlight/steps.js';
 import { FLASH_PROFILE } from './flash.js';
 import { FLASH9_PROFILE } from './flash9.js';
+import { GNASH_PROFILE } from './gnash.js';
 import { LIGHTSPARK_PROFILE } from './lightspark.js';
 import { MOONLIGHT_PROFILE } from './moonlight.js';
 import { SILVERLIGHT_PROFILE } from './silverlight.js';
+import { SWFDEC_PROFILE } from './swfdec.js';
 import { UNITY_PROFILE } from './unity.js';
 import { resolveSteps, type ProfileDefinition, type StepTag } from './types.js';
 
@@ -34,6 +36,8 @@ export const PROFILES: ProfileRegistry = {
   flash9: FLASH9_PROFILE,
   lightspark: LIGHTSPARK_PROFILE,
   unity: UNITY_PROFILE,
+  swfdec: SWFDEC_PROFILE,
+  gnash: GNASH_PROFILE,
   silverlight: SILVERLIGHT_PROFILE,
   moonlight: MOONLIGHT_PROFILE as unknown as SilverlightProfileDefinition,
 };
