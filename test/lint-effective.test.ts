@@ -58,7 +58,7 @@ describe('LINT-4: a grant that can never apply is reported as such, not high', (
     const f = lintText(flash('  <site-control permitted-cross-domain-policies="none"/>\n  <allow-access-from domain="*"/>'), { servedFrom: 'https://www.example.com/crossdomain.xml' });
     expect(f.filter((x) => x.severity === 'high' && !compat(x.id))).toEqual([]);
     // LINT-17: Flash Player 9 has no meta-policies, so there the rule does apply.
-    expect(f.filter((x) => compat(x.id)).map((x) => `${x.severity} ${x.id} ${x.value}`)).toEqual(['high LINT-COMPAT-GRANTS-UNNAMED flash9']);
+    expect(f.filter((x) => compat(x.id)).map((x) => `${x.severity} ${x.id} ${x.value}`)).toContain('high LINT-COMPAT-GRANTS-UNNAMED flash9');
     const never = f.find((x) => x.id === 'LINT-RULE-NEVER-APPLIES');
     expect(never).toMatchObject({ severity: 'low', requirement: 'FLASH-META-2', line: 4, value: '*' });
     expect(never?.message).toContain('never applies');
@@ -76,7 +76,7 @@ describe('LINT-4: a grant that can never apply is reported as such, not high', (
     const f = lintText(flash('  <allow-access-from domain="*" to-ports="22"/>'), { servedFrom: 'xmlsocket://game.example.com:5000' });
     expect(f.filter((x) => x.severity === 'high' && !compat(x.id))).toEqual([]);
     // LINT-17: Lightspark has no such rule (spec/flash/9-divergences.md), so port 22 is open to it.
-    expect(f.filter((x) => compat(x.id)).map((x) => `${x.severity} ${x.id} ${x.value}`)).toEqual(['high LINT-COMPAT-GRANTS-UNNAMED lightspark']);
+    expect(f.filter((x) => compat(x.id)).map((x) => `${x.severity} ${x.id} ${x.value}`)).toContain('high LINT-COMPAT-GRANTS-UNNAMED lightspark');
     const never = f.find((x) => x.id === 'LINT-RULE-NEVER-APPLIES');
     expect(never).toMatchObject({ requirement: 'FLASH-SOCK-7' });
     expect(never?.message).toContain('socket connections to ports 22');

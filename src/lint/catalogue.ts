@@ -650,7 +650,7 @@ export const CATALOGUE = [
     remediation: 'Make the file mean the same to every client: fix what the reference rejects or ignores (the finding quotes both decisions\' reasons), and never leave a `*` rule in a file you rely on being rejected.',
     confidence: 'As exact as the profiles; the probes are a sample (the file\'s own domains and ports plus standard probes), so no finding does not prove the clients agree on every request.',
     trigger: { policy: `${X}<cross-domain-policy>\n  <allow-access-from domain="*" to-ports="*"/>\n`, servedFrom: SOCK },
-    nearMiss: { policy: flash('  <allow-access-from domain="www.example.com" to-ports="5000"/>'), servedFrom: SOCK },
+    nearMiss: { policy: flash('  <allow-access-from domain="*"/>'), servedFrom: HTTP },
   },
   {
     id: 'LINT-COMPAT-GRANTS-MORE',
@@ -664,7 +664,7 @@ export const CATALOGUE = [
     remediation: 'Grant only what every client reads the same way: `secure` only where it is enforced by every client you serve, socket policies on port 843, exact ports rather than ranges that clients read differently.',
     confidence: 'As exact as the profiles; a sample of probes.',
     trigger: { policy: flash('  <allow-access-from domain="www.example.com"/>'), servedFrom: 'https://api.example.com/crossdomain.xml' },
-    nearMiss: { policy: flash('  <allow-access-from domain="www.example.com"/>'), servedFrom: 'http://api.example.com/crossdomain.xml' },
+    nearMiss: { policy: flash('  <allow-access-from domain="*"/>'), servedFrom: 'http://api.example.com/crossdomain.xml' },
   },
   {
     id: 'LINT-COMPAT-DENIES',

@@ -6,7 +6,7 @@ import { checkCompatibility, compatProbes } from './compat.js';
 
 const SOCK = 'xmlsocket://game.example.com:843';
 const MALFORMED_ANY = '<?xml version="1.0"?>\n<cross-domain-policy>\n  <allow-access-from domain="*" to-ports="*"/>\n';
-// domain="*": Unity's web player honours no other domain, so a named one would raise its own finding.
+// domain="*": Unity's web player honours no other domain.
 const RANGE = '<cross-domain-policy>\n  <allow-access-from domain="*" to-ports="5000-5010"/>\n</cross-domain-policy>\n';
 
 const compat = (text: string, servedFrom: string, clients?: string[]) =>
@@ -14,7 +14,7 @@ const compat = (text: string, servedFrom: string, clients?: string[]) =>
 
 describe('LINT-17: compatibility findings come from the profiles', () => {
   it('a malformed * file Flash rejects still grants every origin under Lightspark: one high finding naming probes and both reasons', () => {
-    const found = compat(MALFORMED_ANY, SOCK);
+    const found = compat(MALFORMED_ANY, SOCK).filter((f) => f.value === 'lightspark');
     expect(found.map((f) => `${f.severity} ${f.id} ${f.value}`)).toEqual(['high LINT-COMPAT-GRANTS-UNNAMED lightspark']);
     const m = found[0]!.message;
     expect(m).toContain('http://unrelated.example/xdpolicy-probe.swf → socket://game.example.com:');
@@ -24,13 +24,14 @@ describe('LINT-17: compatibility findings come from the profiles', () => {
 
   it('the finding goes when Lightspark reads XML as the reference does (the profile, not the check, decides)', () => {
     const { context } = resolveLintContext(MALFORMED_ANY, { servedFrom: SOCK });
-    expect(checkCompatibility(MALFORMED_ANY, context).map((f) => f.id)).toEqual(['LINT-COMPAT-GRANTS-UNNAMED']);
+    const clients = ['lightspark'] as const;
+    expect(checkCompatibility(MALFORMED_ANY, context, { clients }).map((f) => f.id)).toEqual(['LINT-COMPAT-GRANTS-UNNAMED']);
     const profiles = withoutOverride('lightspark', 'xmlDocument');
-    expect(checkCompatibility(MALFORMED_ANY, context, { profiles })).toEqual([]);
+    expect(checkCompatibility(MALFORMED_ANY, context, { clients, profiles })).toEqual([]);
   });
 
   it('a port range Lightspark collapses to its first port: one medium finding for the probes it breaks, pointing at the rule', () => {
-    const found = compat(RANGE, SOCK);
+    const found = compat(RANGE, SOCK, ['lightspark']);
     expect(found.map((f) => `${f.severity} ${f.id} ${f.line}:${f.column} ${f.value}`)).toEqual(['medium LINT-COMPAT-DENIES 2:3 lightspark']);
     expect(found[0]!.message).toContain('→ socket://game.example.com:5010');
     expect(found[0]!.message).toContain("lightspark denies 2 requests the reference (flash) allows");
