@@ -18,7 +18,6 @@
 import { writeFileSync } from 'node:fs';
 import { checkOutputs, type OutputRequest } from './output.js';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadAnalyzers } from '../conformance/analyze.js';
 import { parseExpectations, type Expectations } from '../conformance/expect.js';
 import { defaultRunOptions, matchCasePattern } from '../conformance/model.js';
@@ -29,6 +28,7 @@ import { maxOf, pushAll } from '../src/collections.js';
 import type { ClientProfile } from '../src/decision/types.js';
 import { startPolicyServer } from '../src/server/index.js';
 import { UsageError, type CliIO } from './io.js';
+import { choiceOption, integerOption, invalidValue, parseOptions, type OptionSpecs } from './options.js';
 import { EXPECTATIONS_FILE_LIMIT, readBoundedFile } from './read.js';
 
 /** The usage text of `certify`. */
@@ -167,52 +167,36 @@ function bundledTargets(server: BundledServer): { targets: Target[]; clients: Ma
   return { targets, clients };
 }
 
-function positiveInt(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got '${value}'`);
-  return Number(value);
-}
+/** The options of `certify` (every one is in the help). */
+export const CERTIFY_OPTIONS = {
+  client: { type: 'string' },
+  expect: { type: 'string' },
+  strict: { type: 'boolean' },
+  timeout: { type: 'string' },
+  'idle-window': { type: 'string' },
+  json: { type: 'string' },
+  junit: { type: 'string' },
+  html: { type: 'string' },
+  record: { type: 'string' },
+  cases: { type: 'string' },
+  list: { type: 'boolean' },
+  load: { type: 'string' },
+  'load-concurrency': { type: 'string' },
+  insecure: { type: 'boolean' },
+} as const satisfies OptionSpecs;
 
 /** Runs `xdpolicy certify`. */
 export async function runCertify(args: string[], io: CliIO): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        client: { type: 'string' },
-        expect: { type: 'string' },
-        strict: { type: 'boolean' },
-        timeout: { type: 'string' },
-        'idle-window': { type: 'string' },
-        json: { type: 'string' },
-        junit: { type: 'string' },
-        html: { type: 'string' },
-        record: { type: 'string' },
-        cases: { type: 'string' },
-        list: { type: 'boolean' },
-        load: { type: 'string' },
-        'load-concurrency': { type: 'string' },
-        insecure: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${CERTIFY_USAGE}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
+  const { values, positionals, help } = parseOptions(args, CERTIFY_OPTIONS, { usage: CERTIFY_USAGE, positionals: true });
+  if (help) {
     io.stdout.write(CERTIFY_USAGE);
     return 0;
   }
-  const client = values.client;
-  if (client !== undefined && !['flash', 'silverlight', 'all'].includes(client)) throw new UsageError(`--client must be flash, silverlight or all, got '${client}'`);
-  const timeoutMs = positiveInt('timeout', values.timeout, 100, 600_000);
-  const idleWindowMs = positiveInt('idle-window', values['idle-window'], 100, 600_000);
-  const load = positiveInt('load', values.load, 1, 1_000_000);
-  const loadConcurrency = positiveInt('load-concurrency', values['load-concurrency'], 1, 10_000);
+  const client = choiceOption('--client', values.client, ['flash', 'silverlight', 'all'] as const);
+  const timeoutMs = integerOption('--timeout', values.timeout, 100, 600_000);
+  const idleWindowMs = integerOption('--idle-window', values['idle-window'], 100, 600_000);
+  const load = integerOption('--load', values.load, 1, 1_000_000);
+  const loadConcurrency = integerOption('--load-concurrency', values['load-concurrency'], 1, 10_000);
 
   const cases = allCases();
   if (values.list) {
@@ -235,7 +219,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
   let expectations: Expectations | null = null;
   if (values.expect !== undefined) {
     const read = await readBoundedFile(resolve(io.cwd, values.expect), EXPECTATIONS_FILE_LIMIT);
-    if (!read.ok) throw new UsageError(`cannot read --expect ${values.expect}: ${read.reason}`);
+    if (!read.ok) throw invalidValue(`--expect ${values.expect}`, `cannot read the file: ${read.reason}`);
     const e = parseExpectations(read.text);
     if ('error' in e) throw new UsageError(`--expect ${values.expect}: ${e.error}`);
     expectations = e;

@@ -72,8 +72,8 @@ describe('xdpolicy decide', () => {
   });
 
   it.each([
-    [['--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], '--client is required'],
-    [['--client', 'netscape', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], "unknown client 'netscape'"],
+    [['--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], '--client NAME is required (one of flash, flash9, lightspark, unity, swfdec, gnash, silverlight, moonlight, or all)'],
+    [['--client', 'netscape', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], "--client 'netscape' is not one of flash, flash9, lightspark, unity, swfdec, gnash, silverlight, moonlight, all"],
     [['--client', 'flash', '--target', 'socket://b.com:1', '--policy', 'socket.xml'], '--origin URL is required'],
     [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--policy', 'socket.xml'], '--target URL is required'],
     [['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', 'socket://b.com:1'], 'one of --world FILE or --policy FILE'],
@@ -143,6 +143,15 @@ describe('xdpolicy decide', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(r.out).toBe('');
+  });
+
+  it('FLASH-SOCK-8 FLASH-URL-5 a --load-policy URL the client cannot read is a usage error naming it, not ignored', async () => {
+    for (const target of ['socket://b.com:5000', 'http://b.com/data.xml']) {
+      const r = await run(['--client', 'flash', '--origin', 'http://a.com/m.swf', '--target', target, '--policy', 'socket.xml', '--load-policy', 'notaurl']);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^xdpolicy decide: --load-policy notaurl: .*'notaurl'/);
+      expect(r.out).toBe('');
+    }
   });
 
   it('--help prints the contract and exits 0', async () => {

@@ -23,6 +23,7 @@ import { parseMmsCfg } from '../src/flash/mms-cfg.js';
 import { parseWorld } from '../src/world/parse.js';
 import type { WorldSnapshot } from '../src/world/world.js';
 import { UsageError, type CliIO } from './io.js';
+import { choiceOption, invalidValue, missingOption, parseOptions, type OptionSpecs } from './options.js';
 import { CONFIG_FILE_LIMIT, POLICY_FILE_LIMIT, readBoundedFile, WORLD_FILE_LIMIT, type InputLimit, type ReadResult } from './read.js';
 
 /** The help text of `xdpolicy decide`. */
@@ -50,7 +51,8 @@ procedure over a world of policy files, and explains the decision.
                       target's scheme, host and port for URLs, as text/x-cross-domain-policy);
                       silverlight: xmlsocket://host:943 for sockets (no NUL), /clientaccesspolicy.xml
                       at the target's scheme, host and port for URLs, as text/xml
-  --load-policy URL   a Security.loadPolicyFile(URL) call made before the request (repeatable)
+  --load-policy URL   a Security.loadPolicyFile(URL) call made before the request (repeatable;
+                      an xmlsocket://, http:// or https:// policy location, else exit 2)
   --header NAME       a request header the content wants to send (repeatable)
   --client-config FILE
                       the client configuration, decided before any policy (spec/client-config.md):
@@ -85,57 +87,50 @@ export interface DecideOptions {
   request: ParsedRequest;
 }
 
-const VALUE_OPTIONS = new Set(['--client', '--origin', '--target', '--world', '--policy', '--load-policy', '--header', '--client-config', '--mms-cfg']);
+/** The options of `decide` (every one is in the usage line). */
+export const DECIDE_OPTIONS = {
+  client: { type: 'string' },
+  origin: { type: 'string' },
+  target: { type: 'string' },
+  world: { type: 'string' },
+  policy: { type: 'string' },
+  'load-policy': { type: 'string', multiple: true },
+  header: { type: 'string', multiple: true },
+  'client-config': { type: 'string' },
+  'mms-cfg': { type: 'string' },
+  json: { type: 'boolean' },
+} as const satisfies OptionSpecs;
 
 /** Parses `decide`'s arguments; throws {@link UsageError} naming the problem. `null` means `--help`. */
 export function parseDecideArgs(args: readonly string[]): DecideOptions | null {
-  const single = new Map<string, string>();
-  const loadPolicy: string[] = [];
-  const headers: string[] = [];
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '-h' || arg === '--help') return null;
-    if (arg === '--json') {
-      json = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq !== -1 ? arg.slice(0, eq) : arg;
-    if (!VALUE_OPTIONS.has(name)) {
-      throw new UsageError(arg.startsWith('-') ? `unknown option '${arg}'\n\n${DECIDE_USAGE}` : `unexpected argument '${arg}'\n\n${DECIDE_USAGE}`);
-    }
-    let value: string;
-    if (eq !== -1 && arg.startsWith('--')) value = arg.slice(eq + 1);
-    else {
-      const next = args[i + 1];
-      if (next === undefined) throw new UsageError(`option ${name} needs a value`);
-      value = next;
-      i++;
-    }
-    if (name === '--load-policy') loadPolicy.push(value);
-    else if (name === '--header') headers.push(value);
-    else if (single.has(name)) throw new UsageError(`option ${name} is given twice`);
-    else single.set(name, value);
-  }
-  const client = single.get('--client');
-  if (client === undefined) throw new UsageError(`--client is required (one of: ${CLIENTS.join(', ')})`);
-  if (client !== 'all' && !CLIENTS.includes(client as ProfileName)) throw new UsageError(`unknown client '${client}' (expected one of: ${CLIENTS.join(', ')}, or all)`);
-  const origin = single.get('--origin');
-  if (origin === undefined) throw new UsageError('--origin URL is required');
-  const target = single.get('--target');
-  if (target === undefined) throw new UsageError('--target URL is required');
-  const world = single.get('--world') ?? null;
-  const policy = single.get('--policy') ?? null;
+  const { values, help } = parseOptions(args, DECIDE_OPTIONS, { usage: DECIDE_USAGE });
+  if (help) return null;
+  const loadPolicy = values['load-policy'] ?? [];
+  const headers = values.header ?? [];
+  const json = values.json ?? false;
+  if (values.client === undefined) throw missingOption('--client', 'NAME', `one of ${CLIENTS.join(', ')}, or all`);
+  const client = choiceOption('--client', values.client, [...CLIENTS, 'all'] as const) as ProfileName | 'all';
+  const origin = values.origin;
+  if (origin === undefined) throw missingOption('--origin', 'URL');
+  const target = values.target;
+  if (target === undefined) throw missingOption('--target', 'URL');
+  const world = values.world ?? null;
+  const policy = values.policy ?? null;
   if (world === null && policy === null) throw new UsageError('one of --world FILE or --policy FILE is required');
   if (world !== null && policy !== null) throw new UsageError('--world and --policy cannot be used together');
   for (const h of headers) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h)) throw new UsageError(`--header: '${h}' is not an HTTP header name`);
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(h)) throw invalidValue('--header', `'${h}' is not an HTTP header name`);
   }
   // With 'all' the request is read once as the Flash reference reads it; each profile reads it again when deciding.
-  const read = readRequest({ client: client === 'all' ? 'flash' : (client as ProfileName), origin, target, loadPolicy, headers });
-  if (read.request === null) throw new UsageError(`--${read.failed === 'target' ? 'target' : 'origin'}: ${read.diagnostics[0]?.message ?? 'cannot be read'}`);
-  return { client: client as ProfileName | 'all', origin, target, world, policy, loadPolicy, headers, json, clientConfig: single.get('--client-config') ?? null, mmsCfg: single.get('--mms-cfg') ?? null, request: read.request };
+  const read = readRequest({ client: client === 'all' ? 'flash' : client, origin, target, loadPolicy, headers });
+  if (read.request === null) throw invalidValue(read.failed === 'target' ? '--target' : '--origin', read.diagnostics[0]?.message ?? 'cannot be read');
+  // A loadPolicyFile URL the client could not read is a mistake on the command line: the core
+  // records it and carries on (as the client would), but a decision made without it would answer
+  // another question than the one asked.
+  for (const l of read.request.loadPolicy) {
+    if (l.location === null) throw invalidValue(`--load-policy ${l.text}`, l.diagnostics[0]?.message ?? 'not a policy file URL');
+  }
+  return { client, origin, target, world, policy, loadPolicy, headers, json, clientConfig: values['client-config'] ?? null, mmsCfg: values['mms-cfg'] ?? null, request: read.request };
 }
 
 async function readFile(io: CliIO, option: string, file: string, limit: InputLimit): Promise<Extract<ReadResult, { ok: true }>> {

@@ -1,7 +1,6 @@
 /**
- * `xdpolicy demo` (what `npm start` runs until the conformance harness replaces it): a short tour
- * of `decide` over the example cases in `corpus/flash/examples/`, checking each verdict against
- * the one the corpus expects.
+ * `xdpolicy demo`: a short tour of `decide` over the example cases in `corpus/flash/examples/`,
+ * checking each verdict against the one the corpus expects. (`npm start` runs `certify`.)
  *
  * Exit status: 0 when every example gets its expected verdict, 1 otherwise.
  *
@@ -11,14 +10,18 @@ import { defaultCorpusDir, loadCorpus } from '../src/corpus/load.js';
 import { createDecider } from '../src/decision/decide.js';
 import type { DecisionRequest } from '../src/decision/types.js';
 import type { CliIO } from './io.js';
+import { parseOptions } from './options.js';
+
+/** The help text of `xdpolicy demo`. */
+export const DEMO_USAGE = 'usage: xdpolicy demo\n\nA short tour of `xdpolicy decide` over corpus/flash/examples/.\n';
 
 /** The corpus folder the demo walks through. */
 export const DEMO_CORPUS_SUBDIR = 'flash/examples';
 
 /** Runs the demo; resolves to 0 when every example matches its expected verdict. */
 export async function runDemo(args: string[], io: CliIO): Promise<number> {
-  if (args.includes('--help') || args.includes('-h')) {
-    io.stdout.write('usage: xdpolicy demo\n\nA short tour of `xdpolicy decide` over corpus/flash/examples/.\n');
+  if (parseOptions(args, {}, { usage: DEMO_USAGE }).help) {
+    io.stdout.write(DEMO_USAGE);
     return 0;
   }
   const corpusDir = defaultCorpusDir();

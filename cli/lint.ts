@@ -21,6 +21,7 @@ import { parseClientsList } from './lint-clients.js';
 import type { ProfileName } from '../src/decision/types.js';
 import { toSarif } from '../src/lint/sarif.js';
 import { UsageError, type CliIO } from './io.js';
+import { invalidValue, missingValue, notOneOf, unknownOption } from './options.js';
 import { POLICY_FILE_LIMIT, readBoundedFile, readBoundedStream } from './read.js';
 
 /** The output formats of `lint`. */
@@ -102,7 +103,7 @@ export function parseLintArgs(args: readonly string[]): LintArgs {
     const takeValue = (): string => {
       if (eq >= 0) return arg.slice(eq + 1);
       const v = args[++i];
-      if (v === undefined) throw new UsageError(`${name} needs a value`);
+      if (v === undefined) throw missingValue(name);
       return v;
     };
     switch (name) {
@@ -115,7 +116,7 @@ export function parseLintArgs(args: readonly string[]): LintArgs {
         break;
       case '--format': {
         const v = takeValue();
-        if (!(LINT_FORMATS as readonly string[]).includes(v)) throw new UsageError(`--format '${v}' is not one of ${LINT_FORMATS.join(', ')}`);
+        if (!(LINT_FORMATS as readonly string[]).includes(v)) throw notOneOf('--format', v, LINT_FORMATS);
         setFormat(v as LintFormat, `--format ${v}`);
         break;
       }
@@ -130,13 +131,13 @@ export function parseLintArgs(args: readonly string[]): LintArgs {
       case '--served-from': {
         const v = takeValue();
         const why: Diagnostic[] = [];
-        if (parseServedFrom(v, why) === null) throw new UsageError(why[0]?.message ?? `--served-from '${v}' cannot be read`);
+        if (parseServedFrom(v, why) === null) throw invalidValue('--served-from', why[0]?.message ?? `'${v}' cannot be read`);
         out.servedFrom = v;
         break;
       }
       case '--client': {
         const v = takeValue();
-        if (!(LINT_CLIENTS as readonly string[]).includes(v)) throw new UsageError(`--client '${v}' is not one of ${LINT_CLIENTS.join(', ')}`);
+        if (!(LINT_CLIENTS as readonly string[]).includes(v)) throw notOneOf('--client', v, LINT_CLIENTS);
         out.client = v as LintClient;
         break;
       }
@@ -148,12 +149,12 @@ export function parseLintArgs(args: readonly string[]): LintArgs {
       }
       case '--fail-on': {
         const v = takeValue();
-        if (!isSeverity(v)) throw new UsageError(`--fail-on '${v}' is not one of ${SEVERITIES.join(', ')}`);
+        if (!isSeverity(v)) throw notOneOf('--fail-on', v, SEVERITIES);
         out.failOn = v;
         break;
       }
       default:
-        if (arg.startsWith('-') && arg !== STDIN) throw new UsageError(`unknown option '${arg}'\n\n${LINT_USAGE}`);
+        if (arg.startsWith('-') && arg !== STDIN) throw unknownOption(arg, LINT_USAGE);
         out.files.push(arg);
     }
   }
@@ -282,7 +283,9 @@ async function runFix(inputs: readonly Input[], optionsFor: (input: Input) => Li
         } catch (err) {
           throw new UsageError(`cannot write the fixed '${input.file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
         }
-        io.stdout.write(fixDiff(input.text, fixes, input.name));
+        // A diff's every line ends in a newline, its last included (the summary lines follow on stderr).
+        const diff = fixDiff(input.text, fixes, input.name);
+        io.stdout.write(diff.endsWith('\n') ? diff : `${diff}\n`);
         io.stderr.write(`${input.name}: ${fixes.length} fix${fixes.length === 1 ? '' : 'es'} written\n`);
         remaining = again.findings;
       }

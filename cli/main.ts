@@ -3,7 +3,8 @@
  * argument parsing; this file only dispatches and maps failures to exit statuses.
  *
  * Exit statuses common to every command: 2 for a usage error or unreadable input, 70 for an
- * unexpected error (one line on stderr, never a stack trace; see {@link describeUnexpected}).
+ * unexpected error (one line on stderr, never a stack trace; see {@link describeUnexpected}), 141
+ * when the reader of the output went away (see {@link EXIT_BROKEN_PIPE}).
  *
  * @module
  */
@@ -18,8 +19,8 @@ const COMMANDS: Record<string, CommandEntry> = {
   decide: { summary: 'decide whether an origin may reach a target under a world of policies', load: async () => (await import('./decide.js')).runDecide },
   lint: { summary: 'report security findings in policy files', load: async () => (await import('./lint.js')).runLint },
   serve: { summary: 'serve policies: Flash socket (843), Silverlight socket (943), HTTP', load: async () => (await import('./serve.js')).runServe },
-  certify: { summary: 'run the conformance corpus against a live policy server', load: async () => (await import('./certify.js')).runCertify },
-  demo: { summary: 'a short tour of `decide` over corpus samples (what `npm start` runs)', load: async () => (await import('./demo.js')).runDemo },
+  certify: { summary: 'run the conformance corpus against a live policy server (with no URL: the bundled server, what `npm start` runs)', load: async () => (await import('./certify.js')).runCertify },
+  demo: { summary: 'a short tour of `decide` over corpus samples', load: async () => (await import('./demo.js')).runDemo },
 };
 
 export const USAGE = `usage: xdpolicy <command> [options]
@@ -55,6 +56,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     const command = await entry.load();
     return await command(rest, io);
   } catch (err) {
+    if (isBrokenPipe(err)) return EXIT_BROKEN_PIPE;
     if (err instanceof UsageError) {
       io.stderr.write(`xdpolicy ${name}: ${err.message}\n`);
       return 2;
@@ -70,6 +72,19 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
 
 /** Exit status for an error no command anticipated (sysexits.h EX_SOFTWARE). */
 export const EXIT_UNEXPECTED = 70;
+
+/**
+ * Exit status when the reader of stdout or stderr went away (`xdpolicy certify --list | head`):
+ * 128 + SIGPIPE, what a shell reports for a command that SIGPIPE ended. Node ignores SIGPIPE, so
+ * the write fails with EPIPE instead; the command then stops at once and says nothing (there is
+ * no one left to read it).
+ */
+export const EXIT_BROKEN_PIPE = 141;
+
+/** Whether `err` is a write to a pipe (or socket) whose reader has gone. */
+export function isBrokenPipe(err: unknown): boolean {
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === 'EPIPE';
+}
 
 /**
  * The one line printed for an unexpected error: what failed, never a stack trace (unless
@@ -103,6 +118,14 @@ export function runProcess(argv: string[]): void {
   };
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
+  // The one place every command's broken pipe ends: whichever command is writing, and whenever
+  // (a server's log line hours later included), the process stops quietly.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: Error) => {
+      if (isBrokenPipe(err)) process.exit(EXIT_BROKEN_PIPE);
+      fatal(err);
+    });
+  }
   main(argv, io).then((code) => {
     process.exitCode = code;
   }, fatal);

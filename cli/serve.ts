@@ -3,18 +3,19 @@
  *
  * ```
  * xdpolicy serve [--flash FILE] [--flash-port 843] [--silverlight FILE] [--silverlight-port 943]
- *                [--http-port N] [--host ADDR] [--timeout MS] [--max-connections N] [--user NAME]
- *                [--watch] [--log text|json]
+ *                [--http-port N] [--crossdomain FILE] [--host ADDR] [--timeout MS]
+ *                [--max-connections N] [--max-per-address N] [--user NAME] [--watch]
+ *                [--log text|json] [--verbose]
  * ```
  * Exit status: 0 after a clean shutdown (SIGTERM/SIGINT), 1 when a listener cannot bind or
- * privileges cannot be dropped, 2 for a usage error, an unreadable file or an invalid policy.
+ * privileges cannot be dropped, 2 for a usage error (an unknown `--user` included: the command
+ * line names what does not exist, before anything binds), an unreadable file or an invalid policy.
  *
  * @module
  */
 import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   checkPolicyServerOptions,
   DEFAULT_FLASH_PORT,
@@ -34,12 +35,14 @@ import {
   type RunningPolicyServer,
 } from '../src/server/index.js';
 import { UsageError, type CliIO } from './io.js';
+import { choiceOption, integerOption, parseOptions, type OptionSpecs } from './options.js';
 import { POLICY_FILE_LIMIT, readBoundedFile } from './read.js';
 
 /** The help text of `xdpolicy serve`. */
 export const SERVE_USAGE = `usage: xdpolicy serve [--flash FILE] [--flash-port 843] [--silverlight FILE] [--silverlight-port 943]
-                      [--http-port N] [--host ADDR] [--timeout MS] [--max-connections N] [--user NAME]
-                      [--watch] [--log text|json]
+                      [--http-port N] [--crossdomain FILE] [--host ADDR] [--timeout MS]
+                      [--max-connections N] [--max-per-address N] [--user NAME] [--watch]
+                      [--log text|json] [--verbose]
 
 Serves policy files: the Flash socket policy (answers <policy-file-request/>\\0 with the policy and
 a NUL), the Silverlight socket policy (answers <policy-file-request/>), and over HTTP
@@ -58,7 +61,8 @@ a NUL), the Silverlight socket policy (answers <policy-file-request/>), and over
   --max-per-address N       open connections per client address per listener (default ${DEFAULT_MAX_CONNECTIONS_PER_ADDRESS})
   --user NAME               after binding, drop to this user (and its groups); needs root
   --watch                   reload a policy when its file changes (as SIGHUP does)
-  --log text|json           log format (default text); --verbose also logs every connection
+  --log text|json           log format (default text)
+  --verbose                 also log every connection, with its client address
   -h, --help                show this help
 
 Sockets passed by systemd socket activation (LISTEN_FDS, named by LISTEN_FDNAMES flash, silverlight,
@@ -67,8 +71,9 @@ Policy files are read only as regular files (symbolic links followed) of at most
 Signals: SIGHUP reloads every policy (an invalid or unreadable one keeps the old), SIGUSR1 prints
 the counters, SIGTERM/SIGINT stop accepting (after accepting what the kernel already queued), drain
 and exit 0.
-Exit status: 0 after shutdown, 1 when a port cannot be bound or --user fails, 2 for a usage error,
-an unreadable file or an invalid policy.
+Exit status: 0 after shutdown; 1 when a port cannot be bound or privileges cannot be dropped to
+--user (not started as root); 2 for a usage error (an unknown --user or one port given to two
+listeners included), an unreadable file or an invalid policy.
 `;
 
 /** The parsed command line of `serve`. */
@@ -89,66 +94,63 @@ export interface ServeArgs {
   verbose: boolean;
 }
 
-function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got '${value}'`);
-  const n = Number(value);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
-  return n;
-}
+/** The options of `serve` (every one is in the usage line). */
+export const SERVE_OPTIONS = {
+  flash: { type: 'string' },
+  'flash-port': { type: 'string' },
+  silverlight: { type: 'string' },
+  'silverlight-port': { type: 'string' },
+  'http-port': { type: 'string' },
+  crossdomain: { type: 'string' },
+  host: { type: 'string' },
+  timeout: { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-per-address': { type: 'string' },
+  user: { type: 'string' },
+  watch: { type: 'boolean' },
+  log: { type: 'string' },
+  verbose: { type: 'boolean' },
+} as const satisfies OptionSpecs;
 
 /** Parses `serve`'s arguments; throws {@link UsageError} on a usage error. */
 export function parseServeArgs(args: string[]): ServeArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        flash: { type: 'string' },
-        'flash-port': { type: 'string' },
-        silverlight: { type: 'string' },
-        'silverlight-port': { type: 'string' },
-        'http-port': { type: 'string' },
-        crossdomain: { type: 'string' },
-        host: { type: 'string' },
-        timeout: { type: 'string' },
-        'max-connections': { type: 'string' },
-        'max-per-address': { type: 'string' },
-        user: { type: 'string' },
-        watch: { type: 'boolean' },
-        log: { type: 'string' },
-        verbose: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}\n\n${SERVE_USAGE}`);
-  }
-  const v = parsed.values;
-  if (v.help) return 'help';
-  const log = v.log ?? 'text';
-  if (log !== 'text' && log !== 'json') throw new UsageError(`--log must be text or json, got '${log}'`);
+  const { values: v, help } = parseOptions(args, SERVE_OPTIONS, { usage: SERVE_USAGE });
+  if (help) return 'help';
   const out: ServeArgs = {
     flash: v.flash ?? null,
-    flashPort: integer('flash-port', v['flash-port'], DEFAULT_FLASH_PORT, 0, 65535),
+    flashPort: integerOption('--flash-port', v['flash-port'], 0, 65535, DEFAULT_FLASH_PORT),
     silverlight: v.silverlight ?? null,
-    silverlightPort: integer('silverlight-port', v['silverlight-port'], DEFAULT_SILVERLIGHT_PORT, 0, 65535),
-    httpPort: v['http-port'] === undefined ? null : integer('http-port', v['http-port'], 0, 0, 65535),
+    silverlightPort: integerOption('--silverlight-port', v['silverlight-port'], 0, 65535, DEFAULT_SILVERLIGHT_PORT),
+    httpPort: integerOption('--http-port', v['http-port'], 0, 65535) ?? null,
     crossdomain: v.crossdomain ?? null,
     host: v.host ?? DEFAULT_HOST,
-    timeoutMs: integer('timeout', v.timeout, DEFAULT_TIMEOUT_MS, 1, 3_600_000),
-    maxConnections: integer('max-connections', v['max-connections'], DEFAULT_MAX_CONNECTIONS, 1, 1_000_000),
-    maxPerAddress: integer('max-per-address', v['max-per-address'], DEFAULT_MAX_CONNECTIONS_PER_ADDRESS, 1, 1_000_000),
+    timeoutMs: integerOption('--timeout', v.timeout, 1, 3_600_000, DEFAULT_TIMEOUT_MS),
+    maxConnections: integerOption('--max-connections', v['max-connections'], 1, 1_000_000, DEFAULT_MAX_CONNECTIONS),
+    maxPerAddress: integerOption('--max-per-address', v['max-per-address'], 1, 1_000_000, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS),
     user: v.user ?? null,
     watch: v.watch ?? false,
-    log,
+    log: choiceOption('--log', v.log, ['text', 'json'] as const) ?? 'text',
     verbose: v.verbose ?? false,
   };
-  // SRV-VALID-2: no built-in policy.
-  if (!out.flash && !out.silverlight) throw new UsageError(`nothing to serve: give --flash FILE and/or --silverlight FILE\n\n${SERVE_USAGE}`);
   if (out.crossdomain && out.httpPort === null) throw new UsageError('--crossdomain needs --http-port');
+  // SRV-VALID-2: no built-in policy. `--crossdomain FILE --http-port N` alone serves HTTP policies only.
+  if (!out.flash && !out.silverlight && !out.crossdomain) {
+    throw new UsageError(`nothing to serve: give --flash FILE, --silverlight FILE, or --crossdomain FILE with --http-port N\n\n${SERVE_USAGE}`);
+  }
+  // Two listeners on one port: the second bind would fail as "already in use" as though another
+  // process held it; it is the command line that is wrong. (Port 0 picks a free port for each.)
+  const ports: [string, number | null][] = [
+    ['--flash-port', out.flash ? out.flashPort : null],
+    ['--silverlight-port', out.silverlight ? out.silverlightPort : null],
+    ['--http-port', out.httpPort],
+  ];
+  const byPort = new Map<number, string>();
+  for (const [option, port] of ports) {
+    if (port === null || port === 0) continue;
+    const other = byPort.get(port);
+    if (other !== undefined) throw new UsageError(`${other} and ${option} are both port ${port}: each listener needs a port of its own`);
+    byPort.set(port, option);
+  }
   return out;
 }
 
@@ -277,6 +279,9 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     io.stdout.write(SERVE_USAGE);
     return 0;
   }
+  // A user that does not exist is a mistake on the command line: said before anything is read or bound.
+  const userIds = a.user ? lookupUser(a.user) : null;
+  if (a.user && !userIds) throw new UsageError(`--user '${a.user}': no such user`);
   const files = slotFiles(a);
   const names: Partial<Record<PolicySlot, string>> = {};
   const readStamps = new Map<string, string>();
@@ -310,6 +315,19 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
   const fds = inheritedListenFds(io.env, process.pid, wanted);
 
   const log = makeLogger(io, a.log);
+  // SRV-OPS-4: what is wrong with a policy, at start or on reload, as the rest of the log: a
+  // `file:line:column: severity: message [IDs]` line on stderr, or under --log json an event
+  // "policy" with the same fields.
+  const policyLine = (slot: PolicySlot, severity: string, d: { line: number; column: number; message: string; requirement?: string; id?: string }): void => {
+    const file = names[slot] ?? slot;
+    if (a.log === 'json') {
+      log.line('policy', { file, slot, line: d.line, column: d.column, severity, ...(d.id !== undefined ? { id: d.id } : {}), ...(d.requirement !== undefined ? { requirement: d.requirement } : {}), message: d.message }, '');
+      return;
+    }
+    const tags = [d.id, d.requirement].filter((t, i, all): t is string => t !== undefined && all.indexOf(t) === i).join(', ');
+    const label = severity === 'error' || severity === 'warning' ? severity : `warning (${severity})`;
+    io.stderr.write(`${file}:${d.line}:${d.column}: ${label}: ${d.message}${tags ? ` [${tags}]` : ''}\n`);
+  };
   const options: PolicyServerOptions = {
     host: a.host,
     timeoutMs: a.timeoutMs,
@@ -334,24 +352,11 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
       io.stderr.write(`xdpolicy serve: ${checked.message}\n`);
       return 2;
     }
-    for (const p of checked.problems) {
-      for (const e of p.errors) io.stderr.write(`${names[p.slot] ?? p.slot}:${e.line}:${e.column}: error: ${e.message} [${e.requirement}]\n`);
-    }
+    for (const p of checked.problems) for (const e of p.errors) policyLine(p.slot, 'error', e);
     io.stderr.write('xdpolicy serve: refusing to serve an invalid policy\n');
     return 2;
   }
-  for (const w of checked.warnings) {
-    for (const x of w.warnings) {
-      const tags = [x.id, ...(x.requirement && x.requirement !== x.id ? [x.requirement] : [])].join(', ');
-      io.stderr.write(`${names[w.slot] ?? w.slot}:${x.line}:${x.column}: warning${x.severity === 'warning' ? '' : ` (${x.severity})`}: ${x.message} [${tags}]\n`);
-    }
-  }
-
-  const userIds = a.user ? lookupUser(a.user) : null;
-  if (a.user && !userIds) {
-    io.stderr.write(`xdpolicy serve: no such user '${a.user}'\n`);
-    return 2;
-  }
+  for (const w of checked.warnings) for (const x of w.warnings) policyLine(w.slot, x.severity, x);
 
   // The listening lines go out while the server starts; a supervisor may signal as soon as it
   // reads them. Signals arriving before the handlers below are installed are held and replayed,
@@ -405,7 +410,7 @@ export async function runServe(args: string[], io: CliIO): Promise<number> {
     const r = server.reload(next);
     if (!r.ok) {
       // The library's message names slots; say which file instead.
-      for (const p of r.problems) for (const e of p.errors) io.stderr.write(`${names[p.slot] ?? p.slot}:${e.line}:${e.column}: error: ${e.message} [${e.requirement}]\n`);
+      for (const p of r.problems) for (const e of p.errors) policyLine(p.slot, 'error', e);
     }
   };
   // One reload at a time: a request arriving during one (SIGHUP while --watch reloads) runs once

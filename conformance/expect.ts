@@ -22,7 +22,8 @@
  * - `client` is `all` (default: the reference of each family a target is certified for), a family
  *   (`flash`, `silverlight`) or any client profile (`lightspark`, `flash9`, `moonlight`, …: spec/profiles.md),
  *   decided under that profile wherever its family is certified.
- * - `accept` lists lint finding IDs the operator accepts: they no longer fail the lint case.
+ * - `accept` lists lint finding IDs the operator accepts: they no longer fail the lint case. An ID
+ *   the lint catalogue lacks is an error (a typo would otherwise accept nothing, silently).
  * - `matrix` replaces an axis of the decision matrix (HTML and JSON reports): `origins` (caller
  *   URLs, the rows), `ports` (socket targets' columns, numbers or ranges), `paths` (URL targets'
  *   columns). Without it, each axis is what the served policy and the rules name, plus a standard
@@ -32,6 +33,7 @@
  */
 import { PROFILE_NAMES, type ClientProfile, type ProfileName } from '../src/decision/types.js';
 import { profileFamily } from '../src/profiles/index.js';
+import { CHECK_IDS } from '../src/lint/catalogue.js';
 
 /** One expectation rule. */
 export interface ExpectationRule {
@@ -85,6 +87,11 @@ export function parseExpectations(text: string): Expectations | { error: string 
   if (!Array.isArray(rules)) return { error: '"rules" must be an array' };
   const accept = doc['accept'] ?? [];
   if (!Array.isArray(accept) || !accept.every((a) => typeof a === 'string')) return { error: '"accept" must be an array of finding IDs' };
+  // An ID that names no check would accept nothing: a typo would leave the finding failing with
+  // no hint why, or hide that a check was renamed.
+  for (const [i, id] of (accept as string[]).entries()) {
+    if (!(CHECK_IDS as readonly string[]).includes(id)) return { error: `accept[${i}]: '${id}' is not a finding ID of the lint catalogue (spec/lint.md)` };
+  }
   for (const [i, r] of rules.entries()) {
     const where = `rules[${i}]`;
     if (typeof r !== 'object' || r === null) return { error: `${where} must be an object` };

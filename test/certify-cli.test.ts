@@ -57,6 +57,13 @@ describe('certify: usage errors exit 2', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/rules\[0\] needs "ports" or "urls"/);
   });
+
+  it('exit 2 naming it for an unknown finding ID in "accept" (a typo would accept nothing, silently)', async () => {
+    writeFileSync(join(dir, 'typo-expect.json'), JSON.stringify({ accept: ['LINT-DOMAIN-ANY', 'LINT-DOMAN-ANY'], rules: [] }));
+    const r = await certify(['--expect', 'typo-expect.json', good.url]);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("xdpolicy certify: --expect typo-expect.json: accept[1]: 'LINT-DOMAN-ANY' is not a finding ID of the lint catalogue (spec/lint.md)\n");
+  });
 });
 
 describe('certify: listing and selecting cases', () => {

@@ -122,7 +122,7 @@ describe('--idle-window (WIRE-HARNESS-6)', () => {
   it('is checked like the other durations, and the run states it', async () => {
     const bad = await certify([good.url, '--idle-window', 'soon']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/--idle-window must be an integer from 100 to 600000, got 'soon'/);
+    expect(bad.err).toMatch(/--idle-window 'soon' is not a whole number from 100 to 600000/);
     const r = await certify([good.url, '--client', 'flash', '--cases', 'wire/flash/idle', '--idle-window', '3000', '--timeout', '1000']);
     expect(r.err).toMatch(/idle window 3000 ms/);
     expect(r.code).toBe(0);

@@ -4,7 +4,7 @@
  * so that this file never counts as a test of a real requirement.
  */
 import { describe, expect, it } from 'vitest';
-import { checkLinks, collectAnchors, collectLinks } from '../scripts/docs/links.js';
+import { checkLinks, collectAnchors, collectLinks, outsideMaterial } from '../scripts/docs/links.js';
 import { linkRequirementIds, relativeHref, renderMarkdown, rewriteHref } from '../scripts/docs/markdown.js';
 import {
   buildMatrix,
@@ -144,5 +144,12 @@ describe('link checking', () => {
       'index.html nope.html: no such file: nope.html',
       'index.html ../x.html: points outside the site',
     ]);
+  });
+
+  it('the site stands alone: a linkified file name is a broken link, and a chapter may not cite ../shared', () => {
+    const pages = new Map([['api/a.html', '<a href="http://peers.md">peers.md</a><a href="https://www.adobe.com/">adobe</a><a href="https://bitcoin.md/page">a real .md site</a>']]);
+    expect(checkLinks(pages, new Set(pages.keys())).map((b) => `${b.href}: ${b.reason}`)).toEqual(['http://peers.md: a file name made into a link: peers.md is not on the site']);
+    expect(outsideMaterial('survey in `../shared/reference/peers.md` §1.8; files of shared/wild; see peers.md')).toEqual(['../shared/reference/peers.md', 'shared/wild', 'peers.md']);
+    expect(outsideMaterial('see [the survey](server.md#deployed-servers-surveyed) and ../README.md')).toEqual([]);
   });
 });

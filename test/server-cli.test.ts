@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inheritedListenFds, parseServeArgs } from '../cli/serve.js';
+import { inheritedListenFds, parseServeArgs, SERVE_USAGE } from '../cli/serve.js';
 import { spawnCli, type CliChild } from '../cli/test-support/child.js';
 import { rawExchange, waitFor } from '../src/server/test-support/client.js';
 
@@ -13,6 +13,8 @@ const FLASH_B = '<cross-domain-policy>\n  <allow-access-from domain="b.example.c
 const BROKEN = '<cross-domain-policy>\n  <allow-access-from domain="x" to-ports="1234">\n</cross-domain-policy>\n';
 const SILVERLIGHT = '<access-policy><cross-domain-access><policy><allow-from><domain uri="http://www.example.com"/></allow-from><grant-to><socket-resource port="4502" protocol="tcp"/></grant-to></policy></cross-domain-access></access-policy>';
 const REQUEST = '<policy-file-request/>\0';
+// Served on a port other than 843: its site-control draws a warning, its domain="*" a lint finding.
+const WARNS = '<cross-domain-policy>\n  <site-control permitted-cross-domain-policies="master-only"/>\n  <allow-access-from domain="*" to-ports="5000"/>\n</cross-domain-policy>\n';
 
 const children: CliChild[] = [];
 afterEach(async () => {
@@ -86,8 +88,50 @@ describe('xdpolicy serve (CLI contract)', { timeout: 90_000 }, () => {
 
   it('SRV-VALID-2: without a policy file there is nothing to serve (exit 2)', () => {
     expect(() => parseServeArgs(['--http-port', '8080'])).toThrow(/nothing to serve/);
-    expect(() => parseServeArgs(['--flash', 'f', '--flash-port', '70000'])).toThrow(/between 0 and 65535/);
-    expect(() => parseServeArgs(['--flash', 'f', '--log', 'xml'])).toThrow(/text or json/);
+    expect(() => parseServeArgs(['--flash', 'f', '--flash-port', '70000'])).toThrow("--flash-port '70000' is not a whole number from 0 to 65535");
+    expect(() => parseServeArgs(['--flash', 'f', '--log', 'xml'])).toThrow("--log 'xml' is not one of text, json");
+  });
+
+  it('SRV-VALID-2: --crossdomain FILE --http-port N alone serves the URL policy over HTTP only', async () => {
+    expect(parseServeArgs(['--crossdomain', 'cd.xml', '--http-port', '0'])).toMatchObject({ flash: null, silverlight: null, crossdomain: 'cd.xml', httpPort: 0 });
+    const d = dir({ 'cd.xml': FLASH });
+    const c = serve(['--crossdomain', 'cd.xml', '--http-port', '0'], { cwd: d });
+    const httpPort = portFrom(await c.waitForLine(/listening http http:\/\/127\.0\.0\.1:(\d+)/));
+    expect(httpPort).toBeGreaterThan(0);
+    expect(c.stdout()).not.toMatch(/listening (flash|silverlight)/);
+    const res = await fetch(`http://127.0.0.1:${httpPort}/crossdomain.xml`);
+    expect(await res.text()).toBe(FLASH);
+    expect((await fetch(`http://127.0.0.1:${httpPort}/clientaccesspolicy.xml`)).status).toBe(404);
+  });
+
+  it('SRV-BIND-2: one port given to two listeners is a usage error naming both options, not a bind failure', () => {
+    expect(() => parseServeArgs(['--flash', 'f', '--silverlight', 's', '--flash-port', '10843', '--silverlight-port', '10843'])).toThrow('--flash-port and --silverlight-port are both port 10843: each listener needs a port of its own');
+    expect(() => parseServeArgs(['--flash', 'f', '--http-port', '843'])).toThrow('--flash-port and --http-port are both port 843');
+    // Port 0 picks a free port for each; a listener that is not configured has no port.
+    expect(parseServeArgs(['--flash', 'f', '--silverlight', 's', '--flash-port', '0', '--silverlight-port', '0', '--http-port', '0'])).not.toBe('help');
+    expect(parseServeArgs(['--flash', 'f', '--silverlight-port', '843'])).not.toBe('help');
+  });
+
+  it('SRV-BIND-3: an unknown --user is a usage error (exit 2) said before anything is read or bound, as the help says', async () => {
+    expect(SERVE_USAGE).toMatch(/1 when a port cannot be bound or privileges cannot be dropped/);
+    expect(SERVE_USAGE).toMatch(/2 for a usage error \(an unknown --user/);
+    const d = dir({ 'w.xml': WARNS });
+    const c = serve(['--flash', 'w.xml', '--flash-port', '0', '--user', 'no-such-user-xdpolicy'], { cwd: d });
+    expect(await c.exited()).toBe(2);
+    expect(c.stderr()).toBe("xdpolicy serve: --user 'no-such-user-xdpolicy': no such user\n");
+    expect(c.stdout()).toBe('');
+  });
+
+  it('SRV-OPS-4: --log json prints the policy warnings as JSON events too, nothing as text', async () => {
+    const d = dir({ 'w.xml': WARNS });
+    const c = serve(['--flash', 'w.xml', '--flash-port', '0', '--log', 'json'], { cwd: d });
+    expect(await c.waitForLine(/"event":"listening"/)).not.toBeNull();
+    const events = c.stdout().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const policy = events.filter((e) => e.event === 'policy');
+    expect(policy.length).toBeGreaterThanOrEqual(2);
+    expect(policy[0]).toMatchObject({ file: 'w.xml', slot: 'flash', line: 2, column: 3, severity: 'warning', id: 'site-control-not-master', requirement: 'FLASH-SOCK-9' });
+    expect(policy.some((e) => e.id === 'LINT-DOMAIN-ANY' && e.severity === 'high')).toBe(true);
+    expect(c.stderr()).toBe('');
   });
 
   it('SRV-BIND-2: a taken port exits 1 with a message naming the listener and address', async () => {

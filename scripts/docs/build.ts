@@ -19,7 +19,7 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { maxOf } from '../../src/collections.js';
 import { renderPage, type NavGroup, type NavLink, type SiteFrame } from './layout.js';
-import { checkLinks, collectAnchors } from './links.js';
+import { checkLinks, collectAnchors, outsideMaterial } from './links.js';
 import { escapeHtml, inlineMarkdown, linkRequirementIds, relativeHref, renderMarkdown, type RenderedHeading } from './markdown.js';
 import { buildPlayground, renderPlaygroundBody } from './playground-build.js';
 import {
@@ -352,6 +352,10 @@ ${[...groupBy(chapters, (c) => c.group)]
   writeFileSync(join(opts.out, '.nojekyll'), '');
 
   // --- Links ------------------------------------------------------------------------------------
+  // The site stands alone: no chapter sends its reader to material outside the repository.
+  for (const c of chapters) {
+    for (const m of outsideMaterial(c.markdown)) problems.push(`${c.file} refers to ${m}, which is outside the repository (vendor what it cites, or drop the reference)`);
+  }
   for (const b of checkLinks(pages, files)) {
     // A link to a repository file that does not exist shows up as a missing source page: say which file.
     const missing = /^no such file: source\/(.+)\.html$/.exec(b.reason)?.[1];

@@ -55,6 +55,23 @@ export function isExternal(href: string): boolean {
 }
 
 /**
+ * Why an external link is not a real address, or null: a file name that a Markdown renderer
+ * turned into a link (`peers.md` becomes http://peers.md), which points at nothing on the site.
+ */
+export function notAnAddress(href: string): string | null {
+  const m = /^https?:\/\/([a-z0-9_-]+\.(?:md|ts|js|json|xml|txt|html?))\/?$/i.exec(href);
+  return m ? `a file name made into a link: ${m[1]} is not on the site` : null;
+}
+
+/**
+ * Mentions of material outside the repository in a page's source text (`../shared/…`, the team's
+ * notes that readers of the site do not have); the site must stand alone.
+ */
+export function outsideMaterial(text: string): string[] {
+  return [...text.matchAll(/(?:\.\.\/)+shared\/[\w./-]*|\bshared\/(?:reference|wild|seeds)\b[\w./-]*|\bpeers\.md\b/g)].map((m) => m[0]);
+}
+
+/**
  * Checks the links of `pages` (site path → HTML) against the site's files. `files` is every file
  * the site holds (pages included); `anchors` gives the anchors of pages that are not themselves
  * checked (e.g. typedoc's), so a link into them can still have its fragment verified.
@@ -76,8 +93,14 @@ export function checkLinks(
   const broken: BrokenLink[] = [];
   for (const [page, html] of pages) {
     for (const href of collectLinks(html)) {
-      // An empty href is the page itself (typedoc's breadcrumbs use it); external links are not fetched.
-      if (href === '' || isExternal(href)) continue;
+      // An empty href is the page itself (typedoc's breadcrumbs use it); external links are not
+      // fetched, but one that is a linkified file name is broken.
+      if (href === '') continue;
+      if (isExternal(href)) {
+        const why = notAnAddress(href);
+        if (why !== null) broken.push({ page, href, reason: why });
+        continue;
+      }
       const hash = href.indexOf('#');
       const pathPart = (hash < 0 ? href : href.slice(0, hash)).replace(/\?.*$/, '');
       const fragment = hash < 0 ? null : safeDecode(href.slice(hash + 1));

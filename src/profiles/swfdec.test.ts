@@ -3,14 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { globMatches, indexGlobs, indexMatches } from './swfdec.js';
 
 describe('swfdec globs (g_pattern_match without ?)', () => {
-  it('* is any run of characters, dots included; no dot boundary', () => {
-    expect(globMatches('*.example.org', 'a.example.org')).toBe(true);
-    expect(globMatches('*.example.org', 'example.org')).toBe(false);
-    expect(globMatches('*example.org', 'evilexample.org')).toBe(true);
-    expect(globMatches('www.*.org', 'www.a.b.org')).toBe(true);
-    expect(globMatches('192.0.2.*', '192.0.2.7')).toBe(true);
-    expect(globMatches('a*b*c', 'abc')).toBe(true);
-    expect(globMatches('a*b*c', 'acb')).toBe(false);
+  it.each([
+    ['*.example.org', 'a.example.org', true],
+    ['*.example.org', 'example.org', false],
+    ['*example.org', 'evilexample.org', true],
+    ['www.*.org', 'www.a.b.org', true],
+    ['192.0.2.*', '192.0.2.7', true],
+    ['a*b*c', 'abc', true],
+    ['a*b*c', 'acb', false],
+  ] as const)('%s matches %s: %s (* is any run, dots included; no dot boundary)', (glob, host, matches) => {
+    expect(globMatches(glob, host)).toBe(matches);
   });
 
   it('the index answers as a scan of every glob does', () => {

@@ -181,13 +181,29 @@ interface HttpUrl {
   search: string;
 }
 
+/** The authority's port of a `scheme://` URL as written (after any user information), or null. */
+const WRITTEN_PORT = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^/?#@]*@)?(?:\[[^\]]*\]|[^/?#:[\]]*):([^/?#]*)/;
+
+/**
+ * Why the URL parser refused `text`, in words, where the port is the reason (`http://a:70000/`
+ * fails as a whole in WHATWG URL); otherwise the generic "is not a valid URL".
+ */
+function notAUrl(text: string, reading: Reading): null {
+  const port = WRITTEN_PORT.exec(text)?.[1];
+  if (port !== undefined && port !== '') {
+    const inner: Reading = { ...reading, what: `${reading.what} '${text}'` };
+    if (parsePort(port, inner) === null) return null;
+  }
+  return fail(reading, 'not-a-url', `${reading.what} '${text}' is not a valid URL`, text);
+}
+
 /** Parses an `http(s)://` URL strictly (no credentials, a host, a port other than 0). */
 function parseHttpUrl(text: string, reading: Reading): HttpUrl | null {
   let u: URL;
   try {
     u = new URL(text);
   } catch {
-    return fail(reading, 'not-a-url', `${reading.what} '${text}' is not a valid URL`, text);
+    return notAUrl(text, reading);
   }
   const scheme = u.protocol.slice(0, -1);
   if (scheme !== 'http' && scheme !== 'https') return fail(reading, 'unsupported-scheme', `${reading.what} '${text}' must be an http:// or https:// URL`, text);

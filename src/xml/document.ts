@@ -327,6 +327,10 @@ class DocumentReader extends SaxesParser<ReaderOptions> {
   readonly #rules: XmlRules;
   /** Offset just past the last construct read (declaration, DOCTYPE, tag, comment, PI, CDATA). */
   #cursor = 0;
+  /** The whole text has been written: saxes' errors now come from its end of input. */
+  #ending = false;
+  /** Where a comment begins whose "--" ends the text (its ">" missing), or -1. */
+  #commentAtEnd = -1;
   readonly #open: XmlElement[] = [];
   /** The element whose start tag is being read (between `opentagstart` and `opentag`). */
   #starting: XmlElement | null = null;
@@ -362,7 +366,9 @@ class DocumentReader extends SaxesParser<ReaderOptions> {
 
   readDocument(): ReadResult {
     try {
-      this.write(this.#body).close();
+      this.write(this.#body);
+      this.#ending = true;
+      this.close();
     } catch (e) {
       if (e !== STOP) throw e;
     }
@@ -427,7 +433,10 @@ class DocumentReader extends SaxesParser<ReaderOptions> {
   }
 
   #onComment(text: string): void {
+    const lt = this.#body.indexOf('<', this.#cursor);
     this.#onMarkup({ kind: 'comment', text, location: this.#nextMarkupLocation() });
+    // saxes reports a comment at its "--", before the ">": one the text ends there never closed.
+    if (this.#cursor === this.#body.length) this.#commentAtEnd = lt;
   }
 
   #onCdata(text: string): void {
@@ -528,8 +537,34 @@ class DocumentReader extends SaxesParser<ReaderOptions> {
     if (this.#open.length === 0) this.#rootClosed = true;
   }
 
+  /**
+   * The text ended with something unfinished (a truncated file): names the construct left open
+   * and where it begins — the markup being read, else the innermost element not closed — and
+   * where the text ends. Returns when nothing is unfinished (a document without a root).
+   */
+  #endOfText(): void {
+    const body = this.#body;
+    const end = this.#locate(body.length);
+    const ends = `the text ends at line ${end.line}, column ${end.column}`;
+    const amp = this.#unterminatedReference();
+    if (amp >= 0) this.#notWellFormed(amp, `"&" starts a reference that no ";" ends (a literal & is written &amp;)`);
+    // Every construct begins with "<", and character data holds none: the first "<" after the
+    // last construct read begins the one left unfinished.
+    const lt = this.#commentAtEnd >= 0 ? this.#commentAtEnd : body.indexOf('<', this.#cursor);
+    if (lt >= 0) {
+      const u = unfinishedMarkup(body, lt);
+      this.#notWellFormed(lt, `${u.what} is not finished: ${ends}${u.inside ? `, ${u.inside}` : ''}, before its closing ${u.closer}`);
+    }
+    const el = this.#open[this.#open.length - 1];
+    if (el !== undefined) {
+      const outer = this.#open.slice(0, -1).reverse().map((o) => `<${o.name}> (line ${o.location.line}, column ${o.location.column})`);
+      this.#notWellFormed(el.location.offset - this.#bodyOffset, `<${el.name}> is not closed: ${ends}, before its </${el.name}>${outer.length > 0 ? `; ${outer.join(', ')} ${outer.length === 1 ? 'is' : 'are'} not closed either` : ''}`);
+    }
+  }
+
   /** Turns saxes' first error into our diagnostic, pointing where the problem is. */
   #onError(err: Error): void {
+    if (this.#ending) this.#endOfText();
     const msg = err.message;
     const body = this.#body;
     const rules = this.#rules;
@@ -597,6 +632,36 @@ class DocumentReader extends SaxesParser<ReaderOptions> {
     }
     this.#notWellFormed(offset, `${atEnd ? 'the text ends inside this markup: ' : ''}${msg.replace(/\.$/, '')}`);
   }
+}
+
+/**
+ * The markup that begins at `lt` and that the text ends inside: what it is, in words, what would
+ * have closed it, and for a start tag the attribute value the text ends in, if any.
+ */
+function unfinishedMarkup(body: string, lt: number): { what: string; closer: string; inside?: string } {
+  const name = (from: number): string => /^[^\s/>?=<"']*/.exec(body.slice(from, from + 200))?.[0] ?? '';
+  if (body.startsWith('<!--', lt)) return { what: 'the comment', closer: '"-->"' };
+  if (body.startsWith('<![CDATA[', lt)) return { what: 'the CDATA section', closer: '"]]>"' };
+  if (body.startsWith('<!DOCTYPE', lt)) return { what: 'the DOCTYPE declaration', closer: '">"' };
+  if (isXmlDeclarationAt(body, lt)) return { what: 'the XML declaration', closer: '"?>"' };
+  if (body.startsWith('<?', lt)) return { what: `the processing instruction <?${name(lt + 2)}`, closer: '"?>"' };
+  if (body.startsWith('</', lt)) return { what: `the end tag </${name(lt + 2)}`, closer: '">"' };
+  const tag = name(lt + 1);
+  if (body.startsWith('<!', lt) || tag === '') return { what: `the markup "${body.slice(lt, lt + 12)}"`, closer: '">"' };
+  // A start tag: is the text ending inside a quoted attribute value?
+  let quote = '';
+  let attribute = '';
+  for (let i = lt + 1 + tag.length; i < body.length; i++) {
+    const c = body[i];
+    if (quote !== '') {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      attribute = /([^\s=]+)\s*=\s*$/.exec(body.slice(Math.max(lt, i - 200), i))?.[1] ?? '';
+    }
+  }
+  const inside = quote === '' ? undefined : `inside the value of ${attribute === '' ? 'an attribute' : `attribute ${attribute}`}`;
+  return { what: `the start tag <${tag}`, closer: '">" or "/>"', ...(inside !== undefined ? { inside } : {}) };
 }
 
 // XML 1.0 §2.3 Name, fifth edition (xmlchars, the tables saxes itself uses).

@@ -9,6 +9,8 @@
  * 4. Takes the playground screenshot.
  * 5. Generates a certify HTML report (`xdpolicy certify --html`, which certifies the bundled
  *    server), opens it and takes its screenshot.
+ * 6. Opens every spec page at 390 px wide (a phone) and checks that none is wider than the screen.
+ * 7. Checks that `git status` is what it was before the run.
  *
  * The screenshots go to a temporary folder, so a run leaves the tree as it found it; with
  * `--update-screenshots` (`npm run test:browser -- --update-screenshots`) they replace the README's
@@ -19,14 +21,15 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_PATH, hasChromium, launchChromium } from '../../scripts/docs/chromium.js';
 import { serveStatic } from '../../scripts/docs/static-server.js';
 import { PROFILE_NAMES } from '../../src/decision/types.js';
+import { pushAll } from '../../src/collections.js';
 
 // The project type-checks without the DOM lib; these callbacks run in the page, where it exists.
 declare const document: { body: { dataset: Record<string, string | undefined> } };
@@ -43,6 +46,22 @@ function check(name: string, ok: boolean, detail = ''): void {
   if (ok) passed++;
   else failed++;
   process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail && !ok ? ` — ${detail}` : ''}\n`);
+}
+
+/** `git status --porcelain` of the repository (ignored files, such as docs/site/, left out). */
+function gitStatus(): string {
+  return spawnSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8' }).stdout;
+}
+
+/** The HTML pages under `dir`, as site paths. */
+function sitePages(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) pushAll(out, sitePages(p));
+    else if (name.endsWith('.html')) out.push(relative(SITE, p).split(sep).join('/'));
+  }
+  return out.sort();
 }
 
 /**
@@ -83,9 +102,24 @@ async function main(): Promise<void> {
     process.exitCode = 1;
     return;
   }
+  // What git sees before the run: the run must leave it as it was (screenshots go to a temporary
+  // folder unless --update-screenshots asks for the tracked ones).
+  const treeBefore = gitStatus();
   const site = await serveStatic(SITE);
   const browser = await launchChromium();
   try {
+    // 6. The spec on a phone: no chapter is wider than a 390 px screen (long code spans and
+    // links wrap; tables and code blocks scroll inside themselves).
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const wide: string[] = [];
+    for (const chapter of sitePages(join(SITE, 'spec'))) {
+      await phone.goto(`${site.url}${chapter}`);
+      const width = (await phone.evaluate('document.documentElement.scrollWidth')) as number;
+      if (width > 390) wide.push(`${chapter} (${width} px)`);
+    }
+    check('no spec page is wider than a 390 px screen', wide.length === 0, wide.join(', '));
+    await phone.close();
+
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -238,6 +272,10 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await site.close();
+  }
+  if (!process.argv.includes('--update-screenshots')) {
+    const treeAfter = gitStatus();
+    check('the run leaves the tree as it found it (docs/*.png included)', treeAfter === treeBefore, `before:\n${treeBefore}\nafter:\n${treeAfter}`);
   }
   process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
   if (failed > 0) process.exitCode = 1;
