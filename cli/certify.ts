@@ -41,6 +41,7 @@ Options:
   --client flash|silverlight|all  which client to certify for (default: from the port
                                   843/943 or the path; otherwise probe both)
   --expect FILE     the operator's expectations: origins that must be allowed or denied
+                    (a rule's "client" may name any profile: lightspark, flash9, moonlight, …)
   --strict          SHOULD-level cases count (otherwise their failures are warnings)
   --timeout MS      per-probe budget (default 4000)
   --idle-window MS  how long to wait for the server to close a connection by its own
@@ -48,7 +49,8 @@ Options:
                     verdicts say when it closed ("closed at 10.03 s")
   --json FILE|-     write the JSON report (- : stdout carries only the JSON)
   --junit FILE      write a JUnit XML report
-  --html FILE       write a self-contained HTML report with decision matrices
+  --html FILE       write a self-contained HTML report with decision matrices, per client
+                    profile too, and which profiles accept the answer
   --record FILE     write what the targets answered as a decide --world snapshot
   --cases PATTERN   run only cases whose ID starts with PATTERN or matches a glob (a,b,…)
   --list            list the cases (ID, level, description) and exit

@@ -147,6 +147,7 @@ export const REQUIREMENT_IDS = [
   'LINT-14',
   'LINT-15',
   'LINT-16',
+  'LINT-17',
   'PROF-1',
   'PROF-2',
   'PROF-3',
