@@ -688,7 +688,7 @@ export const CATALOGUE = [
     requirements: ['LINT-17'],
     scanners: [],
     explanation:
-      'The comparison of clients seeds its probes from the domains, ports and paths the file writes, up to a bound (8 domains, 24 ports, 6 paths), and reads files up to 128 KiB, so that linting a large file stays quick. The file writes more, or is longer: what lies beyond the bound was not probed.',
+      'The comparison of clients seeds its probes from the domains, ports and paths the file writes, up to a bound (8 domains, 24 ports, 6 paths), and reads files up to 1 MiB, so that linting a large file stays quick. The file writes more, or is longer: what lies beyond the bound was not probed.',
     remediation: 'Nothing is required; decide the requests you care about with `xdpolicy decide --client all`.',
     confidence: 'Certain.',
     trigger: { policy: flash(Array.from({ length: 9 }, (_, i) => `  <allow-access-from domain="h${i + 1}.example.com"/>`).join('\n')), servedFrom: HTTPS },
