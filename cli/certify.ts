@@ -15,8 +15,7 @@
  *
  * @module
  */
-import { writeFileSync } from 'node:fs';
-import { checkOutputs, type OutputRequest } from './output.js';
+import { checkOutputs, reportWriter, type OutputRequest } from './output.js';
 import { resolve } from 'node:path';
 import { loadAnalyzers } from '../conformance/analyze.js';
 import { parseExpectations, type Expectations } from '../conformance/expect.js';
@@ -42,6 +41,7 @@ Options:
   --client flash|silverlight|all  which client to certify for (default: from the port
                                   843/943 or the path; otherwise probe both)
   --expect FILE     the operator's expectations: origins that must be allowed or denied
+                    (a rule's "client" may name any profile: lightspark, flash9, moonlight, …)
   --strict          SHOULD-level cases count (otherwise their failures are warnings)
   --timeout MS      per-probe budget (default 4000)
   --idle-window MS  how long to wait for the server to close a connection by its own
@@ -49,7 +49,8 @@ Options:
                     verdicts say when it closed ("closed at 10.03 s")
   --json FILE|-     write the JSON report (- : stdout carries only the JSON)
   --junit FILE      write a JUnit XML report
-  --html FILE       write a self-contained HTML report with decision matrices
+  --html FILE       write a self-contained HTML report with decision matrices, per client
+                    profile too, and which profiles accept the answer
   --record FILE     write what the targets answered as a decide --world snapshot
   --cases PATTERN   run only cases whose ID starts with PATTERN or matches a glob (a,b,…)
   --list            list the cases (ID, level, description) and exit
@@ -296,16 +297,8 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
     const report = mergeReports(reports);
 
     human.write(textReport(report));
-    let writeFailed = false;
-    const write = (flag: string, file: string, text: string): void => {
-      try {
-        writeFileSync(resolve(io.cwd, file), text);
-        io.stderr.write(`wrote ${flag} ${file}\n`);
-      } catch (err) {
-        writeFailed = true;
-        io.stderr.write(`xdpolicy certify: cannot write ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
-      }
-    };
+    const files = reportWriter(io, 'xdpolicy certify');
+    const write = files.write;
     if (values.json !== undefined) {
       if (jsonToStdout) io.stdout.write(jsonReport(report));
       else write('--json', values.json, jsonReport(report));
@@ -315,7 +308,7 @@ export async function runCertify(args: string[], io: CliIO): Promise<number> {
     if (values.record !== undefined) write('--record', values.record, `${JSON.stringify(report.world, null, 2)}\n`);
     // WIRE-HARNESS-1: a report that could not be written is "could not report" (3), unless the
     // server is already known not to conform (1).
-    if (writeFailed && report.exitCode !== 1) {
+    if (files.failed && report.exitCode !== 1) {
       io.stderr.write('xdpolicy certify: exit 3: a report could not be written, so the run is not complete\n');
       return 3;
     }

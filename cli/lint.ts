@@ -17,6 +17,8 @@ import { LINT_CLIENTS, parseServedFrom, type LintClient, type LintOptions } from
 import { applyFixes, fixDiff, fixesOf } from '../src/lint/fix.js';
 import { isSeverity, reaches, REPORT_ORDER, SEVERITIES, type Finding, type Fix, type Severity } from '../src/lint/finding.js';
 import { lintTextReport } from '../src/lint/lint.js';
+import { parseClientsList } from './lint-clients.js';
+import type { ProfileName } from '../src/decision/types.js';
 import { toSarif } from '../src/lint/sarif.js';
 import { UsageError, type CliIO } from './io.js';
 import { invalidValue, missingValue, notOneOf, unknownOption } from './options.js';
@@ -29,7 +31,7 @@ export type LintFormat = (typeof LINT_FORMATS)[number];
 
 /** The command's usage text. */
 export const LINT_USAGE = `usage: xdpolicy lint FILE... [--served-from URL] [--client flash|silverlight|all]
-                    [--format text|json|sarif] [--trusted DOMAIN]... [--fix] [--fail-on SEVERITY]
+                    [--format text|json|sarif] [--trusted DOMAIN]... [--fix] [--clients LIST] [--fail-on SEVERITY]
 
 Report security findings in cross-domain policy files (catalogue: spec/lint.md).
 FILE - reads standard input.
@@ -41,6 +43,8 @@ FILE - reads standard input.
                       Without it the kind is inferred (file name, root element, to-ports)
                       and a LINT-CONTEXT-INFERRED finding says how.
   --client C          flash, silverlight or all (default all)
+  --clients LIST      client profiles compared with the reference of the file's family
+                      (LINT-COMPAT-*): comma-separated names, all (default) or none
   --format F          text (default), json ({"files": [...], "findings": [...]}) or
                       sarif (SARIF 2.1.0, for code-scanning platforms)
   --json              the same as --format json
@@ -60,6 +64,8 @@ export interface LintArgs {
   files: string[];
   servedFrom?: string;
   client: LintClient;
+  /** `--clients`: the profiles compared (LINT-17); absent means all of the file's family. */
+  clients?: ProfileName[];
   format: LintFormat;
   trusted: string[];
   fix: boolean;
@@ -133,6 +139,12 @@ export function parseLintArgs(args: readonly string[]): LintArgs {
         const v = takeValue();
         if (!(LINT_CLIENTS as readonly string[]).includes(v)) throw notOneOf('--client', v, LINT_CLIENTS);
         out.client = v as LintClient;
+        break;
+      }
+      case '--clients': {
+        const v = parseClientsList(takeValue());
+        if (v === undefined) delete out.clients;
+        else out.clients = v;
         break;
       }
       case '--fail-on': {
@@ -220,6 +232,7 @@ export async function runLint(args: string[], io: LintIO): Promise<number> {
     const options: LintOptions = { client: opts.client };
     if (input.file !== STDIN) options.fileName = input.file;
     if (opts.servedFrom !== undefined) options.servedFrom = opts.servedFrom;
+    if (opts.clients !== undefined) options.clients = opts.clients;
     if (opts.trusted.length > 0) options.trusted = opts.trusted;
     return options;
   };

@@ -20,6 +20,8 @@ const COMMANDS: Record<string, CommandEntry> = {
   lint: { summary: 'report security findings in policy files', load: async () => (await import('./lint.js')).runLint },
   serve: { summary: 'serve policies: Flash socket (843), Silverlight socket (943), HTTP', load: async () => (await import('./serve.js')).runServe },
   certify: { summary: 'run the conformance corpus against a live policy server (with no URL: the bundled server, what `npm start` runs)', load: async () => (await import('./certify.js')).runCertify },
+  conform: { summary: 'run the client conformance vectors through your implementation (stdio protocol)', load: async () => (await import('./conform.js')).runConformCommand },
+  adapter: { summary: "speak conform's stdio protocol with xdpolicy's own decision core", load: async () => (await import('./adapter.js')).runAdapterCommand },
   demo: { summary: 'a short tour of `decide` over corpus samples', load: async () => (await import('./demo.js')).runDemo },
 };
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** One output file a command was asked to write. */
@@ -71,4 +71,30 @@ export function checkOutputs(outputs: readonly OutputRequest[], cwd: string): st
     seen.set(path, o.flag);
   }
   return null;
+}
+
+/** Writes report files after a run, each write's failure said on stderr and remembered. */
+export interface ReportWriter {
+  write(flag: string, file: string, text: string): void;
+  /** Whether a write failed. */
+  readonly failed: boolean;
+}
+
+/** A {@link ReportWriter} for `command` (`xdpolicy certify`), resolving paths against `io.cwd`. */
+export function reportWriter(io: { cwd: string; stderr: { write(chunk: string): unknown } }, command: string): ReportWriter {
+  let failed = false;
+  return {
+    write(flag, file, text) {
+      try {
+        writeFileSync(resolve(io.cwd, file), text);
+        io.stderr.write(`wrote ${flag} ${file}\n`);
+      } catch (err) {
+        failed = true;
+        io.stderr.write(`${command}: cannot write ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+      }
+    },
+    get failed() {
+      return failed;
+    },
+  };
 }

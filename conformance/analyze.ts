@@ -124,7 +124,9 @@ export async function loadAnalyzers(): Promise<Analyzers> {
     },
     flashEffective,
     lint(text, client, context) {
-      const options: LintOptions = { servedFrom: context.servedFrom, client };
+      // WIRE-POL-2 judges the reference's reading; what other clients make of the answer is the
+      // matrices' "accepted by" view (WIRE-HARNESS-8), so no compatibility findings here (LINT-17).
+      const options: LintOptions = { servedFrom: context.servedFrom, client, clients: [] };
       if (context.contentType !== undefined) options.contentType = context.contentType;
       if (context.headers !== undefined) options.headers = context.headers;
       return lintText(text, options);

@@ -19,8 +19,9 @@
  *
  * - `ports` are checked against every socket target of the run (`socket://<its host>:<port>`);
  *   `urls` against every HTTP target (relative URLs resolve against the target's URL).
- * - `client` is `flash`, `silverlight` or `all` (default `all`): each rule applies to the clients
- *   a target is certified for.
+ * - `client` is `all` (default: the reference of each family a target is certified for), a family
+ *   (`flash`, `silverlight`) or any client profile (`lightspark`, `flash9`, `moonlight`, …: spec/profiles.md),
+ *   decided under that profile wherever its family is certified.
  * - `accept` lists lint finding IDs the operator accepts: they no longer fail the lint case. An ID
  *   the lint catalogue lacks is an error (a typo would otherwise accept nothing, silently).
  * - `matrix` replaces an axis of the decision matrix (HTML and JSON reports): `origins` (caller
@@ -30,12 +31,13 @@
  *
  * @module
  */
-import type { ClientProfile } from '../src/decision/types.js';
+import { PROFILE_NAMES, type ClientProfile, type ProfileName } from '../src/decision/types.js';
+import { profileFamily } from '../src/profiles/index.js';
 import { CHECK_IDS } from '../src/lint/catalogue.js';
 
 /** One expectation rule. */
 export interface ExpectationRule {
-  client?: ClientProfile | 'all';
+  client?: ProfileName | 'all';
   origins: string[];
   ports?: (number | string)[];
   urls?: string[];
@@ -95,7 +97,7 @@ export function parseExpectations(text: string): Expectations | { error: string 
     if (typeof r !== 'object' || r === null) return { error: `${where} must be an object` };
     const rule = r as Record<string, unknown>;
     if (rule['expect'] !== 'allow' && rule['expect'] !== 'deny') return { error: `${where}.expect must be "allow" or "deny"` };
-    if (rule['client'] !== undefined && !['flash', 'silverlight', 'all'].includes(rule['client'] as string)) return { error: `${where}.client must be flash, silverlight or all` };
+    if (rule['client'] !== undefined && !['all', ...PROFILE_NAMES].includes(rule['client'] as string)) return { error: `${where}.client must be all or a client profile (${PROFILE_NAMES.join(', ')})` };
     const origins = rule['origins'];
     if (!Array.isArray(origins) || origins.length === 0 || !origins.every((o) => typeof o === 'string')) return { error: `${where}.origins must be a non-empty array of URLs` };
     for (const o of origins as string[]) {
@@ -145,7 +147,12 @@ export function parseExpectations(text: string): Expectations | { error: string 
   return result;
 }
 
-/** True when a rule applies to `client`. */
-export function ruleAppliesTo(rule: ExpectationRule, client: ClientProfile): boolean {
-  return rule.client === undefined || rule.client === 'all' || rule.client === client;
+/** True when a rule applies to a target certified for `family`: `all`, or a profile of that family. */
+export function ruleAppliesTo(rule: ExpectationRule, family: ClientProfile): boolean {
+  return rule.client === undefined || rule.client === 'all' || profileFamily(rule.client) === family;
+}
+
+/** The profile a rule is decided under on a target certified for `family`: the one it names, else the family's reference. */
+export function ruleProfile(rule: ExpectationRule, family: ClientProfile): ProfileName {
+  return rule.client === undefined || rule.client === 'all' ? family : rule.client;
 }

@@ -32,3 +32,14 @@ export type { Prober, ProbeHooks } from './probe.js';
 export type { ExchangeResult, ExchangeOptions, SendStep, EndReason } from './client.js';
 export type { HttpFetchResult } from './http.js';
 export type { ConsultedLocation, DecisionRow } from './world.js';
+// The client conformance kit (`xdpolicy conform`, `xdpolicy adapter`; spec/conform.md).
+export { runConform, selectCases, agreementOf, chaptersOf, referenceDecision, traceLines } from './kit/conform.js';
+export type { ConformOptions, ConformReport, ConformCaseResult, ConformStatus, ChapterResult, RequirementResult, Disagreement, ProfileAgreement, StatusCounts } from './kit/conform.js';
+export { runSession } from './kit/session.js';
+export type { SessionOptions, SessionResult, SessionEnd, CaseOutcome } from './kit/session.js';
+export { requestOf, protocolLine, readAnswer, splitCommand } from './kit/protocol.js';
+export type { ProtocolRequest, ProtocolAnswer } from './kit/protocol.js';
+export { buildVectors, corpusVerdict, readVectorFile, serializeVectors, defaultVectorsDir, defaultVectorsFile, VECTOR_FORMAT, VECTOR_FORMAT_VERSION, REFERENCE_PROFILES } from './kit/vectors.js';
+export type { VectorFile, VectorCase, VectorRequirement, VectorProfile, ExcludedVector, UncheckedVerdict, SpecRequirementInfo, Verdict as VectorVerdict } from './kit/vectors.js';
+export { answerLine, runAdapter, ADAPTER_PROFILES } from './kit/adapter.js';
+export { conformTextReport, conformJsonReport, conformJunitReport, conformHtmlReport, agreementSentence, conformVerdict } from './kit/report.js';

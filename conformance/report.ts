@@ -11,7 +11,8 @@ import { seconds } from './client.js';
 import { diagnosisText } from './diagnose.js';
 import type { CaseResult } from './model.js';
 import { formatDuration } from './phases.js';
-import type { CertifyReport, PlannedTarget, RunBudget } from './run.js';
+import type { CertifyReport, MatrixReport, PlannedTarget, RunBudget } from './run.js';
+import type { AcceptedBy } from './world.js';
 
 const MARK: Record<string, string> = { pass: 'PASS', fail: 'FAIL', warn: 'WARN', skip: 'SKIP', error: 'ERR ', untested: 'NOT TESTED' };
 
@@ -43,6 +44,26 @@ export function budgetText(budget: RunBudget): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** One profile's line of the "accepted by" summary. */
+function acceptedText(a: AcceptedBy, reference: string): string {
+  if (!a.accepted) return `${a.profile}: reads no policy from the answer${a.why ? ` (${a.why.replace(/\.$/, '')})` : ''}; ${a.allowed} of ${a.cells} allowed`;
+  const differs = a.profile === reference ? '' : a.differs === 0 ? `; as ${reference}` : `; differs from ${reference} in ${a.differs}`;
+  return `${a.profile}: accepts it; ${a.allowed} of ${a.cells} allowed${differs}`;
+}
+
+// WIRE-HARNESS-8
+/** The "accepted by" summary of every matrix: which client profiles read what the server answered, and what each grants. */
+export function acceptedByText(matrices: readonly MatrixReport[]): string[] {
+  const lines: string[] = [];
+  for (const m of matrices) {
+    const accepted = m.accepted.filter((a) => a.accepted).map((a) => a.profile);
+    const refused = m.accepted.filter((a) => !a.accepted).map((a) => a.profile);
+    lines.push(`${m.target} (${m.client}): accepted by ${accepted.length > 0 ? accepted.join(', ') : 'no client'}${refused.length > 0 ? `; not by ${refused.join(', ')}` : ''}`);
+    for (const a of m.accepted) lines.push(`  ${acceptedText(a, m.client)}`);
+  }
+  return lines;
+}
+
 /** The untested cases of a run, grouped by the reason they could not be judged. */
 function untestedText(results: readonly CaseResult[]): string[] {
   const untested = results.filter((r) => r.verdict.status === 'untested');
@@ -72,6 +93,11 @@ export function textReport(report: CertifyReport): string {
   for (const t of report.targets) if (t.serving) lines.push(`  ${t.url} ${t.serving.detail}`);
   for (const m of report.matrices) {
     for (const c of m.consulted ?? []) lines.push(`  ${m.client} decisions for ${m.target} also read ${c.url} (${c.answered}); it is in the recorded world`);
+  }
+  const accepted = acceptedByText(report.matrices);
+  if (accepted.length > 0) {
+    lines.push('', 'Accepted by (client profiles, over the decision matrix):');
+    for (const l of accepted) lines.push(`  ${l}`);
   }
   lines.push('');
   const groups = new Map<string, CaseResult[]>();
@@ -162,10 +188,17 @@ export function junitReport(report: CertifyReport): string {
     out.push(`  <testsuite name="${escapeXml(name)}" tests="${rs.length}" failures="${count('fail')}" errors="${count('error')}" skipped="${count('skip') + count('untested')}" time="${time.toFixed(3)}">`);
     // Run warnings (e.g. --insecure) on every suite: CI views often show one suite at a time.
     const warned = count('warn');
-    if (report.warnings.length > 0 || warned > 0) {
+    const matrix = report.matrices.find((m) => `${m.target} (${m.client})` === name);
+    if (report.warnings.length > 0 || warned > 0 || matrix !== undefined) {
       out.push('    <properties>');
       for (const w of report.warnings) out.push(`      <property name="warning" value="${escapeXml(w)}"/>`);
       if (warned > 0) out.push(`      <property name="should-warnings" value="${warned}"/>`);
+      // WIRE-HARNESS-8: which client profiles accept what the target served, and what each grants.
+      if (matrix !== undefined) {
+        out.push(`      <property name="accepted-by" value="${escapeXml(matrix.accepted.filter((a) => a.accepted).map((a) => a.profile).join(','))}"/>`);
+        out.push(`      <property name="not-accepted-by" value="${escapeXml(matrix.accepted.filter((a) => !a.accepted).map((a) => a.profile).join(','))}"/>`);
+        for (const a of matrix.accepted) out.push(`      <property name="profile.${escapeXml(a.profile)}" value="${escapeXml(acceptedText(a, matrix.client))}"/>`);
+      }
       out.push('    </properties>');
     }
     for (const r of rs) {
@@ -187,6 +220,31 @@ export function junitReport(report: CertifyReport): string {
   }
   out.push('</testsuites>');
   return out.join('\n') + '\n';
+}
+
+// WIRE-HARNESS-8
+/**
+ * The client × origin × port (or path) view of a matrix: the "accepted by" list, then one table
+ * whose cells hold every profile's verdict; a cell where the profiles disagree is marked.
+ */
+function profileView(m: MatrixReport): string {
+  const e = escapeXml;
+  if (m.profiles.length === 0) return '';
+  const all = [{ profile: m.client, rows: m.rows }, ...m.profiles];
+  const list = m.accepted.map((a) => `<li class="${a.accepted ? 'acc' : 'nacc'}"><b>${e(a.profile)}</b>: ${e(acceptedText(a, m.client).replace(/^[^:]+: /, ''))}</li>`).join('');
+  const head = `<tr><th>origin \\ ${m.columns.length && /^\d+$/.test(m.columns[0]!) ? 'port' : 'path'}</th>${m.columns.map((c) => `<th>${e(c)}</th>`).join('')}</tr>`;
+  const body = m.origins
+    .map((o, i) => {
+      const cells = m.columns.map((_c, j) => {
+        const verdicts = all.map((p) => ({ profile: p.profile, d: p.rows[i]?.[j] }));
+        const differ = new Set(verdicts.map((v) => v.d?.decision)).size > 1;
+        const inner = verdicts.map((v) => `<span class="pv d-${e(v.d?.decision ?? 'unavailable')}" title="${e(`${v.profile}: ${v.d?.reason ?? ''}`)}">${e(v.profile)} ${v.d?.decision === 'allow' ? '✓' : '✗'}</span>`).join('');
+        return `<td class="${differ ? 'differ' : ''}" data-profiles="${e(verdicts.map((v) => `${v.profile}=${v.d?.decision ?? 'unavailable'}`).join(' '))}">${inner}</td>`;
+      });
+      return `<tr><th><code>${e(o)}</code></th>${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  return `<h4>Accepted by</h4><ul class="accepted">${list}</ul><h4>Client × origin × ${m.columns.length && /^\d+$/.test(m.columns[0]!) ? 'port' : 'path'}</h4><table class="matrix profiles">${head}\n${body}</table>`;
 }
 
 /** A self-contained HTML page: summary, case table with details, and the decision matrices. */
@@ -216,7 +274,7 @@ export function htmlReport(report: CertifyReport): string {
       const alias = m.aliasedFrom ? `<p class="note">The answer of <code>${e(m.aliasedFrom)}</code> is evaluated as if served from the ${m.client === 'flash' ? 'master port 843' : 'Silverlight port 943'} of the same host, where it will be deployed.</p>` : '';
       const consulted = (m.consulted ?? []).map((c) => `<p class="note">These decisions also read <code>${e(c.url)}</code> (${e(c.answered)}), fetched and recorded.</p>`).join('');
       const note = alias + consulted;
-      return `<h3>${e(m.client)} — <code>${e(m.target)}</code></h3>${note}<table class="matrix">${head}\n${body}</table>`;
+      return `<h3>${e(m.client)} — <code>${e(m.target)}</code></h3>${note}<table class="matrix">${head}\n${body}</table>${profileView(m)}`;
     })
     .join('\n');
   const targets = report.targets
@@ -234,7 +292,7 @@ table{border-collapse:collapse;margin:1em 0}table.cases{width:100%}table.cases t
 tr.pass .st{background:#dfd}tr.fail .st{background:#f99}tr.warn .st{background:#fe9}tr.skip .st{background:#eee}tr.error .st{background:#c9f}tr.untested .st{background:#ccc}
 li.diag{margin:.5em 0}li.diag.must>b{color:#b32}
 .desc{color:#555;font-size:12px}.req{font-size:12px;color:#333}.num{text-align:right}
-.matrix td{text-align:center;font-weight:bold}.d-allow{background:#cfc}.d-deny{background:#fcc}.d-unavailable{background:#eee}
+.matrix td{text-align:center;font-weight:bold}.profiles td{font-weight:normal;font-size:11px}.profiles td.differ{outline:3px solid #c60}.pv{display:block;padding:0 3px}li.nacc{color:#777}.d-allow{background:#cfc}.d-deny{background:#fcc}.d-unavailable{background:#eee}
 .warning{background:#fe9;border:2px solid #c90;padding:.5em 1em;font-weight:bold}.note{color:#555}pre{max-width:60em;overflow:auto;font-size:11px}
 </style></head><body>
 <h1>xdpolicy certify <span class="st">${e(status)}</span></h1>

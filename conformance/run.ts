@@ -18,7 +18,7 @@ import { openSocketCount, type ExchangeResult } from './client.js';
 import { clientFromPath, clientFromPort, type Target } from './target.js';
 import { livenessOf, phaseOf, probeCapacity, runTargetPhases, targetBudget, Vitals, type Job, type JobRunner, type Ran, type ServingMode, type TargetBudget } from './phases.js';
 import { loadWireScenarios, wireCase } from './wire.js';
-import { decisionMatrix, worldOf, type ConsultedLocation, type DecisionRow, type ProbedTarget, type TargetWorld } from './world.js';
+import { decisionMatrix, worldOf, type AcceptedBy, type ConsultedLocation, type DecisionRow, type ProbedTarget, type ProfileMatrix, type TargetWorld } from './world.js';
 
 /** A target with the clients it is certified for. */
 export interface PlannedTarget {
@@ -41,6 +41,10 @@ export interface MatrixReport {
   origins: string[];
   columns: string[];
   rows: DecisionRow[][];
+  /** The same cells under every other profile of the client's family (spec/profiles.md). */
+  profiles: ProfileMatrix[];
+  /** Which profiles accept what the server answered, and what each then grants (the reference first). */
+  accepted: AcceptedBy[];
   /** Set when the answer was evaluated as if served from the client's standard port. */
   aliasedFrom?: string;
   /** Other locations of the target's root the client's decisions read (fetched and recorded). */

@@ -5,11 +5,12 @@
  *
  * @module
  */
-import type { ClientProfile, Decision } from '../src/decision/types.js';
+import type { ClientProfile, Decision, ProfileName } from '../src/decision/types.js';
+import { profilesOf } from '../src/profiles/index.js';
 import type { WorldEnd, WorldResponse, WorldSnapshot } from '../src/world/world.js';
 import type { Analyzers } from './analyze.js';
 import type { EndReason, ExchangeResult } from './client.js';
-import { expandPorts, ruleAppliesTo, type Expectations } from './expect.js';
+import { expandPorts, ruleAppliesTo, ruleProfile, type Expectations } from './expect.js';
 import type { HttpFetchResult } from './http.js';
 import type { Prober } from './probe.js';
 import type { Target } from './target.js';
@@ -189,17 +190,20 @@ export async function worldOf(p: ProbedTarget, aliasesTaken: ReadonlySet<string>
 
 /** One decision of an expectation or of the matrix. */
 export interface DecisionRow {
-  client: ClientProfile;
+  /** The client profile decided under (a family's reference, or a profile of it). */
+  client: ProfileName;
   origin: string;
   target: string;
   expected?: 'allow' | 'deny';
   decision: 'allow' | 'deny' | 'unavailable';
   reason: string;
   decidedBy?: string | null;
+  /** Whether the client read a policy from what was served (a `fetch` step that answered `policy`). */
+  readPolicy?: boolean;
 }
 
 /** Decides one request; `unavailable` when this build has no decision function. */
-export function decideRow(analyzers: Analyzers, world: WorldSnapshot, client: ClientProfile, origin: string, target: string): DecisionRow {
+export function decideRow(analyzers: Analyzers, world: WorldSnapshot, client: ProfileName, origin: string, target: string): DecisionRow {
   let d: Decision | null;
   try {
     d = analyzers.decide({ client, origin, target }, world);
@@ -207,7 +211,7 @@ export function decideRow(analyzers: Analyzers, world: WorldSnapshot, client: Cl
     return { client, origin, target, decision: 'unavailable', reason: `decide threw: ${String(err)}` };
   }
   if (!d) return { client, origin, target, decision: 'unavailable', reason: 'no decision function in this build' };
-  return { client, origin, target, decision: d.decision, reason: d.reason, decidedBy: d.decidedBy.location };
+  return { client, origin, target, decision: d.decision, reason: d.reason, decidedBy: d.decidedBy.location, readPolicy: d.trace.some((t) => t.step === 'fetch' && t.answered === 'policy') };
 }
 
 /** The decision targets an expectation rule names for one certified target. */
@@ -234,7 +238,7 @@ export function decideExpectations(analyzers: Analyzers, world: WorldSnapshot, p
   for (const rule of expectations.rules) {
     if (!ruleAppliesTo(rule, p.client)) continue;
     for (const t of ruleTargets(p.target, rule)) {
-      for (const origin of rule.origins) rows.push({ ...decideRow(analyzers, world, p.client, origin, t), expected: rule.expect });
+      for (const origin of rule.origins) rows.push({ ...decideRow(analyzers, world, ruleProfile(rule, p.client), origin, t), expected: rule.expect });
     }
   }
   return rows;
@@ -274,7 +278,7 @@ function servedAxes(analyzers: Analyzers, world: WorldSnapshot, p: ProbedTarget)
  * the standard ones — so a policy granting 5000–5010 shows 4999, 5000, 5010 and 5011, and the
  * origins it admits. The expectations' `matrix` replaces an axis outright when the operator gives one.
  */
-export function decisionMatrix(analyzers: Analyzers, world: WorldSnapshot, p: ProbedTarget, expectations: Expectations | null): { origins: string[]; columns: string[]; rows: DecisionRow[][] } {
+export function decisionMatrix(analyzers: Analyzers, world: WorldSnapshot, p: ProbedTarget, expectations: Expectations | null): { origins: string[]; columns: string[]; rows: DecisionRow[][]; profiles: ProfileMatrix[]; accepted: AcceptedBy[] } {
   const served = servedAxes(analyzers, world, p);
   const rules = (expectations?.rules ?? []).filter((r) => ruleAppliesTo(r, p.client));
   const named = unique([...served.origins, ...rules.flatMap((r) => r.origins)]);
@@ -308,5 +312,48 @@ export function decisionMatrix(analyzers: Analyzers, world: WorldSnapshot, p: Pr
     });
   }
   const rows = origins.map((o) => targets.map((t) => decideRow(analyzers, world, p.client, o, t)));
-  return { origins, columns, rows };
+  // The same cells under every other profile of the family (spec/profiles.md).
+  const profiles = profilesOf(p.client)
+    .filter((name) => name !== p.client)
+    .map((profile) => ({ profile, rows: origins.map((o) => targets.map((t) => decideRow(analyzers, world, profile, o, t))) }));
+  return { origins, columns, rows, profiles, accepted: acceptedBy(p.client, rows, profiles) };
+}
+
+/** One profile's decisions over the matrix's cells. */
+export interface ProfileMatrix {
+  profile: ProfileName;
+  rows: DecisionRow[][];
+}
+
+/** Whether a client accepts what the server answered, and what it then grants over the matrix. */
+export interface AcceptedBy {
+  profile: ProfileName;
+  /** It read a policy from the answer in at least one cell's decision. */
+  accepted: boolean;
+  /** Cells allowed, of `cells`. */
+  allowed: number;
+  cells: number;
+  /** Cells where it decides otherwise than the family's reference (0 for the reference). */
+  differs: number;
+  /** When not accepted: the reason its first decision gives. */
+  why?: string;
+}
+
+// WIRE-HARNESS-8
+/** The "accepted by" summary of a matrix: the reference first, then every other profile of the family. */
+export function acceptedBy(reference: ProfileName, rows: readonly DecisionRow[][], profiles: readonly ProfileMatrix[]): AcceptedBy[] {
+  const summary = (profile: ProfileName, cells: readonly DecisionRow[][]): AcceptedBy => {
+    const flat = cells.flat();
+    const base = rows.flat();
+    const out: AcceptedBy = {
+      profile,
+      accepted: flat.some((c) => c.readPolicy === true),
+      allowed: flat.filter((c) => c.decision === 'allow').length,
+      cells: flat.length,
+      differs: flat.filter((c, i) => c.decision !== base[i]?.decision).length,
+    };
+    if (!out.accepted && flat[0] !== undefined) out.why = flat[0].reason;
+    return out;
+  };
+  return [summary(reference, rows), ...profiles.map((m) => summary(m.profile, m.rows))];
 }

@@ -146,4 +146,6 @@ export type { SarifFile, SarifTool } from './lint/sarif.js';
 export { CATALOGUE, CHECKS, CHECK_IDS, SCANNER_RULES, checkInfo } from './lint/catalogue.js';
 export type { CheckInfo, LintExample, ScannerRule } from './lint/catalogue.js';
 export { FLASH_CHECKS, SILVERLIGHT_CHECKS, SILVERLIGHT_FLASH_SUBSET_CHECKS, CHECK_PROFILES } from './lint/checks/index.js';
+export { checkCompatibility, compatProbes, compatDepartures, comparedProfiles } from './lint/checks/index.js';
+export type { CompatOptions, CompatProbes, Departure, ProbeOrigin, ProbeOriginKind } from './lint/checks/index.js';
 export type { Check, CheckProfile, FlashCheck, SilverlightCheck } from './lint/checks/index.js';

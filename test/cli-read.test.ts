@@ -59,7 +59,7 @@ describe('bounded reading of CLI inputs', { timeout: 60_000 }, () => {
   it.runIf(existsSync('/usr/bin/mkfifo') || existsSync('/bin/mkfifo'))('LINT-6: a one-shot command still reads a pipe (lint FILE given as a FIFO), within the limit', async () => {
     const fifo = join(dir, 'policy.fifo');
     execFileSync('mkfifo', [fifo]);
-    const [r] = await Promise.all([run(['lint', 'policy.fifo', '--served-from', 'xmlsocket://game.example.com:843', '--json']), writeFile(fifo, POLICY)]);
+    const [r] = await Promise.all([run(['lint', 'policy.fifo', '--served-from', 'xmlsocket://game.example.com:843', '--json', '--clients', 'none']), writeFile(fifo, POLICY)]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect((JSON.parse(r.out) as { files: string[] }).files).toEqual(['policy.fifo']);

@@ -89,6 +89,8 @@ describe('the packed package', { timeout: 120_000 }, () => {
     expect(packed).toContain('dist/cli/main.js');
     expect(packed).toContain('corpus/flash/examples/socket-master.xml');
     expect(packed.some((p) => p.startsWith('spec/'))).toBe(true);
+    // CONFORM-1: the client conformance vectors are part of the package.
+    for (const f of ['vectors/flash.json', 'vectors/silverlight.json', 'vectors/schema.json']) expect(packed).toContain(f);
     expect(packed.filter((p) => /\.test\.|test-support\/|^src\/|^test\//.test(p))).toEqual([]);
   });
 
@@ -191,5 +193,9 @@ console.log(JSON.stringify({ answer, url: listener.url, target: target.ok ? targ
     );
     expect(decide.code).toBe(0);
     expect(decide.stdout).toMatch(/^ALLOW: /);
+    // The shipped vectors are found from the installed package, and its own adapter agrees with them.
+    const conform = await run('npx', ['xdpolicy', 'conform', '--impl', 'npx xdpolicy adapter --client silverlight', '--client', 'silverlight', '--filter', 'silverlight/sockets'], project);
+    expect(conform.code, conform.stdout + conform.stderr).toBe(0);
+    expect(conform.stdout).toMatch(/^CONFORMING: \d+ agree with silverlight, 0 disagree/m);
   });
 });

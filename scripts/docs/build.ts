@@ -184,6 +184,9 @@ async function main(): Promise<number> {
   const benchFiles = walk('docs', (p) => /^docs\/benchmarks[^/]*\.md$/.test(p)).sort((a, b) => Number(a !== 'docs/benchmarks.md') - Number(b !== 'docs/benchmarks.md') || naturalCompare(a, b));
   const mdPages = new Map<string, string>(chapters.map((c) => [c.file, c.page]));
   for (const b of benchFiles) mdPages.set(b, b.replace(/^docs\//, '').replace(/\.md$/, '.html'));
+  // Guides: the other pages of docs/ (docs/testing-clients.md, …), each at the site's top level.
+  const guideFiles = walk('docs', (p) => /^docs\/[^/]+\.md$/.test(p) && !benchFiles.includes(p));
+  for (const g of guideFiles) mdPages.set(g, g.replace(/^docs\//, '').replace(/\.md$/, '.html'));
   mdPages.set('README.md', 'index.html');
   const sourcePages = new Set<string>();
   // A spec directory without a README gets a generated overview page listing its chapters.
@@ -222,6 +225,7 @@ async function main(): Promise<number> {
     { label: 'Playground', path: 'playground/index.html' },
     ...(hasApi ? [{ label: 'API', path: 'api/index.html' }] : []),
     ...(benchFiles.length ? [{ label: 'Benchmarks', path: mdPages.get(benchFiles[0]!)! }] : []),
+    ...(guideFiles.length ? [{ label: 'Guides', path: mdPages.get(guideFiles[0]!)! }] : []),
   ];
   const frame: SiteFrame = { sections, builtAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), revision: revision() };
 
@@ -275,6 +279,15 @@ ${[...groupBy(chapters, (c) => c.group)]
     const r = renderMarkdown(read(b), { file: b, page, sitePathFor, requirementHref: (id) => reqPage.get(id) ?? null, idPattern: matcher, codePath });
     const nav: NavGroup[] = benchFiles.length > 1 ? [{ title: 'Benchmarks', links: benchFiles.map((f) => ({ label: /^#\s+(.+)$/m.exec(read(f))?.[1]?.trim() ?? posix.basename(f, '.md'), path: mdPages.get(f)! })) }] : [];
     write(page, renderPage(frame, { page, title: r.title ?? 'Benchmarks', body: `${r.html}<p class="note">From <code>${escapeHtml(b)}</code>; regenerate the figures with <code>npm run bench</code>.</p>`, sidebar: nav }));
+  }
+
+  // --- Guides -----------------------------------------------------------------------------------
+  const guideTitle = (f: string): string => /^#\s+(.+)$/m.exec(read(f))?.[1]?.trim() ?? posix.basename(f, '.md');
+  const guideNav: NavGroup[] = [{ title: 'Guides', links: guideFiles.map((f) => ({ label: guideTitle(f), path: mdPages.get(f)! })) }];
+  for (const g of guideFiles) {
+    const page = mdPages.get(g)!;
+    const r = renderMarkdown(read(g), { file: g, page, sitePathFor, requirementHref: (id) => reqPage.get(id) ?? null, idPattern: matcher, codePath });
+    write(page, renderPage(frame, { page, title: r.title ?? guideTitle(g), body: r.html, sidebar: guideNav }));
   }
 
   // --- Traceability ---------------------------------------------------------------------------

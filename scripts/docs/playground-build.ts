@@ -10,6 +10,8 @@
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { PROFILE_NAMES } from '../../src/decision/types.js';
+import { PROFILES } from '../../src/profiles/index.js';
 
 /** What the bundle holds. */
 export interface PlaygroundBuild {
@@ -56,7 +58,7 @@ export function renderPlaygroundBody(): string {
 <section>
 <div class="pg-controls">
 <label for="pg-preset">Example</label><select id="pg-preset"></select>
-<label for="pg-client">Client</label><select id="pg-client"><option value="flash">Flash Player 10+</option><option value="silverlight">Silverlight</option></select>
+<label for="pg-client">Client</label><select id="pg-client">${PROFILE_NAMES.map((n) => `<option value="${n}">${n} — ${PROFILES[n].title.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</option>`).join('')}</select>
 <label for="pg-kind">Served as</label><select id="pg-kind"><option value="socket">socket policy</option><option value="url">URL policy (HTTP)</option></select>
 <label for="pg-host">Target host</label><input id="pg-host" value="game.example.com" spellcheck="false">
 <label for="pg-origins">Origins</label><textarea id="pg-origins" rows="5" spellcheck="false" wrap="off"></textarea>
@@ -66,6 +68,7 @@ export function renderPlaygroundBody(): string {
 </section>
 </div>
 <div class="pg-panel"><h2>Decision matrix</h2><div id="pg-matrix"></div><div id="pg-trace" class="trace-view"></div></div>
+<div class="pg-panel"><h2>Compare clients</h2><p class="note">The same cells under every client profile of the policy's family (spec/profiles.md): where a client departs from the reference, the cell says which and how; hover for the reasons.</p><div id="pg-compare"></div></div>
 <div class="pg-bottom">
 <div class="pg-panel"><h2>Parse diagnostics</h2><div id="pg-diagnostics"></div></div>
 <div class="pg-panel"><h2>Lint findings</h2><div id="pg-findings"></div></div>

@@ -12,6 +12,7 @@
 import { dictionary } from '../collections.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { FlashUrlScheme } from '../flash/model.js';
+import type { ProfileName } from '../decision/types.js';
 
 /** Which client's reading of the file the checks follow. */
 export type LintClient = 'flash' | 'silverlight' | 'all';
@@ -61,6 +62,8 @@ export interface LintOptions {
   headers?: Readonly<Record<string, string>>;
   /** The file's name on disk, used as a hint when `servedFrom` is not given. */
   fileName?: string;
+  /** The client profiles compared with their family's reference (LINT-17); default: every profile of the file's family. `[]` compares none. */
+  clients?: readonly ProfileName[];
   /**
    * Domains the operator expects the policy to trust (`www.example.com`, `*.example.com`): grants
    * to their registered domains are expected (LINT-14), and a `*` grant's fix names them (LINT-12).

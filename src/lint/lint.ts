@@ -19,6 +19,7 @@ import { effectiveSilverlightPolicy, readSilverlightPolicy, type EffectiveSilver
 import type { SilverlightPolicy } from '../silverlight/model.js';
 import { CHECK_PROFILES, checkContext } from './checks/index.js';
 import { finding } from './checks/check.js';
+import { checkCompatibility } from './checks/compat.js';
 import { resolveLintContext, type LintContext, type LintOptions } from './context.js';
 import { sortFindings, type Finding, type FindingId } from './finding.js';
 import { withFixes } from './fix.js';
@@ -148,6 +149,8 @@ export function lintTextReport(text: string, options: LintOptions = {}): LintRep
   if (policy === null && !diagnostics.some((d) => d.severity === 'error')) findings.push(finding('LINT-PARSE-REJECTED', `The file is rejected: ${read.why}.`, undefined, '', read.requirements[0]));
   if (effective !== null) pushAll(findings, lintEffective(effective, context));
   else pushAll(findings, checkContext(context.format, context));
+  // LINT-17: the other clients read the text, so they are compared even when the reference rejects it.
+  pushAll(findings, checkCompatibility(text, context, options.clients === undefined ? {} : { clients: options.clients }));
   // LINT-12: what to change, and the fixed element where it can be computed from the text.
   const report: LintReport = { context, policy, effective, diagnostics, findings: withFixes(sortFindings(findings), text, policy, context) };
   if (resolved.error !== undefined) report.servedFromError = resolved.error;

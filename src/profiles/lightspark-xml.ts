@@ -16,20 +16,11 @@
  *
  * @module
  */
-import type { Diagnostic, SourceLocation } from '../diagnostics.js';
+import type { Diagnostic } from '../diagnostics.js';
+import { LineMap } from '../location.js';
 import type { XmlAttribute, XmlDocument, XmlElement } from '../xml/document.js';
 
 const NAME_END = /[\s/>=<"']/;
-
-function locationAt(text: string, offset: number): SourceLocation {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1, offset };
-}
 
 const PREDEFINED: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
@@ -89,7 +80,7 @@ interface StartTag {
   next: number;
 }
 
-function readStartTag(text: string, at: number): StartTag | null {
+function readStartTag(text: string, lines: LineMap, at: number): StartTag | null {
   let i = at + 1;
   const nameStart = i;
   while (i < text.length && !NAME_END.test(text[i]!)) i++;
@@ -120,7 +111,7 @@ function readStartTag(text: string, at: number): StartTag | null {
     const close = text.indexOf(quote, i + 1);
     if (close === -1) return tag;
     const rawValue = text.slice(i + 1, close);
-    tag.attributes.push({ name, value: decodeValue(rawValue), rawValue, location: locationAt(text, attrStart) });
+    tag.attributes.push({ name, value: decodeValue(rawValue), rawValue, location: lines.locate(attrStart) });
     i = close + 1;
   }
 }
@@ -132,15 +123,16 @@ function readStartTag(text: string, at: number): StartTag | null {
 export function lightsparkXmlDocument(input: string, diagnostics: Diagnostic[]): XmlDocument | null {
   const nul = input.indexOf('\0');
   const text = nul === -1 ? input : input.slice(0, nul);
+  const lines = new LineMap(text);
   let i = 0;
   let root: XmlElement | null = null;
   // Before the root: text is skipped, markup that is not an element too.
   while (root === null) {
     const lt = nextTag(text, i);
     if (lt === -1) break;
-    const tag = readStartTag(text, lt);
+    const tag = readStartTag(text, lines, lt);
     if (tag === null) break;
-    root = { kind: 'element', name: tag.name, attributes: tag.attributes, children: [], location: locationAt(text, lt) };
+    root = { kind: 'element', name: tag.name, attributes: tag.attributes, children: [], location: lines.locate(lt) };
     if (tag.next === -1 || tag.selfClosing) return done(root, diagnostics);
     i = tag.next;
   }
@@ -162,9 +154,9 @@ export function lightsparkXmlDocument(input: string, diagnostics: Diagnostic[]):
       i = gt + 1;
       continue;
     }
-    const tag = readStartTag(text, lt);
+    const tag = readStartTag(text, lines, lt);
     if (tag === null) break;
-    if (open.length === 1) root.children.push({ kind: 'element', name: tag.name, attributes: tag.attributes, children: [], location: locationAt(text, lt) });
+    if (open.length === 1) root.children.push({ kind: 'element', name: tag.name, attributes: tag.attributes, children: [], location: lines.locate(lt) });
     if (tag.next === -1) break;
     if (!tag.selfClosing) open.push(tag.name);
     i = tag.next;

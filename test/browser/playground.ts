@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { CHROMIUM_PATH, hasChromium, launchChromium } from '../../scripts/docs/chromium.js';
 import { serveStatic } from '../../scripts/docs/static-server.js';
+import { PROFILE_NAMES } from '../../src/decision/types.js';
 import { pushAll } from '../../src/collections.js';
 
 // The project type-checks without the DOM lib; these callbacks run in the page, where it exists.
@@ -63,20 +64,25 @@ function sitePages(dir: string): string[] {
   return out.sort();
 }
 
-/** The matrix as `origin|column → decision`. */
-async function readMatrix(page: Page): Promise<Record<string, string>> {
-  return page.$$eval('#pg-matrix-table tbody tr', (rows: DomNode[]) => {
+/**
+ * A playground table as `origin|column → value`: the decision matrix (`data-decision` of each
+ * cell) or the compare-clients view (`"class data-profiles"` of each cell).
+ */
+async function readTable(page: Page, table: '#pg-matrix-table' | '#pg-compare-table'): Promise<Record<string, string>> {
+  return page.$$eval(`${table} tbody tr`, (rows: DomNode[], compare: boolean) => {
     const heads = [...(rows[0]?.closest('table')?.querySelectorAll('thead th') ?? [])].slice(1).map((th: DomNode) => String(th.textContent ?? ''));
     const out: Record<string, string> = {};
     for (const tr of rows) {
       const origin = tr.querySelector('th')?.textContent ?? '';
       tr.querySelectorAll('td').forEach((td: DomNode, i: number) => {
-        out[`${origin}|${heads[i]}`] = td.getAttribute('data-decision') ?? '';
+        out[`${origin}|${heads[i]}`] = compare ? `${td.className} ${td.getAttribute('data-profiles') ?? ''}` : (td.getAttribute('data-decision') ?? '');
       });
     }
     return out;
-  });
+  }, table === '#pg-compare-table');
 }
+const readMatrix = (page: Page): Promise<Record<string, string>> => readTable(page, '#pg-matrix-table');
+const readCompare = (page: Page): Promise<Record<string, string>> => readTable(page, '#pg-compare-table');
 
 /** Replaces the policy text as a user would (an input event) and waits for the page to re-render. */
 async function editPolicy(page: Page, text: string): Promise<void> {
@@ -126,7 +132,9 @@ async function main(): Promise<void> {
     await page.waitForSelector('body[data-pg-ready="true"]', { timeout: 15_000 });
     check('playground starts without page errors', errors.length === 0, errors.join('; '));
     const status = (await page.textContent('#pg-status')) ?? '';
-    check('the page runs the library imported from xdpolicy', /parseFlashPolicy, parseSilverlightPolicy, lintText, decide \(imported from xdpolicy\)/.test(status), status);
+    check('the page runs the library imported from xdpolicy', /parseFlashPolicy, parseSilverlightPolicy, lintText, decide, decideProfiles \(imported from xdpolicy\)/.test(status), status);
+    const listed = await page.$$eval('#pg-client option', (os: DomNode[]) => os.map((o: DomNode) => String(o.value)));
+    check('the client selector lists every profile', JSON.stringify(listed) === JSON.stringify([...PROFILE_NAMES]), JSON.stringify(listed));
 
     // 2. The matrix follows the policy.
     await page.selectOption('#pg-preset', '0');
@@ -146,6 +154,27 @@ async function main(): Promise<void> {
       a['http://app.example.com/game.swf|9005'] === 'allow' && a['http://app.example.com/game.swf|9011'] === 'deny' && a['http://evil.test/attack.swf|9005'] === 'deny',
       JSON.stringify(a),
     );
+    // 2a. Compare clients: Lightspark reads 9000-9010 as port 9000 alone (spec/flash/9-divergences.md).
+    const cmp = await readCompare(page);
+    check(
+      'compare clients: 9005 is allowed by flash and denied by lightspark, a cell marked as differing',
+      /flash=allow/.test(cmp['http://app.example.com/game.swf|9005'] ?? '') && /lightspark=deny/.test(cmp['http://app.example.com/game.swf|9005'] ?? '') && /differ/.test(cmp['http://app.example.com/game.swf|9005'] ?? ''),
+      JSON.stringify(cmp),
+    );
+    await page.selectOption('#pg-client', 'lightspark');
+    await page.waitForTimeout(200);
+    const ls = await readMatrix(page);
+    check('choosing lightspark in the client selector decides the matrix under its profile', ls['http://app.example.com/game.swf|9000'] === 'allow' && ls['http://app.example.com/game.swf|9005'] === 'deny', JSON.stringify(ls));
+    await page.selectOption('#pg-client', 'flash');
+    await editPolicy(page, '<?xml version="1.0"?>\n<cross-domain-policy>\n  <allow-access-from domain="*" to-ports="*"/>\n');
+    const broken = await readCompare(page);
+    const summary = (await page.textContent('#pg-compare-summary')) ?? '';
+    check(
+      'compare clients: an unclosed * policy grants evil.test under lightspark only',
+      /flash=deny/.test(broken['http://evil.test/attack.swf|9000'] ?? '') && /lightspark=allow/.test(broken['http://evil.test/attack.swf|9000'] ?? '') && /cells differ/.test(summary),
+      `${JSON.stringify(broken)} ${summary}`,
+    );
+
     await editPolicy(
       page,
       `<?xml version="1.0"?>
@@ -183,6 +212,13 @@ async function main(): Promise<void> {
         sl['http://app.example.com/app.xap|80'] === 'deny' &&
         sl['http://evil.test/attack.xap|4502'] === 'deny',
       JSON.stringify(sl),
+    );
+    // Flash sockets: Swfdec asks no policy, so every Flash cell differs; Silverlight and Moonlight agree here.
+    const slCompare = await readCompare(page);
+    check(
+      'compare clients: where the profiles agree (silverlight, moonlight) the cell is not marked',
+      slCompare['http://app.example.com/app.xap|4502'] === 'allow silverlight=allow moonlight=allow' && slCompare['http://evil.test/attack.xap|4502'] === 'deny silverlight=deny moonlight=deny',
+      JSON.stringify(slCompare),
     );
 
     // 3. Diagnostics and findings.

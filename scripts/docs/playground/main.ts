@@ -8,11 +8,11 @@
  *
  * @module
  */
-import { decide, lintText, parseFlashPolicy, parseSilverlightPolicy } from 'xdpolicy';
-import type { ClientProfile, Decision, DecisionRequest, Diagnostic, Finding, WorldSnapshot } from 'xdpolicy';
+import { createDecider, decideProfiles, lintText, parseFlashPolicy, parseSilverlightPolicy, PROFILE_NAMES, profileFamily, profilesOf } from 'xdpolicy';
+import type { ClientProfile, Decision, DecisionRequest, Diagnostic, Finding, ProfileName, WorldSnapshot } from 'xdpolicy';
 
 /** The library functions the page runs, named in its status line. */
-const PLAYGROUND_FUNCTIONS = ['parseFlashPolicy', 'parseSilverlightPolicy', 'lintText', 'decide'] as const;
+const PLAYGROUND_FUNCTIONS = ['parseFlashPolicy', 'parseSilverlightPolicy', 'lintText', 'decide', 'decideProfiles'] as const;
 
 // The project type-checks with Node's types only (no DOM lib, so that server code keeps Node's
 // timer types); the little of the DOM this page uses is declared here instead.
@@ -54,7 +54,7 @@ type Kind = 'socket' | 'url';
 
 interface Preset {
   name: string;
-  client: ClientProfile;
+  client: ProfileName;
   kind: Kind;
   origins: string[];
   columns: string;
@@ -226,6 +226,7 @@ function setup(): void {
   const traceEl = byId('pg-trace');
   const diagEl = byId('pg-diagnostics');
   const findingsEl = byId('pg-findings');
+  const compareEl = byId('pg-compare');
   let renders = 0;
   let decisions: Decision[][] = [];
 
@@ -258,7 +259,8 @@ function setup(): void {
       const bytes = Uint8Array.from(atob(m[1]), (ch) => ch.charCodeAt(0));
       const state = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
       const str = (v: unknown, fallback: string): string => (typeof v === 'string' ? v : fallback);
-      client.value = str(state['c'], client.value) === 'silverlight' ? 'silverlight' : 'flash';
+      const named = str(state['c'], client.value);
+      client.value = (PROFILE_NAMES as readonly string[]).includes(named) ? named : 'flash';
       kind.value = str(state['k'], kind.value) === 'url' ? 'url' : 'socket';
       host.value = str(state['h'], host.value);
       origins.value = str(state['o'], origins.value);
@@ -274,7 +276,9 @@ function setup(): void {
     c === 'flash' ? parseFlashPolicy(text, { kind: k, scheme: 'http', master: true }).diagnostics : parseSilverlightPolicy(text).diagnostics;
 
   const render = (): void => {
-    const c = client.value as ClientProfile;
+    // The profile followed, and its family: where the policy is served and which parser reads it.
+    const profile = ((PROFILE_NAMES as readonly string[]).includes(client.value) ? client.value : 'flash') as ProfileName;
+    const c: ClientProfile = profileFamily(profile);
     const k = kind.value as Kind;
     const h = host.value.trim() || 'example.com';
     const text = policy.value;
@@ -322,13 +326,15 @@ function setup(): void {
     const targets = targetsFor(k, h, columns.value);
     decisions = [];
     const world = worldFor(c, k, h, text);
+    // One decider for the whole matrix: the world is indexed once, each policy compiled once.
+    const decider = createDecider(world);
     let allowed = 0;
     const rows = originList.map((origin, r) => {
       decisions[r] = [];
       const cells = targets.map((t, col) => {
         try {
-          const request: DecisionRequest = { client: c, origin, target: t.target };
-          const d = decide(request, world);
+          const request: DecisionRequest = { client: profile, origin, target: t.target };
+          const d = decider.decide(request);
           decisions[r]![col] = d;
           if (d.decision === 'allow') allowed++;
           return `<td class="${d.decision === 'allow' ? 'allow' : 'deny'}" data-row="${r}" data-col="${col}" data-decision="${esc(d.decision)}" title="${esc(d.reason)}">${d.decision === 'allow' ? 'allow' : 'deny'}</td>`;
@@ -340,9 +346,31 @@ function setup(): void {
     });
     matrixEl.innerHTML = `<div class="table-wrap"><table class="matrix" id="pg-matrix-table"><thead><tr><th>origin \\ ${k === 'socket' ? 'port' : 'path'}</th>${targets
       .map((t) => `<th scope="col">${esc(t.label)}</th>`)
-      .join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div><p class="note">${allowed} of ${originList.length * targets.length} allowed for <strong>${esc(c)}</strong>, with only <code>${esc(
+      .join('')}</tr></thead><tbody>${rows.join('')}</tbody></table></div><p class="note">${allowed} of ${originList.length * targets.length} allowed for <strong>${esc(profile)}</strong>, with only <code>${esc(
       location,
     )}</code> answering. Click a cell for its trace.</p>`;
+    // Compare clients: every profile of the family over the same cells.
+    try {
+      const family = profilesOf(c);
+      let differing = 0;
+      const compareRows = originList.map((origin) => {
+        const cells = targets.map((t) => {
+          const all = decideProfiles({ origin, target: t.target }, world, family);
+          const ref = all[c];
+          const departs = family.filter((p) => p !== c && all[p]?.decision !== ref?.decision);
+          if (departs.length > 0) differing++;
+          const title = family.map((p) => `${p}: ${all[p]?.decision ?? '?'} — ${all[p]?.reason ?? ''}`).join('\n');
+          const text = departs.length === 0 ? `all ${esc(ref?.decision ?? '')}` : `${esc(c)} ${esc(ref?.decision ?? '')}; ${departs.map((p) => `${esc(p)} ${esc(all[p]?.decision ?? '')}`).join(', ')}`;
+          return `<td class="${departs.length > 0 ? 'differ' : ref?.decision === 'allow' ? 'allow' : 'deny'}" data-profiles="${esc(family.map((p) => `${p}=${all[p]?.decision ?? ''}`).join(' '))}" title="${esc(title)}">${text}</td>`;
+        });
+        return `<tr><th scope="row">${esc(origin)}</th>${cells.join('')}</tr>`;
+      });
+      compareEl.innerHTML = `<div class="table-wrap"><table class="matrix" id="pg-compare-table"><thead><tr><th>origin \\ ${k === 'socket' ? 'port' : 'path'}</th>${targets
+        .map((t) => `<th scope="col">${esc(t.label)}</th>`)
+        .join('')}</tr></thead><tbody>${compareRows.join('')}</tbody></table></div><p class="note" id="pg-compare-summary">${differing === 0 ? `${esc(family.join(', '))} agree on every cell.` : `${differing} of ${originList.length * targets.length} cells differ between ${esc(family.join(', '))}.`}</p>`;
+    } catch (err) {
+      compareEl.innerHTML = `<p class="problem">decideProfiles threw: ${esc((err as Error).message)}</p>`;
+    }
     renders++;
     document.body.dataset['pgRenders'] = String(renders);
     history.replaceState(null, '', `#s=${encodeState()}`);

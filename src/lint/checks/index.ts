@@ -16,6 +16,8 @@ import { checkSilverlightGrants } from './silverlight.js';
 
 export type { Check, FlashCheck, SilverlightCheck } from './check.js';
 export { checkContext } from './context.js';
+export { checkCompatibility, compatProbes, compatDepartures, comparedProfiles, MAX_PROBE_DOMAINS, MAX_PROBE_PORTS, MAX_PROBE_PATHS } from './compat.js';
+export type { CompatOptions, CompatProbes, Departure, ProbeOrigin, ProbeOriginKind } from './compat.js';
 export { checkFlashDomains, checkFlashRegisteredDomains, checkSilverlightDomains, checkSilverlightRegisteredDomains, registeredDomain } from './domains.js';
 export { checkHeaderLists, checkSecureOverHttps } from './grants.js';
 export { checkFlashServing, checkSilverlightServing, checkSiteControl } from './meta.js';

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { withoutOverride } from '../../profiles/index.js';
+import { resolveLintContext } from '../context.js';
+import { lintText } from '../lint.js';
+import { checkCompatibility, compatProbes, MAX_COMPARED_LENGTH } from './compat.js';
+
+const SOCK = 'xmlsocket://game.example.com:843';
+const MALFORMED_ANY = '<?xml version="1.0"?>\n<cross-domain-policy>\n  <allow-access-from domain="*" to-ports="*"/>\n';
+// domain="*": Unity's web player honours no other domain.
+const RANGE = '<cross-domain-policy>\n  <allow-access-from domain="*" to-ports="5000-5010"/>\n</cross-domain-policy>\n';
+
+const compat = (text: string, servedFrom: string, clients?: string[]) =>
+  lintText(text, clients === undefined ? { servedFrom } : { servedFrom, clients: clients as never }).filter((f) => f.id.startsWith('LINT-COMPAT-'));
+
+describe('LINT-17: compatibility findings come from the profiles', () => {
+  it('a malformed * file Flash rejects still grants every origin under Lightspark: one high finding naming probes and both reasons', () => {
+    const found = compat(MALFORMED_ANY, SOCK).filter((f) => f.value === 'lightspark');
+    expect(found.map((f) => `${f.severity} ${f.id} ${f.value}`)).toEqual(['high LINT-COMPAT-GRANTS-UNNAMED lightspark']);
+    const m = found[0]!.message;
+    expect(m).toContain('http://unrelated.example/xdpolicy-probe.swf → socket://game.example.com:');
+    expect(m).toMatch(/ flash: no socket policy grants .* answered invalid/);
+    expect(m).toMatch(/ lightspark: the master socket policy grants port \d+: <allow-access-from domain="\*"/);
+  });
+
+  it('the finding goes when Lightspark reads XML as the reference does (the profile, not the check, decides)', () => {
+    const { context } = resolveLintContext(MALFORMED_ANY, { servedFrom: SOCK });
+    const clients = ['lightspark'] as const;
+    expect(checkCompatibility(MALFORMED_ANY, context, { clients }).map((f) => f.id)).toEqual(['LINT-COMPAT-GRANTS-UNNAMED']);
+    const profiles = withoutOverride('lightspark', 'xmlDocument');
+    expect(checkCompatibility(MALFORMED_ANY, context, { clients, profiles })).toEqual([]);
+  });
+
+  it('a port range Lightspark collapses to its first port: one medium finding for the probes it breaks, pointing at the rule', () => {
+    const found = compat(RANGE, SOCK, ['lightspark']);
+    expect(found.map((f) => `${f.severity} ${f.id} ${f.line}:${f.column} ${f.value}`)).toEqual(['medium LINT-COMPAT-DENIES 2:3 lightspark']);
+    expect(found[0]!.message).toContain('→ socket://game.example.com:5010');
+    expect(found[0]!.message).toContain("lightspark denies 2 requests the reference (flash) allows");
+  });
+
+  it('--clients chooses the profiles: none, or only those named', () => {
+    expect(compat(MALFORMED_ANY, SOCK, [])).toEqual([]);
+    expect(compat(MALFORMED_ANY, SOCK, ['flash9'])).toEqual([]);
+    expect(compat(MALFORMED_ANY, SOCK, ['lightspark']).map((f) => f.value)).toEqual(['lightspark']);
+  });
+
+  it('probes the file\'s own domains and ports plus the unrelated, look-alike, bare and IP origins and the standard ports', () => {
+    const text = '<cross-domain-policy><allow-access-from domain="*.example.org" to-ports="5000-5010,70000"/><allow-access-from domain="10.1.2.3" to-ports="6000"/></cross-domain-policy>';
+    const { context } = resolveLintContext(text, { servedFrom: SOCK });
+    const p = compatProbes(text, context);
+    const origins = new Set(p.requests.map((r) => r.origin.url));
+    for (const o of ['http://sub.example.org/', 'https://sub.example.org/', 'http://example.org/', 'http://evilexample.org/', 'http://10.1.2.3/', 'http://[::ffff:10.1.2.3]/', 'http://unrelated.example/', 'http://192.0.2.1/']) expect(origins, o).toContain(`${o}xdpolicy-probe.swf`);
+    const ports = new Set(p.requests.filter((r) => r.origin.url === 'http://sub.example.org/xdpolicy-probe.swf').map((r) => Number(r.target.split(':').pop())));
+    // Ends, middle and edges of the range, the 16-bit wrap of 70000, < 1024, 843 and the Silverlight window.
+    for (const port of [4999, 5000, 5005, 5010, 5011, 4464, 6000, 80, 843, 4502, 4518, 4534]) expect(ports, String(port)).toContain(port);
+    expect(p.world).toEqual({ [SOCK]: { body: text } });
+  });
+
+  it('a file over the comparison bound is not compared, and says so (nothing dropped silently)', () => {
+    const rule = '  <allow-access-from domain="*" to-ports="*"/>\n';
+    const big = `<cross-domain-policy>\n${rule.repeat(Math.ceil(MAX_COMPARED_LENGTH / rule.length))}`;
+    const found = compat(big, SOCK);
+    expect(found.map((f) => `${f.severity} ${f.id}`)).toEqual(['info LINT-COMPAT-SAMPLED']);
+    expect(found[0]!.message).toContain(`not compared: the file is ${big.length.toLocaleString('en-US')} characters, over the ${MAX_COMPARED_LENGTH.toLocaleString('en-US')}`);
+  });
+
+  it('a client that never reads the format compares nothing; a reference alone compares nothing', () => {
+    expect(lintText(MALFORMED_ANY, { servedFrom: SOCK, client: 'silverlight' }).filter((f) => f.id.startsWith('LINT-COMPAT-'))).toEqual([]);
+    expect(compat(MALFORMED_ANY, SOCK, ['flash'])).toEqual([]);
+  });
+});
