@@ -20,6 +20,7 @@ import { createDecider } from '../../decision/decide.js';
 import type { ClientProfile, Decision, ProfileName } from '../../decision/types.js';
 import { PROFILES, profileOverrides, profilesOf, type ProfileRegistry } from '../../profiles/index.js';
 import type { WorldSnapshot } from '../../world/world.js';
+import { ipLiteral } from '../../ip-address.js';
 import type { LintContext } from '../context.js';
 import { parseServedFrom } from '../context.js';
 import type { Finding, FindingId } from '../finding.js';
@@ -122,14 +123,12 @@ function hostOf(value: string): { host: string; wildcard: boolean } | null {
   return { host: v, wildcard };
 }
 
-const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
-
 /** The probe hosts one domain value seeds, each with its exposure. */
 function hostsOf(value: string): { host: string; kind: ProbeOriginKind }[] {
   const h = hostOf(value);
   if (h === null) return [];
   if (h.host.startsWith('[')) return [{ host: h.host, kind: 'named' }];
-  if (IPV4.test(h.host)) return [{ host: h.host, kind: 'named' }, { host: `[::ffff:${h.host}]`, kind: 'look-alike' }];
+  if (ipLiteral(h.host)?.kind() === 'ipv4') return [{ host: h.host, kind: 'named' }, { host: `[::ffff:${h.host}]`, kind: 'look-alike' }];
   const out: { host: string; kind: ProbeOriginKind }[] = [];
   out.push({ host: h.wildcard ? `sub.${h.host}` : h.host, kind: 'named' });
   // The bare domain: what a wildcard sits on, or a name without its first label.
