@@ -13,7 +13,7 @@ import type { WorldSnapshot } from '../src/world/world.js';
 import { readFlashPolicy, type EffectiveFlashPolicy, type FlashReadContext } from '../src/flash/effective.js';
 import { readSilverlightPolicy } from '../src/silverlight/effective.js';
 import { classifyDomainUri, defaultPort } from '../src/silverlight/domains.js';
-import { decide } from '../src/decision/decide.js';
+import { createDecider } from '../src/decision/decide.js';
 import { pushAll } from '../src/collections.js';
 import { lintText } from '../src/lint/lint.js';
 import type { LintOptions } from '../src/lint/context.js';
@@ -68,8 +68,12 @@ export interface Analyzers {
    * a Silverlight policy's resources. Null when the parser rejects the policy.
    */
   policyAxes(text: string, client: ClientProfile, context: ServeContext): PolicyAxes | null;
-  /** Null when no decision function is available. */
-  decide(request: DecisionRequest, world: WorldSnapshot): Decision | null;
+  /**
+   * The decisions over one world: the world is indexed and each location's policy read once per
+   * profile, however many requests are asked (a matrix asks hundreds). Null when no decision
+   * function is available. The world must not change while the returned function is in use.
+   */
+  decider(world: WorldSnapshot): ((request: DecisionRequest) => Decision) | null;
 }
 
 /** The ports, origins and paths a served policy names. */
@@ -174,9 +178,10 @@ export async function loadAnalyzers(): Promise<Analyzers> {
       }
       return axes;
     },
-    decide(request, world) {
-      // Both client profiles are implemented: every answer is a decision (an unknown client is denied, DECIDE-1).
-      return decide(request, world);
+    decider(world) {
+      // Every profile is implemented: every answer is a decision (an unknown client is denied, DECIDE-1).
+      const d = createDecider(world);
+      return (request) => d.decide(request);
     },
   };
 }

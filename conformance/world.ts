@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ClientProfile, Decision, ProfileName } from '../src/decision/types.js';
+import type { ClientProfile, Decision, DecisionRequest, ProfileName } from '../src/decision/types.js';
 import { profilesOf } from '../src/profiles/index.js';
 import type { WorldEnd, WorldResponse, WorldSnapshot } from '../src/world/world.js';
 import type { Analyzers } from './analyze.js';
@@ -136,10 +136,14 @@ export function locationsToConsult(p: ProbedTarget, world: WorldSnapshot, discov
   const read = new Set<string>();
   const recording: Analyzers = {
     ...discovery.analyzers,
-    decide(request, w) {
-      const d = discovery.analyzers.decide(request, w);
-      for (const t of d?.trace ?? []) if (t.step === 'fetch' && t.location !== undefined) read.add(normalUrl(t.location));
-      return d;
+    decider(w) {
+      const inner = discovery.analyzers.decider(w);
+      if (inner === null) return null;
+      return (request) => {
+        const d = inner(request);
+        for (const t of d.trace) if (t.step === 'fetch' && t.location !== undefined) read.add(normalUrl(t.location));
+        return d;
+      };
     },
   };
   decisionMatrix(recording, world, p, discovery.expectations);
@@ -203,14 +207,14 @@ export interface DecisionRow {
 }
 
 /** Decides one request; `unavailable` when this build has no decision function. */
-export function decideRow(analyzers: Analyzers, world: WorldSnapshot, client: ProfileName, origin: string, target: string): DecisionRow {
-  let d: Decision | null;
+export function decideRow(decideIn: ((request: DecisionRequest) => Decision) | null, client: ProfileName, origin: string, target: string): DecisionRow {
+  if (decideIn === null) return { client, origin, target, decision: 'unavailable', reason: 'no decision function in this build' };
+  let d: Decision;
   try {
-    d = analyzers.decide({ client, origin, target }, world);
+    d = decideIn({ client, origin, target });
   } catch (err) {
     return { client, origin, target, decision: 'unavailable', reason: `decide threw: ${String(err)}` };
   }
-  if (!d) return { client, origin, target, decision: 'unavailable', reason: 'no decision function in this build' };
   return { client, origin, target, decision: d.decision, reason: d.reason, decidedBy: d.decidedBy.location, readPolicy: d.trace.some((t) => t.step === 'fetch' && t.answered === 'policy') };
 }
 
@@ -235,10 +239,11 @@ export function ruleTargets(target: Target, rule: { ports?: (number | string)[];
 /** Every expectation that applies to this target and client, decided. */
 export function decideExpectations(analyzers: Analyzers, world: WorldSnapshot, p: ProbedTarget, expectations: Expectations): DecisionRow[] {
   const rows: DecisionRow[] = [];
+  const decideIn = analyzers.decider(world);
   for (const rule of expectations.rules) {
     if (!ruleAppliesTo(rule, p.client)) continue;
     for (const t of ruleTargets(p.target, rule)) {
-      for (const origin of rule.origins) rows.push({ ...decideRow(analyzers, world, ruleProfile(rule, p.client), origin, t), expected: rule.expect });
+      for (const origin of rule.origins) rows.push({ ...decideRow(decideIn, ruleProfile(rule, p.client), origin, t), expected: rule.expect });
     }
   }
   return rows;
@@ -311,11 +316,13 @@ export function decisionMatrix(analyzers: Analyzers, world: WorldSnapshot, p: Pr
       }
     });
   }
-  const rows = origins.map((o) => targets.map((t) => decideRow(analyzers, world, p.client, o, t)));
+  // One decider for the whole matrix: the world is read once per profile, not once per cell.
+  const decideIn = analyzers.decider(world);
+  const rows = origins.map((o) => targets.map((t) => decideRow(decideIn, p.client, o, t)));
   // The same cells under every other profile of the family (spec/profiles.md).
   const profiles = profilesOf(p.client)
     .filter((name) => name !== p.client)
-    .map((profile) => ({ profile, rows: origins.map((o) => targets.map((t) => decideRow(analyzers, world, profile, o, t))) }));
+    .map((profile) => ({ profile, rows: origins.map((o) => targets.map((t) => decideRow(decideIn, profile, o, t))) }));
   return { origins, columns, rows, profiles, accepted: acceptedBy(p.client, rows, profiles) };
 }
 

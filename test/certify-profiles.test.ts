@@ -11,6 +11,9 @@ import { defaultRunOptions } from '../conformance/model.js';
 import { htmlReport, jsonReport, junitReport, textReport } from '../conformance/report.js';
 import { runCertification, type CertifyReport } from '../conformance/run.js';
 import { testTarget } from '../conformance/test-support/servers.js';
+import { decisionMatrix, type ProbedTarget } from '../conformance/world.js';
+import { decide } from '../src/decision/decide.js';
+import { parseCertifyTarget } from '../conformance/target.js';
 
 /** A crossdomain.xml whose root is never closed: Flash Player rejects it, Lightspark reads its `*` rule. */
 const BROKEN_ANY = '<?xml version="1.0"?>\n<cross-domain-policy>\n  <allow-access-from domain="*"/>\n';
@@ -79,5 +82,33 @@ describe('certify: client profiles (WIRE-HARNESS-8)', () => {
   it('--expect: a rule names any profile; an unknown name is refused with the list', () => {
     expect(parseExpectations(JSON.stringify({ rules: [{ client: 'lightspark', origins: [CALLER], ports: [5000], expect: 'deny' }] }))).not.toHaveProperty('error');
     expect(parseExpectations(JSON.stringify({ rules: [{ client: 'netscape', origins: [CALLER], ports: [5000], expect: 'deny' }] }))).toEqual({ error: expect.stringContaining('rules[0].client must be all or a client profile (flash, flash9, lightspark') });
+  });
+
+  it('a matrix reads the world through one decider, and its cells are what decide() answers one by one', async () => {
+    const analyzers = await loadAnalyzers();
+    let deciders = 0;
+    let asked = 0;
+    const counting = {
+      ...analyzers,
+      decider(world: Parameters<typeof analyzers.decider>[0]) {
+        deciders++;
+        const inner = analyzers.decider(world)!;
+        return (request: Parameters<NonNullable<typeof inner>>[0]) => (asked++, inner(request));
+      },
+    };
+    const world = { 'xmlsocket://game.example.com:843': { body: '<cross-domain-policy><allow-access-from domain="*.example.com" to-ports="5000-5010"/></cross-domain-policy>\0' } };
+    const parsed = parseCertifyTarget('xmlsocket://game.example.com:843');
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const p = { target: parsed.value, client: 'flash', probe: {} } as unknown as ProbedTarget;
+    const m = decisionMatrix(counting, world, p, null);
+    const cells = m.origins.length * m.columns.length;
+    expect(deciders).toBe(1);
+    expect(asked).toBe(cells * (1 + m.profiles.length));
+    for (const [i, origin] of m.origins.entries()) {
+      for (const [j, port] of m.columns.entries()) {
+        expect(m.rows[i]![j]!.decision).toBe(decide({ client: 'flash', origin, target: `socket://game.example.com:${port}` }, world).decision);
+        for (const pm of m.profiles) expect(pm.rows[i]![j]!.decision).toBe(decide({ client: pm.profile, origin, target: `socket://game.example.com:${port}` }, world).decision);
+      }
+    }
   });
 });
