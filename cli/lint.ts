@@ -15,13 +15,13 @@ import type { Diagnostic } from '../src/diagnostics.js';
 import { parseDomainPattern } from '../src/flash/domains.js';
 import { LINT_CLIENTS, parseServedFrom, type LintClient, type LintOptions } from '../src/lint/context.js';
 import { applyFixes, fixDiff, fixesOf } from '../src/lint/fix.js';
-import { isSeverity, reaches, REPORT_ORDER, SEVERITIES, type Finding, type Fix, type Severity } from '../src/lint/finding.js';
+import { reaches, REPORT_ORDER, SEVERITIES, type Finding, type Fix, type Severity } from '../src/lint/finding.js';
 import { lintTextReport } from '../src/lint/lint.js';
 import { parseClientsList } from './lint-clients.js';
 import type { ProfileName } from '../src/decision/types.js';
 import { toSarif } from '../src/lint/sarif.js';
 import { UsageError, type CliIO } from './io.js';
-import { invalidValue, missingValue, notOneOf, unknownOption } from './options.js';
+import { choiceOption, invalidValue, parseOptions, type OptionSpecs } from './options.js';
 import { POLICY_FILE_LIMIT, readBoundedFile, readBoundedStream } from './read.js';
 
 /** The output formats of `lint`. */
@@ -87,78 +87,40 @@ function trustedValue(value: string): string {
   return v;
 }
 
+/** The options `lint` reads (cli/options.ts reads them, as for every command). */
+const LINT_OPTIONS = {
+  json: { type: 'boolean' },
+  format: { type: 'string' },
+  trusted: { type: 'string', multiple: true },
+  fix: { type: 'boolean' },
+  'served-from': { type: 'string' },
+  client: { type: 'string' },
+  clients: { type: 'string' },
+  'fail-on': { type: 'string' },
+} as const satisfies OptionSpecs;
+
 /** Parses the arguments; throws {@link UsageError} naming what is wrong. */
 export function parseLintArgs(args: readonly string[]): LintArgs {
-  const out: LintArgs = { files: [], client: 'all', format: 'text', trusted: [], fix: false, failOn: 'medium', help: false };
-  let formatGiven: string | undefined;
-  const setFormat = (format: LintFormat, how: string): void => {
-    if (formatGiven !== undefined && out.format !== format) throw new UsageError(`${how} contradicts ${formatGiven}`);
-    out.format = format;
-    formatGiven = how;
-  };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    const takeValue = (): string => {
-      if (eq >= 0) return arg.slice(eq + 1);
-      const v = args[++i];
-      if (v === undefined) throw missingValue(name);
-      return v;
-    };
-    switch (name) {
-      case '--help':
-      case '-h':
-        out.help = true;
-        break;
-      case '--json':
-        setFormat('json', '--json');
-        break;
-      case '--format': {
-        const v = takeValue();
-        if (!(LINT_FORMATS as readonly string[]).includes(v)) throw notOneOf('--format', v, LINT_FORMATS);
-        setFormat(v as LintFormat, `--format ${v}`);
-        break;
-      }
-      case '--trusted': {
-        const v = takeValue();
-        for (const part of v.split(',')) if (part.trim() !== '') out.trusted.push(trustedValue(part));
-        break;
-      }
-      case '--fix':
-        out.fix = true;
-        break;
-      case '--served-from': {
-        const v = takeValue();
-        const why: Diagnostic[] = [];
-        if (parseServedFrom(v, why) === null) throw invalidValue('--served-from', why[0]?.message ?? `'${v}' cannot be read`);
-        out.servedFrom = v;
-        break;
-      }
-      case '--client': {
-        const v = takeValue();
-        if (!(LINT_CLIENTS as readonly string[]).includes(v)) throw notOneOf('--client', v, LINT_CLIENTS);
-        out.client = v as LintClient;
-        break;
-      }
-      case '--clients': {
-        const v = parseClientsList(takeValue());
-        if (v === undefined) delete out.clients;
-        else out.clients = v;
-        break;
-      }
-      case '--fail-on': {
-        const v = takeValue();
-        if (!isSeverity(v)) throw notOneOf('--fail-on', v, SEVERITIES);
-        out.failOn = v;
-        break;
-      }
-      default:
-        if (arg.startsWith('-') && arg !== STDIN) throw unknownOption(arg, LINT_USAGE);
-        out.files.push(arg);
-    }
+  const { values: v, positionals, help } = parseOptions(args, LINT_OPTIONS, { usage: LINT_USAGE, positionals: true });
+  const out: LintArgs = { files: positionals, client: 'all', format: 'text', trusted: [], fix: v.fix === true, failOn: 'medium', help };
+  if (help) return out;
+  // --json is --format json: both may be given only when they agree.
+  const format = choiceOption('--format', v.format, LINT_FORMATS);
+  if (v.json && format !== undefined && format !== 'json') throw new UsageError(`--format ${format} contradicts --json`);
+  out.format = v.json ? 'json' : (format ?? 'text');
+  const formatGiven = v.json ? '--json' : `--format ${out.format}`;
+  for (const value of v.trusted ?? []) for (const part of value.split(',')) if (part.trim() !== '') out.trusted.push(trustedValue(part));
+  if (v['served-from'] !== undefined) {
+    const why: Diagnostic[] = [];
+    if (parseServedFrom(v['served-from'], why) === null) throw invalidValue('--served-from', why[0]?.message ?? `'${v['served-from']}' cannot be read`);
+    out.servedFrom = v['served-from'];
   }
-  if (out.help) return out;
+  out.client = choiceOption('--client', v.client, LINT_CLIENTS) ?? 'all';
+  if (v.clients !== undefined) {
+    const clients = parseClientsList(v.clients);
+    if (clients !== undefined) out.clients = clients;
+  }
+  out.failOn = choiceOption('--fail-on', v['fail-on'], SEVERITIES) ?? 'medium';
   if (out.files.length === 0) throw new UsageError(`no FILE given\n\n${LINT_USAGE}`);
   if (out.files.filter((f) => f === STDIN).length > 1) throw new UsageError(`'-' (standard input) is given more than once`);
   if (out.fix && out.files.includes(STDIN)) throw new UsageError(`--fix writes the fixed FILE in place, and '-' (standard input) is not a file`);

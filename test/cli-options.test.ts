@@ -49,7 +49,7 @@ describe('option errors, in words, the same in every command', () => {
 
   const commands: { name: string; args: string[]; valueOption: string[]; choice: string[]; twice?: string[] }[] = [
     { name: 'decide', args: [...DECIDE, '--client', 'flash'], valueOption: [...DECIDE, '--client'], choice: [...DECIDE, '--client', 'opera'], twice: [...DECIDE, '--client', 'flash', '--client', 'flash'] },
-    { name: 'lint', args: ['f.xml'], valueOption: ['f.xml', '--client'], choice: ['f.xml', '--client', 'opera'] },
+    { name: 'lint', args: ['f.xml'], valueOption: ['f.xml', '--client'], choice: ['f.xml', '--client', 'opera'], twice: ['f.xml', '--client', 'flash', '--client', 'silverlight'] },
     { name: 'serve', args: ['--flash', 'f.xml'], valueOption: ['--flash', 'f.xml', '--log'], choice: ['--flash', 'f.xml', '--log', 'opera'], twice: ['--flash', 'f.xml', '--host', 'a', '--host', 'b'] },
     { name: 'certify', args: [], valueOption: ['--client'], choice: ['--client', 'opera'], twice: ['--timeout', '100', '--timeout', '200'] },
   ];
