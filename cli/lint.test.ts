@@ -221,6 +221,18 @@ describe('issue 15: findings an operator can act on', () => {
     expect(r.out.indexOf('HIGH (1)')).toBeLessThan(r.out.indexOf('ERROR ('));
   });
 
+  it('LINT-7, LINT-17: compatibility findings about different clients are not folded into one entry', async () => {
+    // Flash rejects the unclosed file; Lightspark reads its "*" and Gnash reads no policy at all:
+    // both grant origins the file never names, and each is reported under its own name.
+    const broken = write('broken.xml', `${X}<cross-domain-policy>\n  <allow-access-from domain="*"/>\n`);
+    const r = await run([broken]);
+    const entries = r.out.split('\n').filter((l) => l.includes('LINT-COMPAT-GRANTS-UNNAMED'));
+    expect(entries).toHaveLength(2);
+    expect(entries.some((l) => /LINT-COMPAT-GRANTS-UNNAMED {2}lightspark grants/.test(l))).toBe(true);
+    expect(entries.some((l) => /LINT-COMPAT-GRANTS-UNNAMED {2}gnash grants/.test(l))).toBe(true);
+    expect(r.out).not.toMatch(/LINT-COMPAT-GRANTS-UNNAMED {2}×/);
+  });
+
   it('LINT-7: - reads standard input, named <stdin> in the report', async () => {
     const policy = readFileSync(join(dir, open), 'utf8');
     const r = await run(['-', '--served-from', HTTPS, '--json'], {}, false, policy);

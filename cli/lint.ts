@@ -18,7 +18,7 @@ import { applyFixes, fixDiff, fixesOf } from '../src/lint/fix.js';
 import { reaches, REPORT_ORDER, SEVERITIES, type Finding, type Fix, type Severity } from '../src/lint/finding.js';
 import { lintTextReport } from '../src/lint/lint.js';
 import { parseClientsList } from './lint-clients.js';
-import type { ProfileName } from '../src/decision/types.js';
+import { PROFILE_NAMES, type ProfileName } from '../src/decision/types.js';
 import { toSarif } from '../src/lint/sarif.js';
 import { UsageError, type CliIO } from './io.js';
 import { choiceOption, invalidValue, parseOptions, type OptionSpecs } from './options.js';
@@ -270,11 +270,16 @@ function toFileFinding(f: Finding, file: string): FileFinding {
 /** Most lines an entry of repeats lists; the rest are counted. */
 const MAX_LINES_LISTED = 20;
 
-/** The repeats of one check in one file, in report order (LINT-7). */
+/**
+ * The repeats of one check in one file, in report order (LINT-7). A compatibility finding (LINT-17)
+ * is about the client its value names, so only that client's findings repeat it: lightspark's
+ * "grants every origin" is never folded under gnash's.
+ */
 function groupRepeats(findings: readonly FileFinding[]): FileFinding[][] {
   const groups = new Map<string, FileFinding[]>();
   for (const f of findings) {
-    const key = `${f.file}\u0000${f.id}`;
+    const client = (PROFILE_NAMES as readonly string[]).includes(f.value) ? f.value : '';
+    const key = `${f.file}\u0000${f.id}\u0000${client}`;
     const g = groups.get(key);
     if (g) g.push(f);
     else groups.set(key, [f]);
