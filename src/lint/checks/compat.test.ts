@@ -37,6 +37,18 @@ describe('LINT-17: compatibility findings come from the profiles', () => {
     expect(found[0]!.message).toContain("lightspark denies 2 requests the reference (flash) allows");
   });
 
+  it('Silverlight family: Moonlight reads http://*.example.com without a dot boundary, so the look-alike host gets the socket ports', () => {
+    const text = '<?xml version="1.0" encoding="utf-8"?>\n<access-policy><cross-domain-access><policy>\n  <allow-from><domain uri="http://*.example.com"/></allow-from>\n  <grant-to><socket-resource port="4502-4506" protocol="tcp"/></grant-to>\n</policy></cross-domain-access></access-policy>\n';
+    const SL_SOCK = 'xmlsocket://game.example.com:943';
+    const found = compat(text, SL_SOCK);
+    expect(found.map((f) => `${f.severity} ${f.id} ${f.value}`)).toEqual(['high LINT-COMPAT-GRANTS-UNNAMED moonlight', 'medium LINT-COMPAT-GRANTS-MORE moonlight']);
+    expect(found[0]!.message).toContain('http://evilexample.com/xdpolicy-probe.xap → socket://game.example.com:4502');
+    expect(found[0]!.message).toContain('moonlight grants 1 request the reference (silverlight) denies');
+    // The Moonlight override (silverlight/9#3) decides it, not the check.
+    const { context } = resolveLintContext(text, { servedFrom: SL_SOCK });
+    expect(checkCompatibility(text, context, { clients: ['moonlight'], profiles: withoutOverride('moonlight', 'domainPattern') })).toEqual([]);
+  });
+
   it('--clients chooses the profiles: none, or only those named', () => {
     expect(compat(MALFORMED_ANY, SOCK, [])).toEqual([]);
     expect(compat(MALFORMED_ANY, SOCK, ['flash9'])).toEqual([]);
