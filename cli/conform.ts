@@ -9,6 +9,7 @@ import { runConform } from '../conformance/kit/conform.js';
 import { splitCommand } from '../conformance/kit/protocol.js';
 import { conformHtmlReport, conformJsonReport, conformJunitReport, conformTextReport } from '../conformance/kit/report.js';
 import { defaultVectorsFile, readVectorFile, type VectorFile } from '../conformance/kit/vectors.js';
+import { DEFAULT_STARTUP_MS } from '../conformance/kit/session.js';
 import { matchCasePattern } from '../conformance/model.js';
 import { CLIENT_PROFILES, PROFILE_NAMES, type ClientProfile, type ProfileName } from '../src/decision/types.js';
 import { profileFamily } from '../src/profiles/index.js';
@@ -20,7 +21,7 @@ import { readBoundedFile, type InputLimit } from './read.js';
 /** The help text of `xdpolicy conform`. */
 export const CONFORM_USAGE = `usage: xdpolicy conform --impl "COMMAND ARGS" [--client flash|silverlight] [--profile NAME]
                         [--cases FILE] [--filter GLOB] [--json FILE|-] [--junit FILE] [--html FILE]
-                        [--timeout MS] [--window N]
+                        [--timeout MS] [--startup MS] [--window N]
 
 Runs the client conformance vectors through an implementation of Flash's or Silverlight's
 policy checks, and compares every verdict with the expectation of a profile.
@@ -42,6 +43,8 @@ on stdin and writes one JSON answer per line on stdout, {"id": …, "decision": 
   --junit FILE           write a JUnit XML report
   --html FILE            write an HTML report
   --timeout MS           a case's time budget, from its request line (default 5000)
+  --startup MS           added to the budget of the cases written before the first answer,
+                         for a program slow to start (default 10000; 0 for none)
   --window N             requests written and not yet answered, at most (default 8)
   -h, --help             show this help
 
@@ -71,6 +74,7 @@ const CONFORM_OPTIONS = {
   junit: { type: 'string' },
   html: { type: 'string' },
   timeout: { type: 'string' },
+  startup: { type: 'string' },
   window: { type: 'string' },
 } as const satisfies OptionSpecs;
 
@@ -86,6 +90,7 @@ export async function runConformCommand(args: string[], io: CliIO): Promise<numb
   if ('problem' in split) throw invalidValue('--impl', `cannot read the command: ${split.problem}`);
   const client = choiceOption('--client', values.client, CLIENT_PROFILES);
   const budgetMs = integerOption('--timeout', values.timeout, 10, 600_000, 5000);
+  const startupMs = integerOption('--startup', values.startup, 0, 600_000, DEFAULT_STARTUP_MS);
   const window = integerOption('--window', values.window, 1, 1024, 8);
 
   // The vectors: --cases FILE, or the shipped file of the client (given, the profile's family, or flash).
@@ -127,6 +132,7 @@ export async function runConformCommand(args: string[], io: CliIO): Promise<numb
     profile,
     ...(values.filter !== undefined ? { filter: values.filter } : {}),
     budgetMs,
+    startupMs,
     window,
     cwd: io.cwd,
     env: io.env as NodeJS.ProcessEnv,

@@ -26,7 +26,7 @@ const FLASH = vectors('flash');
 const tmp = mkdtempSync(join(tmpdir(), 'xdpolicy-conform-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const run = (command: string[], options: { filter?: string; budgetMs?: number; vectors?: VectorFile; profile?: string } = {}): Promise<ConformReport> =>
+const run = (command: string[], options: { filter?: string; budgetMs?: number; startupMs?: number; vectors?: VectorFile; profile?: string } = {}): Promise<ConformReport> =>
   runConform({ impl: command.join(' '), command, vectors: options.vectors ?? FLASH, casesSource: 'test', cwd: REPO_ROOT, ...options });
 
 const failing = (r: ConformReport): string[] => r.chapters.flatMap((ch) => ch.requirements.filter((q) => q.fail + q.error > 0).map((q) => q.id)).sort();
@@ -101,9 +101,9 @@ describe('conform against a deliberately broken adapter', () => {
   });
 
   it('a reported error and a case past its budget are errors (exit 1), the others still count', async () => {
-    // The first cases' budget includes the adapter's start under tsx (about a second here).
+    // No start-up allowance: the first cases' budget includes the adapter's start under tsx (about a second here).
     const hang = FLASH.cases.find((c) => c.id.startsWith('flash/ports/'))!.id;
-    const r = await run(broken(`hang-on=${hang}`, 'error-on=flash/ports/port-list'), { filter: 'flash/ports', budgetMs: 3000 });
+    const r = await run(broken(`hang-on=${hang}`, 'error-on=flash/ports/port-list'), { filter: 'flash/ports', budgetMs: 3000, startupMs: 0 });
     expect(r.exitCode).toBe(1);
     const byId = new Map(r.results.map((x) => [x.id, x]));
     expect(byId.get(hang)).toMatchObject({ status: 'error', detail: 'no answer within 3000 ms' });
@@ -128,11 +128,23 @@ describe('conform against a deliberately broken adapter', () => {
   });
 
   it('an implementation that stops answering ends the run (exit 3) instead of waiting out every budget', async () => {
-    const r = await run(broken('silent'), { budgetMs: 200 });
+    const r = await run(broken('silent'), { budgetMs: 200, startupMs: 0 });
     expect(r.exitCode).toBe(3);
     expect(r.run.end).toBe('stalled');
     expect(r.summary.error).toBe(3);
   });
+
+  it('CONFORM-3: a slow start-up is allowed for until the first answer, and only then', async () => {
+    // The adapter waits 2.5 s before it reads anything; a case's budget is 1.5 s.
+    const slow = broken('slow-start=2500');
+    const allowed = await run(slow, { filter: 'flash/domains', budgetMs: 1500, startupMs: 4000 });
+    expect(allowed.exitCode, allowed.run.problem ?? '').toBe(0);
+    expect(allowed.summary.pass).toBe(allowed.summary.total);
+    expect(allowed.timing.startupMs).toBe(4000);
+    const without = await run(slow, { filter: 'flash/domains', budgetMs: 1500, startupMs: 0 });
+    expect(without.exitCode).toBe(3);
+    expect(without.run.problem).toBe('the implementation stopped answering: 3 cases in a row got no answer within 1500 ms');
+  }, 30_000);
 
   it('a command that cannot be started: exit 3, nothing tested', async () => {
     const io = captureIO(REPO_ROOT, { env: process.env });

@@ -9,7 +9,7 @@
 import { decide } from '../../src/decision/decide.js';
 import type { ClientProfile, Decision, ProfileName } from '../../src/decision/types.js';
 import { matchCasePattern } from '../model.js';
-import { runSession, type CaseOutcome, type SessionEnd, type SessionOptions } from './session.js';
+import { DEFAULT_STARTUP_MS, runSession, type CaseOutcome, type SessionEnd, type SessionOptions } from './session.js';
 import type { VectorCase, VectorFile, Verdict } from './vectors.js';
 
 /** What a case came to. `untested`: the run ended before the case was answered. */
@@ -95,7 +95,7 @@ export interface ConformReport {
   /** How the run ended; `problem` says why when it ended early. */
   run: { end: SessionEnd; problem: string | null; stderrTail: string; exit: { code: number | null; signal: string | null } | null };
   /** The runner's own time per case, and the implementation's median answer time, ms. */
-  timing: { runnerMsPerCase: number; implMedianMs: number | null; caseBudgetMs: number };
+  timing: { runnerMsPerCase: number; implMedianMs: number | null; caseBudgetMs: number; startupMs: number };
   /** 0 every case agrees (skips allowed), 1 a case fails or errs, 3 the implementation could not be run to the end. */
   exitCode: 0 | 1 | 3;
 }
@@ -258,7 +258,7 @@ export async function runConform(options: ConformOptions): Promise<ConformReport
     results,
     agreement: agreementOf(options.vectors, cases, byId),
     run: { end: session.end, problem: session.problem, stderrTail: session.stderrTail, exit: session.exit },
-    timing: { runnerMsPerCase: cases.length ? Math.round((session.runnerMs / cases.length) * 1000) / 1000 : 0, implMedianMs: median(answered), caseBudgetMs: options.budgetMs ?? 5000 },
+    timing: { runnerMsPerCase: cases.length ? Math.round((session.runnerMs / cases.length) * 1000) / 1000 : 0, implMedianMs: median(answered), caseBudgetMs: options.budgetMs ?? 5000, startupMs: options.startupMs ?? DEFAULT_STARTUP_MS },
     exitCode,
   };
 }

@@ -72,7 +72,7 @@ export function conformTextReport(r: ConformReport): string {
     for (const line of r.run.stderrTail.trimEnd().split('\n').slice(-20)) out.push(`  | ${line}`);
   }
   out.push('');
-  out.push(`Runner: ${r.timing.runnerMsPerCase.toFixed(3)} ms of its own per case; the implementation answered in ${r.timing.implMedianMs === null ? '—' : `${r.timing.implMedianMs.toFixed(3)} ms`} (median, from request to answer); budget ${r.timing.caseBudgetMs} ms a case.`);
+  out.push(`Runner: ${r.timing.runnerMsPerCase.toFixed(3)} ms of its own per case; the implementation answered in ${r.timing.implMedianMs === null ? '—' : `${r.timing.implMedianMs.toFixed(3)} ms`} (median, from request to answer); budget ${r.timing.caseBudgetMs} ms a case (and ${r.timing.startupMs} ms for start-up until the first answer).`);
   return `${out.join('\n')}\n`;
 }
 

@@ -40,6 +40,12 @@ export interface SessionOptions {
   env?: NodeJS.ProcessEnv;
   /** Time budget of a case, from the moment its line is written (default 5000 ms). */
   budgetMs?: number;
+  /**
+   * Start-up allowance (default 10000 ms): added to the budget of every case written before the
+   * implementation's first answer, so a program that takes seconds to start (a JVM, an emulator
+   * loading its runtime) is not timed out on its first window.
+   */
+  startupMs?: number;
   /** Cases written and not yet answered, at most (default 8). */
   window?: number;
   /** Cases in a row that pass their budget with no answer in between before the run stops (default 3). */
@@ -67,10 +73,15 @@ export interface SessionResult {
 
 const STDERR_TAIL = 4096;
 
+/** The default start-up allowance (CONFORM-3). */
+export const DEFAULT_STARTUP_MS = 10_000;
+
 // CONFORM-3
 /** Runs `cases` through the implementation `options.command`. Never rejects. */
 export function runSession(cases: readonly VectorCase[], options: SessionOptions): Promise<SessionResult> {
   const budgetMs = options.budgetMs ?? 5000;
+  const startupMs = options.startupMs ?? DEFAULT_STARTUP_MS;
+  let answeredOnce = false;
   const window = Math.max(1, options.window ?? 8);
   const stallLimit = Math.max(1, options.stallLimit ?? 3);
   const maxLine = options.maxLineBytes ?? 1 << 20;
@@ -116,19 +127,21 @@ export function runSession(cases: readonly VectorCase[], options: SessionOptions
         const c = cases[next++]!;
         pending++;
         sentAt.set(c.id, performance.now());
+        // CONFORM-3: until the implementation has answered once, its start-up is allowed for too.
+        const ms = answeredOnce ? budgetMs : budgetMs + startupMs;
         timers.set(
           c.id,
           setTimeout(() => {
             timers.delete(c.id);
-            outcomes.set(c.id, { kind: 'timeout', ms: budgetMs });
+            outcomes.set(c.id, { kind: 'timeout', ms });
             pending--;
             done++;
             if (++timeoutsInARow >= stallLimit) {
-              finish('stalled', `the implementation stopped answering: ${timeoutsInARow} cases in a row got no answer within ${budgetMs} ms`);
+              finish('stalled', `the implementation stopped answering: ${timeoutsInARow} cases in a row got no answer within ${answeredOnce || startupMs === 0 ? `${budgetMs} ms` : `${ms} ms (${budgetMs} ms and ${startupMs} ms for its start-up)`}`);
               return;
             }
             advance();
-          }, budgetMs),
+          }, ms),
         );
         child.stdin!.write(protocolLine(requestOf(c)));
       }
@@ -157,6 +170,7 @@ export function runSession(cases: readonly VectorCase[], options: SessionOptions
         finish('protocol', `the implementation answered case ${JSON.stringify(a.id)}, which was not asked: ${preview(text)}`);
         return;
       }
+      answeredOnce = true;
       const ms = performance.now() - at;
       if (was.kind === 'timeout' && was.lateMs === undefined) {
         // Too late: the case stays an error, and the report says when the answer came.

@@ -10,6 +10,7 @@
  *   --fault reverse              answers each batch of 4 requests in reverse order (the last batch
  *                                after 50 ms without a request)
  *   --fault silent               reads everything and answers nothing
+ *   --fault slow-start=MS        waits MS ms before it reads its first request (a slow start-up)
  */
 import { createInterface } from 'node:readline';
 import { answerLine } from '../kit/adapter.js';
@@ -38,6 +39,8 @@ const out = (line: string): void => {
   }
   if (value('garbage-after') !== undefined && answered >= Number(value('garbage-after'))) process.stdout.write('debug: oops\n');
 };
+
+if (value('slow-start') !== undefined) await new Promise((r) => setTimeout(r, Number(value('slow-start'))));
 
 for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
   const request = JSON.parse(line) as { id: string; loadPolicy?: string[] };
