@@ -93,6 +93,23 @@ export function monoReduce(path: string): string {
 }
 
 /**
+ * `Parse`'s authority: the user information up to the first `@`, then (`withPort`) a port after the
+ * last `:` — unless that ends the authority, or the port has one character or ends in `]`: then it
+ * is no port and stays in the host.
+ */
+function splitMonoAuthority(authority: string, port: number, withPort: boolean): { userinfo: string; host: string; port: number } | string {
+  const at = authority.indexOf('@');
+  const userinfo = at >= 0 ? authority.slice(0, at) : '';
+  const host = at >= 0 ? authority.slice(at + 1) : authority;
+  const colon = withPort ? host.lastIndexOf(':') : -1;
+  const text = host.slice(colon + 1);
+  if (colon < 0 || text.length <= 1 || text.endsWith(']')) return { userinfo, host, port };
+  const n = parseNetInteger(text);
+  if (n === null || n < 0 || n > 65535) return 'invalid port number';
+  return { userinfo, host: host.slice(0, colon), port: n };
+}
+
+/**
  * Reads `value` as mono's `Uri.TryCreate (value, UriKind.Absolute)` reads an `http:` or `https:`
  * URL, or gives why it refuses (`string`). Other schemes and forms are not read here (`null`).
  */
@@ -118,25 +135,10 @@ export function readMonoHttpUri(value: string): MonoHttpUri | string | null {
   if (rest.startsWith('//')) rest = rest.slice(2);
   const slash = rest.indexOf('/');
   const rawPath = slash < 0 ? '/' : rest.slice(slash);
-  let authority = slash < 0 ? rest : rest.slice(0, slash);
-  let userinfo = '';
-  const at = authority.indexOf('@');
-  if (at >= 0) {
-    userinfo = authority.slice(0, at);
-    authority = authority.slice(at + 1);
-  }
-  let port = defaultPort(scheme);
-  const colon = authority.lastIndexOf(':');
-  if (colon >= 0 && colon !== authority.length - 1) {
-    const text = authority.slice(colon + 1);
-    // A one-character port, or one ending in "]", is no port: it stays in the host.
-    if (text.length > 1 && !text.endsWith(']')) {
-      const n = parseNetInteger(text);
-      if (n === null || n < 0 || n > 65535) return 'invalid port number';
-      port = n;
-      authority = authority.slice(0, colon);
-    }
-  }
+  const split = splitMonoAuthority(slash < 0 ? rest : rest.slice(0, slash), defaultPort(scheme), true);
+  if (typeof split === 'string') return split;
+  const { userinfo, port } = split;
+  const authority = split.host;
   if (authority === '') return 'the hostname could not be parsed';
   let host: string;
   if (isMonoIPv4(authority) || isMonoDomain(authority)) host = authority.replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -302,24 +304,11 @@ export function readMonoFileUri(value: string): MonoFileUri | string | null {
     path = rest.slice(slash);
     rest = rest.slice(0, slash);
   }
-  let userinfo = '';
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    userinfo = rest.slice(0, at);
-    rest = rest.slice(at + 1);
-  }
-  let port = -1;
-  const pc = unixAbsPath ? -1 : rest.lastIndexOf(':');
-  if (pc >= 0 && pc !== rest.length - 1) {
-    const text = rest.slice(pc + 1);
-    // As for http: a one-character port, or one ending in "]", stays in the host.
-    if (text.length > 1 && !text.endsWith(']')) {
-      const n = parseNetInteger(text);
-      if (n === null || n < 0 || n > 65535) return 'Invalid port number';
-      port = n;
-      rest = rest.slice(0, pc);
-    }
-  }
+  // A Unix path (three slashes) has no port.
+  const split = splitMonoAuthority(rest, -1, !unixAbsPath);
+  if (typeof split === 'string') return split;
+  const { userinfo, port } = split;
+  rest = split.host;
   let host = rest;
   let isUnc = false;
   if (unixAbsPath) {
