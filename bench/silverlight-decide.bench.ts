@@ -16,6 +16,7 @@ import type { SilverlightPolicy, SilverlightPolicyEntry } from '../src/silverlig
 import { serializeSilverlightPolicy } from '../src/silverlight/serialize.js';
 import { profileOverrides, profilesOf, silverlightStepsOf } from '../src/profiles/index.js';
 import type { CompiledSilverlightPolicy } from '../src/silverlight/compile.js';
+import { policyReadingOf } from '../src/silverlight/steps.js';
 import { consume, decisionTargets, rng, fmt, measure, type BenchFigure, type BenchSuite, type BenchTarget } from './suite.js';
 
 /** The uri of rule i: subdomain wildcards, exact roots and exact XAPs, as real policies mix them. */
@@ -125,7 +126,7 @@ export const suite: BenchSuite = {
       const steps = silverlightStepsOf(name);
       const own = profileOverrides(name).filter((o) => o.step === 'readPolicy' || o.step === 'decideSocketGrant' || o.step === 'caller').map((o) => o.step);
       if (own.length > 0) throw new Error(`profile ${name} reads or decides sockets its own way (${own.join(', ')}): measure its own decision here`);
-      const read = steps.readPolicy(body, 'socket', steps);
+      const read = steps.readPolicy(body, 'socket', policyReadingOf(steps));
       if (!read.ok) throw new Error(`profile ${name} does not read the benchmark policy: ${read.why}`);
       const compiled = read.policy as CompiledSilverlightPolicy;
       const ps = cs.map((_, k) => (k % 3 === 0 ? 4505 : k % 3 === 1 ? 4511 + (k % 24) : 4534));

@@ -26,6 +26,7 @@ import type { SilverlightCaller } from '../silverlight/domains.js';
 import { parseXmlDocument } from '../xml/document.js';
 import { responseHeader } from '../world/parse.js';
 import { readMonoHttpUri } from './moonlight-uri.js';
+import { moonlightFileDomainPattern } from './moonlight-file.js';
 import type { ProfileDefinition, StepTag } from './types.js';
 
 const ML = 'mono/mono mcs/class/System.Net/System.Net.Policy/';
@@ -182,6 +183,10 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
       run: moonlightDomainPattern,
       tag: tag('silverlight/9#3', ['SL-DOM-7', 'SL-DOM-8'], 'scheme://*.host admits every XAP of that lower-case scheme and port whose host ends with host — no dot boundary (the bare host and evilhost too), IP addresses included', `${ML}ClientAccessPolicy.cs:203-236 @ 56a925b4; mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (Parse, CheckHostName, Reduce)`),
     },
+    fileDomainPattern: {
+      run: moonlightFileDomainPattern,
+      tag: tag('silverlight/9#15', ['SL-DOM-4', 'SL-DOM-8', 'SL-DOM-10'], "reads file: values and the file: XAP with mono's Uri: a value with LocalPath / admits the XAPs whose root (file://host/) is its ToString — file:///, FILE:///, file://, file://// and // all give file:///, file://server/ a UNC XAP's; with another LocalPath (C:\\apps\\app.xap, /home/u/app.xap, a query ignored) the one XAP with that LocalPath and root; file://*.x the file: XAPs whose host ends with x", `${ML}ClientAccessPolicy.cs:203-237 @ 56a925b4; CrossDomainPolicyManager.cs:45-51 @ 016a04eb; BaseDomainPolicy.cs:47-50, 60-66 @ 75503013; mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (Parse, ParseAsUnixAbsoluteFilePath, ParseAsWindowsAbsoluteFilePath, ParseAsWindowsUNC, ParseUri, LocalPath, GetLeftPart, ToString); mono/moon class/System.Windows/System.Windows.Interop/PluginHost.cs:54-60, 76-82 @ cb343939d`),
+    },
     decideHttpGrant: {
       run: moonlightDecideHttpGrant,
       tag: tag('silverlight/9#2', ['SL-HDR-7'], 'asks every allow-from in document order about the headers before its domains and denies at the first that refuses one, up to the allow-from that grants the request', `${ML}ClientAccessPolicy.cs:123-148 (return false at 130-131) @ 56a925b4`),
@@ -237,7 +242,6 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
     },
   },
   pending: [
-    { record: 'silverlight/9#15', what: 'FILE:/// parsed as the root file:/// (ClientAccessPolicy.cs:206-209)', cases: ['silverlight/domains/file-uri-forms'] },
     { record: 'silverlight/9#8', what: 'an empty unknown child of policy skipped (ClientAccessPolicyParser.cs:141-144)', cases: ['silverlight/grammar/policy-empty-unknown-child'] },
     { record: 'silverlight/9#8a', what: "a voided grant-to's tcp ports still merged into the policy (ClientAccessPolicyParser.cs:264)", cases: ['silverlight/grammar/grant-to-voided-keeps-no-port'] },
   ],
@@ -245,7 +249,8 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
     { what: 'Which System.Uri Moonlight ran with.', chose: 'mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (the one chapter 9 cites): "*" is no host character, so scheme://*.host reaches the wildcard branch; hosts are not IPv4-normalised, and nothing is trimmed, so a uri with surrounding spaces never matches, as in the reference (silverlight/9#14: no override).' },
     { what: 'String.EndsWith in CheckDomainUri is culture-sensitive.', chose: 'An ordinal test: host names Moonlight accepts are letters, digits, "-", "_" and "." (UNVERIFIED for characters a culture ignores).' },
     { what: 'The XAP’s host as Moonlight’s Uri reads it (ApplicationUri.DnsSafeHost).', chose: 'The host as our request reader reads the origin (WHATWG: IPv4 shorthand normalised, IDNA to punycode).' },
-    { what: 'A file: XAP and a file://*. value.', chose: 'Never matches (the reference’s answer): the wildcard branch is written for http and https hosts.' },
+    { what: 'The URL mono reads as the XAP’s (moon passes the final URL of the XAP download, as the browser gives it).', chose: 'The origin as our request reader normalises it (WHATWG: file://localhost/ has no host, backslashes are slashes), read by mono’s Uri (silverlight/9#15); a URL mono refuses (file:///a:b/c, a host with ~) gives no application, which no file: value admits (UNVERIFIED; fail closed).' },
+    { what: 'Which characters mono’s invariant ToLower maps to ASCII in a scheme (U+0130, the Kelvin sign).', chose: 'ASCII letters only: a value such as FİLE:/// is no file: value and never matches (UNVERIFIED; fail closed).' },
     { what: 'Which request headers Moonlight tests (request.Headers.AllKeys: the ones the application set, or the browser’s too).', chose: 'The headers of the request, as for the reference.' },
     { what: 'Whether the browser bridge normalises Content-Type before CheckContentType.', chose: 'As written (the code’s test), UNVERIFIED.' },
   ],

@@ -10,7 +10,7 @@
  * @module
  */
 import { createHostFilter, hostFilterAdd, hostFilterMayHave, type HostFilter } from '../host-filter.js';
-import { classifyDomainUri, defaultPort, matchDomainPattern, type SilverlightCaller, type SilverlightDomainPattern } from './domains.js';
+import { classifyDomainUri, defaultPort, matchDomainPattern, type SilverlightCaller, type SilverlightDomainPattern, type SilverlightLocalCaller } from './domains.js';
 import type { EffectiveSilverlightPolicy } from './effective.js';
 import {
   SILVERLIGHT_MAX_SOCKET_PORT,
@@ -104,6 +104,8 @@ export interface CompiledSilverlightPolicy {
   any: CompiledAllowFrom[];
   /** `file:///`. */
   file: CompiledAllowFrom[];
+  /** A profile's `local` patterns (silverlight/9#15), in document order: each asks about a local caller itself. */
+  local: { admits: (caller: SilverlightLocalCaller) => boolean; item: CompiledAllowFrom }[];
   /** `http://*` / `https://*`, keyed by scheme. */
   scheme: Map<string, CompiledAllowFrom[]>;
   /** Everything naming a host, by scheme, then by port. */
@@ -140,7 +142,7 @@ export type SilverlightDomainReader = (uri: string) => SilverlightDomainPattern;
  */
 export function compileSilverlightPolicy(effective: EffectiveSilverlightPolicy, domainPattern: SilverlightDomainReader = classifyDomainUri, wholeSite: boolean = effective.wholeSite): CompiledSilverlightPolicy {
   const policy = effective.policy;
-  const c: CompiledSilverlightPolicy = { effective, policy, any: [], file: [], scheme: new Map(), byOrigin: { http: new Map(), https: new Map() }, wholeSite, hostFilter: createHostFilter() };
+  const c: CompiledSilverlightPolicy = { effective, policy, any: [], file: [], local: [], scheme: new Map(), byOrigin: { http: new Map(), https: new Map() }, wholeSite, hostFilter: createHostFilter() };
   for (const { policyIndex, allowFromIndex, entry, allowFrom, never } of effective.allowFroms) {
     if (never !== null) continue;
     {
@@ -157,6 +159,9 @@ export function compileSilverlightPolicy(effective: EffectiveSilverlightPolicy, 
             break;
           case 'file':
             if (c.file[c.file.length - 1]?.allowFrom !== allowFrom) c.file.push(it);
+            break;
+          case 'local':
+            c.local.push({ admits: p.admits, item: it });
             break;
           case 'scheme':
             pushOnce(c.scheme, p.scheme, it);
@@ -217,6 +222,16 @@ function candidateBuckets(c: CompiledSilverlightPolicy, caller: SilverlightCalle
   if (caller.scheme === 'file') {
     // SL-DOM-4: only a file: XAP without a host.
     if (c.file.length > 0 && caller.host === '') out.push(c.file);
+    // A profile's own reading of local callers (silverlight/9#15): each value asked, in document order.
+    if (c.local.length > 0) {
+      let admitted: CompiledAllowFrom[] | null = null;
+      for (const l of c.local) {
+        if (!l.admits(caller)) continue;
+        admitted ??= [];
+        if (admitted[admitted.length - 1]?.allowFrom !== l.item.allowFrom) admitted.push(l.item);
+      }
+      if (admitted !== null) out.push(admitted);
+    }
     return;
   }
   // SL-DOM-3: scheme wildcards only on the scheme's default port.

@@ -16,6 +16,8 @@ export type SilverlightCaller =
       scheme: 'file';
       /** The host of a `file:` XAP (`server` in `file://server/share/app.xap`); empty for `file:///…` (SL-DOM-4). */
       host: string;
+      /** The XAP's normalised URL, for a client profile that reads it its own way (silverlight/9#15). */
+      href: string;
     }
   | {
       scheme: 'http' | 'https';
@@ -25,6 +27,9 @@ export type SilverlightCaller =
       /** Every proper dot-suffix of `host`, longest first (`a.b.c` → `b.c`, `c`), for SL-DOM-7 lookups. */
       suffixes?: readonly string[];
     };
+
+/** A local (`file:`) caller. */
+export type SilverlightLocalCaller = Extract<SilverlightCaller, { scheme: 'file' }>;
 
 /** A classified `uri` value. */
 export type SilverlightDomainPattern =
@@ -46,6 +51,12 @@ export type SilverlightDomainPattern =
    * classifies a value this way; a client profile's `domainPattern` step may (silverlight/9#3).
    */
   | { kind: 'host-ending'; scheme: 'http' | 'https'; ending: string; port: number }
+  /**
+   * A value a client profile reads its own way for local (`file:`) callers: `admits` decides each
+   * one. The reference never classifies a value this way; a client profile's `fileDomainPattern`
+   * step may (silverlight/9#15).
+   */
+  | { kind: 'local'; admits: (caller: SilverlightLocalCaller) => boolean }
   /** A value that never matches, with the reason (SL-DOM-8). */
   | { kind: 'never'; reason: string };
 
@@ -139,11 +150,12 @@ export function classifyDomainUri(uri: string): SilverlightDomainPattern {
  * The calling application as domain matching sees it (SL-DOM-1), from the origin the request
  * reader read (DECIDE-1): the XAP's scheme, host, port and percent-decoded path, with the host's
  * proper dot-suffixes for SL-DOM-7 lookups; a `file:` origin keeps its scheme and the host of its
- * URL, empty for `file:///…` (SL-DOM-4, SL-DOM-10).
+ * URL, empty for `file:///…` (SL-DOM-4, SL-DOM-10), and the URL itself (a client profile may read
+ * it otherwise: silverlight/9#15).
  */
 export function callerOf(origin: OriginUrl): SilverlightCaller {
   // SL-DOM-4: the request reader keeps no host for a file: origin; its normalised URL still has it.
-  if (origin.scheme === 'file') return { scheme: 'file', host: fileHost(origin.href) };
+  if (origin.scheme === 'file') return { scheme: 'file', host: fileHost(origin.href), href: origin.href };
   const host = origin.host;
   const suffixes: string[] = [];
   for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) suffixes.push(host.slice(i + 1));
@@ -185,6 +197,9 @@ export function matchDomainPattern(pattern: SilverlightDomainPattern, caller: Si
     // A client profile's reading (silverlight/9#3): a plain EndsWith on the host, no dot boundary.
     case 'host-ending':
       return caller.scheme !== 'file' && caller.scheme === pattern.scheme && caller.port === pattern.port && caller.host.endsWith(pattern.ending);
+    // A client profile's reading of local callers (silverlight/9#15).
+    case 'local':
+      return caller.scheme === 'file' && pattern.admits(caller);
     // SL-DOM-8
     case 'never':
       return false;

@@ -11,7 +11,7 @@ import type { TraceAnswer } from '../decision/types.js';
 import type { IndexedWorld, PolicyLocation } from '../world/locations.js';
 import { acceptedPolicyContentTypes } from '../world/content-type.js';
 import { endedByClose, type WorldResponse } from '../world/world.js';
-import type { SilverlightReadAnswer, SilverlightSteps } from './steps.js';
+import { policyReadingOf, type SilverlightReadAnswer, type SilverlightSteps } from './steps.js';
 
 /** What fetching one location gave: the policy when the client uses one, otherwise what it got and why not. */
 export interface FetchedSilverlightPolicy<T> {
@@ -43,7 +43,7 @@ export function fetchSocketPolicy<P, F>(world: IndexedWorld, loc: PolicyLocation
   if (r.error !== undefined) return none(loc.key, r.error, `the connection to port 943 failed (${r.error})`, ['SL-SOCK-12'], r);
   const answer = steps.socketAnswer(r);
   if (answer.text === null) return none(loc.key, answer.answered, answer.why, answer.requirements, r);
-  const read = steps.readPolicy(answer.text, 'socket', steps);
+  const read = steps.readPolicy(answer.text, 'socket', policyReadingOf(steps));
   if (!read.ok) return none(loc.key, read.answered, read.why, ['SL-SOCK-5', 'SL-SOCK-12', ...read.requirements], r, read.diagnostics);
   return fromRead(loc, read, r, 'a Silverlight policy was served on port 943', ['SL-SOCK-2', 'SL-SOCK-5']);
 }
@@ -72,7 +72,7 @@ export function fetchClientAccessPolicy<P, F>(world: IndexedWorld, loc: PolicyLo
   const r = world.get(loc.key);
   const failed = httpFailure<P>(loc, r) ?? contentTypeRefusal<P, P, F>(loc, r!, steps);
   if (failed !== null) return failed;
-  const read = steps.readPolicy(r!.body, 'url', steps);
+  const read = steps.readPolicy(r!.body, 'url', policyReadingOf(steps));
   if (!read.ok) return none(loc.key, read.answered, read.why, ['SL-XML-1', ...read.requirements], r, read.diagnostics);
   return fromRead(loc, read, r!, 'clientaccesspolicy.xml was obtained; crossdomain.xml will not be consulted', ['SL-HTTP-2', 'SL-HTTP-7']);
 }

@@ -49,9 +49,15 @@ export interface SilverlightSteps<P = CompiledSilverlightPolicy, F = Silverlight
   acceptsContentType(contentType: string | null): boolean;
   /** SL-DOM-2 … SL-DOM-8: a `<domain uri>` value as the pattern callers are matched with. */
   domainPattern(uri: string): SilverlightDomainPattern;
+  /**
+   * SL-DOM-4, SL-DOM-10: a `<domain uri>` value the client reads its own way for local (`file:`)
+   * callers, as that pattern; `null` leaves the value to `domainPattern`. The reference reads every
+   * value there (`file:///` included), so its answer is always `null`.
+   */
+  fileDomainPattern(uri: string): SilverlightDomainPattern | null;
   /** SL-PATH-6: whether a policy read from `text` is the whole-site grant exempt from SL-PATH-5. */
   wholeSite(policy: SilverlightPolicy, text: string): boolean;
-  /** SL-XML-*, SL-GRAM-*: a `clientaccesspolicy.xml` text read into the policy the client uses, its domains and whole-site form read by `reading`'s steps. */
+  /** SL-XML-*, SL-GRAM-*: a `clientaccesspolicy.xml` text read into the policy the client uses, its domains and whole-site form read by `reading` ({@link policyReadingOf} the steps). */
   readPolicy(text: string, kind: 'socket' | 'url', reading: SilverlightPolicyReading): SilverlightReadAnswer<P>;
   /** SL-SOCK-9, SL-SOCK-10: the socket decision over the policy of port 943. */
   decideSocketGrant(b: DecisionBuilder, policy: P, caller: SilverlightCaller, sock: SocketTarget, location: string): Decision;
@@ -65,6 +71,16 @@ export interface SilverlightSteps<P = CompiledSilverlightPolicy, F = Silverlight
   readFlashSubset(text: string): SilverlightReadAnswer<F>;
   /** SL-FLASH-4 … SL-FLASH-9: the HTTP decision over the subset. */
   decideFlashSubset(b: DecisionBuilder, policy: F, response: WorldResponse | undefined, location: string, caller: SilverlightCaller, scheme: 'http' | 'https', method: string, headers: readonly string[]): Decision;
+}
+
+/**
+ * The reading a `readPolicy` step is given: each `<domain uri>` read by `fileDomainPattern`, then
+ * (when that gives `null`) by `domainPattern`; `wholeSite` as the steps say.
+ */
+export function policyReadingOf(steps: Pick<SilverlightSteps<unknown, unknown>, 'domainPattern' | 'fileDomainPattern' | 'wholeSite'>): SilverlightPolicyReading {
+  const { domainPattern, fileDomainPattern, wholeSite } = steps;
+  if (fileDomainPattern === SILVERLIGHT_STEPS.fileDomainPattern) return { domainPattern, wholeSite };
+  return { domainPattern: (uri) => fileDomainPattern(uri) ?? domainPattern(uri), wholeSite };
 }
 
 // SL-SOCK-4
@@ -109,6 +125,8 @@ export const SILVERLIGHT_STEPS: SilverlightSteps = {
   acceptsContentType: (contentType) => acceptsPolicyContentType('silverlight', contentType ?? undefined),
   // SL-DOM-2 … SL-DOM-8
   domainPattern: classifyDomainUri,
+  // SL-DOM-4: file:/// is read by domainPattern like every other value.
+  fileDomainPattern: () => null,
   // SL-PATH-6
   wholeSite: (policy) => isWholeSiteGrant(policy),
   readPolicy: readAndCompile,
