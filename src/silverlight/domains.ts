@@ -162,13 +162,22 @@ export function callerOf(origin: OriginUrl): SilverlightCaller {
   return { scheme: origin.scheme, host, port: origin.port, path: safeDecodePath(origin.path), suffixes };
 }
 
-/** The host of a normalised `file:` URL (`''` for `file:///…`). */
+/**
+ * The host of a normalised `file:` URL (`''` for `file:///…`). SL-DOM-4: a path that starts with
+ * two or more slashes (`file:////server/share/app.xap`) is the UNC path `\\server\share`, as .NET's
+ * and mono's `Uri` read four slashes or more, so its host is `server` — the URL parser would keep
+ * none and let `file:///` admit a network share.
+ */
 function fileHost(href: string): string {
+  let url: URL;
   try {
-    return new URL(href).host;
+    url = new URL(href);
   } catch {
     return href;
   }
+  if (url.host !== '') return url.host;
+  const unc = /^\/{2,}([^/]+)/.exec(url.pathname);
+  return unc ? unc[1]!.toLowerCase() : '';
 }
 
 /** Whether a classified `uri` admits `caller` (SL-DOM-2 … SL-DOM-10). */

@@ -37,6 +37,12 @@ describe('Silverlight domain matching (SL-DOM)', () => {
     expect(matchDomainUri('*', 'file://server/share/app.xap')).toBe(true);
     expect(matchDomainUri('file:///', 'file:///C:/apps/app.xap')).toBe(true);
   });
+  it('SL-DOM-4: four slashes or more are the UNC path \\\\server\\share, not admitted by file:///', () => {
+    expect(matchDomainUri('file:///', 'file:////server/share/app.xap')).toBe(false);
+    expect(matchDomainUri('file:///', 'file://///server/share/app.xap')).toBe(false);
+    expect(matchDomainUri('*', 'file:////server/share/app.xap')).toBe(true);
+    expect(matchDomainUri('file:///', 'file:///home/u//app.xap')).toBe(true);
+  });
   it('SL-DOM-5: a root admits exactly its scheme, host and port ([ML-DRT] silverlight-8 to 14)', () => {
     expect(matchDomainUri('http://policy-client.moonlight.test', APP)).toBe(true);
     expect(matchDomainUri('http://policy-client.moonlight.test:80', APP)).toBe(true);
