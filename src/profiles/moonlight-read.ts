@@ -92,54 +92,57 @@ export function domainsWithoutUri(compiled: CompiledSilverlightPolicy): DomainsW
 // ---------------------------------------------------------------------------------------------
 // The text as mono's reader sees it.
 
-/** The offsets of a DOCTYPE's internal subset (between `[` and `]`), or `null`. */
+/** The offset just past the first `close` in `t` from `from`, or -1 when there is none. */
+function past(t: string, close: string, from: number): number {
+  const end = t.indexOf(close, from);
+  return end < 0 ? -1 : end + close.length;
+}
+
+/** The first offset from `from` outside quoted literals whose character `stop` accepts, or -1. */
+function unquoted(t: string, from: number, stop: (c: string) => boolean): number {
+  let quote = '';
+  for (let j = from; j < t.length; j++) {
+    const c = t.charAt(j);
+    if (quote !== '') {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (stop(c)) return j;
+  }
+  return -1;
+}
+
+/** The DOCTYPE at `at`: its internal subset (offsets between `[` and `]`, if any) and the offset past its `>`, or `null` when the text ends first. */
+function readDoctype(t: string, at: number): { subset: { from: number; to: number } | null; end: number } | null {
+  const j = unquoted(t, at + 9, (c) => c === '[' || c === '>');
+  if (j < 0) return null;
+  if (t.charAt(j) === '>') return { subset: null, end: j + 1 };
+  // mono's ReadInternalSubset: quoted literals, comments and PIs may hold "]".
+  for (let k = j + 1; k < t.length; ) {
+    const c = t.charAt(k);
+    if (c === ']') {
+      const gt = unquoted(t, k + 1, (d) => d === '>');
+      return gt < 0 ? null : { subset: { from: j + 1, to: k }, end: gt + 1 };
+    }
+    const next = c === '"' || c === "'" ? past(t, c, k + 1) : t.startsWith('<!--', k) ? past(t, '-->', k + 4) : t.startsWith('<?', k) ? past(t, '?>', k + 2) : k + 1;
+    if (next < 0) return null;
+    k = next;
+  }
+  return null;
+}
+
+/** The offsets of the internal subset of the DOCTYPE in the prolog, or `null`. */
 function internalSubsetRange(t: string): { from: number; to: number } | null {
   let i = 0;
   while (i < t.length && (isDotNetWhiteSpace(t.charCodeAt(i)) || t.charCodeAt(i) === 0xfeff)) i++;
   // The prolog: the declaration, comments, PIs and whitespace before the DOCTYPE.
   for (;;) {
     while (i < t.length && /[ \t\r\n]/.test(t.charAt(i))) i++;
-    if (t.startsWith('<?', i)) {
-      const end = t.indexOf('?>', i + 2);
-      if (end < 0) return null;
-      i = end + 2;
-    } else if (t.startsWith('<!--', i)) {
-      const end = t.indexOf('-->', i + 4);
-      if (end < 0) return null;
-      i = end + 3;
-    } else break;
+    const next = t.startsWith('<?', i) ? past(t, '?>', i + 2) : t.startsWith('<!--', i) ? past(t, '-->', i + 4) : i;
+    if (next < 0) return null;
+    if (next === i) break;
+    i = next;
   }
-  if (!t.startsWith('<!DOCTYPE', i)) return null;
-  let quote = '';
-  let j = i + 9;
-  for (; j < t.length; j++) {
-    const c = t.charAt(j);
-    if (quote !== '') {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '>') return null;
-    else if (c === '[') break;
-  }
-  if (j >= t.length) return null;
-  const from = j + 1;
-  // mono's ReadInternalSubset: quoted literals, comments and PIs may hold "]".
-  for (let k = from; k < t.length; k++) {
-    const c = t.charAt(k);
-    if (c === '"' || c === "'") {
-      const end = t.indexOf(c, k + 1);
-      if (end < 0) return null;
-      k = end;
-    } else if (t.startsWith('<!--', k)) {
-      const end = t.indexOf('-->', k + 4);
-      if (end < 0) return null;
-      k = end + 2;
-    } else if (t.startsWith('<?', k)) {
-      const end = t.indexOf('?>', k + 2);
-      if (end < 0) return null;
-      k = end + 1;
-    } else if (c === ']') return { from, to: k };
-  }
-  return null;
+  return t.startsWith('<!DOCTYPE', i) ? (readDoctype(t, i)?.subset ?? null) : null;
 }
 
 /** `t` with the characters of `[from, to)` blanked (line breaks kept, so positions stay). */
@@ -158,45 +161,19 @@ function rootEndOffset(t: string): number {
   while (i < t.length) {
     const lt = t.indexOf('<', i);
     if (lt < 0) return -1;
-    const skipTo = (close: string, from: number): number => {
-      const end = t.indexOf(close, from);
-      return end < 0 ? -1 : end + close.length;
-    };
     let next: number;
-    if (t.startsWith('<!--', lt)) next = skipTo('-->', lt + 4);
-    else if (t.startsWith('<?', lt)) next = skipTo('?>', lt + 2);
-    else if (t.startsWith('<![CDATA[', lt)) next = skipTo(']]>', lt + 9);
-    else if (t.startsWith('<!', lt)) {
-      let bracket = 0;
-      let quote = '';
-      next = -1;
-      for (let j = lt + 2; j < t.length; j++) {
-        const c = t.charAt(j);
-        if (quote !== '') {
-          if (c === quote) quote = '';
-        } else if (c === '"' || c === "'") quote = c;
-        else if (c === '[') bracket++;
-        else if (c === ']') bracket--;
-        else if (c === '>' && bracket <= 0) {
-          next = j + 1;
-          break;
-        }
-      }
-    } else if (t.startsWith('</', lt)) {
-      next = skipTo('>', lt + 2);
+    if (t.startsWith('<!--', lt)) next = past(t, '-->', lt + 4);
+    else if (t.startsWith('<?', lt)) next = past(t, '?>', lt + 2);
+    else if (t.startsWith('<![CDATA[', lt)) next = past(t, ']]>', lt + 9);
+    else if (t.startsWith('<!DOCTYPE', lt)) next = readDoctype(t, lt)?.end ?? -1;
+    else if (t.startsWith('<!', lt)) next = past(t, '>', lt + 2);
+    else if (t.startsWith('</', lt)) {
+      next = past(t, '>', lt + 2);
       if (next < 0) return -1;
       if (--depth === 0) return next;
     } else {
-      let quote = '';
-      let j = lt + 1;
-      for (; j < t.length; j++) {
-        const c = t.charAt(j);
-        if (quote !== '') {
-          if (c === quote) quote = '';
-        } else if (c === '"' || c === "'") quote = c;
-        else if (c === '>') break;
-      }
-      if (j >= t.length) return -1;
+      const j = unquoted(t, lt + 1, (c) => c === '>');
+      if (j < 0) return -1;
       if (t.charAt(j - 1) === '/') {
         if (depth === 0) return j + 1;
       } else depth++;
