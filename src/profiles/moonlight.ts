@@ -1,6 +1,7 @@
 /**
  * The `moonlight` profile: Moonlight, the open-source Silverlight for Linux — mono/mono
- * `mcs/class/System.Net/System.Net.Policy/` (CrossDomainPolicyManager.cs @ 016a04eb,
+ * `mcs/class/System.Net/System.Net.Policy/` (ClientAccessPolicyParser.cs @ 0a23b07, read by
+ * `moonlight-read.ts`; ClientAccessPolicy.cs @ 56a925b4, CrossDomainPolicyManager.cs @ 016a04eb,
  * FlashCrossDomainPolicy.cs @ aa659717) and mono/moon @ cb343939d
  * (`class/System.Windows/System.Net.Browser/PolicyBasedHttpWebRequest.cs`), as chapter 9 of
  * spec/silverlight records it. Each override is our own function written from what that code
@@ -216,7 +217,7 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   name: 'moonlight',
   base: 'silverlight',
   title: 'Moonlight (mono System.Net.Policy, moon cb343939d)',
-  description: "Moonlight, the open-source Silverlight for Linux, as mono's System.Net.Policy and moon's browser HTTP stack decide: a rejected clientaccesspolicy.xml opens the crossdomain.xml fallback, content types by ordinal prefix, the crossdomain.xml subset read as FlashCrossDomainPolicy.IsAllowed does, no elevated-trust bypass for HTTP.",
+  description: "Moonlight, the open-source Silverlight for Linux, as mono's System.Net.Policy and moon's browser HTTP stack decide: clientaccesspolicy.xml read as mono's parser and XML reader read it, a rejected one opens the crossdomain.xml fallback, content types by ordinal prefix, the crossdomain.xml subset read as FlashCrossDomainPolicy.IsAllowed does, no elevated-trust bypass for HTTP.",
   overrides: {
     domainPattern: {
       run: moonlightDomainPattern,
