@@ -1,6 +1,7 @@
 /**
  * The `moonlight` profile: Moonlight, the open-source Silverlight for Linux — mono/mono
- * `mcs/class/System.Net/System.Net.Policy/` (CrossDomainPolicyManager.cs @ 016a04eb,
+ * `mcs/class/System.Net/System.Net.Policy/` (ClientAccessPolicyParser.cs @ 0a23b07, read by
+ * `moonlight-read.ts`; ClientAccessPolicy.cs @ 56a925b4, CrossDomainPolicyManager.cs @ 016a04eb,
  * FlashCrossDomainPolicy.cs @ aa659717) and mono/moon @ cb343939d
  * (`class/System.Windows/System.Net.Browser/PolicyBasedHttpWebRequest.cs`), as chapter 9 of
  * spec/silverlight records it. Each override is our own function written from what that code
@@ -9,22 +10,24 @@
  * @module
  */
 import type { Diagnostic, RequirementId } from '../diagnostics.js';
-import { classifyDomainUri, type SilverlightDomainPattern } from '../silverlight/domains.js';
-import { admittingAllowFroms, type CompiledSilverlightPolicy } from '../silverlight/compile.js';
-import { decideHttpGrant, withRule } from '../silverlight/grant.js';
+import { classifyDomainUri, matchDomainPattern, type SilverlightDomainPattern } from '../silverlight/domains.js';
+import { admittingAllowFroms, findSocketGrant, type CompiledSilverlightPolicy, type SilverlightSocketGrant } from '../silverlight/compile.js';
+import type { EffectiveAllowFrom } from '../silverlight/effective.js';
+import { decideHttpGrant, decideSocketGrant, withRule } from '../silverlight/grant.js';
 import { sourceOf } from '../silverlight/flash-subset.js';
 import { SILVERLIGHT_XML_RULES } from '../silverlight/grammar.js';
 import { disallowedHeaders, isHeaderAllowed, isMethodAllowed, parseHeaderList } from '../silverlight/headers.js';
-import type { SilverlightElementSource, SilverlightFlashSubset, SilverlightPolicy } from '../silverlight/model.js';
+import type { SilverlightFlashSubset, SilverlightPolicyEntry } from '../silverlight/model.js';
 import { isSelfClosing } from '../silverlight/parse.js';
 import { localRequestPath, matchResourcePath, type ForbiddenPathSequence } from '../silverlight/paths.js';
 import type { SilverlightReadAnswer, SilverlightSteps } from '../silverlight/steps.js';
 import type { DecisionBuilder } from '../decision/builder.js';
 import type { Decision, ParsedRequest } from '../decision/types.js';
-import type { UrlTarget } from '../world/locations.js';
+import type { SocketTarget, UrlTarget } from '../world/locations.js';
 import type { SilverlightCaller } from '../silverlight/domains.js';
 import { parseXmlDocument } from '../xml/document.js';
 import { responseHeader } from '../world/parse.js';
+import { domainsWithoutUri, readMoonlightPolicy } from './moonlight-read.js';
 import { readMonoHttpUri } from './moonlight-uri.js';
 import { moonlightFileDomainPattern } from './moonlight-file.js';
 import type { ProfileDefinition, StepTag } from './types.js';
@@ -117,46 +120,84 @@ export function moonlightReadFlashSubset(text: string): SilverlightReadAnswer<Si
   return { ok: true, policy, diagnostics };
 }
 
+/** Where Moonlight's walk over the `allow-from` elements stops before the grant it looks for. */
+export type MoonlightWalkStop =
+  | { kind: 'header'; at: EffectiveAllowFrom; refused: string[] }
+  | { kind: 'domain-without-uri'; at: EffectiveAllowFrom }
+  | { kind: 'grant'; at: EffectiveAllowFrom };
+
 /**
- * `ClientAccessPolicy.IsAllowed (uri, method, headers)` (silverlight/9#2): every `allow-from` of
- * every policy, in document order, is asked about the request's headers before its domains, and
- * the first that refuses one denies at once; the walk ends at the first `allow-from` admitting the
- * XAP and the method whose policy grants the path. So a request is allowed only when that
- * `allow-from` and every one before it (admitting the XAP or not) allow its headers; everything
- * else is the reference's decision, which then gives the same verdict.
+ * `ClientAccessPolicy.IsAllowed`'s walk: every `allow-from` of every policy in document order, as
+ * mono's loops ask them (ClientAccessPolicy.cs @ 56a925b4, 72-87 and 123-148): its headers first,
+ * and the first that refuses one ends the walk (HTTP only, silverlight/9#2); then its method; then
+ * its domains — where a `<domain>` without `uri` throws once the check reaches it, that is when no
+ * domain written before it admits the XAP and the `allow-from` has no `uri="*"` (silverlight/9#8d)
+ * — and the walk ends at the first that admits the XAP and whose policy `grants`. `null`: it ran
+ * through.
+ */
+export function moonlightWalk(compiled: CompiledSilverlightPolicy, caller: SilverlightCaller, method: string, headers: readonly string[], grants: (entry: SilverlightPolicyEntry) => boolean): MoonlightWalkStop | null {
+  const without = domainsWithoutUri(compiled);
+  const admitted = new Set(admittingAllowFroms(compiled, caller).map((a) => a.allowFrom));
+  for (const e of compiled.effective.allowFroms) {
+    const refused = headers.length === 0 ? [] : disallowedHeaders(e.allowFrom.httpRequestHeaders, headers);
+    if (refused.length > 0) return { kind: 'header', at: e, refused };
+    if (!isMethodAllowed(e.allowFrom.httpMethods, method)) continue;
+    const before = without?.get(e.allowFrom);
+    if (before !== undefined && !before.some((p) => matchDomainPattern(p, caller))) return { kind: 'domain-without-uri', at: e };
+    if ((before !== undefined || admitted.has(e.allowFrom)) && grants(e.entry)) return { kind: 'grant', at: e };
+  }
+  return null;
+}
+
+/** A walk that stopped before the grant: the denial, with the `allow-from` it stopped at. */
+function deniedByWalk(b: DecisionBuilder, stop: MoonlightWalkStop, location: string): Decision | null {
+  const line = stop.at.allowFrom.source?.location.line ?? '?';
+  if (stop.kind === 'header') {
+    const why = `<allow-from> at line ${line} does not allow header ${stop.refused.join(', ')}, and Moonlight denies at the first allow-from that refuses a header, before the one granting this request`;
+    b.add(withRule({ step: 'no-match', location, why, requirements: ['SL-HDR-7'] }, 'allow-from', stop.at.allowFrom.source));
+    return b.denyBecause(`${location}: ${why}; denied`, ['SL-HDR-7'], location);
+  }
+  if (stop.kind === 'domain-without-uri') {
+    const why = `<allow-from> at line ${line} holds a <domain> without uri, which Moonlight's check reaches before any domain admits the XAP: CheckDomainUri (null) throws and the request fails`;
+    b.add(withRule({ step: 'no-match', location, why, requirements: ['SL-GRAM-8'] }, 'allow-from', stop.at.allowFrom.source));
+    return b.denyBecause(`${location}: ${why}; denied`, ['SL-GRAM-8'], location);
+  }
+  return null;
+}
+
+/**
+ * `ClientAccessPolicy.IsAllowed (uri, method, headers)` (silverlight/9#2, 9#8d): {@link moonlightWalk}
+ * up to the `allow-from` that grants the path; a walk stopped before it denies, and otherwise the
+ * reference's decision, which then gives the same verdict.
  */
 export function moonlightDecideHttpGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, location: string, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[], _request: ParsedRequest, forbidden: ForbiddenPathSequence | null): Decision {
-  if (headers.length > 0) {
+  if (headers.length > 0 || domainsWithoutUri(compiled) !== undefined) {
     const path = localRequestPath(target);
-    const granting = admittingAllowFroms(compiled, caller).find((a) => isMethodAllowed(a.allowFrom.httpMethods, method) && a.entry.grantTo.some((g) => g.resources.some((r) => matchResourcePath(r, path))));
-    if (granting !== undefined) {
-      for (const e of compiled.effective.allowFroms) {
-        if (e.policyIndex > granting.policyIndex || (e.policyIndex === granting.policyIndex && e.allowFromIndex > granting.allowFromIndex)) break;
-        const refused = disallowedHeaders(e.allowFrom.httpRequestHeaders, headers);
-        if (refused.length === 0) continue;
-        const why = `<allow-from> at line ${e.allowFrom.source?.location.line ?? '?'} does not allow header ${refused.join(', ')}, and Moonlight denies at the first allow-from that refuses a header, before the one granting this request`;
-        b.add(withRule({ step: 'no-match', location, why, requirements: ['SL-HDR-7'] }, 'allow-from', e.allowFrom.source));
-        return b.denyBecause(`${location}: ${why}; denied`, ['SL-HDR-7'], location);
-      }
-    }
+    const stop = moonlightWalk(compiled, caller, method, headers, (entry) => entry.grantTo.some((g) => g.resources.some((r) => matchResourcePath(r, path))));
+    const denied = stop === null ? null : deniedByWalk(b, stop, location);
+    if (denied !== null) return denied;
   }
   return decideHttpGrant(b, compiled, location, caller, target, method, headers, forbidden);
 }
 
 /**
- * `CheckOriginalPath`'s whole-site exemption as Moonlight counts it (silverlight/9#4a): exactly one
- * policy in `AccessPolicyList`, one grant-to in it, one resource `path="/"` with subpaths — where
- * the parser never put an empty-element `<policy/>` or `<grant-to/>` in those lists (it skips
- * empty elements before reading them), so they do not count.
+ * `ClientAccessPolicy.IsAllowed (IPEndPoint)` (silverlight/9#8d): the first grant of `port`, or the
+ * walk's stop at a `<domain>` without `uri`. Without such a domain (every policy but a few) it is the
+ * reference's {@link findSocketGrant}.
  */
-export function moonlightWholeSite(policy: SilverlightPolicy, text: string): boolean {
-  const listed = (source: SilverlightElementSource | undefined): boolean => source === undefined || source.location.offset < 0 || !isSelfClosing(text, source.location.offset);
-  const policies = policy.policies.filter((p) => listed(p.source));
-  if (policies.length !== 1) return false;
-  const grants = (policies[0]?.grantTo ?? []).filter((g) => listed(g.source));
-  if (grants.length !== 1) return false;
-  const resources = grants[0]?.resources ?? [];
-  return resources.length === 1 && resources[0]?.path === '/' && resources[0].includeSubpaths;
+export function moonlightSocketGrant(compiled: CompiledSilverlightPolicy, caller: SilverlightCaller, port: number): SilverlightSocketGrant | MoonlightWalkStop | null {
+  if (domainsWithoutUri(compiled) !== undefined) {
+    const stop = moonlightWalk(compiled, caller, 'GET', [], (entry) => entry.grantTo.some((g) => g.socketResources.some((s) => port >= s.from && port <= s.to)));
+    if (stop !== null && stop.kind !== 'grant') return stop;
+  }
+  return findSocketGrant(compiled, caller, port);
+}
+
+/** The socket decision: {@link moonlightSocketGrant}'s stop denies; otherwise the reference's decision (same verdict). */
+export function moonlightDecideSocketGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, caller: SilverlightCaller, sock: SocketTarget, location: string): Decision {
+  const grant = moonlightSocketGrant(compiled, caller, sock.port);
+  const denied = grant !== null && 'kind' in grant ? deniedByWalk(b, grant, location) : null;
+  return denied ?? decideSocketGrant(b, compiled, caller, sock, location);
 }
 
 /**
@@ -177,7 +218,7 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   name: 'moonlight',
   base: 'silverlight',
   title: 'Moonlight (mono System.Net.Policy, moon cb343939d)',
-  description: "Moonlight, the open-source Silverlight for Linux, as mono's System.Net.Policy and moon's browser HTTP stack decide: a rejected clientaccesspolicy.xml opens the crossdomain.xml fallback, content types by ordinal prefix, the crossdomain.xml subset read as FlashCrossDomainPolicy.IsAllowed does, no elevated-trust bypass for HTTP.",
+  description: "Moonlight, the open-source Silverlight for Linux, as mono's System.Net.Policy and moon's browser HTTP stack decide: clientaccesspolicy.xml read as mono's parser and XML reader read it, a rejected one opens the crossdomain.xml fallback, content types by ordinal prefix, the crossdomain.xml subset read as FlashCrossDomainPolicy.IsAllowed does, no elevated-trust bypass for HTTP.",
   overrides: {
     domainPattern: {
       run: moonlightDomainPattern,
@@ -187,13 +228,22 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
       run: moonlightFileDomainPattern,
       tag: tag('silverlight/9#15', ['SL-DOM-4', 'SL-DOM-8', 'SL-DOM-10'], "reads file: values and the file: XAP with mono's Uri: a value with LocalPath / admits the XAPs whose root (file://host/) is its ToString — file:///, FILE:///, file://, file://// and // all give file:///, file://server/ a UNC XAP's; with another LocalPath (C:\\apps\\app.xap, /home/u/app.xap, a query ignored) the one XAP with that LocalPath and root; file://*.x the file: XAPs whose host ends with x", `${ML}ClientAccessPolicy.cs:203-237 @ 56a925b4; CrossDomainPolicyManager.cs:45-51 @ 016a04eb; BaseDomainPolicy.cs:47-50, 60-66 @ 75503013; mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (Parse, ParseAsUnixAbsoluteFilePath, ParseAsWindowsAbsoluteFilePath, ParseAsWindowsUNC, ParseUri, LocalPath, GetLeftPart, ToString); mono/moon class/System.Windows/System.Windows.Interop/PluginHost.cs:54-60, 76-82 @ cb343939d`),
     },
+    readPolicy: {
+      run: readMoonlightPolicy,
+      tag: tag(
+        'silverlight/9#8',
+        ['SL-XML-2', 'SL-XML-4', 'SL-XML-6', 'SL-XML-8', 'SL-XML-9', 'SL-GRAM-4', 'SL-GRAM-7', 'SL-GRAM-9', 'SL-GRAM-10', 'SL-GRAM-12', 'SL-PATH-6', 'SL-SOCK-7'],
+        "reads the file as ClientAccessPolicyParser does (rows 8-8h, 4a, 9): empty elements in <policy> skipped unread, a voided grant-to's tcp ports still in its policy's PortMask, a <resource> not written empty voids its grant-to unread, children in any namespace skipped and a namespaced cross-domain-access, allow-from or grant-to no policy, ports as UInt16.TryParse reads them; mono's XML reader stops at U+0000 and one node after the root, ignores the DTD, and takes only version 1.0",
+        `${ML}ClientAccessPolicyParser.cs:89-127 (FromStream: 94-96, 99, 102-106, 108-113, 115-121, 124), 129-163 (141-144, 146-156), 165-214 (183, 189, 191-193, 197-201), 216-232 (225), 234-276 (239-244, 246-249, 261-264, 266-273), 278-302 @ 0a23b07; ClientAccessPolicy.cs:56-62, 102-113 @ 56a925b4; mono XmlTextReader (PeekChar, ReadContent, ReadStartTag, VerifyXmlDeclaration; revision UNVERIFIED)`,
+      ),
+    },
+    decideSocketGrant: {
+      run: moonlightDecideSocketGrant,
+      tag: tag('silverlight/9#8d', ['SL-GRAM-8'], 'asks every allow-from in document order; a <domain> without uri throws once the check reaches it (no earlier domain of its allow-from admits the XAP, no uri="*"), and the connection fails', `${ML}ClientAccessPolicyParser.cs:197-201 @ 0a23b07 (Domains.Add (null)); ClientAccessPolicy.cs:72-87, 169-201 (AllowAnyDomain 195-196, Domains.All 198), 203-219 (Uri.TryCreate 206, policy.StartsWith 219 on null) @ 56a925b4`),
+    },
     decideHttpGrant: {
       run: moonlightDecideHttpGrant,
-      tag: tag('silverlight/9#2', ['SL-HDR-7'], 'asks every allow-from in document order about the headers before its domains and denies at the first that refuses one, up to the allow-from that grants the request', `${ML}ClientAccessPolicy.cs:123-148 (return false at 130-131) @ 56a925b4`),
-    },
-    wholeSite: {
-      run: moonlightWholeSite,
-      tag: tag('silverlight/9#4a', ['SL-PATH-6'], 'empty-element <policy/> and <grant-to/> are skipped by the parser, so they do not count against the lone-policy, lone-grant-to whole-site exemption', `${ML}ClientAccessPolicyParser.cs:115-118, 141-144 @ 0a23b07; ClientAccessPolicy.cs:102-113 @ 56a925b4`),
+      tag: tag('silverlight/9#2', ['SL-HDR-7', 'SL-GRAM-8'], 'asks every allow-from in document order about the headers before its domains and denies at the first that refuses one, up to the allow-from that grants the request; a <domain> without uri reached on the way throws (row 8d)', `${ML}ClientAccessPolicy.cs:123-148 (return false at 130-131), 195-198, 206-219 @ 56a925b4; mono/moon PolicyBasedHttpWebRequest.cs:170 @ cb343939d (IsAllowed outside any try)`),
     },
     forbiddenPathSequence: {
       run: moonlightForbiddenPath,
@@ -241,10 +291,6 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
       tag: tag('silverlight/9#5b', ['SL-FLASH-5', 'SL-FLASH-7', 'SL-FLASH-9'], 'a non-empty X-Permitted header replaces the site-control (none: all); a file without allow-access-from is not refused; header rules reject only when domain="*" and not covering (secure in the old order); other header domains never reject', `${ML}FlashCrossDomainPolicy.cs:52-55, 74-145 @ aa659717; CrossDomainPolicyManager.cs:152-157 @ 016a04eb`),
     },
   },
-  pending: [
-    { record: 'silverlight/9#8', what: 'an empty unknown child of policy skipped (ClientAccessPolicyParser.cs:141-144)', cases: ['silverlight/grammar/policy-empty-unknown-child'] },
-    { record: 'silverlight/9#8a', what: "a voided grant-to's tcp ports still merged into the policy (ClientAccessPolicyParser.cs:264)", cases: ['silverlight/grammar/grant-to-voided-keeps-no-port'] },
-  ],
   undecided: [
     { what: 'Which System.Uri Moonlight ran with.', chose: 'mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (the one chapter 9 cites): "*" is no host character, so scheme://*.host reaches the wildcard branch; hosts are not IPv4-normalised, and nothing is trimmed, so a uri with surrounding spaces never matches, as in the reference (silverlight/9#14: no override).' },
     { what: 'String.EndsWith in CheckDomainUri is culture-sensitive.', chose: 'An ordinal test: host names Moonlight accepts are letters, digits, "-", "_" and "." (UNVERIFIED for characters a culture ignores).' },
@@ -253,5 +299,9 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
     { what: 'Which characters mono’s invariant ToLower maps to ASCII in a scheme (U+0130, the Kelvin sign).', chose: 'ASCII letters only: a value such as FİLE:/// is no file: value and never matches (UNVERIFIED; fail closed).' },
     { what: 'Which request headers Moonlight tests (request.Headers.AllKeys: the ones the application set, or the browser’s too).', chose: 'The headers of the request, as for the reference.' },
     { what: 'Whether the browser bridge normalises Content-Type before CheckContentType.', chose: 'As written (the code’s test), UNVERIFIED.' },
+    { what: 'Which revision of mono’s XmlReader (XmlTextReader) Moonlight ran ClientAccessPolicyParser over.', chose: 'The MOONLIGHT-era XmlTextReader for what the parser’s result depends on (namespaces, one node read after the root, U+0000 as the end, version 1.0 only, the DTD skipped: rows 8b, 8e-8h); everything else about well-formedness, entities, characters and attribute-value normalisation is our XML front end’s (XML 1.0 fifth edition, where mono’s name tables are the fourth’s), and our input bounds (SL-XML-5) stay, UNVERIFIED.' },
+    { what: 'Whether mono’s reader, told DtdProcessing.Ignore, still rejects an ill-formed internal subset, and what xml:base values make its resolver throw.', chose: 'The subset is skipped unread (quoted literals, comments and PIs may hold "]"); xml:base is not looked at, UNVERIFIED.' },
+    { what: 'Which UInt16.TryParse ParsePort ran with (mono’s revisions differ on non-ASCII digits and culture signs).', chose: 'ASCII digits, one leading "+" or "-", Char.IsWhiteSpace around them (mono’s UInt32.Parse (s, tryParse) path), UNVERIFIED.' },
+    { what: 'What the application sees when CheckDomainUri (null) throws out of IsAllowed (a <domain> without uri, row 8d).', chose: 'The request or connection fails: deny (fail closed).' },
   ],
 };

@@ -382,7 +382,7 @@ function hasContent(el: XmlElement): boolean {
 }
 
 /** XML Schema `boolean`: `true`, `false`, `1`, `0`, surrounding whitespace collapsed. */
-function parseXsdBoolean(value: string): boolean | null {
+export function parseXsdBoolean(value: string): boolean | null {
   const v = value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
   if (v === 'true' || v === '1') return true;
   if (v === 'false' || v === '0') return false;
