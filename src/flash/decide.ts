@@ -147,6 +147,17 @@ function decideSocketConnection(b: DecisionBuilder, fetch: FlashFetcher, steps: 
   const requirementsBase: RequirementId[] = ['FLASH-SOCK-3'];
   let allowed = { loadPolicy: true, destination: true };
 
+  // FLASH-SOCK-8: a client holding a policy for the target's address (fetched before the
+  // connection) decides with it alone; such a client has already traced the socket locations
+  // loadPolicyFile named.
+  const held = steps.heldSocketPolicy({ b, fetch, request, target, steps });
+  if (held?.policy) {
+    const policy = held.policy;
+    const grant = consultSocketPolicy(b, policy, origin, target, `the socket policy held for ${target.host} (from ${policy.final})`, ['FLASH-SOCK-8']);
+    if (grant) return allowByRule(b, policy.final, accessRuleOf(grant), ['FLASH-SOCK-8', ...grantRequirements(grant, true)], `the socket policy held for ${target.host}, fetched from ${policy.final}, grants port ${target.port}`);
+    return b.deny(`the socket policy held for ${target.host} (from ${policy.final}) does not grant port ${target.port}, and this client asks no other location while it holds one`, ['FLASH-SOCK-8']);
+  }
+
   // FLASH-SOCK-4: the master socket policy on port 843 of the target host.
   const masterLoc = steps.masterSocketLocation(target.host);
   const consulted = new Set<string>();
@@ -193,6 +204,7 @@ function decideSocketConnection(b: DecisionBuilder, fetch: FlashFetcher, steps: 
   const urlLocations = request.loadPolicy.filter((l) => l.location !== null && l.location.kind === 'url');
   for (const { text, location: loc, diagnostics } of request.loadPolicy) {
     if (loc !== null && loc.kind === 'url') continue;
+    if (held !== null) continue;
     if (loc === null) {
       b.add({ step: 'ignore', location: text, used: false, why: `not a policy location: ${diagnostics[0]?.message ?? text}`, requirements: ['FLASH-SOCK-8'] });
       continue;
@@ -259,6 +271,11 @@ function decideDataLoad(b: DecisionBuilder, fetch: FlashFetcher, steps: FlashSte
   if (steps.sameOrigin(request, target)) {
     b.add({ step: 'same-origin', why: `the SWF and ${target.href} share scheme, host and port: no policy is needed`, requirements: ['FLASH-URL-2'] });
     return b.allow(`same origin: ${target.scheme}://${target.host}:${target.port} loads its own data without a policy`, ['FLASH-URL-2']);
+  }
+  const free = steps.policyFreeLoad(request, target);
+  if (free !== null) {
+    b.add({ step: 'note', why: free.why, requirements: free.requirements });
+    return b.allow(`${target.href}: ${free.why}`, free.requirements);
   }
   const origin = steps.ruleOrigin(request);
   const headers = steps.headersToCheck(request.headers);
