@@ -129,7 +129,8 @@ function refuseBlockedPolicyLocation(b: DecisionBuilder, steps: FlashSteps, loc:
   return true;
 }
 
-function fetchEntry(fetched: FetchedFlashPolicy, used: boolean, why: string, requirements: RequirementId[]): TraceEntry {
+/** The trace entry of a location fetched: what it answered, whether it was used, and the parser's diagnostics. */
+export function fetchEntry(fetched: FetchedFlashPolicy, used: boolean, why: string, requirements: RequirementId[]): TraceEntry {
   const e: TraceEntry = { step: 'fetch', location: fetched.requested, answered: fetched.answered, used, why, requirements };
   if (fetched.diagnostics.length > 0) e.diagnostics = fetched.diagnostics;
   return e;
