@@ -93,7 +93,7 @@ function consultSocketPolicy(
         step: 'no-match',
         location: fetched.final,
         used: false,
-        why: `${role} is served from port ${servedFrom} (1024 or higher), so it can grant only ports ${compiled.effective.lowestGrantablePort} and higher, not ${target.port}`,
+        why: `${role} is served from port ${servedFrom}, so it can grant only ports ${compiled.effective.lowestGrantablePort} and higher, not ${target.port}`,
         requirements: [...requirements, 'FLASH-SOCK-7'],
       },
       ['FLASH-SOCK-7'],
@@ -325,7 +325,7 @@ function decideDataLoad(b: DecisionBuilder, fetch: FlashFetcher, steps: FlashSte
         accessGrant = { fetched, rule: grant };
         b.add({ step: 'match', location: fetched.final, used: true, why: `${role} grants access to this origin`, rule: accessRuleOf(grant), requirements: grantRequirements(grant, false) });
       } else {
-        const secureNote = originUrl.scheme !== 'https' && compiled.context.scheme === 'https' && compiled.accessRules.some((r) => r.secure);
+        const secureNote = !origin.https && compiled.context.scheme === 'https' && compiled.accessRules.some((r) => r.secure);
         const entry: TraceEntry = { step: 'no-match', location: fetched.final, used: false, why: `${role} has no allow-access-from matching this origin${secureNote ? ' (over HTTPS, secure defaults to true: a non-HTTPS SWF needs secure="false")' : ''}`, requirements: secureNote ? ['FLASH-URL-9', 'FLASH-SEC-2'] : ['FLASH-URL-9'] };
         if (secureNote) b.obstacle(entry, ['FLASH-SEC-2']);
         else b.add(entry);
