@@ -99,7 +99,7 @@ describe('unity: Security.PrefetchSocketPolicy (flash/9#UN-3)', () => {
     expect(unity({ origin: ORIGIN, target: 'socket://data.example.com:5000', loadPolicy: ['xmlsocket://data.example.com:1024'] }, world).decision).toBe('deny');
     const failed = unity({ origin: ORIGIN, target: 'socket://192.0.2.13:5000', loadPolicy: ['xmlsocket://192.0.2.13:1024', 'xmlsocket://192.0.2.99:1024'] }, world);
     expect(failed.decision).toBe('allow');
-    expect(failed.trace.find((e) => e.location === 'xmlsocket://192.0.2.99:1024')?.why).toContain('held for 192.0.2.99 only');
+    expect(failed.trace.find((e) => e.location === 'xmlsocket://192.0.2.99:1024')?.why).toContain('serves connections to 192.0.2.99 only');
   });
 
   it('no socket policy is ever read from an IPv6 address (an IPv4 policy socket)', () => {

@@ -119,7 +119,7 @@ export function unityHeldSocketPolicy({ b, fetch, request, target, steps }: Held
       continue;
     }
     if (ip !== target.host) {
-      const why = name ? `the connection goes to ${target.host}, whose address the world does not give (no DNS): a policy held for ${ip} is not known to apply` : `it is held for ${ip} only, not for ${target.host}`;
+      const why = name ? `the connection goes to ${target.host}, whose address the world does not give (no DNS): a policy held for ${ip} is not known to apply` : `a policy prefetched for ${ip} serves connections to ${ip} only, not to ${target.host}`;
       b.add({ step: 'ignore', location: loc.key, used: false, why: `${call}: ${why}`, requirements: ['FLASH-SOCK-8'] });
       continue;
     }
