@@ -152,7 +152,7 @@ export function unityPolicyDownload(_request: ParsedRequest, target: UrlTarget):
 /** `GetRoot` writes the host as `DnsSafeHost`, an IPv6 address without brackets: the policy URI of an IPv6 target is no URL Unity reads (fail closed; what MonoForks.Uri makes of it is UNVERIFIED). */
 function unityUrlAnswer(world: IndexedWorld, requested: UrlLocation): UrlAnswer {
   if (!requested.host.startsWith('[')) return flashUrlAnswer(world, requested);
-  const written = `${requested.scheme}://${requested.host.slice(1, -1)}${requested.port === (requested.scheme === 'https' ? 443 : 80) ? '' : `:${requested.port}`}${requested.path}`;
+  const written = urlLocationKey(requested.scheme, requested.host.slice(1, -1), requested.port, requested.path);
   return { ok: false, final: requested, answered: 'invalid', why: `Unity builds the policy URI from the host without its brackets (${written}): no policy is read`, requirements: ['FLASH-URL-1'] };
 }
 
