@@ -37,7 +37,6 @@ const FORK = `Unity's MonoForks FlashCrossDomainPolicy.cs ${INDEX}`;
 const MANAGER = `Unity's MonoForks CrossDomainPolicyManager.cs ${INDEX}`;
 const HELPER = `Unity's UnityCrossDomainHelper.cs ${INDEX}`;
 const SPC = `${UNITY_SOCKET_CLIENT}:20-93 @ a5c709f2`;
-const MANUAL = 'Unity manual SecuritySandbox.md (ljmeijer/documentation @ 7af2ae7)';
 
 const tag = (record: string, departsFrom: StepTag['departsFrom'], does: string, source: string): StepTag => ({ record: `flash/9#${record}`, departsFrom, does, source });
 
