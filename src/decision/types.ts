@@ -24,7 +24,7 @@ export const CLIENT_PROFILES: readonly ClientProfile[] = ['flash', 'silverlight'
 /**
  * Every client profile the decision function follows (spec/profiles.md): the two references and the
  * clients modelled as deltas of them — `flash9` (Flash Player 9 before its strict socket rules),
- * `lightspark`, `unity` (the Unity web player's sockets), `swfdec`, `gnash` (no policy files at all) and
+ * `lightspark`, `unity` (the Unity web player's sockets and WWW class), `swfdec`, `gnash` (no policy files at all) and
  * `moonlight`. Each profile's definition is in `src/profiles/`; the registry
  * (`src/profiles/index.ts`) gives its family.
  */

@@ -93,7 +93,7 @@ function consultSocketPolicy(
         step: 'no-match',
         location: fetched.final,
         used: false,
-        why: `${role} is served from port ${servedFrom} (1024 or higher), so it can grant only ports ${compiled.effective.lowestGrantablePort} and higher, not ${target.port}`,
+        why: `${role} is served from port ${servedFrom}, so it can grant only ports ${compiled.effective.lowestGrantablePort} and higher, not ${target.port}`,
         requirements: [...requirements, 'FLASH-SOCK-7'],
       },
       ['FLASH-SOCK-7'],
@@ -129,7 +129,8 @@ function refuseBlockedPolicyLocation(b: DecisionBuilder, steps: FlashSteps, loc:
   return true;
 }
 
-function fetchEntry(fetched: FetchedFlashPolicy, used: boolean, why: string, requirements: RequirementId[]): TraceEntry {
+/** The trace entry of a location fetched: what it answered, whether it was used, and the parser's diagnostics. */
+export function fetchEntry(fetched: FetchedFlashPolicy, used: boolean, why: string, requirements: RequirementId[]): TraceEntry {
   const e: TraceEntry = { step: 'fetch', location: fetched.requested, answered: fetched.answered, used, why, requirements };
   if (fetched.diagnostics.length > 0) e.diagnostics = fetched.diagnostics;
   return e;
@@ -146,6 +147,17 @@ function decideSocketConnection(b: DecisionBuilder, fetch: FlashFetcher, steps: 
   const origin = steps.ruleOrigin(request);
   const requirementsBase: RequirementId[] = ['FLASH-SOCK-3'];
   let allowed = { loadPolicy: true, destination: true };
+
+  // FLASH-SOCK-8: a client holding a policy for the target's address (fetched before the
+  // connection) decides with it alone; such a client has already traced the socket locations
+  // loadPolicyFile named.
+  const held = steps.heldSocketPolicy({ b, fetch, request, target, steps });
+  if (held?.policy) {
+    const policy = held.policy;
+    const grant = consultSocketPolicy(b, policy, origin, target, `the socket policy held for ${target.host} (from ${policy.final})`, ['FLASH-SOCK-8']);
+    if (grant) return allowByRule(b, policy.final, accessRuleOf(grant), ['FLASH-SOCK-8', ...grantRequirements(grant, true)], `the socket policy held for ${target.host}, fetched from ${policy.final}, grants port ${target.port}`);
+    return b.deny(`the socket policy held for ${target.host} (from ${policy.final}) does not grant port ${target.port}, and this client asks no other location while it holds one`, ['FLASH-SOCK-8']);
+  }
 
   // FLASH-SOCK-4: the master socket policy on port 843 of the target host.
   const masterLoc = steps.masterSocketLocation(target.host);
@@ -193,6 +205,7 @@ function decideSocketConnection(b: DecisionBuilder, fetch: FlashFetcher, steps: 
   const urlLocations = request.loadPolicy.filter((l) => l.location !== null && l.location.kind === 'url');
   for (const { text, location: loc, diagnostics } of request.loadPolicy) {
     if (loc !== null && loc.kind === 'url') continue;
+    if (held !== null) continue;
     if (loc === null) {
       b.add({ step: 'ignore', location: text, used: false, why: `not a policy location: ${diagnostics[0]?.message ?? text}`, requirements: ['FLASH-SOCK-8'] });
       continue;
@@ -260,6 +273,11 @@ function decideDataLoad(b: DecisionBuilder, fetch: FlashFetcher, steps: FlashSte
     b.add({ step: 'same-origin', why: `the SWF and ${target.href} share scheme, host and port: no policy is needed`, requirements: ['FLASH-URL-2'] });
     return b.allow(`same origin: ${target.scheme}://${target.host}:${target.port} loads its own data without a policy`, ['FLASH-URL-2']);
   }
+  const free = steps.policyFreeLoad(request, target);
+  if (free !== null) {
+    b.add({ step: 'note', why: free.why, requirements: free.requirements });
+    return b.allow(`${target.href}: ${free.why}`, free.requirements);
+  }
   const origin = steps.ruleOrigin(request);
   const headers = steps.headersToCheck(request.headers);
   if (headers.length < request.headers.length) {
@@ -307,7 +325,7 @@ function decideDataLoad(b: DecisionBuilder, fetch: FlashFetcher, steps: FlashSte
         accessGrant = { fetched, rule: grant };
         b.add({ step: 'match', location: fetched.final, used: true, why: `${role} grants access to this origin`, rule: accessRuleOf(grant), requirements: grantRequirements(grant, false) });
       } else {
-        const secureNote = originUrl.scheme !== 'https' && compiled.context.scheme === 'https' && compiled.accessRules.some((r) => r.secure);
+        const secureNote = !origin.https && compiled.context.scheme === 'https' && compiled.accessRules.some((r) => r.secure);
         const entry: TraceEntry = { step: 'no-match', location: fetched.final, used: false, why: `${role} has no allow-access-from matching this origin${secureNote ? ' (over HTTPS, secure defaults to true: a non-HTTPS SWF needs secure="false")' : ''}`, requirements: secureNote ? ['FLASH-URL-9', 'FLASH-SEC-2'] : ['FLASH-URL-9'] };
         if (secureNote) b.obstacle(entry, ['FLASH-SEC-2']);
         else b.add(entry);

@@ -43,6 +43,11 @@ export interface FlashPolicyContext {
    * which sets it itself).
    */
   contentType?: string | null;
+  /**
+   * URL policies: the host and port the file was asked for (for a master, the target's); unknown
+   * when a file is read without a location (the linter). A client may read rules against them.
+   */
+  location?: { host: string; port: number };
 }
 
 /** One `allow-access-from` of the policy, as the client uses it. */
@@ -207,6 +212,8 @@ export interface FlashReadSteps {
   secure(secure: boolean | null, context: FlashPolicyContext): boolean;
   /** FLASH-SOCK-7: the lowest port a socket policy served from this port can grant. */
   lowestGrantablePort(servedFromPort: number | undefined): number;
+  /** FLASH-GRAM-6: a client's own reason an `allow-access-from` never grants in this context (none for the reference: `to-ports` has no effect in URL policies). */
+  accessRuleNever(rule: FlashAllowAccessFrom, context: FlashPolicyContext): NeverApplies | null;
 }
 
 // FLASH-SOCK-2
@@ -240,6 +247,8 @@ export const FLASH_READ_STEPS: FlashReadSteps = {
   domainPattern: (domain) => parseDomainPattern(domain),
   secure: effectiveSecure,
   lowestGrantablePort,
+  // FLASH-GRAM-6
+  accessRuleNever: () => null,
 };
 
 /**
@@ -272,6 +281,7 @@ export function effectiveFlashPolicy(policy: FlashPolicy, context: FlashPolicyCo
     else if (socket && rule.toPorts === null) out.never = { why: 'a socket rule without to-ports grants nothing', requirement: 'FLASH-GRAM-7' };
     // FLASH-SOCK-7
     else if (socket && out.ports === null) out.never = { why: `served from port ${context.servedFromPort}, this policy can grant only ports ${HIGH_PORT_THRESHOLD} and higher, and this rule names none`, requirement: 'FLASH-SOCK-7' };
+    else out.never = steps.accessRuleNever(rule, context);
     return out;
   });
 

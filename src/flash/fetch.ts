@@ -154,7 +154,7 @@ export function fetchUrlPolicy(world: IndexedWorld, requested: UrlLocation, mast
   const asMaster = steps.isMasterUrl(loc, master);
   const read = readFlashPolicy(
     answer.response.body,
-    { kind: 'url', scheme: loc.scheme, master: asMaster, contentType: answer.contentType, ...(answer.metaPolicyHeader !== undefined ? { metaPolicyHeader: answer.metaPolicyHeader } : {}) },
+    { kind: 'url', scheme: loc.scheme, master: asMaster, contentType: answer.contentType, location: { host: requested.host, port: requested.port }, ...(answer.metaPolicyHeader !== undefined ? { metaPolicyHeader: answer.metaPolicyHeader } : {}) },
     {},
     steps,
   );

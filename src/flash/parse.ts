@@ -271,7 +271,8 @@ function report(
   g.diagnostics.push(d);
 }
 
-function sourceOf(el: XmlElement): ElementSource {
+/** An element's location and attributes as written (rules keep it for the trace and the linter). */
+export function sourceOf(el: XmlElement): ElementSource {
   // Keyed by input: a prototype-less record keeps an attribute named __proto__.
   const raw = dictionary<string>();
   for (const a of el.attributes) raw[a.name] = a.value;

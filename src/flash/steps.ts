@@ -51,6 +51,30 @@ export interface SocketLocationsAllowed {
   destination: boolean;
 }
 
+/** What {@link FlashSteps.heldSocketPolicy} works with: the decision so far and the request's `loadPolicyFile` locations. */
+export interface HeldSocketInput {
+  b: DecisionBuilder;
+  fetch: FlashFetcher;
+  request: ParsedRequest;
+  target: SocketTarget;
+  steps: FlashSteps;
+}
+
+/**
+ * A client that fetches socket policies before the connection and holds them per address: the
+ * policy it holds for the target's address (`null`: none), the socket `loadPolicyFile` locations
+ * already traced.
+ */
+export interface HeldSocketPolicy {
+  policy: FetchedFlashPolicy | null;
+}
+
+/** A data load a client makes without asking any policy, beyond same origin: why. */
+export interface PolicyFreeLoad {
+  why: string;
+  requirements: RequirementId[];
+}
+
 /** Every named step of the Flash procedure. */
 export interface FlashSteps extends FlashReadSteps, FlashUrlFetchSteps {
   /** A client that decides some requests without asking any policy (none for Flash Player: every request goes through its procedure). */
@@ -61,6 +85,14 @@ export interface FlashSteps extends FlashReadSteps, FlashUrlFetchSteps {
   ruleOrigin(request: ParsedRequest): RuleOrigin;
   /** FLASH-URL-2: whether a data load is same-origin (no policy needed). */
   sameOrigin(request: ParsedRequest, target: UrlTarget): boolean;
+  /** FLASH-URL-2: a cross-origin data load the client makes without any policy (none for Flash Player). */
+  policyFreeLoad(request: ParsedRequest, target: UrlTarget): PolicyFreeLoad | null;
+  /**
+   * FLASH-SOCK-8: the socket policy a client already holds for the target's address, fetched before
+   * the connection (`null`: a client without such a cache, whose `loadPolicyFile` locations are
+   * asked after the master — Flash Player).
+   */
+  heldSocketPolicy(input: HeldSocketInput): HeldSocketPolicy | null;
   /** FLASH-SOCK-4: where the master socket policy of a host is, or `null` when the client has none. */
   masterSocketLocation(host: string): SocketLocation | null;
   /** FLASH-SOCK-5: what the client does when the master socket location answered no usable policy. */
@@ -107,6 +139,10 @@ export const FLASH_STEPS: FlashSteps = {
   ruleOrigin: (request) => ruleOrigin(request.origin),
   // FLASH-URL-2
   sameOrigin: ({ origin }, target) => origin.scheme === target.scheme && origin.host === target.host && origin.port === target.port,
+  // FLASH-URL-2: only the same origin loads without a policy.
+  policyFreeLoad: () => null,
+  // FLASH-SOCK-8: Flash Player holds no socket policy across connections; loadPolicyFile locations come after the master.
+  heldSocketPolicy: () => null,
   urlAnswer: flashUrlAnswer,
   // FLASH-URL-1: the file asked for as /crossdomain.xml of the target is the master, redirected or not.
   isMasterUrl: (_final, requestedAsMaster) => requestedAsMaster,
