@@ -29,6 +29,11 @@ describe('vectors (CONFORM-1)', () => {
     for (const [name, text] of generated) expect(readFileSync(join(REPO_ROOT, 'vectors', name), 'utf8') === text, `vectors/${name} is stale: run \`npm run vectors\``).toBe(true);
   });
 
+  it('the README states how many cases they hold (its bench:conform figure)', () => {
+    const total = [...files.values()].reduce((n, f) => n + f.cases.length, 0);
+    expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toContain(`the whole corpus, ${total} cases of both`);
+  });
+
   it('match vectors/schema.json, and the schema check can fail', () => {
     for (const [name, file] of files) expect(validate(file), name).toEqual([]);
     const broken = structuredClone(files.get('flash.json')!);
