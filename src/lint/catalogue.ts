@@ -660,11 +660,11 @@ export const CATALOGUE = [
     requirements: ['LINT-17'],
     scanners: [],
     explanation:
-      'Under another client of the file\'s family, an origin the file names (or its bare domain) gets access the reference denies: a port the reference keeps out, an HTTP SWF where the reference asks for HTTPS (`secure`), a path outside the file\'s scope. The operator meant less than those users grant.',
-    remediation: 'Grant only what every client reads the same way: `secure` only where it is enforced by every client you serve, socket policies on port 843, exact ports rather than ranges that clients read differently.',
+      'Under another client of the file\'s family, an origin the file names (or its bare domain) gets access the reference denies: a port the reference keeps out, an HTTP SWF where the reference asks for HTTPS (`secure`), a path outside the file\'s scope — or an origin the file grants may send a request header (or, for Silverlight, use a method) the file never allowed, because that client does not read the header or method rules. The operator meant less than those users grant.',
+    remediation: 'Grant only what every client reads the same way: `secure` only where it is enforced by every client you serve, socket policies on port 843, exact ports rather than ranges that clients read differently; where a client sends any header, the service must not rely on a custom header as proof that the request is its own.',
     confidence: 'As exact as the profiles; a sample of probes.',
     trigger: { policy: flash('  <allow-access-from domain="www.example.com"/>'), servedFrom: 'https://api.example.com/crossdomain.xml' },
-    nearMiss: { policy: flash('  <allow-access-from domain="*"/>'), servedFrom: 'http://api.example.com/crossdomain.xml' },
+    nearMiss: { policy: flash('  <allow-access-from domain="*"/>\n  <allow-http-request-headers-from domain="*" headers="*"/>'), servedFrom: 'http://api.example.com/crossdomain.xml' },
   },
   {
     id: 'LINT-COMPAT-DENIES',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { withoutOverride } from '../../profiles/index.js';
 import { resolveLintContext } from '../context.js';
 import { lintText } from '../lint.js';
-import { checkCompatibility, compatProbes, MAX_COMPARED_LENGTH } from './compat.js';
+import { checkCompatibility, compatProbes, MAX_COMPARED_LENGTH, PROBE_HEADER, PROBE_METHOD } from './compat.js';
 
 const SOCK = 'xmlsocket://game.example.com:843';
 const MALFORMED_ANY = '<?xml version="1.0"?>\n<cross-domain-policy>\n  <allow-access-from domain="*" to-ports="*"/>\n';
@@ -47,6 +47,31 @@ describe('LINT-17: compatibility findings come from the profiles', () => {
     // The Moonlight override (silverlight/9#3) decides it, not the check.
     const { context } = resolveLintContext(text, { servedFrom: SL_SOCK });
     expect(checkCompatibility(text, context, { clients: ['moonlight'], profiles: withoutOverride('moonlight', 'domainPattern') })).toEqual([]);
+  });
+
+  it('a header probe: Lightspark sends a custom header the file never allowed — more for a granted origin (medium), not an unnamed grant', () => {
+    const text = '<?xml version="1.0"?>\n<cross-domain-policy>\n  <allow-access-from domain="*"/>\n</cross-domain-policy>\n';
+    const served = 'http://api.example.com/crossdomain.xml';
+    const found = compat(text, served, ['lightspark']);
+    expect(found.map((f) => `${f.severity} ${f.id} ${f.value}`)).toEqual(['medium LINT-COMPAT-GRANTS-MORE lightspark']);
+    expect(found[0]!.message).toContain(`→ http://api.example.com/xdpolicy-probe.txt (header ${PROBE_HEADER})`);
+    expect(found[0]!.message).toContain(`no policy in scope allows sending header ${PROBE_HEADER}`);
+    // Lightspark's "no header checks" override (LS-11) decides it, not the check.
+    const { context } = resolveLintContext(text, { servedFrom: served });
+    expect(checkCompatibility(text, context, { clients: ['lightspark'], profiles: withoutOverride('lightspark', 'headersToCheck') })).toEqual([]);
+    // A header rule for every origin: the clients agree again.
+    const allowed = text.replace('</cross-domain-policy>', '  <allow-http-request-headers-from domain="*" headers="*"/>\n</cross-domain-policy>');
+    expect(compat(allowed, served, ['lightspark'])).toEqual([]);
+  });
+
+  it('probes a URL policy with a custom header, and a Silverlight one with a method other than GET and POST', () => {
+    const { context } = resolveLintContext(RANGE, { servedFrom: 'http://api.example.com/crossdomain.xml' });
+    const flash = compatProbes('<cross-domain-policy><allow-access-from domain="www.example.org"/></cross-domain-policy>', context);
+    expect(flash.requests.filter((r) => r.headers !== undefined).map((r) => r.origin.url)).toEqual(['http://www.example.org/xdpolicy-probe.swf', 'http://unrelated.example/xdpolicy-probe.swf']);
+    expect(flash.requests.some((r) => r.method !== undefined)).toBe(false);
+    const sl = '<access-policy><cross-domain-access><policy><allow-from><domain uri="http://www.example.org"/></allow-from><grant-to><resource path="/"/></grant-to></policy></cross-domain-access></access-policy>';
+    const slProbes = compatProbes(sl, resolveLintContext(sl, { servedFrom: 'http://api.example.com/clientaccesspolicy.xml' }).context);
+    expect(slProbes.requests.filter((r) => r.method === PROBE_METHOD).map((r) => r.origin.url)).toEqual(['http://www.example.org/xdpolicy-probe.xap', 'http://unrelated.example/xdpolicy-probe.xap']);
   });
 
   it('--clients chooses the profiles: none, or only those named', () => {

@@ -64,11 +64,31 @@ export interface CompatProbes {
   world: WorldSnapshot;
   /** `Security.loadPolicyFile` locations the requests name (a non-master Flash file). */
   loadPolicy?: string[];
-  /** The requests probed: the file's named origins and one unrelated origin against every probe target, every probe origin against the first. */
-  requests: { origin: ProbeOrigin; target: string }[];
+  /**
+   * The requests probed: the file's named origins and one unrelated origin against every probe
+   * target, every probe origin against the first; for a URL policy, the same named and unrelated
+   * origins against the first target again sending a custom header, and (Silverlight) with a method
+   * other than GET and POST — the header and method rules clients read differently.
+   */
+  requests: ProbeRequest[];
   /** What was seeded but not probed (over the caps), for LINT-COMPAT-SAMPLED. */
   skipped: { domains: number; ports: number; paths: number };
 }
+
+/** One probe request. */
+export interface ProbeRequest {
+  origin: ProbeOrigin;
+  target: string;
+  /** Request headers sent ({@link PROBE_HEADER}), when the probe is about headers. */
+  headers?: string[];
+  /** The HTTP method ({@link PROBE_METHOD}), when the probe is about methods. */
+  method?: string;
+}
+
+/** The custom header a header probe sends: not one a client sends on its own, so a policy must allow it. */
+export const PROBE_HEADER = 'X-Xdpolicy-Probe';
+/** The method a method probe uses (Silverlight: only GET and POST without `http-methods="*"`). */
+export const PROBE_METHOD = 'PUT';
 
 /** Options of {@link checkCompatibility}. */
 export interface CompatOptions {
@@ -83,6 +103,10 @@ export interface Departure {
   profile: ProfileName;
   origin: ProbeOrigin;
   target: string;
+  headers?: string[];
+  method?: string;
+  /** For a header or method probe: whether the reference allows the same request without them (the origin is granted; only the header or method is more). */
+  plainAllowed?: boolean;
   reference: Decision;
   decision: Decision;
 }
@@ -180,6 +204,7 @@ export function compatProbes(text: string, context: LintContext): CompatProbes {
   const probes: CompatProbes = { family, world, requests: [], skipped };
   // Every origin (both schemes) against the first target; the named origins and the unrelated
   // site, over HTTP, against every target: a cross product would cost minutes on a large corpus.
+  const everyTarget = (o: ProbeOrigin): boolean => o.url.startsWith('http:') && (o.kind === 'named' || o.url.startsWith(`http://${UNRELATED_HOST}/`));
   const cross = (targets: readonly string[], first: string): void => {
     const seen = new Set<string>();
     const add = (origin: ProbeOrigin, target: string): void => {
@@ -189,7 +214,15 @@ export function compatProbes(text: string, context: LintContext): CompatProbes {
       probes.requests.push({ origin, target });
     };
     for (const o of origins) add(o, first);
-    for (const o of origins) if (o.url.startsWith('http:') && (o.kind === 'named' || o.url.startsWith(`http://${UNRELATED_HOST}/`))) for (const t of targets) add(o, t);
+    for (const o of origins) if (everyTarget(o)) for (const t of targets) add(o, t);
+  };
+  // A URL policy's header rules (and Silverlight's method rule): the same origins, the first target.
+  const headerProbes = (first: string): void => {
+    for (const o of origins) {
+      if (!everyTarget(o)) continue;
+      probes.requests.push({ origin: o, target: first, headers: [PROBE_HEADER] });
+      if (family === 'silverlight') probes.requests.push({ origin: o, target: first, method: PROBE_METHOD });
+    }
   };
   if (context.kind === 'socket') {
     const port = context.port ?? (family === 'flash' ? 843 : 943);
@@ -216,6 +249,7 @@ export function compatProbes(text: string, context: LintContext): CompatProbes {
     if (!context.master) probes.loadPolicy = [location];
     const target = `${root}${dir}xdpolicy-probe.txt`;
     cross([target], target);
+    headerProbes(target);
     return probes;
   }
   const paths = unique((seeds.get('path') ?? []).map((p) => (p.startsWith('/') ? p : `/${p}`)));
@@ -223,6 +257,7 @@ export function compatProbes(text: string, context: LintContext): CompatProbes {
   const targets = [`${root}/xdpolicy-probe.txt`];
   for (const p of paths.slice(0, MAX_PROBE_PATHS)) targets.push(`${root}${p}`, `${root}${p.replace(/\/$/, '')}/sub/xdpolicy-probe.txt`);
   cross(unique(targets), targets[0]!);
+  headerProbes(targets[0]!);
   return probes;
 }
 
@@ -240,26 +275,38 @@ export function compatDepartures(probes: CompatProbes, profiles: readonly Profil
   if (profiles.length === 0) return out;
   const decider = createDecider(probes.world, { profiles: registry });
   const loadPolicy = probes.loadPolicy;
-  for (const { origin, target } of probes.requests) {
-    const base = loadPolicy === undefined ? { origin: origin.url, target } : { origin: origin.url, target, loadPolicy };
+  for (const { origin, target, headers, method } of probes.requests) {
+    const base = { origin: origin.url, target, ...(loadPolicy !== undefined ? { loadPolicy } : {}), ...(headers !== undefined ? { headers } : {}), ...(method !== undefined ? { method } : {}) };
     const reference = decider.decide({ ...base, client: probes.family });
+    let plainAllowed: boolean | undefined;
     for (const profile of profiles) {
       const decision = decider.decide({ ...base, client: profile });
-      if (decision.decision !== reference.decision) out.push({ profile, origin, target, reference, decision });
+      if (decision.decision === reference.decision) continue;
+      if ((headers !== undefined || method !== undefined) && plainAllowed === undefined) {
+        const { headers: _h, method: _m, ...plain } = base as typeof base & { headers?: string[]; method?: string };
+        plainAllowed = decider.decide({ ...plain, client: probes.family }).decision === 'allow';
+      }
+      out.push({ profile, origin, target, ...(headers !== undefined ? { headers } : {}), ...(method !== undefined ? { method } : {}), ...(plainAllowed !== undefined ? { plainAllowed } : {}), reference, decision });
     }
   }
   return out;
 }
 
-/** The finding ID of a departure: a grant to an origin the file does not name is `high`, more for a named one `medium`, less `medium`. */
+/**
+ * The finding ID of a departure: a grant to an origin the file does not name is `high`, more for a
+ * named one `medium`, less `medium`. A header or method the reference refuses to an origin it
+ * grants the plain request is more for that origin (`medium`), whatever the origin.
+ */
 export function departureKind(d: Departure): FindingId {
   if (d.decision.decision === 'deny') return 'LINT-COMPAT-DENIES';
+  if (d.plainAllowed === true) return 'LINT-COMPAT-GRANTS-MORE';
   return d.origin.kind === 'named' || d.origin.kind === 'bare' ? 'LINT-COMPAT-GRANTS-MORE' : 'LINT-COMPAT-GRANTS-UNNAMED';
 }
 
-/** `http://a/x.swf → socket://h:5005`, shortened for messages. */
+/** `http://a/x.swf → socket://h:5005`, shortened for messages; a header or method probe says so. */
 function probeText(d: Departure): string {
-  return `${d.origin.url} → ${d.target}`;
+  const how = [d.method !== undefined ? `method ${d.method}` : '', d.headers !== undefined ? `header ${d.headers.join(', ')}` : ''].filter((x) => x !== '');
+  return `${d.origin.url} → ${d.target}${how.length > 0 ? ` (${how.join(', ')})` : ''}`;
 }
 
 /** A reason for a message: its text without the final full stop. */
