@@ -57,6 +57,21 @@ describe("unity: the fork's Handler (flash/9#UN-4)", () => {
     expect(readFlashPolicy(policy('<foo/><allow-access-from domain="*" to-ports="*"/>'), { kind: 'socket', servedFromPort: 843 }, {}, steps).answered).toBe('policy');
   });
 
+  it('an element whose parent is named cross-domain-policy is read as a root child, at any depth (the Handler tests only the parent name)', () => {
+    const nested = policy('<cross-domain-policy><allow-access-from domain="*" to-ports="5000"/><cross-domain-policy><site-control permitted-cross-domain-policies="none"/></cross-domain-policy></cross-domain-policy>');
+    const read = readFlashPolicy(nested, { kind: 'socket', servedFromPort: 843 }, {}, steps);
+    expect(read.answered).toBe('policy');
+    const world = { 'xmlsocket://data.example.com:843': { body: `${nested}\0` } };
+    expect(unity({ origin: ORIGIN, target: 'socket://data.example.com:5000' }, world).decision).toBe('allow');
+    expect(flash({ origin: ORIGIN, target: 'socket://data.example.com:5000' }, world).decision).toBe('deny');
+    const url = (body: string) => unity({ origin: ORIGIN, target: 'http://data.example.com/feed.xml' }, { 'http://data.example.com/crossdomain.xml': { body, contentType: 'text/xml' } }).decision;
+    expect(url(policy('<cross-domain-policy><allow-access-from domain="*"/></cross-domain-policy>'))).toBe('allow');
+    expect(url(policy('<cross-domain-policy><site-control permitted-cross-domain-policies="none"/></cross-domain-policy><allow-access-from domain="*"/>'))).toBe('deny');
+    expect(url(policy('<cross-domain-policy><site-control permitted-cross-domain-policies="none"/></cross-domain-policy><site-control permitted-cross-domain-policies="all"/><allow-access-from domain="*"/>'))).toBe('allow');
+    expect(url(policy('<site-control permitted-cross-domain-policies="all"/><cross-domain-policy><site-control permitted-cross-domain-policies="none"/></cross-domain-policy><allow-access-from domain="*"/>'))).toBe('deny');
+    expect(readFlashPolicy(policy('<foo><cross-domain-policy/></foo>'), { kind: 'socket', servedFromPort: 843 }, {}, steps).answered).toBe('invalid');
+  });
+
   it('the last site-control of a URL master decides; by-content-type refuses every load', () => {
     const at = (rules: string) => unity({ origin: ORIGIN, target: 'http://data.example.com/feed.xml' }, { 'http://data.example.com/crossdomain.xml': { body: policy(rules), contentType: 'text/xml' } }).decision;
     expect(at('<site-control permitted-cross-domain-policies="none"/><site-control permitted-cross-domain-policies="all"/><allow-access-from domain="*"/>')).toBe('allow');
