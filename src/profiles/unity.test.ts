@@ -117,6 +117,16 @@ describe('unity: Security.PrefetchSocketPolicy (flash/9#UN-3)', () => {
     expect(failed.trace.find((e) => e.location === 'xmlsocket://192.0.2.99:1024')?.why).toContain('serves connections to 192.0.2.99 only');
   });
 
+  it('a host-name target may resolve to a prefetched address (no DNS in a world): it connects only if that held policy and port 843 of the host both grant', () => {
+    const world = { 'xmlsocket://data.example.com:843': { body: `${STAR_ALL}\0` }, 'xmlsocket://192.0.2.14:2000': { body: `${policy('<allow-access-from domain="*" to-ports="6000"/>')}\0` }, 'xmlsocket://192.0.2.15:2000': { body: `${policy('<allow-access-from domain="*" to-ports="5000"/>')}\0` } };
+    const refused = unity({ origin: ORIGIN, target: 'socket://data.example.com:5000', loadPolicy: ['xmlsocket://192.0.2.14:2000'] }, world);
+    expect(refused.decision).toBe('deny');
+    expect(refused.reason).toContain('xmlsocket://192.0.2.14:2000');
+    expect(unity({ origin: ORIGIN, target: 'socket://data.example.com:5000', loadPolicy: ['xmlsocket://192.0.2.15:2000'] }, world).decision).toBe('allow');
+    expect(unity({ origin: ORIGIN, target: 'socket://data.example.com:5000' }, world).decision).toBe('allow');
+    expect(unity({ origin: ORIGIN, target: 'socket://data.example.com:5000', loadPolicy: ['xmlsocket://192.0.2.15:2000'] }, { 'xmlsocket://192.0.2.15:2000': world['xmlsocket://192.0.2.15:2000'] }).decision).toBe('deny');
+  });
+
   it('no socket policy is ever read from an IPv6 address (an IPv4 policy socket)', () => {
     const world = { 'xmlsocket://[2001:db8::1]:843': { body: `${STAR_ALL}\0` } };
     expect(flash({ origin: ORIGIN, target: 'socket://[2001:db8::1]:5000' }, world).decision).toBe('allow');
