@@ -93,7 +93,7 @@ function attribute(el: XmlElement, name: string): string | undefined {
 }
 
 /**
- * The fork's `Handler` (parser lines 154–247) over a document: the root must be
+ * The fork's `Handler` (parser lines 154–260; `OnStartElement` 168–249) over a document: the root must be
  * `cross-domain-policy`; of its direct children — and of any `cross-domain-policy` nested in it,
  * since the Handler tests only the parent's name (lines 177–240) — `site-control` stores its
  * `permitted-cross-domain-policies` (the last one read wins), `allow-access-from` its `domain`
