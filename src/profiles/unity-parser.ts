@@ -93,8 +93,9 @@ function attribute(el: XmlElement, name: string): string | undefined {
 }
 
 /**
- * The fork's `Handler` (parser lines 154–247) over a document: the root must be
- * `cross-domain-policy`; of its direct children, `site-control` stores its
+ * The fork's `Handler` (parser lines 154–260; `OnStartElement` 168–249) over a document: the root must be
+ * `cross-domain-policy`; of its direct children — and of any `cross-domain-policy` nested in it,
+ * since the Handler tests only the parent's name (lines 177–240) — `site-control` stores its
  * `permitted-cross-domain-policies` (the last one read wins), `allow-access-from` its `domain`
  * (missing: kept as empty, which no check passes), `secure` and `to-ports`,
  * `allow-http-request-headers-from` its domain, secure and headers, and every other element is
@@ -114,36 +115,49 @@ export function unityGrammar(doc: XmlDocument, context: FlashPolicyContext, diag
   if (root.name !== 'cross-domain-policy') return reject(root, 'the root element is not cross-domain-policy', 'FLASH-XML-3');
   const policy: FlashPolicy = { format: 'flash', siteControl: [], allowAccessFrom: [], allowHttpRequestHeadersFrom: [], allowAccessFromIdentity: [] };
   let siteControl: FlashSiteControl | null = null;
-  for (const node of root.children) {
-    if (node.kind !== 'element') continue;
-    if (node.name === 'allow-access-from' || node.name === 'allow-http-request-headers-from') {
-      const secure = attribute(node, 'secure');
-      if (secure !== undefined && secure !== 'true' && secure !== 'false') return reject(node, `secure="${secure}" is neither true nor false (ReadBooleanAttribute)`, 'FLASH-GRAM-8');
-      const domain = attribute(node, 'domain') ?? '';
-      const secureValue = secure === undefined ? null : secure === 'true';
-      if (node.name === 'allow-access-from') {
-        const written = attribute(node, 'to-ports');
-        let ports: PortSpec | null = null;
-        if (written !== undefined) {
-          ports = toPorts(written, diagnostics, node.location);
-          if (ports === null) return reject(node, `to-ports="${written}" has a range whose loop never ends before memory does`, 'FLASH-PORT-4');
-        } else if (socket) {
-          ports = { any: true };
-          diagnostics.push({ severity: 'info', code: 'unity-every-port', message: `A socket rule without to-ports (line ${node.location.line}): Unity never tests its ports, so it grants every port.`, line: node.location.line, column: node.location.column, requirement: 'FLASH-GRAM-7' });
+  // The Handler tests only the parent's name (`current == "cross-domain-policy"`, parser lines
+  // 177–240): the children of a cross-domain-policy element nested in one are read as the root's.
+  // Read in document order (the last site-control read wins); `null` once the parser has thrown.
+  const readChildren = (parent: XmlElement): FlashGrammarRead | null => {
+    for (const node of parent.children) {
+      if (node.kind !== 'element') continue;
+      if (node.name === 'allow-access-from' || node.name === 'allow-http-request-headers-from') {
+        const secure = attribute(node, 'secure');
+        if (secure !== undefined && secure !== 'true' && secure !== 'false') return reject(node, `secure="${secure}" is neither true nor false (ReadBooleanAttribute)`, 'FLASH-GRAM-8');
+        const domain = attribute(node, 'domain') ?? '';
+        const secureValue = secure === undefined ? null : secure === 'true';
+        if (node.name === 'allow-access-from') {
+          const written = attribute(node, 'to-ports');
+          let ports: PortSpec | null = null;
+          if (written !== undefined) {
+            ports = toPorts(written, diagnostics, node.location);
+            if (ports === null) return reject(node, `to-ports="${written}" has a range whose loop never ends before memory does`, 'FLASH-PORT-4');
+          } else if (socket) {
+            ports = { any: true };
+            diagnostics.push({ severity: 'info', code: 'unity-every-port', message: `A socket rule without to-ports (line ${node.location.line}): Unity never tests its ports, so it grants every port.`, line: node.location.line, column: node.location.column, requirement: 'FLASH-GRAM-7' });
+          }
+          const rule: FlashAllowAccessFrom = { domain, toPorts: ports, secure: secureValue, source: sourceOf(node) };
+          policy.allowAccessFrom.push(rule);
+        } else {
+          const headers = (attribute(node, 'headers') ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '');
+          policy.allowHttpRequestHeadersFrom.push({ domain, headers, secure: secureValue, source: sourceOf(node) });
         }
-        const rule: FlashAllowAccessFrom = { domain, toPorts: ports, secure: secureValue, source: sourceOf(node) };
-        policy.allowAccessFrom.push(rule);
-      } else {
-        const headers = (attribute(node, 'headers') ?? '').split(',').map((h) => h.trim()).filter((h) => h !== '');
-        policy.allowHttpRequestHeadersFrom.push({ domain, headers, secure: secureValue, source: sourceOf(node) });
+      } else if (node.name === 'site-control') {
+        siteControl = { permittedCrossDomainPolicies: siteControlValue(attribute(node, 'permitted-cross-domain-policies')), source: sourceOf(node) };
+      } else if (node.name === 'cross-domain-policy') {
+        diagnostics.push({ severity: 'warning', code: 'unity-nested-root', message: `A cross-domain-policy inside another (line ${node.location.line}): Unity's parser reads its children as the root's.`, line: node.location.line, column: node.location.column, requirement: 'FLASH-GRAM-2' });
+        const thrown = readChildren(node);
+        if (thrown !== null) return thrown;
+        continue;
       }
-    } else if (node.name === 'site-control') {
-      siteControl = { permittedCrossDomainPolicies: siteControlValue(attribute(node, 'permitted-cross-domain-policies')), source: sourceOf(node) };
+      for (const child of node.children) {
+        if (child.kind === 'element') return reject(child, `an element inside <${node.name}> ("Invalid element")`, 'FLASH-GRAM-3');
+      }
     }
-    for (const child of node.children) {
-      if (child.kind === 'element') return reject(child, `an element inside <${node.name}> ("Invalid element")`, 'FLASH-GRAM-3');
-    }
-  }
+    return null;
+  };
+  const thrown = readChildren(root);
+  if (thrown !== null) return thrown;
   if (siteControl !== null) policy.siteControl.push(siteControl);
   return { policy, stoppedAt: null };
 }

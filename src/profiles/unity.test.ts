@@ -57,6 +57,21 @@ describe("unity: the fork's Handler (flash/9#UN-4)", () => {
     expect(readFlashPolicy(policy('<foo/><allow-access-from domain="*" to-ports="*"/>'), { kind: 'socket', servedFromPort: 843 }, {}, steps).answered).toBe('policy');
   });
 
+  it('an element whose parent is named cross-domain-policy is read as a root child, at any depth (the Handler tests only the parent name)', () => {
+    const nested = policy('<cross-domain-policy><allow-access-from domain="*" to-ports="5000"/><cross-domain-policy><site-control permitted-cross-domain-policies="none"/></cross-domain-policy></cross-domain-policy>');
+    const read = readFlashPolicy(nested, { kind: 'socket', servedFromPort: 843 }, {}, steps);
+    expect(read.answered).toBe('policy');
+    const world = { 'xmlsocket://data.example.com:843': { body: `${nested}\0` } };
+    expect(unity({ origin: ORIGIN, target: 'socket://data.example.com:5000' }, world).decision).toBe('allow');
+    expect(flash({ origin: ORIGIN, target: 'socket://data.example.com:5000' }, world).decision).toBe('deny');
+    const url = (body: string) => unity({ origin: ORIGIN, target: 'http://data.example.com/feed.xml' }, { 'http://data.example.com/crossdomain.xml': { body, contentType: 'text/xml' } }).decision;
+    expect(url(policy('<cross-domain-policy><allow-access-from domain="*"/></cross-domain-policy>'))).toBe('allow');
+    expect(url(policy('<cross-domain-policy><site-control permitted-cross-domain-policies="none"/></cross-domain-policy><allow-access-from domain="*"/>'))).toBe('deny');
+    expect(url(policy('<cross-domain-policy><site-control permitted-cross-domain-policies="none"/></cross-domain-policy><site-control permitted-cross-domain-policies="all"/><allow-access-from domain="*"/>'))).toBe('allow');
+    expect(url(policy('<site-control permitted-cross-domain-policies="all"/><cross-domain-policy><site-control permitted-cross-domain-policies="none"/></cross-domain-policy><allow-access-from domain="*"/>'))).toBe('deny');
+    expect(readFlashPolicy(policy('<foo><cross-domain-policy/></foo>'), { kind: 'socket', servedFromPort: 843 }, {}, steps).answered).toBe('invalid');
+  });
+
   it('the last site-control of a URL master decides; by-content-type refuses every load', () => {
     const at = (rules: string) => unity({ origin: ORIGIN, target: 'http://data.example.com/feed.xml' }, { 'http://data.example.com/crossdomain.xml': { body: policy(rules), contentType: 'text/xml' } }).decision;
     expect(at('<site-control permitted-cross-domain-policies="none"/><site-control permitted-cross-domain-policies="all"/><allow-access-from domain="*"/>')).toBe('allow');
@@ -100,6 +115,16 @@ describe('unity: Security.PrefetchSocketPolicy (flash/9#UN-3)', () => {
     const failed = unity({ origin: ORIGIN, target: 'socket://192.0.2.13:5000', loadPolicy: ['xmlsocket://192.0.2.13:1024', 'xmlsocket://192.0.2.99:1024'] }, world);
     expect(failed.decision).toBe('allow');
     expect(failed.trace.find((e) => e.location === 'xmlsocket://192.0.2.99:1024')?.why).toContain('serves connections to 192.0.2.99 only');
+  });
+
+  it('a host-name target may resolve to a prefetched address (no DNS in a world): it connects only if that held policy and port 843 of the host both grant', () => {
+    const world = { 'xmlsocket://data.example.com:843': { body: `${STAR_ALL}\0` }, 'xmlsocket://192.0.2.14:2000': { body: `${policy('<allow-access-from domain="*" to-ports="6000"/>')}\0` }, 'xmlsocket://192.0.2.15:2000': { body: `${policy('<allow-access-from domain="*" to-ports="5000"/>')}\0` } };
+    const refused = unity({ origin: ORIGIN, target: 'socket://data.example.com:5000', loadPolicy: ['xmlsocket://192.0.2.14:2000'] }, world);
+    expect(refused.decision).toBe('deny');
+    expect(refused.reason).toContain('xmlsocket://192.0.2.14:2000');
+    expect(unity({ origin: ORIGIN, target: 'socket://data.example.com:5000', loadPolicy: ['xmlsocket://192.0.2.15:2000'] }, world).decision).toBe('allow');
+    expect(unity({ origin: ORIGIN, target: 'socket://data.example.com:5000' }, world).decision).toBe('allow');
+    expect(unity({ origin: ORIGIN, target: 'socket://data.example.com:5000', loadPolicy: ['xmlsocket://192.0.2.15:2000'] }, { 'xmlsocket://192.0.2.15:2000': world['xmlsocket://192.0.2.15:2000'] }).decision).toBe('deny');
   });
 
   it('no socket policy is ever read from an IPv6 address (an IPv4 policy socket)', () => {

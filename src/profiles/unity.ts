@@ -18,7 +18,7 @@
 import type { RequirementId } from '../diagnostics.js';
 import type { DecisionBuilder } from '../decision/builder.js';
 import type { Decision, ParsedRequest } from '../decision/types.js';
-import { ruleOrigin, type RuleOrigin } from '../flash/compile.js';
+import { findAccessGrant, ruleOrigin, type RuleOrigin } from '../flash/compile.js';
 import { fetchEntry } from '../flash/decide.js';
 import { classifyHost, type DomainPattern } from '../flash/domains.js';
 import { FLASH_READ_STEPS, type FileValidity, type FlashGrammarRead, type FlashPolicyContext } from '../flash/effective.js';
@@ -95,7 +95,10 @@ const WRITTEN_HOST = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(\[[^\]]*\]|[^/:?#[\]]*)/;
  * as given, for every later connection whose address reads the same (`IPAddress.ToString()`), with
  * its port as the policy port; an address already held is not fetched again; a failed fetch holds
  * nothing (the connection then asks port 843). `IPAddress.Parse` refuses a host name, and the
- * policy client's socket is IPv4, so only a dotted-decimal address can be prefetched.
+ * policy client's socket is IPv4, so only a dotted-decimal address can be prefetched. A connection
+ * to a host name is checked by the address it resolves to (`Socket.CheckEndPoint`), which a world
+ * snapshot does not give: it may be any address held, so the connection is refused unless every
+ * policy held grants its port (then port 843 of the host decides) — UNVERIFIED, fail closed.
  */
 export function unityHeldSocketPolicy({ b, fetch, request, target, steps }: HeldSocketInput): HeldSocketPolicy {
   const held = new Map<string, FetchedFlashPolicy>();
@@ -117,9 +120,8 @@ export function unityHeldSocketPolicy({ b, fetch, request, target, steps }: Held
       b.add({ step: 'ignore', location: loc.key, used: false, why: `${call}: ${why}; nothing is held`, requirements: ['FLASH-SOCK-8'] });
       continue;
     }
-    if (ip !== target.host) {
-      const why = name ? `the connection goes to ${target.host}, whose address the world does not give (no DNS): a policy held for ${ip} is not known to apply` : `a policy prefetched for ${ip} serves connections to ${ip} only, not to ${target.host}`;
-      b.add({ step: 'ignore', location: loc.key, used: false, why: `${call}: ${why}`, requirements: ['FLASH-SOCK-8'] });
+    if (ip !== target.host && !name) {
+      b.add({ step: 'ignore', location: loc.key, used: false, why: `${call}: a policy prefetched for ${ip} serves connections to ${ip} only, not to ${target.host}`, requirements: ['FLASH-SOCK-8'] });
       continue;
     }
     const fetched = fetch.socket(loc, loc.key === steps.masterSocketLocation(loc.host)?.key);
@@ -130,7 +132,19 @@ export function unityHeldSocketPolicy({ b, fetch, request, target, steps }: Held
     held.set(ip, fetched);
     b.add(fetchEntry(fetched, true, `${call}: a policy, held for every connection to ${ip} (port 843 is not asked)`, ['FLASH-SOCK-8', ...fetched.requirements]));
   }
-  return { policy: held.get(target.host) ?? null };
+  if (!name) return { policy: held.get(target.host) ?? null };
+  // A host name: the connection is checked by the address it resolves to, which a world snapshot
+  // does not give (UNVERIFIED). It may be any address held, whose policy then decides alone, or
+  // another, whose port 843 (read here as the host's) decides: it connects only if all would grant.
+  const origin = steps.ruleOrigin(request);
+  for (const [ip, policy] of held) {
+    const compiled = policy.compiled!;
+    if (target.port >= compiled.effective.lowestGrantablePort && findAccessGrant(compiled, origin, target.port) !== null) continue;
+    b.add({ step: 'note', why: `${target.host} may resolve to ${ip} (a world snapshot has no DNS), whose held policy does not grant port ${target.port}: refused (UNVERIFIED, fail closed)`, requirements: ['FLASH-SOCK-8'] });
+    return { policy };
+  }
+  if (held.size > 0) b.add({ step: 'note', why: `${target.host} may resolve to ${[...held.keys()].join(', ')}, whose held policy grants port ${target.port}, or to another address, whose port 843 then decides`, requirements: ['FLASH-SOCK-8'] });
+  return { policy: null };
 }
 
 /** An IPv6 socket target: the policy client's IPv4 socket cannot reach it, the stream is empty and the policy is DenyPolicy. */
@@ -195,7 +209,7 @@ export const UNITY_PROFILE: ProfileDefinition<FlashSteps> = {
     "The Unity web player. Sockets: one policy per IP address — the one Security.PrefetchSocketPolicy fetched, else port 843's — whose rules grant only with domain=\"*\"; a policy from a port above 1024 grants only ports from 1024; nothing else is asked. WWW: the target's /crossdomain.xml alone, where *x grants when the target's own host ends with x, an exact domain must be the content's host, secure keeps HTTP data from HTTPS content, and no Content-Type, X-Permitted header or request header counts.",
   overrides: {
     withoutPolicy: { run: unityWithoutPolicy, tag: tag('UN-5', ['FLASH-SOCK-4'], 'a connection to an IPv6 address is refused: the policy client opens an IPv4 socket, reads nothing and holds DenyPolicy', `${SPC} (AddressFamily.InterNetwork at 26; a failed connect returns an empty stream, 83-88); ${MANAGER} FlashCrossDomainPolicyFor, lines 218-229`) },
-    heldSocketPolicy: { run: unityHeldSocketPolicy, tag: tag('UN-3', ['FLASH-SOCK-8', 'FLASH-SOCK-4'], "a loadPolicy xmlsocket://ip:port is Security.PrefetchSocketPolicy(ip, port): the policy fetched is held for every connection to that address (843 is then not asked); a host name, an IPv6 address or a failed fetch holds nothing", `${HELPER} PrefetchSocketPolicy, lines 205-210; ${MANAGER} FlashCrossDomainPolicyFor, lines 195-230; ${SPC} (IPAddress.Parse at 24)`) },
+    heldSocketPolicy: { run: unityHeldSocketPolicy, tag: tag('UN-3', ['FLASH-SOCK-8', 'FLASH-SOCK-4'], "a loadPolicy xmlsocket://ip:port is Security.PrefetchSocketPolicy(ip, port): the policy fetched is held for every connection to that address (843 is then not asked); a host name, an IPv6 address or a failed fetch holds nothing; a host-name target, whose address is unknown, needs every held policy and its host's 843 to grant", `${HELPER} PrefetchSocketPolicy, lines 205-210; ${MANAGER} FlashCrossDomainPolicyFor, lines 195-230; ${SPC} (IPAddress.Parse at 24); Unity's System.Net.Sockets.Socket.CheckEndPoint (decompiled index copy) checks IPEndPoint.Address.ToString()`) },
     lowestGrantablePort: { run: (port) => (port !== undefined && port > 1024 ? 1024 : 1), tag: tag('UN-3', ['FLASH-SOCK-7'], 'a policy from a port above 1024 grants only ports from 1024: one from port 1024 itself counts as low', `${FORK} AllowAccessFrom.IsSocketConnectionAllowed, line 146 (policyport>1024 && port<1024)`) },
     domainPattern: { run: unityDomainPattern, tag: tag('UN-1', ['FLASH-DOM-2', 'FLASH-DOM-3', 'FLASH-DOM-5'], 'socket rules grant only with domain="*" (UN-1); a URL rule\'s *x grants every SWF when the target\'s own host ends with x (dot kept, no bare suffix), any other domain must equal the SWF\'s host exactly (case-sensitive)', `${FORK} CheckDomain, lines 164-175; IsSocketConnectionAllowed, lines 160-161; ${HELPER} GetSecurityPolicy passes the request's URI, lines 142, 157-161`) },
     ruleOrigin: { run: unityRuleOrigin, tag: tag('UN-7', ['FLASH-SEC-1', 'FLASH-SEC-2'], 'a secure URL rule refuses only HTTPS content loading HTTP data: HTTP content may load HTTPS data whatever secure says', `${FORK} AllowAccessFrom.IsAllowed, lines 132-141`) },
@@ -206,7 +220,7 @@ export const UNITY_PROFILE: ProfileDefinition<FlashSteps> = {
     framing: { run: (answer) => unityFraming(answer), tag: tag('UN-6', ['FLASH-SOCK-2'], 'reads one Receive of at most 5,000 bytes, then cuts at the first NUL: an answer needs neither a NUL nor the close, and bytes past 5,000 are never read', `${SPC} (byte[5000] at 29, one Receive at 63); ${UNITY_PARSER} StripTrailing0, lines 140-152`) },
     xmlDocument: { run: unityXmlDocument, tag: tag('UN-6', ['FLASH-XML-1', 'FLASH-XML-6'], 'cuts every policy text, URL responses included, at its first NUL (StripTrailing0) and reads what precedes it', `${UNITY_PARSER} FromStream, lines 115-121, StripTrailing0, lines 140-152`) },
     toPorts: { run: (value) => unityToPorts(value), tag: tag('UN-4', ['FLASH-PORT-1', 'FLASH-PORT-3', 'FLASH-PORT-4'], 'to-ports items are Int32.TryParse numbers or a-b ranges that leave b out (516-523 is 516 to 522); an item that does not parse is skipped; a reversed range never finishes (no policy)', `${UNITY_PARSER} Handler.OnStartElement, lines 191-221`) },
-    grammar: { run: unityGrammar, tag: tag('UN-4', ['FLASH-GRAM-7', 'FLASH-GRAM-8', 'FLASH-GRAM-3', 'FLASH-GRAM-11'], 'a socket rule without to-ports grants every port; an element inside a policy element, or secure other than true/false, makes the whole file no policy; the last site-control wins', `${UNITY_PARSER} ReadBooleanAttribute, lines 88-100, Handler.OnStartElement, lines 168-243; ${FORK} IsSocketConnectionAllowed, lines 148-161`) },
+    grammar: { run: unityGrammar, tag: tag('UN-4', ['FLASH-GRAM-7', 'FLASH-GRAM-8', 'FLASH-GRAM-2', 'FLASH-GRAM-3', 'FLASH-GRAM-11'], 'a socket rule without to-ports grants every port; an element inside a policy element, or secure other than true/false, makes the whole file no policy; a cross-domain-policy nested in the root is read as the root; the last site-control wins', `${UNITY_PARSER} ReadBooleanAttribute, lines 88-100, Handler.OnStartElement, lines 168-243 (the parent-name test, 177-240); ${FORK} IsSocketConnectionAllowed, lines 148-161`) },
     fileValidity: { run: unityFileValidity, tag: tag('UN-2', ['FLASH-GRAM-4', 'FLASH-DOM-6'], 'a URL policy with an allow-access-from without a domain (or with an empty one) allows no WWW load: CheckDomain throws on it and IsAllowed asks every rule', `${FORK} IsAllowed, lines 85-95, CheckDomain, lines 167-170`) },
     accessRuleNever: { run: unityAccessRuleNever, tag: tag('UN-2', ['FLASH-GRAM-6'], "a URL rule's to-ports must list the target's port", `${FORK} AllowAccessFrom.IsAllowed, line 126`) },
     servingRefusal: { run: () => null, tag: tag('UN-8', ['FLASH-URL-7', 'FLASH-META-7'], 'reads any response body as the policy: no Content-Type test, and no X-Permitted-Cross-Domain-Policies (none-this-response included)', `${HELPER} WWWPolicyProvider.GetPolicy, lines 77-105, GetSecurityPolicy, line 176 (an empty header dictionary)`) },
@@ -219,7 +233,7 @@ export const UNITY_PROFILE: ProfileDefinition<FlashSteps> = {
   undecided: [
     { what: "How Mono's MiniParser (the fork's XML reader) reads malformed XML, DTDs, entities and non-ASCII bytes (it reads bytes one by one; the manual asks for ASCII files).", chose: "The reference's XML reader, after the fork's own steps (the NUL cut, the Handler's rules). UNVERIFIED." },
     { what: 'How a socket answer splits into reads (GetPolicyStreamForIP does one Receive; the manual asks for one write).', chose: 'One read holds the whole recorded answer, up to 5,000 bytes.' },
-    { what: 'Which host a prefetched policy serves when the target is a host name (connections are checked by the resolved address; a world snapshot has no DNS).', chose: 'A prefetched policy is held only for a target written as that same dotted-decimal address; a host-name target asks port 843 of its host.' },
+    { what: 'Which host a prefetched policy serves when the target is a host name (connections are checked by the resolved address; a world snapshot has no DNS).', chose: 'The name may resolve to any address held: a host-name target connects only if every policy held grants its port and port 843 of its host does too (fail closed).' },
     { what: 'Which URI ApplicationUri is (set in the fork\'s BaseDomainPolicy, not in the index).', chose: "The content's (SWF's) URL: the fork's NUnit tests set it with SetWebSecurityHostUriDelegate and expect HTTPS-hosted content to be refused HTTP data (FlashPolicyParserTests.GlobalXDomainDeniesNonSecureRequestWhenHostedSecure)." },
     { what: "How Unity's Uri writes hosts (case, IPv4 forms, IDN) and whether EndsWith's culture rules matter.", chose: 'Hosts as our URL reader normalises them (lower case, dotted IPv4, bracketed compressed IPv6, punycode); EndsWith and == compared ordinally.' },
     { what: 'A file: SWF with domain="" (ApplicationUri.Host is empty, so CheckDomain matches before it would throw).', chose: 'No load, as for every other SWF (fail closed).' },
