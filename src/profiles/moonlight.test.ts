@@ -39,6 +39,20 @@ describe('moonlight: CheckDomainUri wildcards (silverlight/9#3)', () => {
     }
   });
 
+  // CheckDomainUri: a value mono's Uri reads whole with a LocalPath other than "/" is compared by
+  // LocalPath and GetRoot (scheme, DnsSafeHost, port) only: its query, fragment and user info are never looked at.
+  it.each([
+    ['http://www.example.com/app.xap?v=1', 'http://www.example.com/app.xap', true],
+    ['http://www.example.com/app.xap#top', 'http://www.example.com/app.xap', true],
+    ['http://user@www.example.com/app.xap', 'http://www.example.com/app.xap', true],
+    ['http://www.example.com/app.xap?', 'http://www.example.com/app.xap', true],
+    ['http://www.example.com/app.xap?v=1', 'http://www.example.com/other.xap', false],
+    ['http://www.example.com/?v=1', 'http://www.example.com/app.xap', false],
+    ['http://user@www.example.com/', 'http://www.example.com/app.xap', false],
+  ] as const)('%s admits %s: %s (LocalPath and GetRoot only)', (uri, origin, admits) => {
+    expect(matchDomainPattern(moonlightDomainPattern(uri), caller(origin))).toBe(admits);
+  });
+
   it('mono’s Uri: no IPv4 shorthand, one-character ports stay in the host, Reduce', () => {
     expect(readMonoHttpUri('http://0.0.1')).toMatchObject({ host: '0.0.1', port: 80, localPath: '/' });
     expect(readMonoHttpUri('http://a.b:8')).toBe('the hostname could not be parsed');
