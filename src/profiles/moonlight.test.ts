@@ -29,6 +29,14 @@ describe('moonlight: CheckDomainUri wildcards (silverlight/9#3)', () => {
     ['http://*.*.example.com', 'http://a.b.example.com/a.xap', false],
     // file: values are read by the fileDomainPattern step (silverlight/9#15, moonlight-file.test.ts), never by this one.
     ['file://*.example.com', 'file://www.example.com/a.xap', false],
+    // silverlight/9#3a: with a LocalPath other than "/", only LocalPath and GetRoot (scheme, DnsSafeHost, port) are compared.
+    ['http://www.example.com/app.xap?v=1', 'http://www.example.com/app.xap', true],
+    ['http://www.example.com/app.xap#top', 'http://www.example.com/app.xap', true],
+    ['http://user@www.example.com/app.xap', 'http://www.example.com/app.xap', true],
+    ['http://www.example.com/app.xap?', 'http://www.example.com/app.xap', true],
+    ['http://www.example.com/app.xap?v=1', 'http://www.example.com/other.xap', false],
+    ['http://www.example.com/?v=1', 'http://www.example.com/app.xap', false],
+    ['http://user@www.example.com/', 'http://www.example.com/app.xap', false],
   ] as const)('%s admits %s: %s', (uri, origin, admits) => {
     expect(matchDomainPattern(moonlightDomainPattern(uri), caller(origin))).toBe(admits);
   });

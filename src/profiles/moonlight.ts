@@ -58,6 +58,15 @@ const never = (reason: string): SilverlightDomainPattern => ({ kind: 'never', re
 export function moonlightDomainPattern(uri: string): SilverlightDomainPattern {
   // The first branch: Uri.TryCreate accepts the whole value.
   const whole = readMonoHttpUri(uri);
+  // SL-DOM-6, silverlight/9#3: with a LocalPath other than "/", CheckDomainUri compares LocalPath and
+  // GetRoot (scheme, DnsSafeHost, port) only, so the value's query, fragment and user info are never
+  // looked at (guideX/pulsar …/Pulsar.Communications.Policy/ClientAccessPolicy.cs CheckDomainUri @ f4262191;
+  // CrossDomainPolicyManager.GetRoot): the value is read without them.
+  if (whole !== null && typeof whole === 'object' && whole.localPath !== '/' && (whole.query !== '' || whole.fragment !== '' || whole.userinfo !== '')) {
+    const bare = stripQueryFragmentUserinfo(uri);
+    const read = classifyDomainUri(bare);
+    if (read.kind === 'application') return read;
+  }
   if ((whole !== null && typeof whole === 'object') || !/^[a-z][a-z0-9+.-]*:\/\/\*\./i.test(uri)) return classifyDomainUri(uri);
   const wild = /^(https?):\/\/\*\./.exec(uri);
   // StartsWith(ApplicationUri.Scheme), then "://*." right after it: the XAP's scheme is lower-case http or https.
@@ -67,6 +76,19 @@ export function moonlightDomainPattern(uri: string): SilverlightDomainPattern {
   if (read === null || typeof read === 'string') return never(`without its "*." the value is no URL Moonlight reads (${read ?? 'not http'})`);
   if (read.localPath !== '/' || read.query !== '' || read.fragment !== '') return never('after "*." Moonlight requires the path "/" and no query or fragment');
   return { kind: 'host-ending', scheme, ending: read.host, port: read.port };
+}
+
+/** `value` (an http(s) URL mono's `Uri` reads) without its fragment, query and user info: what `LocalPath` and `GetRoot` keep. */
+function stripQueryFragmentUserinfo(value: string): string {
+  const hash = value.indexOf('#');
+  let v = hash < 0 ? value : value.slice(0, hash);
+  const q = v.indexOf('?');
+  if (q >= 0) v = v.slice(0, q);
+  const start = v.indexOf('//') + 2;
+  const slash = v.indexOf('/', start);
+  const end = slash < 0 ? v.length : slash;
+  const at = v.slice(start, end).indexOf('@');
+  return at < 0 ? v : v.slice(0, start) + v.slice(start + at + 1);
 }
 
 /** The attributes `FlashCrossDomainPolicyParser` counts on each element; any other makes it throw (no policy). */
@@ -222,7 +244,7 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   overrides: {
     domainPattern: {
       run: moonlightDomainPattern,
-      tag: tag('silverlight/9#3', ['SL-DOM-7', 'SL-DOM-8'], 'scheme://*.host admits every XAP of that lower-case scheme and port whose host ends with host — no dot boundary (the bare host and evilhost too), IP addresses included', `${ML}ClientAccessPolicy.cs:203-236 @ 56a925b4; mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (Parse, CheckHostName, Reduce)`),
+      tag: tag('silverlight/9#3', ['SL-DOM-6', 'SL-DOM-7', 'SL-DOM-8'], 'scheme://*.host admits every XAP of that lower-case scheme and port whose host ends with host — no dot boundary (the bare host and evilhost too), IP addresses included; an application uri is compared by LocalPath and root only, its query, fragment and user info ignored (9#3a)', `${ML}ClientAccessPolicy.cs:203-236 @ 56a925b4; guideX/pulsar Pulsar.Communications/…/Pulsar.Communications.Policy/ClientAccessPolicy.cs CheckDomainUri @ f4262191 (the final copy); mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (Parse, CheckHostName, Reduce)`),
     },
     fileDomainPattern: {
       run: moonlightFileDomainPattern,
