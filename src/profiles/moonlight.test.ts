@@ -5,6 +5,7 @@ import { callerOf, classifyDomainUri, matchDomainPattern } from '../silverlight/
 import { effectiveSilverlightPolicy } from '../silverlight/effective.js';
 import { parseOriginUrl } from '../world/locations.js';
 import { moonlightDomainPattern } from './moonlight.js';
+import { createDecider } from '../decision/decide.js';
 import { monoReduce, readMonoHttpUri } from './moonlight-uri.js';
 
 const caller = (origin: string) => callerOf(parseOriginUrl(origin, { what: 'origin', requirement: 'SL-DOM-1', diagnostics: [] })!);
@@ -77,5 +78,28 @@ describe('moonlight: CheckDomainUri wildcards (silverlight/9#3)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('moonlight: escaped application paths (silverlight/9#3b)', () => {
+  const policy = (uri: string) => `<access-policy><cross-domain-access><policy><allow-from><domain uri="${uri}"/></allow-from><grant-to><resource path="/" include-subpaths="true"/><socket-resource port="4502" protocol="tcp"/></grant-to></policy></cross-domain-access></access-policy>`;
+  const decideUnder = (client: 'moonlight' | 'silverlight', uri: string, origin: string, target: string) =>
+    createDecider({ 'http://api.test/clientaccesspolicy.xml': { body: policy(uri), contentType: 'text/xml' }, 'xmlsocket://api.test:943': { body: policy(uri) } }).decide({ client, origin, target }).decision;
+
+  it.each([
+    ['http://a.test/app.xap', 'http://a.test/app%2Exap'],
+    ['http://a.test/app%2Exap', 'http://a.test/app.xap'],
+    ['http://a.test/app%2Exap', 'http://a.test/app%2Exap'],
+  ])('value %s, XAP %s: the reference compares decoded paths and allows; Moonlight admits no escaped path (fail closed)', (uri, origin) => {
+    for (const target of ['http://api.test/x', 'socket://api.test:4502']) {
+      expect(decideUnder('silverlight', uri, origin, target)).toBe('allow');
+      expect(decideUnder('moonlight', uri, origin, target)).toBe('deny');
+    }
+  });
+
+  it('without an escape, and for a root value, Moonlight agrees with the reference', () => {
+    expect(decideUnder('moonlight', 'http://a.test/app.xap', 'http://a.test/app.xap', 'http://api.test/x')).toBe('allow');
+    expect(decideUnder('moonlight', 'http://a.test/', 'http://a.test/app%2Exap', 'http://api.test/x')).toBe('allow');
+    expect(moonlightDomainPattern('http://a.test/app%2Exap').kind).toBe('never');
   });
 });

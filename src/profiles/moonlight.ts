@@ -67,6 +67,9 @@ export function moonlightDomainPattern(uri: string): SilverlightDomainPattern {
     const read = classifyDomainUri(bare);
     if (read.kind === 'application') return read;
   }
+  // silverlight/9#3b: mono compares the escaped LocalPath (AbsolutePath) of an http value with the
+  // XAP's; how it escapes is not modelled, so a value whose path holds an escape admits no XAP (fail closed).
+  if (whole !== null && typeof whole === 'object' && whole.localPath !== '/' && /%/.test(uri.replace(/[?#].*$/, ''))) return never('Moonlight compares the escaped path of an application value (AbsolutePath); a value with a percent escape in its path is not modelled and admits no XAP (UNVERIFIED, fail closed)');
   if ((whole !== null && typeof whole === 'object') || !/^[a-z][a-z0-9+.-]*:\/\/\*\./i.test(uri)) return classifyDomainUri(uri);
   const wild = /^(https?):\/\/\*\./.exec(uri);
   // StartsWith(ApplicationUri.Scheme), then "://*." right after it: the XAP's scheme is lower-case http or https.
@@ -192,7 +195,8 @@ function deniedByWalk(b: DecisionBuilder, stop: MoonlightWalkStop, location: str
  * up to the `allow-from` that grants the path; a walk stopped before it denies, and otherwise the
  * reference's decision, which then gives the same verdict.
  */
-export function moonlightDecideHttpGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, location: string, caller: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[], _request: ParsedRequest, forbidden: ForbiddenPathSequence | null): Decision {
+export function moonlightDecideHttpGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, location: string, given: SilverlightCaller, target: UrlTarget, method: string, headers: readonly string[], _request: ParsedRequest, forbidden: ForbiddenPathSequence | null): Decision {
+  const caller = monoCaller(given);
   if (headers.length > 0 || domainsWithoutUri(compiled) !== undefined) {
     const path = localRequestPath(target);
     const stop = moonlightWalk(compiled, caller, method, headers, (entry) => entry.grantTo.some((g) => g.resources.some((r) => matchResourcePath(r, path))));
@@ -207,7 +211,8 @@ export function moonlightDecideHttpGrant(b: DecisionBuilder, compiled: CompiledS
  * walk's stop at a `<domain>` without `uri`. Without such a domain (every policy but a few) it is the
  * reference's {@link findSocketGrant}.
  */
-export function moonlightSocketGrant(compiled: CompiledSilverlightPolicy, caller: SilverlightCaller, port: number): SilverlightSocketGrant | MoonlightWalkStop | null {
+export function moonlightSocketGrant(compiled: CompiledSilverlightPolicy, given: SilverlightCaller, port: number): SilverlightSocketGrant | MoonlightWalkStop | null {
+  const caller = monoCaller(given);
   if (domainsWithoutUri(compiled) !== undefined) {
     const stop = moonlightWalk(compiled, caller, 'GET', [], (entry) => entry.grantTo.some((g) => g.socketResources.some((s) => port >= s.from && port <= s.to)));
     if (stop !== null && stop.kind !== 'grant') return stop;
@@ -216,10 +221,24 @@ export function moonlightSocketGrant(compiled: CompiledSilverlightPolicy, caller
 }
 
 /** The socket decision: {@link moonlightSocketGrant}'s stop denies; otherwise the reference's decision (same verdict). */
-export function moonlightDecideSocketGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, caller: SilverlightCaller, sock: SocketTarget, location: string): Decision {
+export function moonlightDecideSocketGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, given: SilverlightCaller, sock: SocketTarget, location: string): Decision {
+  const caller = monoCaller(given);
   const grant = moonlightSocketGrant(compiled, caller, sock.port);
   const denied = grant !== null && 'kind' in grant ? deniedByWalk(b, grant, location) : null;
   return denied ?? decideSocketGrant(b, compiled, caller, sock, location);
+}
+
+/** A path no application value reads to (it holds a character a decoded URL path never has). */
+const NO_APPLICATION_PATH = '\u0000escaped';
+
+// silverlight/9#3b
+/**
+ * The XAP as mono's CheckDomainUri compares it: LocalPath is the escaped AbsolutePath for http(s),
+ * and how mono escapes is not modelled, so a XAP whose path holds a percent escape is admitted by
+ * no application value (roots and wildcards do not look at the path). Fail closed, UNVERIFIED.
+ */
+function monoCaller(caller: SilverlightCaller): SilverlightCaller {
+  return caller.scheme !== 'file' && caller.escaped === true ? { ...caller, path: NO_APPLICATION_PATH } : caller;
 }
 
 /**
@@ -244,7 +263,7 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
   overrides: {
     domainPattern: {
       run: moonlightDomainPattern,
-      tag: tag('silverlight/9#3', ['SL-DOM-6', 'SL-DOM-7', 'SL-DOM-8'], 'scheme://*.host admits every XAP of that lower-case scheme and port whose host ends with host — no dot boundary (the bare host and evilhost too), IP addresses included; an application uri is compared by LocalPath and root only, its query, fragment and user info ignored (9#3a)', `${ML}ClientAccessPolicy.cs:203-236 @ 56a925b4; guideX/pulsar Pulsar.Communications/…/Pulsar.Communications.Policy/ClientAccessPolicy.cs CheckDomainUri @ f4262191 (the final copy); mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (Parse, CheckHostName, Reduce)`),
+      tag: tag('silverlight/9#3', ['SL-DOM-6', 'SL-DOM-7', 'SL-DOM-8'], 'scheme://*.host admits every XAP of that lower-case scheme and port whose host ends with host — no dot boundary (the bare host and evilhost too), IP addresses included; an application uri is compared by LocalPath and root only, its query, fragment and user info ignored (9#3a); an application value with a percent escape in its path admits no XAP (9#3b)', `${ML}ClientAccessPolicy.cs:203-236 @ 56a925b4; guideX/pulsar Pulsar.Communications/…/Pulsar.Communications.Policy/ClientAccessPolicy.cs CheckDomainUri @ f4262191 (the final copy); mono/mono mcs/class/System/System/Uri.cs @ 018e3b25 (Parse, CheckHostName, Reduce)`),
     },
     fileDomainPattern: {
       run: moonlightFileDomainPattern,
@@ -261,11 +280,11 @@ export const MOONLIGHT_PROFILE: ProfileDefinition<SilverlightSteps> = {
     },
     decideSocketGrant: {
       run: moonlightDecideSocketGrant,
-      tag: tag('silverlight/9#8d', ['SL-GRAM-8'], 'asks every allow-from in document order; a <domain> without uri throws once the check reaches it (no earlier domain of its allow-from admits the XAP, no uri="*"), and the connection fails', `${ML}ClientAccessPolicyParser.cs:197-201 @ 0a23b07 (Domains.Add (null)); ClientAccessPolicy.cs:72-87, 169-201 (AllowAnyDomain 195-196, Domains.All 198), 203-219 (Uri.TryCreate 206, policy.StartsWith 219 on null) @ 56a925b4`),
+      tag: tag('silverlight/9#8d', ['SL-GRAM-8'], 'asks every allow-from in document order; a <domain> without uri throws once the check reaches it (no earlier domain of its allow-from admits the XAP, no uri="*"), and the connection fails; a XAP whose path holds a percent escape is matched by no application value (9#3b: mono compares escaped paths)', `${ML}ClientAccessPolicyParser.cs:197-201 @ 0a23b07 (Domains.Add (null)); ClientAccessPolicy.cs:72-87, 169-201 (AllowAnyDomain 195-196, Domains.All 198), 203-219 (Uri.TryCreate 206, policy.StartsWith 219 on null) @ 56a925b4`),
     },
     decideHttpGrant: {
       run: moonlightDecideHttpGrant,
-      tag: tag('silverlight/9#2', ['SL-HDR-7', 'SL-GRAM-8'], 'asks every allow-from in document order about the headers before its domains and denies at the first that refuses one, up to the allow-from that grants the request; a <domain> without uri reached on the way throws (row 8d)', `${ML}ClientAccessPolicy.cs:123-148 (return false at 130-131), 195-198, 206-219 @ 56a925b4; mono/moon PolicyBasedHttpWebRequest.cs:170 @ cb343939d (IsAllowed outside any try)`),
+      tag: tag('silverlight/9#2', ['SL-HDR-7', 'SL-GRAM-8'], 'asks every allow-from in document order about the headers before its domains and denies at the first that refuses one, up to the allow-from that grants the request; a <domain> without uri reached on the way throws (row 8d); a XAP whose path holds a percent escape is matched by no application value (9#3b: mono compares escaped paths)', `${ML}ClientAccessPolicy.cs:123-148 (return false at 130-131), 195-198, 206-219 @ 56a925b4; mono/moon PolicyBasedHttpWebRequest.cs:170 @ cb343939d (IsAllowed outside any try)`),
     },
     forbiddenPathSequence: {
       run: moonlightForbiddenPath,

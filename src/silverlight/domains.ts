@@ -26,6 +26,8 @@ export type SilverlightCaller =
       path: string;
       /** Every proper dot-suffix of `host`, longest first (`a.b.c` → `b.c`, `c`), for SL-DOM-7 lookups. */
       suffixes?: readonly string[];
+      /** Whether the XAP's path as written holds a percent escape (`path` is decoded); a client profile that compares escaped paths reads it (silverlight/9#3b). */
+      escaped?: boolean;
     };
 
 /** A local (`file:`) caller. */
@@ -159,7 +161,9 @@ export function callerOf(origin: OriginUrl): SilverlightCaller {
   const host = origin.host;
   const suffixes: string[] = [];
   for (let i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) suffixes.push(host.slice(i + 1));
-  return { scheme: origin.scheme, host, port: origin.port, path: safeDecodePath(origin.path), suffixes };
+  const caller: SilverlightCaller = { scheme: origin.scheme, host, port: origin.port, path: safeDecodePath(origin.path), suffixes };
+  if (origin.path.includes('%')) caller.escaped = true;
+  return caller;
 }
 
 /**
