@@ -222,10 +222,9 @@ export function moonlightSocketGrant(compiled: CompiledSilverlightPolicy, given:
 
 /** The socket decision: {@link moonlightSocketGrant}'s stop denies; otherwise the reference's decision (same verdict). */
 export function moonlightDecideSocketGrant(b: DecisionBuilder, compiled: CompiledSilverlightPolicy, given: SilverlightCaller, sock: SocketTarget, location: string): Decision {
-  const caller = monoCaller(given);
-  const grant = moonlightSocketGrant(compiled, caller, sock.port);
+  const grant = moonlightSocketGrant(compiled, given, sock.port);
   const denied = grant !== null && 'kind' in grant ? deniedByWalk(b, grant, location) : null;
-  return denied ?? decideSocketGrant(b, compiled, caller, sock, location);
+  return denied ?? decideSocketGrant(b, compiled, monoCaller(given), sock, location);
 }
 
 /** A path no application value reads to (it holds a character a decoded URL path never has). */

@@ -276,14 +276,14 @@ export function compatDepartures(probes: CompatProbes, profiles: readonly Profil
   const decider = createDecider(probes.world, { profiles: registry });
   const loadPolicy = probes.loadPolicy;
   for (const { origin, target, headers, method } of probes.requests) {
-    const base = { origin: origin.url, target, ...(loadPolicy !== undefined ? { loadPolicy } : {}), ...(headers !== undefined ? { headers } : {}), ...(method !== undefined ? { method } : {}) };
+    const plain = { origin: origin.url, target, ...(loadPolicy !== undefined ? { loadPolicy } : {}) };
+    const base = { ...plain, ...(headers !== undefined ? { headers } : {}), ...(method !== undefined ? { method } : {}) };
     const reference = decider.decide({ ...base, client: probes.family });
     let plainAllowed: boolean | undefined;
     for (const profile of profiles) {
       const decision = decider.decide({ ...base, client: profile });
       if (decision.decision === reference.decision) continue;
       if ((headers !== undefined || method !== undefined) && plainAllowed === undefined) {
-        const { headers: _h, method: _m, ...plain } = base as typeof base & { headers?: string[]; method?: string };
         plainAllowed = decider.decide({ ...plain, client: probes.family }).decision === 'allow';
       }
       out.push({ profile, origin, target, ...(headers !== undefined ? { headers } : {}), ...(method !== undefined ? { method } : {}), ...(plainAllowed !== undefined ? { plainAllowed } : {}), reference, decision });
